@@ -1,6 +1,7 @@
 //! The query engine: openCypher text → AST (nom parser) → logical plan → physical operators →
 //! [`QueryResult`]. Reads and writes a [`PropertyGraph`]; never opens files, never prints.
 
+pub mod ast;
 pub mod error;
 pub mod result;
 pub mod span;
