@@ -7,6 +7,7 @@ pub mod error;
 pub mod eval;
 pub mod exec;
 pub mod functions;
+mod parser;
 pub mod plan;
 pub mod result;
 pub mod span;
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::{ErrorKind, QueryError};
+pub use parser::{parse_literal, parse_query, split_statements};
 pub use result::{QueryResult, QueryStats};
 pub use span::Span;
 
@@ -46,8 +48,8 @@ pub fn execute(
     params: &Params,
     options: &ExecOptions,
 ) -> Result<QueryResult, QueryError> {
-    let _ = (graph, params, options);
-    Err(QueryError::new(ErrorKind::SyntaxError, format!("the parser is not merged yet: {query}")))
+    let ast = parse_query(query)?;
+    execute_ast(graph, &ast, params, options)
 }
 
 /// Plans and runs an already parsed statement (`EXPLAIN` only plans, `PROFILE` also times each
@@ -101,20 +103,4 @@ pub fn execute_ast(
         text
     });
     Ok(QueryResult { columns: plan.columns, rows: out, stats: ctx.stats, plan: plan_text })
-}
-
-/// Splits a script into statements at `;` outside strings, backticks and comments, returning
-/// each statement's byte span (without the `;`), skipping empty ones.
-pub fn split_statements(script: &str) -> Vec<Span> {
-    let _ = script;
-    Vec::new()
-}
-
-/// Parses a Cypher literal (`42`, `'JNIM'`, `[1, 2]`, `{k: 1}`) as used by `--param` and the
-/// shell's `:param`.
-///
-/// # Errors
-/// A [`ErrorKind::SyntaxError`] when the text is not a literal.
-pub fn parse_literal(text: &str) -> Result<Value, QueryError> {
-    Err(QueryError::new(ErrorKind::SyntaxError, format!("cannot parse literal yet: {text}")))
 }
