@@ -1,7 +1,9 @@
 //! The query engine: openCypher text → AST (nom parser) → logical plan → physical operators →
 //! [`QueryResult`]. Reads and writes a [`PropertyGraph`]; never opens files, never prints.
 
+pub mod ast;
 pub mod error;
+mod parser;
 pub mod result;
 pub mod span;
 
@@ -11,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::{ErrorKind, QueryError};
+pub use parser::{parse_literal, parse_query, split_statements};
 pub use result::{QueryResult, QueryStats};
 pub use span::Span;
 
@@ -42,20 +45,4 @@ pub fn execute(
 ) -> Result<QueryResult, QueryError> {
     let _ = (graph, params, options);
     Err(QueryError::new(ErrorKind::SyntaxError, format!("the query engine is not built yet: {query}")))
-}
-
-/// Splits a script into statements at `;` outside strings, backticks and comments, returning
-/// each statement's byte span (without the `;`), skipping empty ones.
-pub fn split_statements(script: &str) -> Vec<Span> {
-    let _ = script;
-    Vec::new()
-}
-
-/// Parses a Cypher literal (`42`, `'JNIM'`, `[1, 2]`, `{k: 1}`) as used by `--param` and the
-/// shell's `:param`.
-///
-/// # Errors
-/// A [`ErrorKind::SyntaxError`] when the text is not a literal.
-pub fn parse_literal(text: &str) -> Result<Value, QueryError> {
-    Err(QueryError::new(ErrorKind::SyntaxError, format!("cannot parse literal yet: {text}")))
 }
