@@ -288,7 +288,7 @@ fn fuzz_input() -> impl Strategy<Value = String> {
     ]
 }
 
-/// No input makes `execute` panic (or run away past its own limits).
+/// No input makes the parser or `execute` panic (or run away past their own limits).
 #[test]
 fn fuzz_execute_never_panics() {
     let cases: u32 = std::env::var("KG_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000);
@@ -296,6 +296,7 @@ fn fuzz_execute_never_panics() {
     let result = runner.run(&fuzz_input(), |q| {
         let query = q.clone();
         let outcome = isolated(move || {
+            let _ = kgraph::query::parse_query(&query);
             let mut g = fuzz_graph().clone();
             let _ = execute(&mut g, &query, &Params::new(), &options(200, 10_000));
             Ok(())
@@ -749,4 +750,45 @@ fn fixture_format_parses() {
     assert!(parse_fixture("RETURN 1\n").unwrap_err().contains("without ';'"));
     assert!(parse_fixture("RETURN 1;\n// maybe\n").unwrap_err().contains("unknown expectation"));
     assert!(parse_fixture("RETURN 1;\n// ok: nodes_made 1\n").unwrap_err().contains("unknown counter"));
+}
+
+/// Deeply nested input gets an answer or a clean error, never a stack overflow (which would
+/// abort the process, so the work runs in a child copy of this test binary).
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    let exe = std::env::current_exe().expect("test binary path");
+    let out = std::process::Command::new(exe)
+        .args(["query::deep_nesting_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .env("KG_DEEP_NESTING_CHILD", "1")
+        .output()
+        .expect("run the child test");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "deeply nested queries crashed the engine ({:?}):\n{stdout}\n{stderr}", out.status);
+    assert!(stdout.contains("deep nesting: all handled"), "the child did not run:\n{stdout}");
+}
+
+/// The child of [`deep_nesting_does_not_overflow_the_stack`]; on a thread with the 8 MiB
+/// stack a `kg` main thread has.
+#[test]
+#[ignore = "run by deep_nesting_does_not_overflow_the_stack in a child process"]
+fn deep_nesting_child() {
+    if std::env::var_os("KG_DEEP_NESTING_CHILD").is_none() {
+        return;
+    }
+    let handle = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(|| {
+            for (open, close) in [("(", ")"), ("[", "]"), ("{a: ", "}"), ("-", ""), ("NOT ", ""), ("[x IN ", " | x]")] {
+                let depth = 5_000;
+                let q = format!("RETURN {}1{} AS v", open.repeat(depth), close.repeat(depth));
+                println!("depth {depth} of {open:?}");
+                let _ = kgraph::query::parse_query(&q);
+                let mut g = PropertyGraph::new();
+                let _ = run(&mut g, &q);
+            }
+        })
+        .expect("spawn");
+    handle.join().expect("no panic");
+    println!("deep nesting: all handled");
 }
