@@ -8,8 +8,10 @@ use crate::cli::{OutputFormat, QueryArgs};
 use crate::error::{Error, Result};
 use crate::query::{self, ExecOptions, Params};
 use crate::render::{self, Format};
-use crate::shell::session::{load_or_empty, parse_param_arg};
-use crate::store;
+use crate::graph::PropertyGraph;
+use crate::shell::script::may_write;
+use crate::shell::session::parse_param_arg;
+use crate::store::{self, GraphFile, OpenMode};
 
 /// The render format of a command-line format.
 pub fn format_of(format: OutputFormat) -> Format {
@@ -40,13 +42,25 @@ pub fn parse_params(args: &[String]) -> Result<Params> {
 /// `<query>`, or an output error.
 pub fn run(args: &QueryArgs) -> Result<()> {
     let params = parse_params(&args.params)?;
-    let mut graph = load_or_empty(&args.graph)?;
+    // A statement that may write holds the writer lock from load to save; a read takes none.
+    let mut file = if may_write(&args.query) { Some(GraphFile::open(&args.graph, OpenMode::MustExist)?) } else { None };
+    let mut read_only = PropertyGraph::new();
+    if file.is_none() {
+        read_only = store::load(&args.graph)?;
+    }
+    let graph = match &mut file {
+        Some(f) => f.graph_mut(),
+        None => &mut read_only,
+    };
     let started = Instant::now();
-    let result = query::execute(&mut graph, &args.query, &params, &ExecOptions::default())
+    let result = query::execute(graph, &args.query, &params, &ExecOptions::default())
         .map_err(|e| Error::query("<query>", args.query.clone(), e))?;
     let elapsed = started.elapsed();
     if result.stats.contains_updates() {
-        store::save(&args.graph, &graph)?;
+        match &mut file {
+            Some(f) => f.save()?,
+            None => store::save(&args.graph, &read_only)?,
+        }
     }
     let stdout = io::stdout();
     let mut out = stdout.lock();

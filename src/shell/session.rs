@@ -21,11 +21,12 @@ use std::time::Instant;
 use super::meta::{self, MetaLine};
 use super::script::{may_write, split_script, ItemKind};
 use crate::error::{Error, Result};
+use crate::export::{self, Subgraph};
 use crate::graph::{PropertyGraph, Value};
 use crate::query::span::line_col;
 use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, Span};
 use crate::render::{self, Format};
-use crate::store;
+use crate::store::{self, GraphFile, OpenMode};
 
 /// Where text came from: its origin for messages (`<query>`, `<stdin>`, a script path) and the
 /// full text that spans point into.
@@ -70,10 +71,15 @@ pub struct ScriptOutcome {
     pub items: usize,
 }
 
+/// The graph of a session: in memory, or a file held with the writer lock.
+enum Backing {
+    Memory(PropertyGraph),
+    File(GraphFile),
+}
+
 /// An open graph and the settings statements run under.
 pub struct Session {
-    graph: PropertyGraph,
-    path: Option<PathBuf>,
+    backing: Backing,
     dirty: bool,
     autosave: bool,
     atomic_writes: bool,
@@ -89,8 +95,7 @@ impl Session {
     /// A session on an empty in-memory graph (saved only by `:save PATH`).
     pub fn in_memory() -> Session {
         Session {
-            graph: PropertyGraph::new(),
-            path: None,
+            backing: Backing::Memory(PropertyGraph::new()),
             dirty: false,
             autosave: true,
             atomic_writes: true,
@@ -103,26 +108,38 @@ impl Session {
         }
     }
 
-    /// A session on the graph file at `path`; a missing file is an empty graph that the first
-    /// save creates.
+    /// A session on the graph file at `path`, holding its writer lock until the session ends;
+    /// a missing file is an empty graph that the first save creates.
     ///
     /// # Errors
-    /// The store's error when the file exists but cannot be read.
+    /// The store's error when the file is locked by another writer or cannot be read.
     pub fn open(path: &Path) -> Result<Session> {
         let mut s = Session::in_memory();
-        s.graph = load_or_empty(path)?;
-        s.path = Some(path.to_path_buf());
+        s.backing = Backing::File(GraphFile::open(path, OpenMode::CreateIfMissing)?);
         Ok(s)
     }
 
     /// The graph.
     pub fn graph(&self) -> &PropertyGraph {
-        &self.graph
+        match &self.backing {
+            Backing::Memory(g) => g,
+            Backing::File(f) => f.graph(),
+        }
+    }
+
+    fn graph_mut(&mut self) -> &mut PropertyGraph {
+        match &mut self.backing {
+            Backing::Memory(g) => g,
+            Backing::File(f) => f.graph_mut(),
+        }
     }
 
     /// The graph file, if any.
     pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
+        match &self.backing {
+            Backing::Memory(_) => None,
+            Backing::File(f) => Some(f.path()),
+        }
     }
 
     /// Whether the graph has changes not yet saved.
@@ -190,13 +207,16 @@ impl Session {
     pub fn execute(&mut self, statement: &str) -> std::result::Result<QueryResult, ExecError> {
         self.cancel.store(false, Ordering::SeqCst);
         let options = ExecOptions { cancel: Some(self.cancel.clone()), ..ExecOptions::default() };
-        let snapshot = (self.atomic_writes && may_write(statement)).then(|| self.graph.clone());
-        match query::execute(&mut self.graph, statement, &self.params, &options) {
+        let snapshot = (self.atomic_writes && may_write(statement)).then(|| self.graph().clone());
+        let params = std::mem::take(&mut self.params);
+        let outcome = query::execute(self.graph_mut(), statement, &params, &options);
+        self.params = params;
+        match outcome {
             Ok(result) => {
                 if result.stats.contains_updates() {
                     self.dirty = true;
                     self.generation += 1;
-                    if self.autosave && self.path.is_some() {
+                    if self.autosave && self.path().is_some() {
                         self.save().map_err(ExecError::Save)?;
                     }
                 }
@@ -204,7 +224,7 @@ impl Session {
             }
             Err(e) => {
                 if let Some(graph) = snapshot {
-                    self.graph = graph;
+                    *self.graph_mut() = graph;
                 }
                 Err(ExecError::Query(e))
             }
@@ -216,12 +236,31 @@ impl Session {
     /// # Errors
     /// [`Error::Usage`] without a graph file; the store's error.
     pub fn save(&mut self) -> Result<()> {
-        let Some(path) = self.path.clone() else {
-            return Err(Error::Usage("the graph is in memory: give a file, :save PATH".into()));
-        };
-        store::save(&path, &self.graph)?;
+        match &mut self.backing {
+            Backing::Memory(_) => return Err(Error::Usage("the graph is in memory: give a file, :save PATH".into())),
+            Backing::File(f) => f.save()?,
+        }
         self.dirty = false;
         Ok(())
+    }
+
+    /// Saves the graph to `path`, which becomes the session's graph file (its lock is taken
+    /// first; the previous file's lock is released).
+    ///
+    /// # Errors
+    /// The store's error (e.g. another writer holds `path`).
+    pub fn save_as(&mut self, path: &Path) -> Result<()> {
+        if self.path() == Some(path) {
+            return self.save();
+        }
+        let mut file = GraphFile::open(path, OpenMode::Replace)?;
+        let old = std::mem::replace(&mut self.backing, Backing::Memory(PropertyGraph::new()));
+        file.set_graph(match old {
+            Backing::Memory(g) => g,
+            Backing::File(f) => f.into_graph(),
+        });
+        self.backing = Backing::File(file);
+        self.save()
     }
 
     /// Runs one Cypher statement at `span` of `source` and writes its result to `out`.
@@ -304,7 +343,7 @@ impl Session {
                 Ok(text) => writeln!(out, "{text}")?,
                 Err(message) => return Err(Error::Usage(message)),
             },
-            "schema" => self.write_result(&schema(&self.graph), None, out)?,
+            "schema" => self.write_result(&schema(self.graph()), None, out)?,
             "stats" => {
                 let stats = self.stats();
                 self.write_result(&stats, None, out)?;
@@ -324,7 +363,7 @@ impl Session {
                     self.timing = on;
                 } else {
                     self.autosave = on;
-                    if on && self.dirty && self.path.is_some() {
+                    if on && self.dirty && self.path().is_some() {
                         self.save()?;
                         self.notice("saved pending changes");
                     }
@@ -352,18 +391,23 @@ impl Session {
                 }
                 self.check_unsaved(force, "open")?;
                 let path = PathBuf::from(rest);
-                self.graph = load_or_empty(&path)?;
-                self.notice(&format!("opened {} ({} nodes, {} relationships)", path.display(), self.graph.node_count(), self.graph.relationship_count()));
-                self.path = Some(path);
+                if self.path() == Some(path.as_path()) {
+                    // Release our own lock first, or reopening the same file would find it locked.
+                    self.backing = Backing::Memory(PropertyGraph::new());
+                }
+                self.backing = Backing::File(GraphFile::open(&path, OpenMode::CreateIfMissing)?);
+                let g = self.graph();
+                self.notice(&format!("opened {} ({} nodes, {} relationships)", path.display(), g.node_count(), g.relationship_count()));
                 self.dirty = false;
                 self.generation += 1;
             }
             "save" => {
-                if !rest.is_empty() {
-                    self.path = Some(PathBuf::from(rest));
+                if rest.is_empty() {
+                    self.save()?;
+                } else {
+                    self.save_as(Path::new(rest))?;
                 }
-                self.save()?;
-                if let Some(p) = &self.path {
+                if let Some(p) = self.path() {
                     self.notice(&format!("saved {}", p.display()));
                 }
             }
@@ -411,26 +455,35 @@ impl Session {
         Ok(())
     }
 
+    /// `:export FORMAT PATH [QUERY]`: the whole graph, or the nodes, relationships and paths
+    /// that QUERY returns (with their endpoints), written to PATH.
     fn export(&mut self, format: &str, path: &Path, query_text: Option<&str>) -> Result<()> {
-        let _ = (path, query_text);
-        if !["dot", "cypher", "graphml", "jsonl"].contains(&format) {
-            return Err(Error::Usage(format!("unknown export format '{format}': use dot, cypher, graphml or jsonl")));
-        }
-        Err(Error::Usage(":export is not available in this build: the export module has not landed yet".into()))
+        let format: export::Format = format.parse().map_err(Error::Usage)?;
+        let Some(text) = query_text else {
+            return Ok(export::export_to_path(&Subgraph::from_graph(self.graph()), format, path)?);
+        };
+        let result = match self.execute(text) {
+            Ok(r) => r,
+            Err(ExecError::Query(e)) => return Err(Error::query("<export query>", text, e)),
+            Err(ExecError::Save(e)) => return Err(e),
+        };
+        let mut sub = Subgraph::from_result(&result);
+        sub.fill_endpoints(self.graph());
+        Ok(export::export_to_path(&sub, format, path)?)
     }
 
     fn stats(&self) -> QueryResult {
-        let g = &self.graph;
+        let g = self.graph();
         let mut rows: Vec<Vec<Value>> = Vec::new();
         let mut row = |k: &str, v: Value| rows.push(vec![Value::from(k), v]);
-        row("graph", self.path.as_ref().map_or(Value::from("(in memory)"), |p| Value::from(p.display().to_string())));
+        row("graph", self.path().map_or(Value::from("(in memory)"), |p| Value::from(p.display().to_string())));
         row("nodes", Value::Int(g.node_count() as i64));
         row("relationships", Value::Int(g.relationship_count() as i64));
         row("labels", Value::Int(g.label_counts().count() as i64));
         row("relationship types", Value::Int(g.rel_type_counts().count() as i64));
         row("unsaved changes", Value::Bool(self.dirty));
         row("autosave", Value::Bool(self.autosave));
-        if let Some(len) = self.path.as_ref().and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()) {
+        if let Some(len) = self.path().and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()) {
             row("file size (bytes)", Value::Int(len as i64));
         }
         QueryResult { columns: vec!["key".into(), "value".into()], rows, ..QueryResult::default() }
