@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use crate::cli::{OutputFormat, QueryArgs};
 use crate::error::{Error, Result};
+use crate::graph::PropertyGraph;
 use crate::query::{self, ExecOptions, Params};
 use crate::render::{self, Format};
-use crate::graph::PropertyGraph;
 use crate::shell::script::may_write;
 use crate::shell::session::parse_param_arg;
 use crate::store::{self, GraphFile, OpenMode};

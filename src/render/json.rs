@@ -114,11 +114,7 @@ mod tests {
         let path = PathValue { nodes: vec![a.clone(), b], relationships: vec![r.clone()] };
         let result = QueryResult {
             columns: vec!["n".into(), "r".into(), "p".into()],
-            rows: vec![vec![
-                Value::Node(Box::new(a)),
-                Value::Relationship(Box::new(r)),
-                Value::Path(Box::new(path)),
-            ]],
+            rows: vec![vec![Value::Node(Box::new(a)), Value::Relationship(Box::new(r)), Value::Path(Box::new(path))]],
             ..QueryResult::default()
         };
         let doc: Json = serde_json::from_str(&render(&result)).unwrap();

@@ -51,7 +51,12 @@ impl Format {
 ///
 /// # Errors
 /// Any error of the writer.
-pub fn write_result(out: &mut dyn io::Write, result: &QueryResult, format: Format, elapsed: Option<Duration>) -> io::Result<()> {
+pub fn write_result(
+    out: &mut dyn io::Write,
+    result: &QueryResult,
+    format: Format,
+    elapsed: Option<Duration>,
+) -> io::Result<()> {
     match format {
         Format::Table => table::write_table(out, result, elapsed),
         Format::Csv => csv::write_csv(out, result),

@@ -21,7 +21,8 @@ pub fn write_table(out: &mut dyn io::Write, result: &QueryResult, elapsed: Optio
         writeln!(out, "{}", plan.trim_end())?;
     }
     if !result.columns.is_empty() {
-        let cells: Vec<Vec<String>> = result.rows.iter().map(|row| row.iter().map(Value::to_string).collect()).collect();
+        let cells: Vec<Vec<String>> =
+            result.rows.iter().map(|row| row.iter().map(Value::to_string).collect()).collect();
         let mut widths: Vec<usize> = result.columns.iter().map(|c| c.width()).collect();
         for row in &cells {
             for (w, cell) in widths.iter_mut().zip(row) {
@@ -34,8 +35,11 @@ pub fn write_table(out: &mut dyn io::Write, result: &QueryResult, elapsed: Optio
         writeln!(out, "{}", row_line(&widths, &header))?;
         writeln!(out, "{rule}")?;
         for (row, values) in cells.iter().zip(&result.rows) {
-            let line: Vec<(&str, bool)> =
-                row.iter().zip(values).map(|(c, v)| (c.as_str(), matches!(v, Value::Int(_) | Value::Float(_)))).collect();
+            let line: Vec<(&str, bool)> = row
+                .iter()
+                .zip(values)
+                .map(|(c, v)| (c.as_str(), matches!(v, Value::Int(_) | Value::Float(_))))
+                .collect();
             writeln!(out, "{}", row_line(&widths, &line))?;
         }
         writeln!(out, "{rule}")?;

@@ -17,17 +17,91 @@ use crate::graph::{write_cypher_name, write_cypher_string, PropertyGraph, Value}
 
 /// Cypher keywords offered by completion and highlighted by the shell.
 pub const KEYWORDS: &[&str] = &[
-    "ALL", "AND", "AS", "ASC", "ASCENDING", "BY", "CALL", "CASE", "CONTAINS", "CREATE", "DELETE", "DESC", "DESCENDING",
-    "DETACH", "DISTINCT", "ELSE", "END", "ENDS", "EXISTS", "EXPLAIN", "FALSE", "IN", "IS", "LIMIT", "MATCH", "MERGE",
-    "NOT", "NULL", "ON", "OPTIONAL", "OR", "ORDER", "PROFILE", "REMOVE", "RETURN", "SET", "SKIP", "STARTS", "THEN",
-    "TRUE", "UNION", "UNWIND", "WHEN", "WHERE", "WITH", "XOR", "YIELD",
+    "ALL",
+    "AND",
+    "AS",
+    "ASC",
+    "ASCENDING",
+    "BY",
+    "CALL",
+    "CASE",
+    "CONTAINS",
+    "CREATE",
+    "DELETE",
+    "DESC",
+    "DESCENDING",
+    "DETACH",
+    "DISTINCT",
+    "ELSE",
+    "END",
+    "ENDS",
+    "EXISTS",
+    "EXPLAIN",
+    "FALSE",
+    "IN",
+    "IS",
+    "LIMIT",
+    "MATCH",
+    "MERGE",
+    "NOT",
+    "NULL",
+    "ON",
+    "OPTIONAL",
+    "OR",
+    "ORDER",
+    "PROFILE",
+    "REMOVE",
+    "RETURN",
+    "SET",
+    "SKIP",
+    "STARTS",
+    "THEN",
+    "TRUE",
+    "UNION",
+    "UNWIND",
+    "WHEN",
+    "WHERE",
+    "WITH",
+    "XOR",
+    "YIELD",
 ];
 
 /// Functions offered by completion (inserted with an opening parenthesis).
 pub const FUNCTIONS: &[&str] = &[
-    "abs", "allShortestPaths", "avg", "coalesce", "collect", "count", "endNode", "exists", "head", "id", "keys", "labels",
-    "last", "length", "max", "min", "nodes", "properties", "range", "relationships", "shortestPath", "size", "split",
-    "startNode", "substring", "sum", "tail", "toFloat", "toInteger", "toLower", "toString", "toUpper", "trim", "type",
+    "abs",
+    "allShortestPaths",
+    "avg",
+    "coalesce",
+    "collect",
+    "count",
+    "endNode",
+    "exists",
+    "head",
+    "id",
+    "keys",
+    "labels",
+    "last",
+    "length",
+    "max",
+    "min",
+    "nodes",
+    "properties",
+    "range",
+    "relationships",
+    "shortestPath",
+    "size",
+    "split",
+    "startNode",
+    "substring",
+    "sum",
+    "tail",
+    "toFloat",
+    "toInteger",
+    "toLower",
+    "toString",
+    "toUpper",
+    "trim",
+    "type",
 ];
 
 /// Most candidates returned for one Tab press.
@@ -101,7 +175,9 @@ impl CompletionIndex {
                 for key in &extra_keys {
                     match graph.node_property(id, key) {
                         Some(Value::String(s)) => names.push(s.clone()),
-                        Some(Value::List(items)) => names.extend(items.iter().filter_map(Value::as_str).map(str::to_string)),
+                        Some(Value::List(items)) => {
+                            names.extend(items.iter().filter_map(Value::as_str).map(str::to_string))
+                        }
                         _ => {}
                     }
                 }
@@ -146,7 +222,8 @@ impl CompletionIndex {
                 return (pos, Vec::new(), Context::Cypher);
             }
             let prefix = &before[quote_at + 1..];
-            let pairs = self.names.with_prefix(prefix, MAX_CANDIDATES).map(|n| pair(n, quote_string(n, quote))).collect();
+            let pairs =
+                self.names.with_prefix(prefix, MAX_CANDIDATES).map(|n| pair(n, quote_string(n, quote))).collect();
             return (quote_at, pairs, Context::Cypher);
         }
         let word_len: usize =
@@ -169,9 +246,7 @@ impl CompletionIndex {
             (Some('$'), _, _) => words(&self.params, &|w: &str| w.to_string()),
             (Some(':'), _, Some('[')) | (Some('|'), _, Some('[')) => words(&self.types, &name),
             (Some(':'), _, Some('(')) => words(&self.labels, &name),
-            (_, Some(':'), Some('{')) | (_, Some('='), _) => {
-                words(&self.names, &|w: &str| quote_string(w, '\''))
-            }
+            (_, Some(':'), Some('{')) | (_, Some('='), _) => words(&self.names, &|w: &str| quote_string(w, '\'')),
             _ if word.is_empty() => Vec::new(),
             _ => {
                 let mut pairs = words(&self.keywords, &|w: &str| w.to_string());
@@ -190,7 +265,8 @@ impl CompletionIndex {
         };
         let command = meta::parse_meta(&body[..space]).name;
         let args = &body[space..];
-        let arg_start = before.len() - args.chars().rev().take_while(|c| !c.is_whitespace()).map(char::len_utf8).sum::<usize>();
+        let arg_start =
+            before.len() - args.chars().rev().take_while(|c| !c.is_whitespace()).map(char::len_utf8).sum::<usize>();
         let word = &before[arg_start..];
         let first_arg = args.trim_start().len() == word.len();
         let choices: &[&str] = match command.as_str() {
@@ -201,7 +277,9 @@ impl CompletionIndex {
                 let pairs = self.commands.with_prefix(word, MAX_CANDIDATES).map(|c| pair(c, c.to_string())).collect();
                 return (arg_start, pairs, Context::Meta);
             }
-            "open" | "save" | "build" | "import" | "source" | "export" => return (arg_start, Vec::new(), Context::File),
+            "open" | "save" | "build" | "import" | "source" | "export" => {
+                return (arg_start, Vec::new(), Context::File)
+            }
             _ => &[],
         };
         let pairs = choices.iter().filter(|c| c.starts_with(word)).map(|c| pair(c, c.to_string())).collect();
@@ -317,9 +395,14 @@ mod tests {
     fn graph() -> PropertyGraph {
         let mut g = PropertyGraph::new();
         let a = g
-            .add_node(["ArmedGroup"], [("name", Value::from("JNIM")), ("name_ar", Value::from("جماعة نصرة الإسلام والمسلمين"))])
+            .add_node(
+                ["ArmedGroup"],
+                [("name", Value::from("JNIM")), ("name_ar", Value::from("جماعة نصرة الإسلام والمسلمين"))],
+            )
             .unwrap();
-        let b = g.add_node(["Force"], [("name", Value::from("Malian army")), ("name_ar", Value::from("الجيش المالي"))]).unwrap();
+        let b = g
+            .add_node(["Force"], [("name", Value::from("Malian army")), ("name_ar", Value::from("الجيش المالي"))])
+            .unwrap();
         g.add_node(["State"], [("name", Value::from("Mali"))]).unwrap();
         g.add_node(["Person"], [("name", Value::from("O'Brien"))]).unwrap();
         g.add_relationship(a, b, "ATTACKED", [("mentions", Value::Int(2))]).unwrap();

@@ -159,7 +159,10 @@ pub fn highlight_line(line: &str) -> String {
             }
             (Some(COMMENT_STYLE), (k + 1).min(chars.len()))
         } else if c.is_ascii_digit() && (i == 0 || !is_word_char(chars[i - 1].1)) {
-            let k = chars[i..].iter().position(|c| !(c.1.is_ascii_alphanumeric() || c.1 == '.')).map_or(chars.len(), |p| i + p);
+            let k = chars[i..]
+                .iter()
+                .position(|c| !(c.1.is_ascii_alphanumeric() || c.1 == '.'))
+                .map_or(chars.len(), |p| i + p);
             (Some(NUMBER_STYLE), k)
         } else if is_word_char(c) {
             let k = chars[i..].iter().position(|c| !is_word_char(c.1)).map_or(chars.len(), |p| i + p);

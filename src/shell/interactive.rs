@@ -22,10 +22,9 @@ pub fn history_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("KG_HISTORY").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").filter(|p| !p.is_empty()).map(|h| PathBuf::from(h).join(".local/share")))?;
+    let data = std::env::var_os("XDG_DATA_HOME").filter(|p| !p.is_empty()).map(PathBuf::from).or_else(|| {
+        std::env::var_os("HOME").filter(|p| !p.is_empty()).map(|h| PathBuf::from(h).join(".local/share"))
+    })?;
     Some(data.join("kgraph").join("history"))
 }
 

@@ -95,15 +95,15 @@ pub fn unknown_message(name: &str) -> String {
 pub fn help_text(topic: &str) -> Result<String, String> {
     let topic = topic.trim().trim_start_matches(':');
     if topic.is_empty() {
-        let mut out = String::from(
-            "Type Cypher statements ended by ';' (they may span lines), or a meta-command:\n",
-        );
+        let mut out = String::from("Type Cypher statements ended by ';' (they may span lines), or a meta-command:\n");
         let width = COMMANDS.iter().map(|c| c.name.len() + c.usage.len() + 2).max().unwrap_or(0);
         for c in COMMANDS {
             let head = format!(":{} {}", c.name, c.usage);
             out.push_str(&format!("  {head:<width$}  {}\n", c.summary));
         }
-        out.push_str("Tab completes keywords, labels, types, property keys and entity names; Ctrl-C cancels; Ctrl-D leaves.");
+        out.push_str(
+            "Tab completes keywords, labels, types, property keys and entity names; Ctrl-C cancels; Ctrl-D leaves.",
+        );
         return Ok(out);
     }
     let name = parse_meta(topic).name;

@@ -193,7 +193,10 @@ mod tests {
     use super::*;
 
     fn texts(script: &str) -> Vec<(ItemKind, &str, bool)> {
-        split_script(script).into_iter().map(|it| (it.kind, &script[it.span.start..it.span.end], it.terminated)).collect()
+        split_script(script)
+            .into_iter()
+            .map(|it| (it.kind, &script[it.span.start..it.span.end], it.terminated))
+            .collect()
     }
 
     #[test]

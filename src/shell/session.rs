@@ -279,7 +279,12 @@ impl Session {
         self.write_result(&result, self.timing.then_some(elapsed), out)
     }
 
-    fn write_result(&self, result: &QueryResult, elapsed: Option<std::time::Duration>, out: &mut dyn Write) -> Result<()> {
+    fn write_result(
+        &self,
+        result: &QueryResult,
+        elapsed: Option<std::time::Duration>,
+        out: &mut dyn Write,
+    ) -> Result<()> {
         if result.columns.is_empty() && self.format != Format::Table {
             if result.stats.contains_updates() || result.plan.is_some() {
                 self.notice(&render::table::footer(result, elapsed));
@@ -374,7 +379,8 @@ impl Session {
                 let (pname, value) = rest.split_once(char::is_whitespace).ok_or_else(|| usage("param"))?;
                 let pname = pname.trim_start_matches('$');
                 check_param_name(pname)?;
-                let value = query::parse_literal(value.trim()).map_err(|e| Error::Usage(format!("invalid value for ${pname}: {}", e.message)))?;
+                let value = query::parse_literal(value.trim())
+                    .map_err(|e| Error::Usage(format!("invalid value for ${pname}: {}", e.message)))?;
                 self.set_param(pname, value);
             }
             "params" => {
@@ -397,7 +403,12 @@ impl Session {
                 }
                 self.backing = Backing::File(GraphFile::open(&path, OpenMode::CreateIfMissing)?);
                 let g = self.graph();
-                self.notice(&format!("opened {} ({} nodes, {} relationships)", path.display(), g.node_count(), g.relationship_count()));
+                self.notice(&format!(
+                    "opened {} ({} nodes, {} relationships)",
+                    path.display(),
+                    g.node_count(),
+                    g.relationship_count()
+                ));
                 self.dirty = false;
                 self.generation += 1;
             }
@@ -539,7 +550,8 @@ pub fn load_or_empty(path: &Path) -> Result<PropertyGraph> {
 /// # Errors
 /// [`Error::Usage`] for a bad name.
 pub fn check_param_name(name: &str) -> Result<()> {
-    let ok = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let ok = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
     if ok {
         Ok(())
     } else {
@@ -556,9 +568,11 @@ pub fn parse_param_arg(arg: &str) -> Result<(String, Value)> {
         return Err(Error::Usage(format!("invalid --param '{arg}': expected NAME=VALUE, e.g. --param name='JNIM'")));
     };
     let name = name.trim().trim_start_matches('$');
-    check_param_name(name).map_err(|_| Error::Usage(format!("invalid --param '{arg}': '{name}' is not a parameter name")))?;
-    let value = query::parse_literal(value.trim())
-        .map_err(|e| Error::Usage(format!("invalid --param '{arg}': {} (strings need quotes: {name}='text')", e.message)))?;
+    check_param_name(name)
+        .map_err(|_| Error::Usage(format!("invalid --param '{arg}': '{name}' is not a parameter name")))?;
+    let value = query::parse_literal(value.trim()).map_err(|e| {
+        Error::Usage(format!("invalid --param '{arg}': {} (strings need quotes: {name}='text')", e.message))
+    })?;
     Ok((name.to_string(), value))
 }
 
