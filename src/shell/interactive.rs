@@ -19,12 +19,15 @@ use crate::error::{Error, Result};
 /// Where history is kept: `$KG_HISTORY`, else `$XDG_DATA_HOME/kgraph/history`, else
 /// `~/.local/share/kgraph/history`; `None` when none of these can be found.
 pub fn history_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("KG_HISTORY").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(p));
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    history_path_from(var("KG_HISTORY"), var("XDG_DATA_HOME"), var("HOME"))
+}
+
+fn history_path_from(kg_history: Option<PathBuf>, xdg_data: Option<PathBuf>, home: Option<PathBuf>) -> Option<PathBuf> {
+    if kg_history.is_some() {
+        return kg_history;
     }
-    let data = std::env::var_os("XDG_DATA_HOME").filter(|p| !p.is_empty()).map(PathBuf::from).or_else(|| {
-        std::env::var_os("HOME").filter(|p| !p.is_empty()).map(|h| PathBuf::from(h).join(".local/share"))
-    })?;
+    let data = xdg_data.or_else(|| home.map(|h| h.join(".local/share")))?;
     Some(data.join("kgraph").join("history"))
 }
 
@@ -219,4 +222,30 @@ fn readline_error(e: ReadlineError) -> Error {
         ReadlineError::Io(e) => e,
         other => io::Error::other(other.to_string()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigint_sets_the_cancel_flag_instead_of_killing() {
+        let flag = Arc::new(AtomicBool::new(false));
+        install_sigint(flag.clone());
+        let installed = CANCEL.get().expect("flag installed").clone();
+        // SAFETY: the handler installed above only stores to an atomic.
+        unsafe {
+            libc::raise(libc::SIGINT);
+        }
+        assert!(installed.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn history_path_prefers_kg_history_then_xdg_then_home() {
+        let p = |s: &str| Some(PathBuf::from(s));
+        assert_eq!(history_path_from(p("/t/h"), p("/x"), p("/home/a")), p("/t/h"));
+        assert_eq!(history_path_from(None, p("/x"), p("/home/a")), p("/x/kgraph/history"));
+        assert_eq!(history_path_from(None, None, p("/home/a")), p("/home/a/.local/share/kgraph/history"));
+        assert_eq!(history_path_from(None, None, None), None);
+    }
 }
