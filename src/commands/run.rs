@@ -31,6 +31,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     };
     let mut session = Session::open(&args.graph)?;
     session.set_autosave(false);
+    session.set_save_at_end(true);
     session.set_atomic_writes(args.keep_going);
     session.set_format(format_of(args.format));
     for (name, value) in params {

@@ -24,6 +24,7 @@ pub fn run(args: &ShellArgs) -> Result<()> {
         shell::run_interactive(&mut session)
     } else {
         session.set_autosave(false);
+        session.set_save_at_end(true);
         shell::run_piped(&mut session)
     }
 }

@@ -82,6 +82,7 @@ pub struct Session {
     backing: Backing,
     dirty: bool,
     autosave: bool,
+    save_at_end: bool,
     atomic_writes: bool,
     format: Format,
     timing: bool,
@@ -98,6 +99,7 @@ impl Session {
             backing: Backing::Memory(PropertyGraph::new()),
             dirty: false,
             autosave: true,
+            save_at_end: false,
             atomic_writes: true,
             format: Format::Table,
             timing: false,
@@ -165,6 +167,12 @@ impl Session {
     /// Sets whether each write is saved when it returns.
     pub fn set_autosave(&mut self, on: bool) {
         self.autosave = on;
+    }
+
+    /// Sets whether the caller saves pending changes when the session ends (`kg run`, piped
+    /// input), so `:quit` need not ask about them.
+    pub fn set_save_at_end(&mut self, on: bool) {
+        self.save_at_end = on;
     }
 
     /// Sets whether a failed write statement is undone (costs a copy of the graph per write).
@@ -446,7 +454,7 @@ impl Session {
                 self.notice(&format!("exported {}", path));
             }
             "quit" => {
-                if !force {
+                if !force && !self.save_at_end {
                     self.check_unsaved(false, "quit")?;
                 }
                 return Ok(Flow::Quit);
