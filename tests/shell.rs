@@ -139,6 +139,7 @@ fn leaving_with_unsaved_changes_asks_first() {
 
 fn piped(graph: &Path, input: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kg"))
+        .current_dir(graph.parent().unwrap())
         .arg("shell")
         .arg("-g")
         .arg(graph)
@@ -155,13 +156,16 @@ fn piped(graph: &Path, input: &str) -> std::process::Output {
 fn piped_stdin_prints_only_results() {
     let dir = util::tempdir("shell-piped");
     let graph = sahel_graph(dir.path());
-    let o = piped(&graph, ":format csv\n:schema\n");
+    let o = piped(&graph, ":format csv\n:schema\n:export dot whole.dot\n:export graphml whole.graphml\n");
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     assert_eq!(stderr(&o), "", "no greeting or notices");
     let out = stdout(&o);
     assert!(out.starts_with("kind,name,count\nlabel,ArmedGroup,5\nlabel,Force,3\n"), "{out}");
     assert!(out.contains("relationship type,ATTACKED,6\n"), "{out}");
     assert!(out.contains("property key,mentions,14\n"), "{out}");
+    let dot = std::fs::read_to_string(dir.path().join("whole.dot")).expect(":export dot wrote the file");
+    assert!(dot.contains("digraph") && dot.contains("Islamic State Sahel"), "{dot}");
+    assert!(std::fs::read_to_string(dir.path().join("whole.graphml")).unwrap().contains("<graphml"));
 }
 
 #[test]

@@ -534,7 +534,8 @@ pub fn locate(source: &Source, span: Span, mut error: QueryError) -> Error {
 
 /// A meta-command error prefixed with its place in a script: `FILE:LINE:COL: message`.
 fn locate_meta(source: &Source, span: Span, error: Error) -> Error {
-    if matches!(error, Error::Query(_) | Error::Output(_)) {
+    // Query errors and errors from a sourced script are located already.
+    if matches!(error, Error::Query(_) | Error::Output(_) | Error::Failed(_)) {
         return error;
     }
     let mut message = source.locate(span.start);
@@ -649,6 +650,20 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("nodes,0"), "{text}");
         assert_eq!(s.run_meta(":quit", &mut Vec::new()).unwrap(), Flow::Quit);
+    }
+
+    #[test]
+    fn source_reports_places_in_the_sourced_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("inner.cypher");
+        std::fs::write(&script, "// settings\n:format json\n\n   :nosuch arg\n").unwrap();
+        let mut s = Session::in_memory();
+        let err = s.run_meta(&format!(":source {}", script.display()), &mut Vec::new()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}:4:4: unknown command ':nosuch' (:help lists commands)", script.display())
+        );
+        assert_eq!(s.format, Format::Json, "the lines before the error ran");
     }
 
     #[test]
