@@ -515,3 +515,73 @@ fn cli_rejects_render_without_dot_and_csv_without_directory() {
     let o = util::run_kg(&["export", "-g", graph, "--format", "svg"]);
     util::assert_error(&o, 2, "invalid value");
 }
+
+/// A graph file built through `kg import`, with names a TSV can carry that break naive writers.
+fn imported_graph(dir: &Path) -> PathBuf {
+    let tsv = "subject\trelation\tobject\tsubject_label\tobject_label\tevidence\n\
+               JNIM\tATTACKED\tMalian \"army\"\tArmedGroup\tForce\tthey said \"x\" \\ y\n\
+               تنظيم\\x\tTRUCE_BETWEEN\t<{Gao}>\tArmedGroup\tPlace\tهدنة بين الطرفين\n\
+               JNIM\tALLIED_WITH\tتنظيم\\x\tArmedGroup\tArmedGroup\ta & b\n";
+    let input = util::write(dir, "triples.tsv", tsv);
+    let graph = dir.join("g.kg");
+    let o = util::kg().arg("import").arg(&input).arg("-g").arg(&graph).output().expect("run kg import");
+    assert!(o.status.success(), "kg import failed: {}", util::stderr(&o));
+    graph
+}
+
+#[test]
+fn cli_exports_a_graph_file_in_every_format() {
+    let dir = util::tempdir("cli-export-all");
+    let graph = imported_graph(dir.path());
+    for format in ["dot", "cypher", "graphml", "jsonl"] {
+        let out = dir.path().join(format!("g.{format}"));
+        let o =
+            util::kg().args(["export", "--format", format, "-g"]).arg(&graph).arg("-o").arg(&out).output().expect("kg");
+        assert!(o.status.success(), "kg export --format {format}: {}", util::stderr(&o));
+        let text = std::fs::read_to_string(&out).expect("export file");
+        assert!(text.contains("تنظيم"), "{format} keeps Arabic names");
+    }
+    let o = util::kg().args(["export", "--format", "jsonl", "-g"]).arg(&graph).output().expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    assert_eq!(util::stdout(&o).lines().count(), 4 + 3, "jsonl to standard output, one line per element");
+    let csv_dir = dir.path().join("csv");
+    let o =
+        util::kg().args(["export", "--format", "csv", "-g"]).arg(&graph).arg("-o").arg(&csv_dir).output().expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    assert!(csv_dir.join("nodes_ArmedGroup.csv").is_file() && csv_dir.join("load-kuzu.cypher").is_file());
+    if require_dot("cli_exports_a_graph_file_in_every_format") {
+        let dot = std::fs::read_to_string(dir.path().join("g.dot")).expect("dot file");
+        assert_dot_accepts(&dot, "imported graph");
+    }
+}
+
+#[test]
+fn cli_render_runs_graphviz_or_says_it_is_missing() {
+    let dir = util::tempdir("cli-render");
+    let graph = imported_graph(dir.path());
+    let empty_path = dir.path().join("no-tools");
+    std::fs::create_dir_all(&empty_path).expect("dir");
+    let o = util::kg()
+        .args(["export", "--format", "dot", "--render", "svg", "-g"])
+        .arg(&graph)
+        .env("PATH", &empty_path)
+        .output()
+        .expect("kg");
+    util::assert_error(&o, 1, "graphviz 'dot' not found on PATH; install graphviz or omit --render");
+    if !require_dot("cli_render_runs_graphviz_or_says_it_is_missing") {
+        return;
+    }
+    let svg = dir.path().join("g.svg");
+    let o = util::kg()
+        .args(["export", "--format", "dot", "--render", "svg", "-g"])
+        .arg(&graph)
+        .arg("-o")
+        .arg(&svg)
+        .output()
+        .expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let text = std::fs::read_to_string(&svg).expect("svg");
+    assert!(text.contains("<svg") && text.contains("Malian &quot;army&quot;"), "{text}");
+    let png = util::kg().args(["export", "--format", "dot", "--render", "png", "-g"]).arg(&graph).output().expect("kg");
+    assert!(png.status.success() && png.stdout.starts_with(b"\x89PNG"), "png on standard output");
+}
