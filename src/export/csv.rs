@@ -191,16 +191,16 @@ impl ColType {
             (_, Value::Null) => String::new(),
             (_, Value::String(s)) => s.clone(),
             (ColType::Array(_), Value::List(items)) => {
-                items.iter().map(|i| self_item(i)).collect::<Vec<_>>().join(&ARRAY_DELIMITER.to_string())
+                items.iter().map(scalar_field).collect::<Vec<_>>().join(&ARRAY_DELIMITER.to_string())
             }
             (ColType::Text, other) => value_to_json(other).to_string(),
-            (_, other) => self_item(other),
+            (_, other) => scalar_field(other),
         }
     }
 }
 
 /// A scalar as one CSV field (or array item).
-fn self_item(v: &Value) -> String {
+fn scalar_field(v: &Value) -> String {
     match v {
         Value::Float(f) if f.is_nan() => "NaN".into(),
         Value::Float(f) if f.is_infinite() => if *f > 0.0 { "Infinity" } else { "-Infinity" }.into(),
@@ -495,16 +495,18 @@ fn kuzu_script(
                     None => format!("CAST(NULL AS {})", t.kuzu()),
                 });
             }
-            let mut opts = options(g).to_string();
-            if multi {
-                opts.push_str(&format!(", from='{}', to='{}'", nodes[*from].table, nodes[*to].table));
-            }
+            // A table with several endpoint pairs needs the pair on the COPY itself.
+            let pair = if multi {
+                format!(" (from='{}', to='{}')", nodes[*from].table, nodes[*to].table)
+            } else {
+                String::new()
+            };
             s.push_str(&format!(
-                "COPY {} FROM (LOAD WITH HEADERS ({}) FROM '{}' ({}) RETURN {});\n",
+                "COPY {} FROM (LOAD WITH HEADERS ({}) FROM '{}' ({}) RETURN {}){pair};\n",
                 kuzu_name(table),
                 raw.join(", "),
                 g.file,
-                opts,
+                options(g),
                 out.join(", ")
             ));
         }
