@@ -70,6 +70,7 @@ fn meta_commands_completion_ctrl_c_and_history() {
     p.send("RETURN 'half a line").unwrap();
     expect(&mut p, "half a line");
     p.send("\x03").unwrap();
+    expect(&mut p, "kg> ");
     p.send(":stats\r").unwrap();
     expect(&mut p, "'(in memory)'");
     p.send(":help export\r").unwrap();
@@ -125,12 +126,14 @@ fn leaving_with_unsaved_changes_asks_first() {
     expect(&mut p, "kg> ");
     p.send("CREATE (:Place {name: 'Gao'});\r").unwrap();
     expect(&mut p, "created 1 node");
+    expect(&mut p, "kg> ");
     p.send("\x04").unwrap();
     expect(&mut p, "discard them? [y/N]");
     p.send("n\r").unwrap();
     expect(&mut p, "kg> ");
     p.send(":save saved.kg\r").unwrap();
     expect(&mut p, "saved saved.kg");
+    expect(&mut p, "kg> ");
     p.send("\x04").unwrap();
     expect_exit(&mut p);
     let g = kgraph::store::load(&dir.path().join("saved.kg")).unwrap();

@@ -27,12 +27,19 @@ pub struct ShellHelper {
     index: CompletionIndex,
     files: FilenameCompleter,
     color: bool,
+    plain: bool,
 }
 
 impl ShellHelper {
     /// A helper completing from `index`; `color` turns highlighting on.
     pub fn new(index: CompletionIndex, color: bool) -> Self {
-        ShellHelper { index, files: FilenameCompleter::new(), color }
+        ShellHelper { index, files: FilenameCompleter::new(), color, plain: false }
+    }
+
+    /// Plain mode, for yes/no questions: every line is complete, no completion, hints or
+    /// colours.
+    pub fn set_plain(&mut self, on: bool) {
+        self.plain = on;
     }
 
     /// The completion index, to update after the graph or the parameters change.
@@ -45,6 +52,9 @@ impl Completer for ShellHelper {
     type Candidate = Pair;
 
     fn complete(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        if self.plain {
+            return Ok((pos, Vec::new()));
+        }
         let (start, pairs, context) = self.index.complete(line, pos);
         if context == CompletionContext::File {
             return self.files.complete(line, pos, ctx);
@@ -74,7 +84,7 @@ impl Hinter for ShellHelper {
     type Hint = ShellHint;
 
     fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<ShellHint> {
-        if pos < line.len() || line.is_empty() {
+        if self.plain || pos < line.len() || line.is_empty() {
             return None;
         }
         let trimmed = line.trim_start();
@@ -99,7 +109,7 @@ impl Hinter for ShellHelper {
 
 impl Highlighter for ShellHelper {
     fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
-        if !self.color {
+        if !self.color || self.plain {
             return Cow::Borrowed(line);
         }
         Cow::Owned(highlight_line(line))
@@ -119,7 +129,11 @@ impl Highlighter for ShellHelper {
 
 impl Validator for ShellHelper {
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        Ok(if is_complete(ctx.input()) { ValidationResult::Valid(None) } else { ValidationResult::Incomplete })
+        Ok(if self.plain || is_complete(ctx.input()) {
+            ValidationResult::Valid(None)
+        } else {
+            ValidationResult::Incomplete
+        })
     }
 }
 

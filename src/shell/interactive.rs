@@ -199,7 +199,14 @@ fn confirm_leave(session: &mut Session, editor: &mut Editor<ShellHelper, Default
         None => "the in-memory graph has changes: leave and discard them? [y/N] ".to_string(),
     };
     let has_path = session.path().is_some();
-    let answer = match editor.readline(&question) {
+    if let Some(h) = editor.helper_mut() {
+        h.set_plain(true);
+    }
+    let answer = editor.readline(&question);
+    if let Some(h) = editor.helper_mut() {
+        h.set_plain(false);
+    }
+    let answer = match answer {
         Ok(a) => a.trim().to_ascii_lowercase(),
         Err(ReadlineError::Eof) => "y".into(),
         Err(_) => return Ok(false),
