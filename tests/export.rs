@@ -294,7 +294,7 @@ fn csv_files_have_neo4j_admin_headers() {
             "nodes_Force.csv",
             "nodes_Person.csv",
             "nodes_Place.csv",
-            "nodes_Organization_ArmedGroup.csv"
+            "nodes_ArmedGroup_Organization.csv"
         ]
     );
     let (header, rows) = read_csv(&dir.path().join("nodes_ArmedGroup.csv"));
@@ -302,29 +302,42 @@ fn csv_files_have_neo4j_admin_headers() {
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0][2], "JNIM");
     assert_eq!(rows[0][4], "ArmedGroup");
-    let (_, rows) = read_csv(&dir.path().join("nodes_Organization_ArmedGroup.csv"));
-    assert_eq!(rows[0][4], "Organization|ArmedGroup", "labels joined by the array delimiter");
+    let (_, rows) = read_csv(&dir.path().join("nodes_ArmedGroup_Organization.csv"));
+    assert_eq!(rows[0][4], "ArmedGroup|Organization", "labels joined by the array delimiter");
 
     let mut total = 0;
     for f in &files.relationship_files {
         let (header, rows) = read_csv(f);
-        assert_eq!(&header[..2], [":START_ID", ":END_ID"]);
-        assert_eq!(header.last().map(String::as_str), Some(":TYPE"));
-        assert!(header.contains(&"mentions:long".to_string()) && header.contains(&"sources:string[]".to_string()));
+        assert_eq!(
+            header,
+            [
+                ":START_ID",
+                ":END_ID",
+                "doc:string",
+                "evidence:string[]",
+                "mentions:long",
+                "sentence:long",
+                "sources:string[]",
+                ":TYPE"
+            ]
+        );
         total += rows.len();
     }
     assert_eq!(total, g.relationship_count());
-    let (_, rows) = read_csv(&dir.path().join("rels_ATTACKED_ArmedGroup_Force.csv"));
+    let (_, rows) = read_csv(&dir.path().join("rels_ATTACKED.csv"));
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0][..2], ["0", "3"]);
+    assert_eq!(
+        rows[0],
+        ["0", "3", "doc-1", "Militants attacked an army post near the river.", "4", "3", "doc-1|doc-2", "ATTACKED"]
+    );
 
     let script = std::fs::read_to_string(&files.neo4j_script).expect("neo4j script");
     assert!(script.contains("neo4j-admin database import full"));
     assert!(script.contains("--nodes='nodes_ArmedGroup.csv'"));
-    assert!(script.contains("--relationships='rels_ATTACKED_ArmedGroup_Force.csv'"));
+    assert!(script.contains("--relationships='rels_ATTACKED.csv'"));
     let kuzu = std::fs::read_to_string(&files.kuzu_script).expect("kuzu script");
-    assert!(kuzu.contains("CREATE NODE TABLE `ArmedGroup`(kg_id INT64"));
-    assert!(kuzu.contains("CREATE REL TABLE `ATTACKED`(FROM `ArmedGroup` TO `Force`"));
+    assert!(kuzu.contains("CREATE NODE TABLE `Entity`(kg_id INT64, kg_labels STRING[], `aliases` STRING[]"));
+    assert!(kuzu.contains("CREATE REL TABLE `ATTACKED`(FROM `Entity` TO `Entity`"));
 }
 
 /// Loads the CSV export into Kùzu (when its Python package is installed) and checks counts and
@@ -341,7 +354,7 @@ def one(q):
     r = conn.execute(q)
     return r.get_next()[0]
 print(one("MATCH (n) RETURN count(n)"), one("MATCH ()-[r]->() RETURN count(r)"))
-print(repr(one("MATCH (n) WHERE n.kg_id = 0 RETURN n.aliases")))
+print(repr(one("MATCH (n) WHERE n.kg_id = 0 RETURN n.aliases")), repr(one("MATCH (n) WHERE n.kg_id = 1 RETURN n.kg_labels")))
 print(repr(one("MATCH (n) WHERE n.kg_id = 2 RETURN n.name")))
 "#;
     let Some(out) = python(test, script, &files.kuzu_script) else { return };
@@ -353,8 +366,13 @@ print(repr(one("MATCH (n) WHERE n.kg_id = 2 RETURN n.name")))
         }
         _ => Vec::new(),
     };
+    let mut labels: Vec<String> = g.node_labels(NodeId(1)).map(|l| format!("'{l}'")).collect();
+    labels.sort();
+    let labels = if labels.is_empty() { "None".to_string() } else { format!("[{}]", labels.join(", ")) };
     if aliases.iter().all(|a| !a.contains('|')) {
-        assert_eq!(lines[1], format!("[{}]", aliases.join(", ")), "{out}");
+        assert_eq!(lines[1], format!("[{}] {labels}", aliases.join(", ")), "{out}");
+    } else {
+        assert!(lines[1].ends_with(&format!(" {labels}")), "{out}");
     }
     let name = g.node_property(NodeId(2), "name").and_then(Value::as_str).unwrap_or("");
     assert!(lines[2].contains(&name.replace('\n', "\\n").replace('\r', "\\r")), "{out}");
