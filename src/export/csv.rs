@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::{IndexMap, IndexSet};
 
-use super::jsonl::value_to_json;
+use super::jsonl::value_to_json_string;
 use super::subgraph::Subgraph;
 use super::ExportError;
 use crate::graph::Value;
@@ -196,7 +196,7 @@ impl ColType {
             (ColType::Array(_), Value::List(items)) => {
                 items.iter().map(scalar_field).collect::<Vec<_>>().join(&ARRAY_DELIMITER.to_string())
             }
-            (ColType::Text, other) => value_to_json(other).to_string(),
+            (ColType::Text, other) => value_to_json_string(other),
             (_, other) => scalar_field(other),
         }
     }
@@ -211,7 +211,7 @@ fn scalar_field(v: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::String(s) => s.clone(),
-        other => value_to_json(other).to_string(),
+        other => value_to_json_string(other),
     }
 }
 
