@@ -484,7 +484,7 @@ fn kuzu_script(node_columns: &Columns, nodes: &[&Group], rels: &[(&Group, &Colum
             raw.join(", "),
             g.file,
             options(g),
-            out.join(", ")
+            aliased(&out)
         ));
     }
     for (g, columns, table) in rels {
@@ -501,10 +501,16 @@ fn kuzu_script(node_columns: &Columns, nodes: &[&Group], rels: &[(&Group, &Colum
             raw.join(", "),
             g.file,
             options(g),
-            out.join(", ")
+            aliased(&out)
         ));
     }
     s
+}
+
+/// Kùzu refuses two result columns with the same text (e.g. two `CAST(NULL AS STRING)`), so
+/// every returned expression gets its own name.
+fn aliased(exprs: &[String]) -> String {
+    exprs.iter().enumerate().map(|(i, e)| format!("{e} AS r{i}")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]
