@@ -612,3 +612,31 @@ fn cli_render_runs_graphviz_or_says_it_is_missing() {
     let png = util::kg().args(["export", "--format", "dot", "--render", "png", "-g"]).arg(&graph).output().expect("kg");
     assert!(png.status.success() && png.stdout.starts_with(b"\x89PNG"), "png on standard output");
 }
+
+#[test]
+fn cli_exports_the_subgraph_of_a_query() {
+    let dir = util::tempdir("cli-export-query");
+    let graph = imported_graph(dir.path());
+    let query = "MATCH p = (a)-[:ATTACKED]->(b) RETURN p, [a.name] AS names";
+    let o = util::kg().args(["export", "--format", "jsonl", "--query", query, "-g"]).arg(&graph).output().expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let lines: Vec<serde_json::Value> =
+        util::stdout(&o).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    let kinds: Vec<&str> = lines.iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert_eq!(kinds, ["node", "node", "relationship"], "the path's two nodes and one relationship");
+    assert_eq!(lines[1]["properties"]["name"], "Malian \"army\"");
+
+    let query = "MATCH ()-[r:TRUCE_BETWEEN]-() RETURN DISTINCT r";
+    let o = util::kg().args(["export", "--format", "dot", "--query", query, "-g"]).arg(&graph).output().expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let dot = util::stdout(&o);
+    assert!(dot.contains("label=\"<{Gao}>\""), "the endpoint the query did not return is filled in: {dot}");
+    assert_eq!(dot.matches(" -> ").count(), 1);
+
+    let o = util::kg()
+        .args(["export", "--format", "dot", "--query", "MATCH (n RETURN n", "-g"])
+        .arg(&graph)
+        .output()
+        .expect("kg");
+    util::assert_error(&o, 1, "<query>:1:");
+}
