@@ -264,6 +264,23 @@ print(e["label"], type(e["mentions"]).__name__, json.loads(e["sources"]))
     assert_eq!(lines[0], format!("{} {}", g.node_count(), g.relationship_count()));
     assert_eq!(lines[1], "Mali :State");
     assert_eq!(lines[2], "ATTACKED int ['doc-1', 'doc-2']");
+
+    let hostile = hostile_graph();
+    let path = dir.path().join("hostile.graphml");
+    export::export_to_path(&Subgraph::from_graph(&hostile), Format::Graphml, &path).expect("export");
+    let script = r#"
+import sys, math, networkx
+g = networkx.read_graphml(sys.argv[1])
+print(g.number_of_nodes(), g.number_of_edges())
+last = g.nodes["n%d" % (g.number_of_nodes() - 1)]
+print(math.isnan(last["nan"]), last["inf"], last["min"], last["weird key `x`"] if "weird key `x`" in last else "-")
+print(repr(g.nodes["n1"]["name"]), g.nodes["n1"]["labels"])
+"#;
+    let Some(out) = python("graphml_loads_in_networkx", script, &path) else { return };
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{} {}", hostile.node_count(), hostile.relationship_count()));
+    assert_eq!(lines[1], "True -inf -9223372036854775808 -");
+    assert_eq!(lines[2], r"'back\\slash\\' :Odd Label:مكان");
 }
 
 #[test]
