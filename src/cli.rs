@@ -1,0 +1,232 @@
+//! The command-line surface of `kg` (clap definitions only; the bodies live in
+//! [`crate::commands`]). DESIGN.md's "Command line" section is the contract.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// kgraph: turn Arabic and English conflict news into a knowledge graph you can query with
+/// openCypher.
+#[derive(Debug, Parser)]
+#[command(name = "kg", version, about, long_about = None)]
+pub struct Cli {
+    /// The subcommand to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands of `kg`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract relations from text files and print them (no graph).
+    Extract(ExtractArgs),
+    /// Extract relations from text files or directories and merge them into a graph.
+    Build(BuildArgs),
+    /// Import triples (TSV or JSON Lines) from other extractors into a graph.
+    Import(ImportArgs),
+    /// Run one Cypher statement.
+    Query(QueryArgs),
+    /// Run a script of `;`-separated Cypher statements.
+    Run(RunArgs),
+    /// Open the interactive shell.
+    Shell(ShellArgs),
+    /// Export a graph or a query's result as DOT, Cypher, GraphML, JSON Lines or CSV.
+    Export(ExportArgs),
+    /// Print counts, labels, types, property keys, file size and format version.
+    Stats(StatsArgs),
+    /// Generate a synthetic graph for tests and benchmarks.
+    Gen(GenArgs),
+}
+
+/// Language of input text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Detect per document and per sentence.
+    Auto,
+    /// Arabic.
+    Ar,
+    /// English.
+    En,
+}
+
+/// Output format of `kg extract`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    /// DESIGN.md's TSV contract.
+    Tsv,
+    /// One JSON object per relation.
+    Jsonl,
+}
+
+/// Arguments of `kg extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Text files to read.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Language of the text.
+    #[arg(long, value_enum, default_value_t = LangArg::Auto)]
+    pub lang: LangArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Tsv)]
+    pub format: ExtractFormat,
+    /// A lexicon directory to use instead of the embedded one.
+    #[arg(long)]
+    pub lexicon: Option<PathBuf>,
+}
+
+/// Arguments of `kg build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Text files or directories (walked for .txt and .md files).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The graph file (created if missing).
+    #[arg(short, long)]
+    pub graph: PathBuf,
+    /// A lexicon directory to use instead of the embedded one.
+    #[arg(long)]
+    pub lexicon: Option<PathBuf>,
+    /// Language of the text.
+    #[arg(long, value_enum, default_value_t = LangArg::Auto)]
+    pub lang: LangArg,
+}
+
+/// Arguments of `kg import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A TSV (with header) or JSON Lines file of triples.
+    pub file: PathBuf,
+    /// The graph file (created if missing).
+    #[arg(short, long)]
+    pub graph: PathBuf,
+    /// Report and skip malformed lines instead of failing without saving.
+    #[arg(long)]
+    pub skip_bad: bool,
+}
+
+/// Output format of query results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// An aligned table with a footer.
+    Table,
+    /// CSV with a header row.
+    Csv,
+    /// DESIGN.md's JSON contract.
+    Json,
+}
+
+/// Arguments of `kg query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The graph file.
+    #[arg(short, long)]
+    pub graph: PathBuf,
+    /// The Cypher statement.
+    pub query: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// A parameter as `name=VALUE`, VALUE a Cypher literal; repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+}
+
+/// Arguments of `kg run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The graph file.
+    #[arg(short, long)]
+    pub graph: PathBuf,
+    /// The script file, or `-` for standard input.
+    pub script: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// A parameter as `name=VALUE`, VALUE a Cypher literal; repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Run every statement and report every error instead of stopping at the first.
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+/// Arguments of `kg shell`.
+#[derive(Debug, Args)]
+pub struct ShellArgs {
+    /// The graph file (an in-memory graph when omitted).
+    #[arg(short, long)]
+    pub graph: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// A Cypher script of CREATE statements.
+    Cypher,
+    /// GraphML (networkx, Gephi).
+    Graphml,
+    /// JSON Lines, one node or relationship per line.
+    Jsonl,
+    /// Node and relationship CSV files for neo4j-admin import and Kùzu COPY FROM.
+    Csv,
+}
+
+/// Graphviz output formats for `--render`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// SVG.
+    Svg,
+    /// PNG.
+    Png,
+}
+
+/// Arguments of `kg export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The graph file.
+    #[arg(short, long)]
+    pub graph: PathBuf,
+    /// Export format.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Export only the nodes, relationships and paths this query returns.
+    #[arg(long)]
+    pub query: Option<String>,
+    /// Output file (or directory for csv); standard output when omitted.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Also run Graphviz `dot` to render the DOT export.
+    #[arg(long, value_enum)]
+    pub render: Option<RenderFormat>,
+}
+
+/// Arguments of `kg stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// The graph file.
+    #[arg(short, long)]
+    pub graph: PathBuf,
+}
+
+/// Arguments of `kg gen`.
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of nodes.
+    #[arg(long)]
+    pub nodes: u64,
+    /// Number of relationships.
+    #[arg(long)]
+    pub rels: u64,
+    /// Random seed (the same seed gives the same graph).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// The graph file to write.
+    #[arg(short, long)]
+    pub graph: PathBuf,
+}

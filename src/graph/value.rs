@@ -1,0 +1,583 @@
+//! Property and result values with openCypher's comparison rules.
+//!
+//! [`Value`] is the one value type of kgraph: properties stored on nodes and relationships use the
+//! scalar, list and map variants; query results, parameters and exports may also hold
+//! materialized nodes, relationships and paths (never stored as properties). This module owns
+//! three distinct notions of comparison, as openCypher defines them:
+//!
+//! - [`Value::equals`]: the `=` operator, three-valued (`None` is Cypher's `null`);
+//! - [`Value::compare`]: the `<`/`>` operators, `None` when the two values are not comparable;
+//! - [`Value::order`]: the total order of `ORDER BY` across all types;
+//!
+//! and equivalence (`Eq` + `Hash`), used by `DISTINCT`, grouping and `UNION`, under which `null`
+//! equals `null`, `NaN` equals `NaN` and `1` equals `1.0`.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+
+/// A map of property keys to values, ordered by key so output is deterministic.
+pub type PropertyMap = BTreeMap<String, Value>;
+
+/// A value: scalar, list, map, or a materialized graph element.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub enum Value {
+    /// Cypher's `null`: a missing or unknown value.
+    #[default]
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A 64-bit signed integer.
+    Int(i64),
+    /// A 64-bit float.
+    Float(f64),
+    /// A UTF-8 string.
+    String(String),
+    /// An ordered list of values.
+    List(Vec<Value>),
+    /// A map from string keys to values.
+    Map(PropertyMap),
+    /// A node, materialized with its labels and properties (results only).
+    Node(Box<NodeValue>),
+    /// A relationship, materialized with its type, endpoints and properties (results only).
+    Relationship(Box<RelationshipValue>),
+    /// A path of alternating nodes and relationships (results only).
+    Path(Box<PathValue>),
+}
+
+/// A node as it appears in a result: its id, labels and properties.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NodeValue {
+    /// The node's id in the graph it came from.
+    pub id: u64,
+    /// Labels in the order they were added.
+    pub labels: Vec<String>,
+    /// Properties, ordered by key.
+    pub properties: PropertyMap,
+}
+
+/// A relationship as it appears in a result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelationshipValue {
+    /// The relationship's id in the graph it came from.
+    pub id: u64,
+    /// Its one type, e.g. `ATTACKED`.
+    pub rel_type: String,
+    /// Id of the start node.
+    pub start: u64,
+    /// Id of the end node.
+    pub end: u64,
+    /// Properties, ordered by key.
+    pub properties: PropertyMap,
+}
+
+/// A path: `nodes.len() == relationships.len() + 1`; each relationship's start/end says which
+/// way it points relative to the path.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PathValue {
+    /// The nodes along the path, first to last.
+    pub nodes: Vec<NodeValue>,
+    /// The relationships between consecutive nodes.
+    pub relationships: Vec<RelationshipValue>,
+}
+
+impl Value {
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Whether this value may be stored as a property (no nodes, relationships or paths, also
+    /// not inside lists or maps).
+    pub fn is_storable(&self) -> bool {
+        match self {
+            Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
+            Value::List(items) => items.iter().all(Value::is_storable),
+            Value::Map(map) => map.values().all(Value::is_storable),
+            _ => true,
+        }
+    }
+
+    /// The openCypher type name of this value (`INTEGER`, `STRING`, `NODE`, ...).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "NULL",
+            Value::Bool(_) => "BOOLEAN",
+            Value::Int(_) => "INTEGER",
+            Value::Float(_) => "FLOAT",
+            Value::String(_) => "STRING",
+            Value::List(_) => "LIST",
+            Value::Map(_) => "MAP",
+            Value::Node(_) => "NODE",
+            Value::Relationship(_) => "RELATIONSHIP",
+            Value::Path(_) => "PATH",
+        }
+    }
+
+    /// The string inside, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer inside, if this is an integer.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// Cypher's `=`: `None` when the answer is `null` (a null operand, or a null inside lists
+    /// or maps that decides the outcome).
+    pub fn equals(&self, other: &Value) -> Option<bool> {
+        use Value::*;
+        match (self, other) {
+            (Null, _) | (_, Null) => None,
+            (Bool(a), Bool(b)) => Some(a == b),
+            (Int(a), Int(b)) => Some(a == b),
+            (Float(a), Float(b)) => Some(a == b),
+            (Int(a), Float(b)) | (Float(b), Int(a)) => Some(int_float_cmp(*a, *b) == Some(Ordering::Equal)),
+            (String(a), String(b)) => Some(a == b),
+            (List(a), List(b)) => {
+                if a.len() != b.len() {
+                    return Some(false);
+                }
+                let mut unknown = false;
+                for (x, y) in a.iter().zip(b) {
+                    match x.equals(y) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                if unknown {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            (Map(a), Map(b)) => {
+                if a.len() != b.len() || a.keys().zip(b.keys()).any(|(x, y)| x != y) {
+                    return Some(false);
+                }
+                let mut unknown = false;
+                for (x, y) in a.values().zip(b.values()) {
+                    match x.equals(y) {
+                        Some(false) => return Some(false),
+                        None => unknown = true,
+                        Some(true) => {}
+                    }
+                }
+                if unknown {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            (Node(a), Node(b)) => Some(a.id == b.id),
+            (Relationship(a), Relationship(b)) => Some(a.id == b.id),
+            (Path(a), Path(b)) => Some(
+                a.nodes.len() == b.nodes.len()
+                    && a.nodes.iter().zip(&b.nodes).all(|(x, y)| x.id == y.id)
+                    && a.relationships.iter().zip(&b.relationships).all(|(x, y)| x.id == y.id),
+            ),
+            _ => Some(false),
+        }
+    }
+
+    /// Cypher's `<`, `<=`, `>`, `>=`: the ordering of two comparable values, `None` (null) when
+    /// either is null, NaN is involved, or the types cannot be compared.
+    pub fn compare(&self, other: &Value) -> Option<Ordering> {
+        use Value::*;
+        match (self, other) {
+            (Int(a), Int(b)) => Some(a.cmp(b)),
+            (Float(a), Float(b)) => a.partial_cmp(b),
+            (Int(a), Float(b)) => int_float_cmp(*a, *b),
+            (Float(a), Int(b)) => int_float_cmp(*b, *a).map(Ordering::reverse),
+            (String(a), String(b)) => Some(a.cmp(b)),
+            (Bool(a), Bool(b)) => Some(a.cmp(b)),
+            (List(a), List(b)) => {
+                for (x, y) in a.iter().zip(b) {
+                    match x.compare(y)? {
+                        Ordering::Equal => {}
+                        other => return Some(other),
+                    }
+                }
+                Some(a.len().cmp(&b.len()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The total order of `ORDER BY` (ascending): maps, nodes, relationships, lists, paths,
+    /// strings, booleans, numbers (NaN after all other numbers), then null last.
+    pub fn order(&self, other: &Value) -> Ordering {
+        use Value::*;
+        let (ra, rb) = (self.order_rank(), other.order_rank());
+        if ra != rb {
+            return ra.cmp(&rb);
+        }
+        match (self, other) {
+            (Int(_) | Float(_), Int(_) | Float(_)) => {
+                let (na, nb) = (self.is_nan(), other.is_nan());
+                match (na, nb) {
+                    (true, true) => Ordering::Equal,
+                    (true, false) => Ordering::Greater,
+                    (false, true) => Ordering::Less,
+                    (false, false) => self.compare(other).unwrap_or(Ordering::Equal),
+                }
+            }
+            (String(a), String(b)) => a.cmp(b),
+            (Bool(a), Bool(b)) => a.cmp(b),
+            (List(a), List(b)) => {
+                for (x, y) in a.iter().zip(b) {
+                    match x.order(y) {
+                        Ordering::Equal => {}
+                        other => return other,
+                    }
+                }
+                a.len().cmp(&b.len())
+            }
+            (Map(a), Map(b)) => {
+                for ((ka, va), (kb, vb)) in a.iter().zip(b.iter()) {
+                    match ka.cmp(kb).then_with(|| va.order(vb)) {
+                        Ordering::Equal => {}
+                        other => return other,
+                    }
+                }
+                a.len().cmp(&b.len())
+            }
+            (Node(a), Node(b)) => a.id.cmp(&b.id),
+            (Relationship(a), Relationship(b)) => a.id.cmp(&b.id),
+            (Path(a), Path(b)) => {
+                let ka = a.nodes.iter().map(|n| n.id).chain(a.relationships.iter().map(|r| r.id));
+                let kb = b.nodes.iter().map(|n| n.id).chain(b.relationships.iter().map(|r| r.id));
+                ka.cmp(kb)
+            }
+            _ => Ordering::Equal,
+        }
+    }
+
+    fn order_rank(&self) -> u8 {
+        match self {
+            Value::Map(_) => 0,
+            Value::Node(_) => 1,
+            Value::Relationship(_) => 2,
+            Value::List(_) => 3,
+            Value::Path(_) => 4,
+            Value::String(_) => 5,
+            Value::Bool(_) => 6,
+            Value::Int(_) | Value::Float(_) => 7,
+            Value::Null => 8,
+        }
+    }
+
+    fn is_nan(&self) -> bool {
+        matches!(self, Value::Float(f) if f.is_nan())
+    }
+}
+
+/// 2^63, the first float above every `i64`.
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+
+/// Compares an integer with a float exactly (no precision loss for large integers).
+fn int_float_cmp(i: i64, f: f64) -> Option<Ordering> {
+    if f.is_nan() {
+        return None;
+    }
+    if f >= TWO_POW_63 {
+        return Some(Ordering::Less);
+    }
+    if f < -TWO_POW_63 {
+        return Some(Ordering::Greater);
+    }
+    let t = f.trunc();
+    match i.cmp(&(t as i64)) {
+        Ordering::Equal if f > t => Some(Ordering::Less),
+        Ordering::Equal if f < t => Some(Ordering::Greater),
+        other => Some(other),
+    }
+}
+
+/// Equivalence: `null ≡ null`, `NaN ≡ NaN`, `1 ≡ 1.0`; graph elements by id.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        use Value::*;
+        match (self, other) {
+            (Null, Null) => true,
+            (Float(a), Float(b)) if a.is_nan() && b.is_nan() => true,
+            (List(a), List(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y),
+            (Map(a), Map(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.0 == y.0 && x.1 == y.1),
+            _ => self.equals(other).unwrap_or(false),
+        }
+    }
+}
+
+impl Eq for Value {}
+
+impl Hash for Value {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Value::Null => 0u8.hash(state),
+            Value::Bool(b) => (1u8, b).hash(state),
+            Value::Int(i) => (2u8, *i).hash(state),
+            Value::Float(f) => {
+                // Integral floats hash like the integer they equal, to agree with `eq`.
+                if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                    (2u8, *f as i64).hash(state)
+                } else if f.is_nan() {
+                    3u8.hash(state)
+                } else {
+                    (3u8, f.to_bits()).hash(state)
+                }
+            }
+            Value::String(s) => (4u8, s).hash(state),
+            Value::List(items) => {
+                5u8.hash(state);
+                items.len().hash(state);
+                items.iter().for_each(|v| v.hash(state));
+            }
+            Value::Map(map) => {
+                6u8.hash(state);
+                map.len().hash(state);
+                map.iter().for_each(|(k, v)| {
+                    k.hash(state);
+                    v.hash(state)
+                });
+            }
+            Value::Node(n) => (7u8, n.id).hash(state),
+            Value::Relationship(r) => (8u8, r.id).hash(state),
+            Value::Path(p) => {
+                9u8.hash(state);
+                p.nodes.iter().for_each(|n| n.id.hash(state));
+                p.relationships.iter().for_each(|r| r.id.hash(state));
+            }
+        }
+    }
+}
+
+macro_rules! value_from {
+    ($($t:ty => $variant:ident $(as $cast:ty)?),* $(,)?) => {
+        $(impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                Value::$variant((v $(as $cast)?).into())
+            }
+        })*
+    };
+}
+
+value_from!(bool => Bool, i64 => Int, i32 => Int as i64, u32 => Int as i64, f64 => Float,
+    String => String, &str => String, Vec<Value> => List, PropertyMap => Map);
+
+/// Writes `s` as a single-quoted Cypher string literal, escaping quotes, backslashes and
+/// control characters.
+pub fn write_cypher_string(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    out.write_char('\'')?;
+    for c in s.chars() {
+        match c {
+            '\'' => out.write_str("\\'")?,
+            '\\' => out.write_str("\\\\")?,
+            '\n' => out.write_str("\\n")?,
+            '\r' => out.write_str("\\r")?,
+            '\t' => out.write_str("\\t")?,
+            c if c.is_control() => write!(out, "\\u{:04X}", c as u32)?,
+            c => out.write_char(c)?,
+        }
+    }
+    out.write_char('\'')
+}
+
+/// Writes a map key, backtick-quoted unless it is a plain identifier.
+pub fn write_cypher_name(out: &mut impl fmt::Write, name: &str) -> fmt::Result {
+    let plain = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if plain {
+        out.write_str(name)
+    } else {
+        write!(out, "`{}`", name.replace('`', "``"))
+    }
+}
+
+fn write_props(f: &mut fmt::Formatter<'_>, props: &PropertyMap, leading_space: bool) -> fmt::Result {
+    if props.is_empty() {
+        return Ok(());
+    }
+    if leading_space {
+        f.write_char(' ')?;
+    }
+    f.write_char('{')?;
+    for (i, (k, v)) in props.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write_cypher_name(f, k)?;
+        write!(f, ": {v}")?;
+    }
+    f.write_char('}')
+}
+
+impl fmt::Display for NodeValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_char('(')?;
+        for l in &self.labels {
+            f.write_char(':')?;
+            write_cypher_name(f, l)?;
+        }
+        write_props(f, &self.properties, !self.labels.is_empty())?;
+        f.write_char(')')
+    }
+}
+
+impl fmt::Display for RelationshipValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[:")?;
+        write_cypher_name(f, &self.rel_type)?;
+        write_props(f, &self.properties, true)?;
+        f.write_char(']')
+    }
+}
+
+impl fmt::Display for PathValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_char('<')?;
+        if let Some(first) = self.nodes.first() {
+            write!(f, "{first}")?;
+        }
+        for (rel, node) in self.relationships.iter().zip(self.nodes.iter().skip(1)) {
+            if rel.end == node.id && rel.start != node.id || rel.start == rel.end {
+                write!(f, "-{rel}->{node}")?;
+            } else {
+                write!(f, "<-{rel}-{node}")?;
+            }
+        }
+        f.write_char('>')
+    }
+}
+
+/// Cypher notation, as cypher-shell and the openCypher TCK print values: `'JNIM'`, `1.0`,
+/// `[1, 2]`, `{k: 'v'}`, `(:ArmedGroup {name: 'JNIM'})`, `[:ATTACKED {mentions: 2}]`.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write_float(f, *x),
+            Value::String(s) => write_cypher_string(f, s),
+            Value::List(items) => {
+                f.write_char('[')?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_char(']')
+            }
+            Value::Map(map) => {
+                f.write_char('{')?;
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write_cypher_name(f, k)?;
+                    write!(f, ": {v}")?;
+                }
+                f.write_char('}')
+            }
+            Value::Node(n) => write!(f, "{n}"),
+            Value::Relationship(r) => write!(f, "{r}"),
+            Value::Path(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+/// Floats always show a fraction or exponent so they read back as floats: `1.0`, `1.5e300`.
+fn write_float(f: &mut impl fmt::Write, x: f64) -> fmt::Result {
+    if x.is_nan() {
+        f.write_str("NaN")
+    } else if x.is_infinite() {
+        f.write_str(if x > 0.0 { "Infinity" } else { "-Infinity" })
+    } else {
+        let s = format!("{x:?}");
+        f.write_str(&s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(items: Vec<Value>) -> Value {
+        Value::List(items)
+    }
+
+    #[test]
+    fn equality_is_three_valued() {
+        assert_eq!(Value::Int(1).equals(&Value::Float(1.0)), Some(true));
+        assert_eq!(Value::Int(1).equals(&Value::Null), None);
+        assert_eq!(Value::Int(1).equals(&Value::from("1")), Some(false));
+        assert_eq!(list(vec![1.into(), Value::Null]).equals(&list(vec![2.into(), Value::Null])), Some(false));
+        assert_eq!(list(vec![1.into(), Value::Null]).equals(&list(vec![1.into(), Value::Null])), None);
+        assert_eq!(Value::Float(f64::NAN).equals(&Value::Float(f64::NAN)), Some(false));
+    }
+
+    #[test]
+    fn comparison_only_within_comparable_types() {
+        assert_eq!(Value::Int(1).compare(&Value::Float(1.5)), Some(Ordering::Less));
+        assert_eq!(Value::from("a").compare(&Value::Int(1)), None);
+        assert_eq!(Value::Float(f64::NAN).compare(&Value::Int(1)), None);
+        assert_eq!(Value::Int(i64::MAX).compare(&Value::Float(TWO_POW_63)), Some(Ordering::Less));
+    }
+
+    #[test]
+    fn order_by_ranks_types_then_values() {
+        let mut values = [
+            Value::Null,
+            Value::Float(f64::NAN),
+            Value::Int(2),
+            Value::Float(1.5),
+            Value::Bool(true),
+            Value::from("b"),
+            list(vec![]),
+            Value::Map(PropertyMap::new()),
+        ];
+        values.sort_by(Value::order);
+        let names: Vec<String> = values.iter().map(Value::to_string).collect();
+        assert_eq!(names, ["{}", "[]", "'b'", "true", "1.5", "2", "NaN", "null"]);
+    }
+
+    #[test]
+    fn equivalence_for_grouping() {
+        use std::collections::HashSet;
+        let set: HashSet<Value> = [
+            Value::Int(1),
+            Value::Float(1.0),
+            Value::Null,
+            Value::Null,
+            Value::Float(f64::NAN),
+            Value::Float(f64::NAN),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(set.len(), 3);
+    }
+
+    #[test]
+    fn display_uses_cypher_notation() {
+        let node = NodeValue {
+            id: 1,
+            labels: vec!["ArmedGroup".into()],
+            properties: [("name".to_string(), Value::from("it's"))].into_iter().collect(),
+        };
+        assert_eq!(Value::Node(Box::new(node)).to_string(), r"(:ArmedGroup {name: 'it\'s'})");
+        assert_eq!(Value::Float(1.0).to_string(), "1.0");
+        assert_eq!(list(vec![Value::Int(1), Value::from("x")]).to_string(), "[1, 'x']");
+    }
+}

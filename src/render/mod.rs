@@ -1,0 +1,1 @@
+//! Writers of query results: aligned table, CSV and JSON (DESIGN.md's contract).

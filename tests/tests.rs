@@ -1,0 +1,11 @@
+//! The integration tests of kgraph, one module per purpose, all in one test binary.
+
+mod cli;
+mod export;
+mod extraction;
+mod query;
+mod run;
+mod shell;
+mod store;
+mod tck;
+mod util;
