@@ -242,9 +242,9 @@ impl Attach<'_> {
                 }
             }
         }
-        if let (Some(&x), Some(&y)) = (a.first(), b.first()) {
-            if x != y && self.is_actor(x) && self.is_actor(y) && (rel.is_symmetric() || both) {
-                self.state.last_pair = Some((x, y));
+        if let ([x], [y]) = (a, b) {
+            if x != y && self.is_actor(*x) && self.is_actor(*y) && (rel.is_symmetric() || both) {
+                self.state.last_pair = Some((*x, *y));
             }
         }
     }

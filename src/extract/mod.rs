@@ -120,6 +120,8 @@ pub struct ExtractedEntity {
     pub known: bool,
     /// Number of mentions.
     pub mentions: u32,
+    /// The document it was found in.
+    pub doc: String,
 }
 
 /// A relation found in a document, with provenance.

@@ -109,6 +109,9 @@ impl<'a> DocumentExtractor<'a> {
         word_starts(&self.norm.text, &mut self.starts);
         let si = SentenceItems { lex: self.lex, norm: &self.norm, original: text, starts: &self.starts };
         si.build(&self.raw, &mut self.ctx, &mut self.table, &mut self.items);
+        if std::env::var_os("KG_EXTRACT_DEBUG").is_some() {
+            self.debug_items();
+        }
         self.found.clear();
         attach(self.lex, &self.table, &self.items, &self.norm.text, &mut self.state, self.sentence, &mut self.found);
         for f in &self.found {
@@ -134,10 +137,25 @@ impl<'a> DocumentExtractor<'a> {
         }
     }
 
+    /// Print the items of the current sentence (set `KG_EXTRACT_DEBUG` to see them).
+    fn debug_items(&self) {
+        eprintln!("-- sentence {}", self.sentence);
+        for (i, it) in self.items.iter().enumerate() {
+            let text = self.norm.text.get(it.start as usize..it.end as usize).unwrap_or("");
+            let what = match it.kind {
+                super::rules::ItemKind::Entity(e) => format!("E {}", self.table.infos[e as usize].name),
+                super::rules::ItemKind::Trigger(t) => format!("T {}", self.lex.triggers[t as usize].relation),
+                super::rules::ItemKind::Marker(m) => format!("M {m:?}"),
+            };
+            eprintln!("  {i:>3} tok {:>3}-{:<3} {what:<28} {:?} prep={:?} coord={:?} app={:?} {text}", it.tok, it.tok_end, it.clitics, it.prep, it.coord_prev, it.apposition);
+        }
+    }
+
     /// Finish the document.
     pub fn finish(self) -> Extraction {
         let lang = self.lang.unwrap_or(if self.arabic > self.latin { Lang::Ar } else { Lang::En });
         let hash = self.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let doc = self.doc.clone();
         let entities = self
             .table
             .infos
@@ -150,6 +168,7 @@ impl<'a> DocumentExtractor<'a> {
                 aliases: e.aliases,
                 known: e.known,
                 mentions: e.mentions,
+                doc: doc.clone(),
             })
             .collect();
         Extraction {

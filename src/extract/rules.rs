@@ -188,8 +188,10 @@ pub enum ItemKind {
 pub struct Item {
     /// What it is.
     pub kind: ItemKind,
-    /// Normalized byte range.
+    /// Normalized byte range (after any clitic prefix).
     pub start: u32,
+    /// Start of the word, before any clitic prefix.
+    pub word_start: u32,
     /// End of the normalized byte range.
     pub end: u32,
     /// Index of the first word.
@@ -213,6 +215,7 @@ impl Item {
         Item {
             kind,
             start: m.start,
+            word_start: m.word_start,
             end: m.end,
             tok: 0,
             tok_end: 0,
@@ -405,7 +408,7 @@ impl SentenceItems<'_> {
             out.push(Item::new(kind, m));
         }
         for it in out.iter_mut() {
-            it.tok = token_index(self.starts, it.start);
+            it.tok = token_index(self.starts, it.word_start);
             it.tok_end = token_index(self.starts, it.end);
             if it.tok_end <= it.tok && !matches!(it.marker(), Some(Marker::Comma | Marker::OpenParen | Marker::CloseParen)) {
                 it.tok_end = it.tok + 1;
@@ -576,6 +579,7 @@ impl SentenceItems<'_> {
                 added.push(Item {
                     kind: ItemKind::Entity(e),
                     start: s as u32,
+                    word_start: s as u32,
                     end: end as u32,
                     tok,
                     tok_end: end_tok,
