@@ -420,6 +420,15 @@ impl SentenceItems<'_> {
         self.guess_unknown(ctx, table, out);
         self.guess_capitalized(table, out);
         out.sort_by_key(|i| i.start);
+        // "the Islamic State" + "Sahel Province" both naming one entity: one mention.
+        out.dedup_by(|b, a| {
+            let same = a.entity().is_some() && a.entity() == b.entity() && b.tok == a.tok_end;
+            if same {
+                a.end = b.end;
+                a.tok_end = b.tok_end;
+            }
+            same
+        });
         annotate(self, out);
     }
 
