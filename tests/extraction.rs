@@ -87,9 +87,8 @@ fn seed_article_meets_the_quality_bar() {
 #[test]
 fn example_articles_match_their_expected_relations() {
     let dir = util::repo_root().join("graphs");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "txt"));
     files.sort();
     let lex = Lexicon::embedded();
@@ -117,7 +116,11 @@ fn example_articles_match_their_expected_relations() {
 #[test]
 fn extract_prints_the_tsv_contract() {
     let dir = util::tempdir("extract_tsv");
-    let f = util::write(dir.path(), "a.txt", "Fighters of JNIM\tattacked the town of Boni.\nالجيش المالي يسيطر على مدينة كيدال.");
+    let f = util::write(
+        dir.path(),
+        "a.txt",
+        "Fighters of JNIM\tattacked the town of Boni.\nالجيش المالي يسيطر على مدينة كيدال.",
+    );
     let o = util::run_kg(&["extract", f.to_str().unwrap_or_default()]);
     assert_eq!(o.status.code(), Some(0), "{}", util::stderr(&o));
     let out = util::stdout(&o);
@@ -126,7 +129,10 @@ fn extract_prints_the_tsv_contract() {
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
     assert!(rows.iter().all(|r| r.len() == 8), "{out}");
     assert!(rows.iter().any(|r| r[0] == "JNIM" && r[1] == "ATTACKED" && r[2] == "Boni" && r[4] == "Place"), "{out}");
-    assert!(rows.iter().any(|r| r[0] == "Malian army" && r[1] == "CONTROLS" && r[2] == "Kidal" && r[6] == "1"), "{out}");
+    assert!(
+        rows.iter().any(|r| r[0] == "Malian army" && r[1] == "CONTROLS" && r[2] == "Kidal" && r[6] == "1"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -187,6 +193,11 @@ fn lexicon_errors_name_file_and_line() {
     let dir = util::tempdir("lexicon_error");
     util::write(dir.path(), "entities.txt", "@ Foo | Place\nen: Foo\nbogus line\n");
     let f = util::write(dir.path(), "a.txt", "Foo.");
-    let o = util::run_kg(&["extract", "--lexicon", dir.path().to_str().unwrap_or_default(), f.to_str().unwrap_or_default()]);
+    let o = util::run_kg(&[
+        "extract",
+        "--lexicon",
+        dir.path().to_str().unwrap_or_default(),
+        f.to_str().unwrap_or_default(),
+    ]);
     util::assert_error(&o, 1, "entities.txt:3:");
 }

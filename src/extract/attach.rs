@@ -18,7 +18,7 @@
 //! actors act, CONTROLS takes a place, truces and alliances join actors.
 
 use super::lexicon::{Lexicon, Marker};
-use super::rules::{EntityTable, Ent, Item, ItemKind, Prep};
+use super::rules::{Ent, EntityTable, Item, ItemKind, Prep};
 use super::tokenize::Suffix;
 use super::RelationType;
 
@@ -40,11 +40,37 @@ pub struct DocState {
     pub last_pair: Option<(Ent, Ent)>,
     /// The last armed group named.
     pub last_group: Option<Ent>,
+    /// The last jihadist group named.
+    pub last_jihadist: Option<Ent>,
+    /// The last place named.
+    pub last_place: Option<Ent>,
     /// Subjects of the last relation, for subject-less clauses.
     pub topic: Vec<Ent>,
     /// Sentence index where `topic` was set.
     pub topic_sentence: usize,
 }
+
+/// Negations that scope over a whole clause, subject included.
+const WIDE_NEGATIONS: &[&str] = &[
+    "نفي",
+    "نفت",
+    "ينفي",
+    "تنفي",
+    "رفض",
+    "رفضت",
+    "denied",
+    "deny",
+    "denies",
+    "rejected",
+    "rejects",
+    "accused",
+    "accuses",
+    "اتهم",
+    "اتهمت",
+    "تتهم",
+    "يتهم",
+    "اتهام",
+];
 
 /// Words allowed between a trigger and its first object.
 const OBJECT_WINDOW: u32 = 6;
@@ -62,6 +88,8 @@ struct Attach<'a> {
     used_as_object: Vec<bool>,
     cursor: usize,
     last_objects: Vec<Ent>,
+    emitted: bool,
+    last_subject_index: Option<usize>,
 }
 
 /// Find the relations of one sentence.
@@ -85,6 +113,8 @@ pub fn attach(
         used_as_object: vec![false; items.len()],
         cursor: 0,
         last_objects: Vec::new(),
+        emitted: false,
+        last_subject_index: None,
     };
     a.run();
 }
@@ -113,8 +143,16 @@ impl Attach<'_> {
         while self.cursor < upto {
             let it = self.items[self.cursor];
             if let ItemKind::Entity(e) = it.kind {
-                if self.label(e) == "ArmedGroup" {
+                let info = &self.table.infos[e as usize];
+                if info.label() == "ArmedGroup" {
                     self.state.last_group = Some(e);
+                    if info.known && super::rules::is_jihadist(self.lex, &info.name) {
+                        self.state.last_jihadist = Some(e);
+                    }
+                }
+                let region = info.known && self.lex.entity(&info.name).is_some_and(|d| d.region);
+                if info.label() == "Place" && info.owner.is_none() && !region {
+                    self.state.last_place = Some(e);
                 }
                 if let Some(j) = it.coord_prev {
                     if let Some(&a) = self.members(j).first() {
@@ -135,6 +173,8 @@ impl Attach<'_> {
             ItemKind::Entity(e) => vec![e],
             ItemKind::Marker(Marker::PairRef) => self.pair(),
             ItemKind::Marker(Marker::GroupRef) => self.state.last_group.into_iter().collect(),
+            ItemKind::Marker(Marker::JihadistRef) => self.state.last_jihadist.into_iter().collect(),
+            ItemKind::Marker(Marker::PlaceRef) => self.state.last_place.into_iter().collect(),
             _ => Vec::new(),
         }
     }
@@ -144,7 +184,11 @@ impl Attach<'_> {
     }
 
     fn is_nominal(&self, i: usize) -> bool {
-        matches!(self.items[i].kind, ItemKind::Entity(_) | ItemKind::Marker(Marker::PairRef | Marker::GroupRef))
+        matches!(
+            self.items[i].kind,
+            ItemKind::Entity(_)
+                | ItemKind::Marker(Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef)
+        )
     }
 
     /// The item and the items coordinated with it before (walking `coord_prev`).
@@ -176,16 +220,24 @@ impl Attach<'_> {
         v
     }
 
+    /// A negation shortly before the trigger: three words for particles ("not", "لم"), six
+    /// for verbs of denial, which may have their subject in between ("نفت جماعة X أي تحالف").
     fn negated(&self, ti: usize) -> bool {
         let t = self.items[ti];
+        let mut crossed_entity = false;
         for k in (0..ti).rev() {
             let q = self.items[k];
-            if t.tok > q.tok_end + 3 {
+            if t.tok > q.tok_end + 6 {
                 return false;
             }
             match q.kind {
-                ItemKind::Trigger(_) | ItemKind::Entity(_) => return false,
-                ItemKind::Marker(Marker::Negation) => return true,
+                ItemKind::Trigger(_) | ItemKind::Marker(Marker::Comma) => return false,
+                ItemKind::Entity(_) => crossed_entity = true,
+                ItemKind::Marker(Marker::Negation) => {
+                    let w = &self.text[q.start as usize..q.end as usize];
+                    let wide = WIDE_NEGATIONS.contains(&w);
+                    return wide || (!crossed_entity && t.tok <= q.tok_end + 3);
+                }
                 _ => {}
             }
         }
@@ -196,6 +248,7 @@ impl Attach<'_> {
         if s == o || !self.is_actor(s) {
             return;
         }
+        self.emitted = true;
         let info = &self.table.infos[o as usize];
         let o = match (rel, info.owner) {
             (RelationType::Attacked, Some(owner)) => owner,
@@ -224,7 +277,7 @@ impl Attach<'_> {
     }
 
     fn set_topic(&mut self, subjects: &[Ent]) {
-        if !subjects.is_empty() {
+        if !subjects.is_empty() && self.emitted {
             self.state.topic = subjects.to_vec();
             self.state.topic_sentence = self.sentence;
         }
@@ -252,6 +305,7 @@ impl Attach<'_> {
     fn trigger(&mut self, ti: usize, t: u32) {
         let def = self.lex.triggers[t as usize];
         let rel = def.relation;
+        self.emitted = false;
         if self.negated(ti) {
             return;
         }
@@ -279,7 +333,7 @@ impl Attach<'_> {
         }
         let trig = self.items[ti];
         // Passive triggers and agents after the trigger.
-        let agent_at = self.agent_after(ti);
+        let agent_at = self.agent_after(ti, def.nominal);
         if def.passive || agent_at.is_some() {
             let from = agent_at.unwrap_or(ti);
             let subjects = self.agents(from);
@@ -288,8 +342,20 @@ impl Attach<'_> {
             }
             let mut objects = if def.passive { self.patient_before(ti, rel) } else { Vec::new() };
             if objects.is_empty() && !def.passive {
-                let last_agent = self.items.iter().enumerate().skip(from).find(|(_, i)| i.entity().is_some_and(|e| subjects.contains(&e))).map_or(from, |(k, _)| k);
-                objects = self.objects_after(last_agent, rel, false).into_iter().map(|(e, _)| e).collect();
+                let last_agent = self
+                    .items
+                    .iter()
+                    .enumerate()
+                    .skip(from)
+                    .find(|(_, i)| i.entity().is_some_and(|e| subjects.contains(&e)))
+                    .map_or(from, |(k, _)| k);
+                // "attack by X on Y": only an object behind on/against/على/ضد.
+                objects = self
+                    .objects_after(last_agent, rel, false)
+                    .into_iter()
+                    .map(|(e, _)| e)
+                    .filter(|&e| self.is_actor(e) || self.object_behind_prep(last_agent, e))
+                    .collect();
                 if objects.is_empty() {
                     objects = self.patient_before(ti, rel);
                 }
@@ -437,14 +503,22 @@ impl Attach<'_> {
     }
 
     /// An agent marker right after the trigger ("by", "نفذه").
-    fn agent_after(&self, ti: usize) -> Option<usize> {
+    fn agent_after(&self, ti: usize, nominal: bool) -> Option<usize> {
         let t = self.items[ti];
         let next = self.items.get(ti + 1)?;
         if next.marker() == Some(Marker::Agent) && next.tok <= t.tok_end + 1 {
-            Some(ti + 1)
-        } else {
-            None
+            return Some(ti + 1);
         }
+        // "هجوم لتنظيم الدولة": an actor behind the clitic ل right after a noun is its agent.
+        if nominal
+            && next.clitics.lam
+            && next.tok == t.tok_end
+            && self.is_nominal(ti + 1)
+            && self.members(ti + 1).iter().any(|&e| self.is_actor(e))
+        {
+            return Some(ti);
+        }
+        None
     }
 
     /// Actors after an agent marker or a passive trigger.
@@ -456,7 +530,12 @@ impl Attach<'_> {
                 break;
             }
             if self.is_nominal(k) {
-                let v: Vec<Ent> = self.group_forward(k).into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
+                let v: Vec<Ent> = self
+                    .group_forward(k)
+                    .into_iter()
+                    .flat_map(|g| self.members(g))
+                    .filter(|&e| self.is_actor(e))
+                    .collect();
                 if !v.is_empty() {
                     return v;
                 }
@@ -490,6 +569,11 @@ impl Attach<'_> {
         Vec::new()
     }
 
+    /// Whether entity `e` appears after item `from` right behind a strong preposition.
+    fn object_behind_prep(&self, from: usize, e: Ent) -> bool {
+        self.items[from + 1..].iter().any(|i| i.entity() == Some(e) && i.prep == Prep::Strong)
+    }
+
     /// Whether the trigger is followed by an object pronoun (يسيطر عليها, "controls it").
     fn pronoun_object(&self, ti: usize) -> bool {
         let t = self.items[ti];
@@ -497,7 +581,7 @@ impl Attach<'_> {
     }
 
     /// Subjects of an active trigger and the item after which objects are searched.
-    fn subjects(&self, ti: usize) -> (Vec<Ent>, usize) {
+    fn subjects(&mut self, ti: usize) -> (Vec<Ent>, usize) {
         let t = self.items[ti];
         if t.suffix == Suffix::Dual {
             let p = self.pair();
@@ -517,21 +601,34 @@ impl Attach<'_> {
                     }
                     break;
                 }
-                if !matches!(self.items[k].kind, ItemKind::Marker(Marker::Comma | Marker::CloseParen | Marker::OpenParen)) {
+                if !matches!(
+                    self.items[k].kind,
+                    ItemKind::Marker(Marker::Comma | Marker::CloseParen | Marker::OpenParen)
+                ) {
                     break;
                 }
             }
         }
+        let vso = self.verb_subject_after(ti);
+        let comma_before = self.items[..ti].iter().rposition(|i| i.marker() == Some(Marker::Comma));
         if let Some(v) = self.subject_before(ti, Prep::None) {
-            return (v, ti);
+            // "…، بينما تتقاتل X وY": a verb right before its subject wins over an actor
+            // in an earlier clause.
+            let in_clause = match (comma_before, self.last_subject_index) {
+                (Some(c), Some(k)) => k > c,
+                _ => true,
+            };
+            if in_clause || vso.is_none() {
+                return (v, ti);
+            }
         }
-        if let Some((v, k)) = self.verb_subject_after(ti) {
+        if let Some((v, k)) = vso {
             return (v, k);
         }
         if let Some(v) = self.subject_before(ti, Prep::Weak) {
             return (v, ti);
         }
-        if self.state.topic_sentence + 1 >= self.sentence && !self.state.topic.is_empty() {
+        if self.state.topic_sentence == self.sentence && !self.state.topic.is_empty() {
             return (self.state.topic.clone(), ti);
         }
         (Vec::new(), ti)
@@ -539,14 +636,10 @@ impl Attach<'_> {
 
     fn subject_group(&self, k: usize) -> Vec<Ent> {
         let k = self.items[k].apposition.unwrap_or(k);
-        self.group_back(k)
-            .into_iter()
-            .flat_map(|g| self.members(g))
-            .filter(|&e| self.is_actor(e))
-            .collect()
+        self.group_back(k).into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect()
     }
 
-    fn subject_before(&self, ti: usize, want: Prep) -> Option<Vec<Ent>> {
+    fn subject_before(&mut self, ti: usize, want: Prep) -> Option<Vec<Ent>> {
         for k in (0..ti).rev() {
             let q = self.items[k];
             if !self.is_nominal(k) || self.used_as_object[k] || q.prep != want {
@@ -554,6 +647,7 @@ impl Attach<'_> {
             }
             let v = self.subject_group(k);
             if !v.is_empty() {
+                self.last_subject_index = Some(k);
                 return Some(v);
             }
         }
@@ -563,6 +657,15 @@ impl Attach<'_> {
     /// Arabic verb-subject-object: "هاجم مسلحو X قاعدة Y".
     fn verb_subject_after(&self, ti: usize) -> Option<(Vec<Ent>, usize)> {
         let t = self.items[ti];
+        // Only a clause-initial verb: at most two words (و، بينما، حيث …) after the last comma.
+        let clause_start = self.items[..ti]
+            .iter()
+            .rev()
+            .find(|i| i.marker() == Some(Marker::Comma) || matches!(i.kind, ItemKind::Trigger(_) | ItemKind::Entity(_)))
+            .map_or(Some(0), |i| (i.marker() == Some(Marker::Comma)).then_some(i.tok_end))?;
+        if t.tok > clause_start + 2 {
+            return None;
+        }
         let k = ti + 1;
         let q = self.items.get(k)?;
         if !self.is_nominal(k) || q.prep != Prep::None || q.tok > t.tok_end + 2 {
@@ -574,8 +677,12 @@ impl Attach<'_> {
         }
         let group = self.group_forward(k);
         let last = *group.last()?;
-        let next = self.items.get(last + 1)?;
-        if !matches!(next.kind, ItemKind::Entity(_)) || next.tok > self.items[last].tok_end + 4 {
+        let end = self.items[last].tok_end;
+        let has_object = self.items[last + 1..]
+            .iter()
+            .take_while(|n| n.tok <= end + 5 && !matches!(n.kind, ItemKind::Trigger(_)))
+            .any(|n| matches!(n.kind, ItemKind::Entity(_)));
+        if !has_object && group.len() < 2 {
             return None;
         }
         let v = group.into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
@@ -604,15 +711,17 @@ impl Attach<'_> {
                 _ => {}
             }
             if self.is_nominal(k) && q.apposition.is_none() {
-                if let Some(first) = self.members(k).into_iter().find(|&e| self.fits_object(e, q.prep, rel)) {
-                    let _ = first;
+                let qprep = if q.prep == Prep::Agent && rel == RelationType::Attacked { Prep::None } else { q.prep };
+                if self.members(k).into_iter().any(|e| self.fits_object(e, qprep, rel)) {
+                    let with = q.prep == Prep::With
+                        || self.items[from + 1..k].iter().any(|m| m.marker() == Some(Marker::With));
                     let mut v = Vec::new();
                     for g in self.group_forward(k) {
                         let gp = self.items[g].prep;
-                        let prep = if g == k || gp == Prep::None { q.prep } else { gp };
+                        let prep = if g == k || gp == Prep::None { qprep } else { gp };
                         for e in self.members(g) {
                             if self.fits_object(e, prep, rel) {
-                                v.push((e, q.prep == Prep::With));
+                                v.push((e, with));
                             }
                         }
                         if mark {

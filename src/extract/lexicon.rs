@@ -36,6 +36,12 @@ pub struct EntityDef {
     pub sahel: bool,
     /// For generic entities: country → canonical entity name.
     pub by_country: Vec<(String, String)>,
+    /// The country this entity is in (counts towards a text's main country).
+    pub country: Option<String>,
+    /// "the jihadists" may refer back to it.
+    pub jihadist: bool,
+    /// A region, not a town ("the town" never refers back to it).
+    pub region: bool,
 }
 
 impl EntityDef {
@@ -54,6 +60,8 @@ pub struct TriggerDef {
     pub mutual: bool,
     /// The agent follows and the patient precedes ("under the control of").
     pub passive: bool,
+    /// An Arabic noun: an actor behind ل right after it is the agent (هجوم لتنظيم X).
+    pub nominal: bool,
 }
 
 /// Function words and phrases the rules look at.
@@ -70,8 +78,11 @@ pub enum Marker {
     And,
     Negation,
     Agent,
+    LedBy,
     PairRef,
     GroupRef,
+    JihadistRef,
+    PlaceRef,
     Relative,
     PronounObject,
     HeadGroup,
@@ -96,6 +107,9 @@ impl Marker {
             "and" => Marker::And,
             "negation" => Marker::Negation,
             "agent" => Marker::Agent,
+            "led_by" => Marker::LedBy,
+            "jihadist_ref" => Marker::JihadistRef,
+            "place_ref" => Marker::PlaceRef,
             "pair_ref" => Marker::PairRef,
             "group_ref" => Marker::GroupRef,
             "relative" => Marker::Relative,
@@ -193,6 +207,7 @@ fn parse_error(file: &str, line: usize, message: impl Into<String>) -> ExtractEr
 
 fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractError> {
     let mut sahel_section = false;
+    let mut country_section: Option<String> = None;
     let mut current: Option<usize> = None;
     for (no, raw) in text.lines().enumerate() {
         let line = raw.trim();
@@ -204,6 +219,8 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
             match directive.trim() {
                 "sahel on" => sahel_section = true,
                 "sahel off" => sahel_section = false,
+                "country none" => country_section = None,
+                d if d.starts_with("country ") => country_section = Some(d["country ".len()..].trim().to_string()),
                 other => return Err(parse_error(file, no, format!("unknown directive '%{other}'"))),
             }
             continue;
@@ -214,13 +231,8 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
             if name.is_empty() {
                 return Err(parse_error(file, no, "expected '@ NAME | Label' with a name"));
             }
-            let labels: Vec<String> = parts
-                .next()
-                .unwrap_or("")
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect();
+            let labels: Vec<String> =
+                parts.next().unwrap_or("").split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
             if labels.is_empty() {
                 return Err(parse_error(file, no, format!("entity '{name}' needs a label after '|'")));
             }
@@ -232,14 +244,23 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
                 sahel_target: None,
                 sahel: sahel_section,
                 by_country: Vec::new(),
+                country: country_section.clone(),
+                jihadist: false,
+                region: false,
             };
             for attr in parts {
                 if attr == "sahel" {
                     def.sahel = true;
+                } else if attr == "jihadist" {
+                    def.jihadist = true;
+                } else if attr == "region" {
+                    def.region = true;
                 } else if let Some((k, v)) = attr.split_once('=') {
                     let (k, v) = (k.trim(), v.trim().to_string());
                     if k == "sahel" {
                         def.sahel_target = Some(v);
+                    } else if k == "country" {
+                        def.country = Some(v);
                     } else {
                         def.by_country.push((k.to_string(), v));
                     }
@@ -292,11 +313,12 @@ fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
             let Some(relation) = RelationType::parse(rel) else {
                 return Err(parse_error(file, no, format!("unknown relation '{rel}'")));
             };
-            let mut def = TriggerDef { relation, mutual: false, passive: false };
+            let mut def = TriggerDef { relation, mutual: false, passive: false, nominal: false };
             for w in words {
                 match w {
                     "mutual" => def.mutual = true,
                     "passive" => def.passive = true,
+                    "nominal" => def.nominal = true,
                     other => return Err(parse_error(file, no, format!("unknown trigger flag '{other}'"))),
                 }
             }
@@ -347,6 +369,23 @@ fn parse_markers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractE
         }
         for v in values {
             b.add(v, Term::Marker(m));
+            // English articles would separate a preposition from its noun: "against the army".
+            let governs = matches!(
+                m,
+                Marker::Prep
+                    | Marker::WeakPrep
+                    | Marker::With
+                    | Marker::Locative
+                    | Marker::Border
+                    | Marker::Agent
+                    | Marker::Between
+                    | Marker::LedBy
+            );
+            if governs && key == "en" {
+                for article in ["the", "a", "an"] {
+                    b.add(&format!("{v} {article}"), Term::Marker(m));
+                }
+            }
         }
     }
     Ok(())
@@ -368,13 +407,7 @@ impl Lexicon {
 
     fn empty() -> Lexicon {
         let automaton = AhoCorasick::new(Vec::<&str>::new()).unwrap_or_else(|_| unreachable!());
-        Lexicon {
-            entities: Vec::new(),
-            triggers: Vec::new(),
-            patterns: Vec::new(),
-            automaton,
-            by_name: HashMap::new(),
-        }
+        Lexicon { entities: Vec::new(), triggers: Vec::new(), patterns: Vec::new(), automaton, by_name: HashMap::new() }
     }
 
     /// Load a lexicon directory: each of `entities.txt`, `triggers.txt`, `markers.txt` found
@@ -391,7 +424,8 @@ impl Lexicon {
         let read = |name: &str, embedded: &'static str| -> Result<(String, String, bool), ExtractError> {
             let path = dir.join(name);
             if path.exists() {
-                let text = std::fs::read_to_string(&path).map_err(|source| ExtractError::Io { path: path.clone(), source })?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| ExtractError::Io { path: path.clone(), source })?;
                 Ok((path.display().to_string(), text, true))
             } else {
                 Ok((name.to_string(), embedded.to_string(), false))
@@ -425,8 +459,12 @@ impl Lexicon {
         parse_entities(&mut b, entities.0, entities.1)?;
         parse_triggers(&mut b, triggers.0, triggers.1)?;
         parse_markers(&mut b, markers.0, markers.1)?;
-        for (s, m) in [(",", Marker::Comma), ("،", Marker::Comma), ("(", Marker::OpenParen), (")", Marker::CloseParen)] {
-            b.push(s.to_string(), Pattern { term: Term::Marker(m), arabic: false, has_article: false, lam_variant: false });
+        for (s, m) in [(",", Marker::Comma), ("،", Marker::Comma), ("(", Marker::OpenParen), (")", Marker::CloseParen)]
+        {
+            b.push(
+                s.to_string(),
+                Pattern { term: Term::Marker(m), arabic: false, has_article: false, lam_variant: false },
+            );
         }
         let by_name: HashMap<String, u32> =
             b.entities.iter().enumerate().map(|(i, e)| (e.name.clone(), i as u32)).collect();
@@ -434,7 +472,11 @@ impl Lexicon {
             let targets = e.sahel_target.iter().chain(e.by_country.iter().map(|(_, t)| t));
             for t in targets {
                 if !by_name.contains_key(t) {
-                    return Err(parse_error(entities.0, 0, format!("entity '{}' refers to unknown entity '{t}'", b.entities[i].name)));
+                    return Err(parse_error(
+                        entities.0,
+                        0,
+                        format!("entity '{}' refers to unknown entity '{t}'", b.entities[i].name),
+                    ));
                 }
             }
         }

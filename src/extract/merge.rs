@@ -73,7 +73,13 @@ fn node_for(graph: &mut PropertyGraph, name: &str, label: &str, stats: &mut Merg
     Ok(id)
 }
 
-fn push_unique(graph: &mut PropertyGraph, rel: crate::graph::RelId, key: &str, item: &str, cap: usize) -> Result<(), GraphError> {
+fn push_unique(
+    graph: &mut PropertyGraph,
+    rel: crate::graph::RelId,
+    key: &str,
+    item: &str,
+    cap: usize,
+) -> Result<(), GraphError> {
     let mut list = match graph.rel_property(rel, key) {
         Some(Value::List(v)) => v.clone(),
         _ => Vec::new(),
@@ -171,7 +177,11 @@ mod tests {
     #[test]
     fn merging_twice_changes_nothing_and_symmetric_once() {
         let lex = Lexicon::embedded();
-        let x = extract_document(&lex, "a", "Clashes between JNIM and the Islamic State Sahel Province ended in a truce between the two groups.");
+        let x = extract_document(
+            &lex,
+            "a",
+            "Clashes between JNIM and the Islamic State Sahel Province ended in a truce between the two groups.",
+        );
         let mut g = PropertyGraph::new();
         let s1 = merge_into(&mut g, &x).unwrap_or_default();
         assert_eq!(s1.documents, 1);

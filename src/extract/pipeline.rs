@@ -22,7 +22,7 @@ use super::normalize::{normalize_into, Normalized};
 use super::rules::{Context, Ent, EntityTable, Item, SentenceItems};
 use super::sentence;
 use super::tokenize::{scan, word_starts, RawMatch};
-use super::{DocumentInfo, Extraction, ExtractedEntity, ExtractedRelation, RelationType, Warning};
+use super::{DocumentInfo, ExtractedEntity, ExtractedRelation, Extraction, RelationType, Warning};
 
 /// Longest evidence snippet, in bytes (cut at a char boundary).
 const MAX_EVIDENCE: usize = 600;
@@ -147,7 +147,10 @@ impl<'a> DocumentExtractor<'a> {
                 super::rules::ItemKind::Trigger(t) => format!("T {}", self.lex.triggers[t as usize].relation),
                 super::rules::ItemKind::Marker(m) => format!("M {m:?}"),
             };
-            eprintln!("  {i:>3} tok {:>3}-{:<3} {what:<28} {:?} prep={:?} coord={:?} app={:?} {text}", it.tok, it.tok_end, it.clitics, it.prep, it.coord_prev, it.apposition);
+            eprintln!(
+                "  {i:>3} tok {:>3}-{:<3} {what:<28} {:?} prep={:?} coord={:?} app={:?} {text}",
+                it.tok, it.tok_end, it.clitics, it.prep, it.coord_prev, it.apposition
+            );
         }
     }
 
@@ -335,7 +338,8 @@ mod tests {
     #[test]
     fn english_active_and_passive() {
         let lex = Lexicon::embedded();
-        let x = extract_document(&lex, "t", "Gao was attacked by JNIM on Monday. The Malian army did not attack Kidal.");
+        let x =
+            extract_document(&lex, "t", "Gao was attacked by JNIM on Monday. The Malian army did not attack Kidal.");
         let t = triples(&x);
         assert!(t.contains(&("JNIM".into(), "ATTACKED", "Gao".into())), "{t:?}");
         assert!(!t.iter().any(|(_, _, o)| o == "Kidal"), "{t:?}");

@@ -16,6 +16,11 @@ use super::tokenize::{is_word_char, token_index, Clitics, RawMatch, Suffix};
 /// Index of an entity in a document's [`EntityTable`].
 pub type Ent = u32;
 
+/// Whether a lexicon entity is a jihadist group ("the jihadists" may refer to it).
+pub fn is_jihadist(lex: &Lexicon, name: &str) -> bool {
+    lex.entity(name).is_some_and(|d| d.jihadist)
+}
+
 /// Labels that can act (be a subject).
 pub fn is_actor_label(label: &str) -> bool {
     matches!(label, "ArmedGroup" | "Force" | "State" | "Person" | "Organization")
@@ -129,9 +134,9 @@ pub struct Context {
 const COUNTRIES: &[&str] = &["Mali", "Burkina Faso", "Niger"];
 
 impl Context {
-    fn note(&mut self, name: &str, sahel: bool) {
+    fn note(&mut self, country: Option<&str>, sahel: bool) {
         self.sahel |= sahel;
-        if COUNTRIES.contains(&name) {
+        if let Some(name) = country.filter(|c| COUNTRIES.contains(c)) {
             *self.counts.entry(name.to_string()).or_insert(0) += 1;
             if self.first.is_none() {
                 self.first = Some(name.to_string());
@@ -331,17 +336,100 @@ pub fn transliterate(ar: &str) -> String {
 
 /// Words of English that start sentences or name things the rules must not guess as entities.
 const CAPITAL_STOP: &[&str] = &[
-    "The", "A", "An", "In", "On", "At", "But", "And", "Or", "He", "She", "They", "It", "We", "I", "This", "That",
-    "These", "Those", "There", "Since", "After", "Before", "When", "While", "Monday", "Tuesday", "Wednesday",
-    "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December", "According", "Last", "Earlier", "Later", "Meanwhile",
-    "However", "Also", "Its", "Their", "His", "Her", "Some", "Many", "Several", "Two", "Three", "Both", "Islamist",
-    "Jihadist", "Reuters", "AFP", "AP", "Al", "Jazeera", "BBC", "Human", "Rights", "Watch", "Amnesty",
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "Or",
+    "He",
+    "She",
+    "They",
+    "It",
+    "We",
+    "I",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "There",
+    "Since",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "According",
+    "Last",
+    "Earlier",
+    "Later",
+    "Meanwhile",
+    "However",
+    "Also",
+    "Its",
+    "Their",
+    "His",
+    "Her",
+    "Some",
+    "Many",
+    "Several",
+    "Two",
+    "Three",
+    "Both",
+    "Islamist",
+    "Jihadist",
+    "Reuters",
+    "AFP",
+    "AP",
+    "Al",
+    "Jazeera",
+    "BBC",
+    "Human",
+    "Rights",
+    "Watch",
+    "Amnesty",
 ];
 
 const GROUP_WORDS: &[&str] = &[
-    "Group", "Brigade", "Brigades", "Battalion", "Front", "Movement", "Militia", "Katiba", "Alliance", "Coalition",
-    "Jamaat", "Ansar", "Army", "Forces", "Liberation", "Mujahideen", "Brotherhood", "Council",
+    "Group",
+    "Brigade",
+    "Brigades",
+    "Battalion",
+    "Front",
+    "Movement",
+    "Militia",
+    "Katiba",
+    "Alliance",
+    "Coalition",
+    "Jamaat",
+    "Ansar",
+    "Army",
+    "Forces",
+    "Liberation",
+    "Mujahideen",
+    "Brotherhood",
+    "Council",
 ];
 
 /// Build the items of one sentence.
@@ -385,7 +473,7 @@ impl SentenceItems<'_> {
             if let Term::Entity(id) = m.term {
                 let def = &self.lex.entities[id as usize];
                 if !def.is_generic() {
-                    ctx.note(&def.name, def.sahel);
+                    ctx.note(def.country.as_deref(), def.sahel);
                 }
             }
         }
@@ -410,7 +498,9 @@ impl SentenceItems<'_> {
         for it in out.iter_mut() {
             it.tok = token_index(self.starts, it.word_start);
             it.tok_end = token_index(self.starts, it.end);
-            if it.tok_end <= it.tok && !matches!(it.marker(), Some(Marker::Comma | Marker::OpenParen | Marker::CloseParen)) {
+            if it.tok_end <= it.tok
+                && !matches!(it.marker(), Some(Marker::Comma | Marker::OpenParen | Marker::CloseParen))
+            {
                 it.tok_end = it.tok + 1;
             }
         }
@@ -457,7 +547,8 @@ impl SentenceItems<'_> {
                     if let Some((place, end, tok_end, remove)) = self.base_place(items, i, table) {
                         let owner = self.lex.entity("*army").and_then(|def| {
                             let country = ctx.country();
-                            let target = def.by_country.iter().find(|(c, _)| c == country).or(def.by_country.first())?;
+                            let target =
+                                def.by_country.iter().find(|(c, _)| c == country).or(def.by_country.first())?;
                             self.lex.entity_id(&target.1)
                         });
                         let owner = owner.map(|id| table.known(self.lex, id));
@@ -503,7 +594,12 @@ impl SentenceItems<'_> {
 
     /// The place a base marker at `i` names: a known place within four words after it, an
     /// unknown word after "near", or a place right before it ("the Boulkessi base").
-    fn base_place(&self, items: &[Item], i: usize, table: &mut EntityTable) -> Option<(String, usize, u32, Option<usize>)> {
+    fn base_place(
+        &self,
+        items: &[Item],
+        i: usize,
+        table: &mut EntityTable,
+    ) -> Option<(String, usize, u32, Option<usize>)> {
         let it = items[i];
         for (j, next) in items.iter().enumerate().skip(i + 1) {
             if next.tok > it.tok_end + 4 {
@@ -558,7 +654,9 @@ impl SentenceItems<'_> {
                 if !self.free_word(items, end_tok) || self.norm.text[end..s2].trim() != "" {
                     break;
                 }
-                if self.capitalized(s2) || (connector && self.word_at(end_tok + 1).is_some_and(|(s3, _)| self.capitalized(s3))) {
+                if self.capitalized(s2)
+                    || (connector && self.word_at(end_tok + 1).is_some_and(|(s3, _)| self.capitalized(s3)))
+                {
                     end_tok += 1;
                     end = e2;
                 } else {
@@ -618,7 +716,11 @@ fn prep_of(m: Marker) -> Option<Prep> {
 }
 
 fn is_nominal(it: &Item) -> bool {
-    matches!(it.kind, ItemKind::Entity(_) | ItemKind::Marker(Marker::PairRef | Marker::GroupRef))
+    matches!(
+        it.kind,
+        ItemKind::Entity(_)
+            | ItemKind::Marker(Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef)
+    )
 }
 
 /// Fill in `prep`, `coord_prev` and `apposition`.
@@ -650,7 +752,11 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             continue;
         }
         // Apposition: "X (Y)".
-        if i >= 2 && items[i - 1].marker() == Some(Marker::OpenParen) && is_nominal(&items[i - 2]) && items[i - 2].tok_end == it.tok {
+        if i >= 2
+            && items[i - 1].marker() == Some(Marker::OpenParen)
+            && is_nominal(&items[i - 2])
+            && items[i - 2].tok_end == it.tok
+        {
             items[i].apposition = Some(i - 2);
             items[i].prep = items[i - 2].prep;
             continue;
@@ -658,6 +764,8 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
         // Coordination with the previous nominal item.
         let mut j = i;
         let mut conj = it.clitics.conj;
+        let mut comma = false;
+        let mut led = false;
         let mut blocked = false;
         while j > 0 {
             j -= 1;
@@ -666,7 +774,12 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
                 break;
             }
             match q.kind {
-                ItemKind::Marker(Marker::And | Marker::Comma) => conj = true,
+                ItemKind::Marker(Marker::And) => conj = true,
+                ItemKind::Marker(Marker::LedBy) => {
+                    conj = true;
+                    led = true;
+                }
+                ItemKind::Marker(Marker::Comma) => comma = true,
                 ItemKind::Marker(Marker::OpenParen | Marker::CloseParen) => {}
                 _ => {
                     blocked = true;
@@ -682,10 +795,19 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
         if gap > 2 {
             continue;
         }
-        if !conj && gap > 0 {
-            if let Some((s, _)) = si.word_at(q.tok_end) {
-                conj = si.norm.text[s..].starts_with('و');
-            }
+        let gap_starts_with_waw =
+            gap > 0 && si.word_at(q.tok_end).is_some_and(|(s, _)| si.norm.text[s..].starts_with('و'));
+        if comma {
+            // A comma joins list items ("X, Y and Z", "X، وY") but not clauses.
+            let list = gap == 0 || (gap <= 1 && (gap_starts_with_waw || conj));
+            let governed =
+                matches!(q.prep, Prep::Locative | Prep::Strong | Prep::Border) && it.prep == Prep::None && gap > 0;
+            conj = list && !governed;
+        } else if !conj && gap > 0 {
+            conj = gap_starts_with_waw;
+        }
+        if led {
+            items[i].prep = Prep::None;
         }
         if conj {
             items[i].coord_prev = Some(j);

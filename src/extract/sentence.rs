@@ -10,10 +10,10 @@
 pub const MAX_SENTENCE: usize = 4096;
 
 const ABBREVIATIONS: &[&str] = &[
-    "u.s", "u.n", "u.k", "e.u", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "brig", "adm", "mr",
-    "mrs", "ms", "dr", "prof", "st", "sen", "rep", "gov", "pres", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs", "etc", "inc", "ltd", "co", "jr",
-    "sr", "mt", "ft", "e.g", "i.e", "approx", "dept", "col", "cmdr", "د", "م", "أ",
+    "u.s", "u.n", "u.k", "e.u", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "brig", "adm", "mr", "mrs", "ms",
+    "dr", "prof", "st", "sen", "rep", "gov", "pres", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "no", "vs", "etc", "inc", "ltd", "co", "jr", "sr", "mt", "ft", "e.g", "i.e", "approx", "dept",
+    "col", "cmdr", "د", "م", "أ",
 ];
 
 fn is_abbreviation(text: &str, dot: usize) -> bool {

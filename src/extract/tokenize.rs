@@ -82,8 +82,8 @@ const PREFIX_PLAIN: &[&str] = &["", "و", "ف", "ب", "ك", "ل", "وب", "ول"
 const PREFIX_ARTICLE: &[&str] = &["", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك"];
 const PREFIX_LAM: &[&str] = &["ل", "ول", "فل"];
 const PREFIX_TRIGGER: &[&str] = &[
-    "", "و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "وال", "فال", "بال", "كال", "لل",
-    "ولل", "فلل", "وبال", "فبال", "س", "وس", "فس", "لي", "ولي",
+    "", "و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل",
+    "فلل", "وبال", "فبال", "س", "وس", "فس", "لي", "ولي",
 ];
 
 fn prefix_clitics(prefix: &str, p: &Pattern) -> Option<Clitics> {
@@ -117,7 +117,9 @@ fn prefix_clitics(prefix: &str, p: &Pattern) -> Option<Clitics> {
 
 fn suffix_class(rest: &str) -> Option<Suffix> {
     Some(match rest {
-        "" | "ت" | "ا" | "وا" | "تا" | "ات" | "ان" | "ين" | "ون" | "ي" | "يه" | "يا" | "نا" | "اتي" => Suffix::None,
+        "" | "ت" | "ا" | "وا" | "تا" | "ات" | "ان" | "ين" | "ون" | "ي" | "يه" | "يا" | "نا" | "اتي" => {
+            Suffix::None
+        }
         "ه" | "ها" | "ته" | "تها" | "اته" | "اتها" | "يها" => Suffix::Singular,
         "هما" | "تهما" | "اتهما" | "يهما" => Suffix::Dual,
         "هم" | "تهم" | "اتهم" | "هن" | "يهم" => Suffix::Plural,
@@ -160,12 +162,7 @@ fn accept(text: &str, start: usize, end: usize, p: &Pattern) -> Option<RawMatch>
         });
     }
     let before = &text[..start];
-    let word_start = before
-        .char_indices()
-        .rev()
-        .take_while(|&(_, c)| is_word_char(c))
-        .last()
-        .map_or(start, |(i, _)| i);
+    let word_start = before.char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(start, |(i, _)| i);
     let prefix = &text[word_start..start];
     let clitics = if p.arabic {
         prefix_clitics(prefix, p)?
