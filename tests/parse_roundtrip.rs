@@ -5,6 +5,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use kgraph::query::parse_query;
 use proptest::prelude::*;
@@ -122,9 +123,14 @@ fn extract(path: &Path) -> Vec<TckQuery> {
 /// Debug output of the tree without spans and source texts, so trees from different texts
 /// compare.
 fn shape(q: &kgraph::query::ast::Query) -> String {
+    static PATTERNS: OnceLock<(regex::Regex, regex::Regex)> = OnceLock::new();
+    let (spans, texts) = PATTERNS.get_or_init(|| {
+        (
+            regex::Regex::new(r"Span \{ start: \d+, end: \d+ \}").expect("regex"),
+            regex::Regex::new(r#"text: "(?:[^"\\]|\\.)*""#).expect("regex"),
+        )
+    });
     let debug = format!("{q:?}");
-    let spans = regex::Regex::new(r"Span \{ start: \d+, end: \d+ \}").expect("regex");
-    let texts = regex::Regex::new(r#"text: "(?:[^"\\]|\\.)*""#).expect("regex");
     texts.replace_all(&spans.replace_all(&debug, "S"), "text").into_owned()
 }
 
@@ -168,6 +174,12 @@ fn tck_queries_round_trip() {
                 if q.syntax_error.is_some() {
                     // A semantic error the binder should find; the parser was stricter.
                     semantic_errors += 1;
+                    println!(
+                        "note: {} expects {:?}, the parser says {}",
+                        q.origin,
+                        q.syntax_error,
+                        e.first_line("<query>", &q.text)
+                    );
                 } else {
                     problems.push(format!("{}: {}\n{}", q.origin, e.render("<query>", &q.text), q.text));
                 }
@@ -226,6 +238,10 @@ fn mutate(seed: &str, edits: &[(usize, u8, char)]) -> String {
     chars.into_iter().collect()
 }
 
+fn fuzz_cases() -> u32 {
+    std::env::var("KG_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000)
+}
+
 fn cypher_char() -> impl Strategy<Value = char> {
     prop_oneof![
         prop::sample::select(vec![
@@ -237,7 +253,8 @@ fn cypher_char() -> impl Strategy<Value = char> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+    // 1,000 cases per test (2,000 in all) by default; `KG_FUZZ_CASES=100000` for the slow run.
+    #![proptest_config(ProptestConfig { cases: fuzz_cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn random_text_never_panics(text in prop::collection::vec(cypher_char(), 0..120)) {

@@ -178,10 +178,6 @@ pub(crate) fn symbolic_name<'a>(i: &'a str, label: &'static str) -> PResult<'a, 
                     chars.next();
                 } else {
                     let rest = &body[n + 1..];
-                    if name.is_empty() {
-                        return PError::custom(i, 2, "expected a name between the backticks, found an empty name")
-                            .failure();
-                    }
                     return Ok((rest, Ident::new(name, span_between(i, rest))));
                 }
             } else {
