@@ -25,8 +25,8 @@
 //!
 //! Values are written as Cypher literals: strings single-quoted with escapes, floats always with
 //! a fraction or exponent (NaN and infinities as `(0.0 / 0.0)`, `(1.0 / 0.0)`, `(-1.0 / 0.0)`,
-//! `i64::MIN` as `(-9223372036854775807 - 1)`). Map-valued
-//! properties are kgraph's own extension: Neo4j and Memgraph refuse them.
+//! `i64::MIN` as `(-9223372036854775807 - 1)`). Map-valued properties are kgraph's own
+//! extension: Neo4j and Memgraph refuse them.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
