@@ -29,13 +29,14 @@ fn main() {
     };
     let dir = std::env::temp_dir().join(format!("kg-bench-store-{}", std::process::id()));
     fs::create_dir_all(&dir).expect("create bench dir");
-    println!("| graph (nodes / rels) | file MB | graph RSS MB | save s | save MB/s | save peak RSS MB | cat s | cat MB/s | fs::read MB/s | load s (decode s) | load MB/s | load % of cat | load % of fs::read | load peak RSS MB | peak / file |");
+    println!("load average at start: {}\n", load_average());
+    println!("| graph (nodes / rels) | file MB | graph RSS MB | save s (CPU s) | save MB/s | save peak RSS MB | cat s | cat MB/s | fs::read MB/s | load s (decode s, CPU s) | load MB/s | load % of cat | load % of fs::read | load peak RSS MB | peak / file |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for size in &sizes {
         let path = dir.join(format!("g-{}.kg", size.replace(':', "-")));
         // Save, in a child so the graph's own memory and the save's peak are measured alone.
         let out = run_child(&["--child-save", size, path.to_str().expect("utf-8 temp path")]);
-        let [graph_rss, save_s, save_rss] = out[..] else { panic!("bad child output {out:?}") };
+        let [graph_rss, save_s, save_rss, save_cpu] = out[..] else { panic!("bad child output {out:?}") };
         let mb = fs::metadata(&path).expect("saved file").len() as f64 / 1e6;
         let cat_s = best(|| {
             let null = fs::File::create("/dev/null").expect("/dev/null");
@@ -52,8 +53,9 @@ fn main() {
         load.sort_by(|a, b| a[0].total_cmp(&b[0]));
         let (load_s, decode_s) = (load[0][0], load[0][1]);
         let load_rss = load.iter().map(|l| l[2]).fold(0.0, f64::max);
+        let load_cpu = load.iter().map(|l| l[3]).fold(f64::INFINITY, f64::min);
         println!(
-            "| {} | {mb:.1} | {graph_rss:.0} | {save_s:.2} | {:.0} | {save_rss:.0} | {cat_s:.3} | {:.0} | {:.0} | {load_s:.2} ({decode_s:.2}) | {:.0} | {:.1} % | {:.1} % | {load_rss:.0} | {:.1}× |",
+            "| {} | {mb:.1} | {graph_rss:.0} | {save_s:.2} ({save_cpu:.2}) | {:.0} | {save_rss:.0} | {cat_s:.3} | {:.0} | {:.0} | {load_s:.2} ({decode_s:.2}, {load_cpu:.2}) | {:.0} | {:.1} % | {:.1} % | {load_rss:.0} | {:.1}× |",
             size.replace(':', " / "),
             mb / save_s,
             mb / cat_s,
@@ -66,6 +68,7 @@ fn main() {
         let _ = fs::remove_file(&path);
     }
     let _ = fs::remove_dir_all(&dir);
+    println!("\nload average at end: {}", load_average());
 }
 
 fn best(mut f: impl FnMut()) -> f64 {
@@ -85,12 +88,31 @@ fn run_child(args: &[&str]) -> Vec<f64> {
     String::from_utf8_lossy(&out.stdout).split_whitespace().map(|w| w.parse().expect("number")).collect()
 }
 
-/// Peak resident set of this process so far, in MB.
-fn peak_rss_mb() -> f64 {
+fn rusage() -> libc::rusage {
     // SAFETY: getrusage only writes into the zeroed struct we pass.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    usage.ru_maxrss as f64 / 1024.0
+    usage
+}
+
+/// Peak resident set of this process so far, in MB.
+fn peak_rss_mb() -> f64 {
+    rusage().ru_maxrss as f64 / 1024.0
+}
+
+/// CPU time (user + system, all threads) of this process so far, in seconds.
+fn cpu_seconds() -> f64 {
+    let u = rusage();
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(u.ru_utime) + secs(u.ru_stime)
+}
+
+/// The 1-minute load average: on a shared machine, wall times are only comparable with it.
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn child_save(size: &str, path: &Path) {
@@ -98,13 +120,13 @@ fn child_save(size: &str, path: &Path) {
     let spec = GenSpec { nodes: nodes.parse().expect("nodes"), rels: rels.parse().expect("rels"), seed: 42 };
     let graph = synth::generate(&spec).expect("generate");
     let graph_rss = peak_rss_mb();
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     store::save(path, &graph).expect("save");
-    println!("{graph_rss} {} {}", t.elapsed().as_secs_f64(), peak_rss_mb());
+    println!("{graph_rss} {} {} {}", t.elapsed().as_secs_f64(), peak_rss_mb(), cpu_seconds() - cpu);
 }
 
 fn child_load(path: &Path) {
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let bytes = fs::read(path).expect("read");
     let (_, payload) = format::check(path, &bytes).expect("check");
     let d = Instant::now();
@@ -113,6 +135,6 @@ fn child_load(path: &Path) {
     drop(bytes);
     let total = t.elapsed().as_secs_f64();
     std::hint::black_box(&graph);
-    println!("{total} {decode} {}", peak_rss_mb());
+    println!("{total} {decode} {} {}", peak_rss_mb(), cpu_seconds() - cpu);
     std::mem::forget(graph); // freeing a large graph is not part of loading it
 }
