@@ -18,6 +18,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use crate::tck::gherkin::{self, ResultMode, Step};
+use crate::tck::values::{parse_value, to_value};
 use crate::tck::{check_table, feature_files, isolated, tck_dir};
 
 fn options(timeout_ms: u64, max_rows: u64) -> ExecOptions {
@@ -533,17 +534,26 @@ enum Expect {
 struct FixtureStatement {
     line: usize,
     text: String,
+    params: Params,
     expect: Expect,
 }
 
 /// Reads a fixture: statements end with a line ending in `;`; the `//` lines right after are
-/// the expectation. `//` lines before a statement are comments.
+/// the expectation. `//` lines before a statement are comments, except
+/// `// params: {name: value, …}` (TCK value notation), which gives the next statement its
+/// parameters.
 fn parse_fixture(text: &str) -> Result<Vec<FixtureStatement>, String> {
     let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
     let mut out = Vec::new();
+    let mut params = Params::new();
     let mut i = 0;
     while i < lines.len() {
         let t = lines[i].trim();
+        if let Some(map) = t.strip_prefix("// params:") {
+            let value = parse_value(map).and_then(|v| to_value(&v)).map_err(|e| format!("line {}: {e}", i + 1))?;
+            let Value::Map(m) = value else { return Err(format!("line {}: params must be a map", i + 1)) };
+            params = m.into_iter().collect();
+        }
         if t.is_empty() || t.starts_with("//") {
             i += 1;
             continue;
@@ -566,7 +576,7 @@ fn parse_fixture(text: &str) -> Result<Vec<FixtureStatement>, String> {
             i += 1;
         }
         let expect = parse_expectation(&comments).map_err(|e| format!("line {}: {e}", start + 1))?;
-        out.push(FixtureStatement { line: start + 1, text, expect });
+        out.push(FixtureStatement { line: start + 1, text, params: std::mem::take(&mut params), expect });
     }
     Ok(out)
 }
@@ -651,10 +661,11 @@ fn run_fixture(path: &Path) -> Vec<String> {
     for st in statements {
         let at = format!("{name}:{}", st.line);
         let q = st.text.clone();
+        let params = st.params.clone();
         let mut g = std::mem::take(&mut graph);
         let (tx, rx) = std::sync::mpsc::channel();
         let outcome = isolated(move || {
-            let r = run(&mut g, &q);
+            let r = execute(&mut g, &q, &params, &options(5_000, 1_000_000));
             let _ = tx.send((g, r));
             Ok(())
         });
@@ -746,6 +757,11 @@ fn fixture_format_parses() {
         Expect::Error { kind: "SyntaxError".into(), detail: Some("UndefinedVariable".into()), pos: Some((1, 8)) }
     );
     assert_eq!(st[3].expect, Expect::Empty);
+    let st = parse_fixture("// params: {p: 1, s: 'x'}\nRETURN $p;\n// ok\nRETURN 2;\n// ok\n").expect("parse");
+    assert_eq!(st[0].params.get("p"), Some(&Value::Int(1)));
+    assert_eq!(st[0].params.len(), 2);
+    assert!(st[1].params.is_empty(), "params apply to one statement");
+    assert!(parse_fixture("// params: [1]\nRETURN 1;\n// ok\n").unwrap_err().contains("map"));
     assert!(parse_fixture("RETURN 1;\n").unwrap_err().contains("line 1"));
     assert!(parse_fixture("RETURN 1\n").unwrap_err().contains("without ';'"));
     assert!(parse_fixture("RETURN 1;\n// maybe\n").unwrap_err().contains("unknown expectation"));
