@@ -197,11 +197,33 @@ const SEED_QUERIES: &[&str] = &[
     "MATCH (n:ArmedGroup {name: 'جماعة'}) RETURN n.name_ar",
 ];
 
+/// Parameters every fuzzed query gets, so `$name` paths run: ours plus every parameter the
+/// TCK sets (first value wins).
+fn fuzz_params() -> &'static Params {
+    static PARAMS: OnceLock<Params> = OnceLock::new();
+    PARAMS.get_or_init(|| {
+        corpus();
+        let mut p = TCK_PARAMS.get().cloned().unwrap_or_default();
+        for (k, v) in [
+            ("p", Value::Int(1)),
+            ("1", Value::from("one")),
+            ("name", Value::from("JNIM")),
+            ("list", Value::List(vec![Value::Int(1), Value::Null, Value::from("x")])),
+        ] {
+            p.entry(k.to_string()).or_insert(v);
+        }
+        p
+    })
+}
+
+static TCK_PARAMS: OnceLock<Params> = OnceLock::new();
+
 /// Queries to mutate: our seeds plus every query in the TCK (when present).
 fn corpus() -> &'static [String] {
     static CORPUS: OnceLock<Vec<String>> = OnceLock::new();
     CORPUS.get_or_init(|| {
         let mut out: Vec<String> = SEED_QUERIES.iter().map(|s| s.to_string()).collect();
+        let mut params = Params::new();
         let dir = tck_dir();
         if dir.is_dir() {
             for (_, path) in feature_files(&dir) {
@@ -209,13 +231,22 @@ fn corpus() -> &'static [String] {
                 let Ok(scenarios) = gherkin::parse_feature("f", &text) else { continue };
                 for sc in scenarios {
                     for step in sc.steps {
-                        if let Step::Query(q) | Step::ControlQuery(q) | Step::Setup(q) = step {
-                            out.push(q);
+                        match step {
+                            Step::Query(q) | Step::ControlQuery(q) | Step::Setup(q) => out.push(q),
+                            Step::Parameters(rows) => {
+                                for (k, text) in rows {
+                                    if let Ok(v) = parse_value(&text).and_then(|e| to_value(&e)) {
+                                        params.entry(k).or_insert(v);
+                                    }
+                                }
+                            }
+                            _ => {}
                         }
                     }
                 }
             }
         }
+        let _ = TCK_PARAMS.set(params);
         out.sort();
         out.dedup();
         out
@@ -299,7 +330,7 @@ fn fuzz_execute_never_panics() {
         let outcome = isolated(move || {
             let _ = kgraph::query::parse_query(&query);
             let mut g = fuzz_graph().clone();
-            let _ = execute(&mut g, &query, &Params::new(), &options(200, 10_000));
+            let _ = execute(&mut g, &query, fuzz_params(), &options(200, 10_000));
             Ok(())
         });
         prop_assert!(outcome.is_ok(), "execute failed on {q:?}: {outcome:?}");
@@ -308,7 +339,11 @@ fn fuzz_execute_never_panics() {
     if let Err(e) = result {
         panic!("{e}");
     }
-    println!("fuzz: {cases} cases without a panic ({} seed queries)", corpus().len());
+    println!(
+        "fuzz: {cases} cases without a panic ({} seed queries, {} parameters)",
+        corpus().len(),
+        fuzz_params().len()
+    );
 }
 
 #[test]
