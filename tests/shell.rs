@@ -120,6 +120,24 @@ fn multiline_query_entity_completion_and_autosave() {
 }
 
 #[test]
+fn ctrl_c_cancels_a_running_query_and_stays_in_the_shell() {
+    let dir = util::tempdir("shell-cancel");
+    let mut p = spawn_shell(dir.path(), &[]);
+    expect(&mut p, "kg> ");
+    // About 10^12 rows: this runs until cancelled.
+    p.send("UNWIND range(1,999999) AS x UNWIND range(1,999999) AS y RETURN count(*);\r").unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    p.send("\x03").unwrap();
+    expect(&mut p, "Cancelled");
+    expect(&mut p, "kg> ");
+    p.send("RETURN 'still here' AS s;\r").unwrap();
+    expect_regex(&mut p, r"\| 'still here' +\|");
+    expect(&mut p, "kg> ");
+    p.send("\x04").unwrap();
+    expect_exit(&mut p);
+}
+
+#[test]
 fn leaving_with_unsaved_changes_asks_first() {
     let dir = util::tempdir("shell-unsaved");
     let mut p = spawn_shell(dir.path(), &[]);

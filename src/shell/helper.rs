@@ -99,7 +99,9 @@ impl Hinter for ShellHelper {
         let (start, pairs, _) = self.index.complete(line, pos);
         let typed = &line[start..pos];
         let first = pairs.first()?;
-        if typed.is_empty() || first.replacement.len() <= typed.len() || !first.replacement.starts_with(typed) {
+        // One typed character says too little: a hint would flicker on almost every word.
+        if typed.chars().count() < 2 || first.replacement.len() <= typed.len() || !first.replacement.starts_with(typed)
+        {
             return None;
         }
         let rest = first.replacement[typed.len()..].to_string();
