@@ -198,3 +198,26 @@ fn piped_statements_run_and_errors_set_the_exit_code() {
     assert!(stderr(&o).starts_with("<stdin>:2:8: "), "{}", stderr(&o));
     assert_eq!(stdout(&o), "place\nKidal\nMenaka\nMopti\n");
 }
+
+#[test]
+fn build_and_import_merge_into_the_open_graph() {
+    let dir = util::tempdir("shell-build");
+    let graph = dir.path().join("built.kg");
+    util::write(dir.path(), "news.txt", "JNIM fighters attacked the Malian army near Mopti on Tuesday.\n");
+    util::write(
+        dir.path(),
+        "triples.tsv",
+        "subject\trelation\tobject\tsubject_label\tobject_label\nWagner Group\tATTACKED\tJNIM\tForce\tArmedGroup\n",
+    );
+    let o = piped(
+        &graph,
+        ":build news.txt\n:import triples.tsv\n:format csv\nMATCH (a)-[:ATTACKED]->(b) RETURN a.name AS a, b.name AS b ORDER BY a;\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("built 1 of 1 files"), "{out}");
+    assert!(out.contains("imported 1 triples from triples.tsv"), "{out}");
+    assert!(out.ends_with("a,b\nJNIM,Malian army\nWagner Group,JNIM\n"), "{out}");
+    let g = kgraph::store::load(&graph).expect("piped shell saved the graph at the end");
+    assert_eq!(g.nodes_by_name("Wagner Group").len(), 1);
+}

@@ -231,6 +231,22 @@ mod tests {
     }
 
     #[test]
+    fn hints_complete_unique_words_and_show_usage() {
+        use rustyline::history::DefaultHistory;
+        let mut g = crate::graph::PropertyGraph::new();
+        g.add_node(["ArmedGroup"], [("name", crate::graph::Value::from("JNIM"))]).unwrap();
+        let helper = ShellHelper::new(CompletionIndex::build(&g), false);
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let hint = |line: &str| helper.hint(line, line.len(), &ctx).map(|h| (h.display, h.completion));
+        assert_eq!(hint("MATCH (g:Arm"), Some(("edGroup".to_string(), Some("edGroup".to_string()))));
+        assert_eq!(hint("MATCH (g {name: 'JN"), Some(("IM'".to_string(), Some("IM'".to_string()))));
+        assert_eq!(hint(":export "), Some(("dot|cypher|graphml|jsonl PATH [QUERY]".to_string(), None)));
+        assert_eq!(hint("MATCH (g:A"), None, "one character is too little");
+        assert_eq!(hint("MATCH (g:Zz"), None);
+    }
+
+    #[test]
     fn highlighting_keeps_the_text() {
         for line in [
             "MATCH (g {name: 'جماعة'})-[:ATTACKED]->(t) RETURN g.name, 1.5 // note",
