@@ -26,7 +26,7 @@ use crate::extract::{extract_file, merge_into, Lexicon, MergeStats};
 use crate::graph::{PropertyGraph, Value};
 use crate::import;
 use crate::query::span::line_col;
-use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, Span};
+use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, QueryStats, Span};
 use crate::render::{self, Format};
 use crate::store::{self, GraphFile, OpenMode};
 
@@ -91,6 +91,8 @@ pub struct Session {
     params: Params,
     cancel: Arc<AtomicBool>,
     verbose: bool,
+    quiet_writes: bool,
+    changes: QueryStats,
     generation: u64,
 }
 
@@ -108,6 +110,8 @@ impl Session {
             params: Params::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             verbose: false,
+            quiet_writes: false,
+            changes: QueryStats::default(),
             generation: 0,
         }
     }
@@ -197,6 +201,17 @@ impl Session {
         self.verbose = on;
     }
 
+    /// Sets whether statements that return nothing (writes) print nothing; their changes are
+    /// summed in [`Session::changes`] instead (scripts, piped input).
+    pub fn set_quiet_writes(&mut self, on: bool) {
+        self.quiet_writes = on;
+    }
+
+    /// Everything the session's statements changed so far.
+    pub fn changes(&self) -> &QueryStats {
+        &self.changes
+    }
+
     /// Sets a parameter.
     pub fn set_param(&mut self, name: impl Into<String>, value: Value) {
         self.params.insert(name.into(), value);
@@ -224,6 +239,7 @@ impl Session {
         match outcome {
             Ok(result) => {
                 if result.stats.contains_updates() {
+                    add_stats(&mut self.changes, &result.stats);
                     self.dirty = true;
                     self.generation += 1;
                     if self.autosave && self.path().is_some() {
@@ -295,6 +311,9 @@ impl Session {
         elapsed: Option<std::time::Duration>,
         out: &mut dyn Write,
     ) -> Result<()> {
+        if result.columns.is_empty() && result.plan.is_none() && self.quiet_writes {
+            return Ok(());
+        }
         if result.columns.is_empty() && self.format != Format::Table {
             if result.stats.contains_updates() || result.plan.is_some() {
                 self.notice(&render::table::footer(result, elapsed));
@@ -613,6 +632,17 @@ impl Session {
         }
         QueryResult { columns: vec!["key".into(), "value".into()], rows, ..QueryResult::default() }
     }
+}
+
+fn add_stats(total: &mut QueryStats, s: &QueryStats) {
+    total.nodes_created += s.nodes_created;
+    total.nodes_deleted += s.nodes_deleted;
+    total.relationships_created += s.relationships_created;
+    total.relationships_deleted += s.relationships_deleted;
+    total.properties_set += s.properties_set;
+    total.properties_removed += s.properties_removed;
+    total.labels_added += s.labels_added;
+    total.labels_removed += s.labels_removed;
 }
 
 /// Why [`Session::execute`] failed.
