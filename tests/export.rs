@@ -94,6 +94,16 @@ fn hostile_graph() -> PropertyGraph {
         g.add_relationship(w[0], w[1], t, p).expect("relationship");
     }
     g.add_relationship(ids[0], ids[0], "TRUCE_BETWEEN", props(vec![])).expect("self-loop");
+    let extremes = props(vec![
+        ("name", Value::from("numbers at the edges")),
+        ("nan", Value::Float(f64::NAN)),
+        ("inf", Value::Float(f64::NEG_INFINITY)),
+        ("min", Value::Int(i64::MIN)),
+        ("huge", Value::Float(1e300)),
+        ("tiny", Value::Float(5e-324)),
+        ("nested", Value::List(vec![Value::List(vec![]), Value::Map(PropertyMap::new()), Value::Null])),
+    ]);
+    g.add_node(["Place"], extremes).expect("node");
     g
 }
 
@@ -254,6 +264,23 @@ print(e["label"], type(e["mentions"]).__name__, json.loads(e["sources"]))
     assert_eq!(lines[0], format!("{} {}", g.node_count(), g.relationship_count()));
     assert_eq!(lines[1], "Mali :State");
     assert_eq!(lines[2], "ATTACKED int ['doc-1', 'doc-2']");
+
+    let hostile = hostile_graph();
+    let path = dir.path().join("hostile.graphml");
+    export::export_to_path(&Subgraph::from_graph(&hostile), Format::Graphml, &path).expect("export");
+    let script = r#"
+import sys, math, networkx
+g = networkx.read_graphml(sys.argv[1])
+print(g.number_of_nodes(), g.number_of_edges())
+last = g.nodes["n%d" % (g.number_of_nodes() - 1)]
+print(math.isnan(last["nan"]), last["inf"], last["min"], last["weird key `x`"] if "weird key `x`" in last else "-")
+print(repr(g.nodes["n1"]["name"]), g.nodes["n1"]["labels"])
+"#;
+    let Some(out) = python("graphml_loads_in_networkx", script, &path) else { return };
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{} {}", hostile.node_count(), hostile.relationship_count()));
+    assert_eq!(lines[1], "True -inf -9223372036854775808 -");
+    assert_eq!(lines[2], r"'back\\slash\\' :Odd Label:مكان");
 }
 
 #[test]
@@ -294,7 +321,7 @@ fn csv_files_have_neo4j_admin_headers() {
             "nodes_Force.csv",
             "nodes_Person.csv",
             "nodes_Place.csv",
-            "nodes_Organization_ArmedGroup.csv"
+            "nodes_ArmedGroup_Organization.csv"
         ]
     );
     let (header, rows) = read_csv(&dir.path().join("nodes_ArmedGroup.csv"));
@@ -302,29 +329,42 @@ fn csv_files_have_neo4j_admin_headers() {
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0][2], "JNIM");
     assert_eq!(rows[0][4], "ArmedGroup");
-    let (_, rows) = read_csv(&dir.path().join("nodes_Organization_ArmedGroup.csv"));
-    assert_eq!(rows[0][4], "Organization|ArmedGroup", "labels joined by the array delimiter");
+    let (_, rows) = read_csv(&dir.path().join("nodes_ArmedGroup_Organization.csv"));
+    assert_eq!(rows[0][4], "ArmedGroup|Organization", "labels joined by the array delimiter");
 
     let mut total = 0;
     for f in &files.relationship_files {
         let (header, rows) = read_csv(f);
-        assert_eq!(&header[..2], [":START_ID", ":END_ID"]);
-        assert_eq!(header.last().map(String::as_str), Some(":TYPE"));
-        assert!(header.contains(&"mentions:long".to_string()) && header.contains(&"sources:string[]".to_string()));
+        assert_eq!(
+            header,
+            [
+                ":START_ID",
+                ":END_ID",
+                "doc:string",
+                "evidence:string[]",
+                "mentions:long",
+                "sentence:long",
+                "sources:string[]",
+                ":TYPE"
+            ]
+        );
         total += rows.len();
     }
     assert_eq!(total, g.relationship_count());
-    let (_, rows) = read_csv(&dir.path().join("rels_ATTACKED_ArmedGroup_Force.csv"));
+    let (_, rows) = read_csv(&dir.path().join("rels_ATTACKED.csv"));
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0][..2], ["0", "3"]);
+    assert_eq!(
+        rows[0],
+        ["0", "3", "doc-1", "Militants attacked an army post near the river.", "4", "3", "doc-1|doc-2", "ATTACKED"]
+    );
 
     let script = std::fs::read_to_string(&files.neo4j_script).expect("neo4j script");
     assert!(script.contains("neo4j-admin database import full"));
     assert!(script.contains("--nodes='nodes_ArmedGroup.csv'"));
-    assert!(script.contains("--relationships='rels_ATTACKED_ArmedGroup_Force.csv'"));
+    assert!(script.contains("--relationships='rels_ATTACKED.csv'"));
     let kuzu = std::fs::read_to_string(&files.kuzu_script).expect("kuzu script");
-    assert!(kuzu.contains("CREATE NODE TABLE `ArmedGroup`(kg_id INT64"));
-    assert!(kuzu.contains("CREATE REL TABLE `ATTACKED`(FROM `ArmedGroup` TO `Force`"));
+    assert!(kuzu.contains("CREATE NODE TABLE `Entity`(kg_id INT64, kg_labels STRING[], `aliases` STRING[]"));
+    assert!(kuzu.contains("CREATE REL TABLE `ATTACKED`(FROM `Entity` TO `Entity`"));
 }
 
 /// Loads the CSV export into Kùzu (when its Python package is installed) and checks counts and
@@ -341,7 +381,7 @@ def one(q):
     r = conn.execute(q)
     return r.get_next()[0]
 print(one("MATCH (n) RETURN count(n)"), one("MATCH ()-[r]->() RETURN count(r)"))
-print(repr(one("MATCH (n) WHERE n.kg_id = 0 RETURN n.aliases")))
+print(repr(one("MATCH (n) WHERE n.kg_id = 0 RETURN n.aliases")), repr(one("MATCH (n) WHERE n.kg_id = 1 RETURN n.kg_labels")))
 print(repr(one("MATCH (n) WHERE n.kg_id = 2 RETURN n.name")))
 "#;
     let Some(out) = python(test, script, &files.kuzu_script) else { return };
@@ -353,8 +393,13 @@ print(repr(one("MATCH (n) WHERE n.kg_id = 2 RETURN n.name")))
         }
         _ => Vec::new(),
     };
+    let mut labels: Vec<String> = g.node_labels(NodeId(1)).map(|l| format!("'{l}'")).collect();
+    labels.sort();
+    let labels = if labels.is_empty() { "None".to_string() } else { format!("[{}]", labels.join(", ")) };
     if aliases.iter().all(|a| !a.contains('|')) {
-        assert_eq!(lines[1], format!("[{}]", aliases.join(", ")), "{out}");
+        assert_eq!(lines[1], format!("[{}] {labels}", aliases.join(", ")), "{out}");
+    } else {
+        assert!(lines[1].ends_with(&format!(" {labels}")), "{out}");
     }
     let name = g.node_property(NodeId(2), "name").and_then(Value::as_str).unwrap_or("");
     assert!(lines[2].contains(&name.replace('\n', "\\n").replace('\r', "\\r")), "{out}");
@@ -404,7 +449,6 @@ fn run_script(g: &mut PropertyGraph, script: &str) {
 }
 
 #[test]
-#[ignore = "needs the query engine (branches qparse/qexec)"]
 fn cypher_export_round_trips_through_kg() {
     for (what, g) in [("example", example_graph()), ("hostile", hostile_graph())] {
         let script = write_to_string(&Subgraph::from_graph(&g), Format::Cypher);
@@ -584,4 +628,32 @@ fn cli_render_runs_graphviz_or_says_it_is_missing() {
     assert!(text.contains("<svg") && text.contains("Malian &quot;army&quot;"), "{text}");
     let png = util::kg().args(["export", "--format", "dot", "--render", "png", "-g"]).arg(&graph).output().expect("kg");
     assert!(png.status.success() && png.stdout.starts_with(b"\x89PNG"), "png on standard output");
+}
+
+#[test]
+fn cli_exports_the_subgraph_of_a_query() {
+    let dir = util::tempdir("cli-export-query");
+    let graph = imported_graph(dir.path());
+    let query = "MATCH p = (a)-[:ATTACKED]->(b) RETURN p, [a.name] AS names";
+    let o = util::kg().args(["export", "--format", "jsonl", "--query", query, "-g"]).arg(&graph).output().expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let lines: Vec<serde_json::Value> =
+        util::stdout(&o).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    let kinds: Vec<&str> = lines.iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert_eq!(kinds, ["node", "node", "relationship"], "the path's two nodes and one relationship");
+    assert_eq!(lines[1]["properties"]["name"], "Malian \"army\"");
+
+    let query = "MATCH ()-[r:TRUCE_BETWEEN]-() RETURN DISTINCT r";
+    let o = util::kg().args(["export", "--format", "dot", "--query", query, "-g"]).arg(&graph).output().expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let dot = util::stdout(&o);
+    assert!(dot.contains("label=\"<{Gao}>\""), "the endpoint the query did not return is filled in: {dot}");
+    assert_eq!(dot.matches(" -> ").count(), 1);
+
+    let o = util::kg()
+        .args(["export", "--format", "dot", "--query", "MATCH (n RETURN n", "-g"])
+        .arg(&graph)
+        .output()
+        .expect("kg");
+    util::assert_error(&o, 1, "<query>:1:");
 }

@@ -11,6 +11,8 @@ mod parser;
 pub mod plan;
 pub mod result;
 pub mod span;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
@@ -102,4 +104,20 @@ pub fn execute_ast(
         text
     });
     Ok(QueryResult { columns: plan.columns, rows: out, stats: ctx.stats, plan: plan_text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::{error, graph, rows, run};
+
+    #[test]
+    fn smoke() {
+        let mut g = graph("CREATE (a:A {name: 'a'})-[:R {w: 1}]->(b:B {name: 'b'}), (b)-[:R {w: 2}]->(c:C {name: 'c'})");
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN n.name ORDER BY n.name"), ["'a'", "'b'", "'c'"]);
+        assert_eq!(rows(&mut g, "MATCH (a {name: 'a'})-->(b)-->(c) RETURN c.name"), ["'c'"]);
+        assert_eq!(rows(&mut g, "MATCH (a)-[*]->(c) RETURN count(*)"), ["3"]);
+        assert_eq!(error(&mut g, "RETURN x"), "SyntaxError (UndefinedVariable)");
+        let r = run(&mut g, "MATCH (n) RETURN n.name, count(*)").unwrap();
+        assert_eq!(r.columns, ["n.name", "count(*)"]);
+    }
 }
