@@ -159,6 +159,8 @@ fn script_from_stdin_creates_a_new_graph() {
         .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert_eq!(stdout(&o), "", "a write returns nothing to print");
+    assert!(stderr(&o).contains("created 2 nodes, created 1 relationship"), "one summary line: {}", stderr(&o));
     let g = load(&graph);
     assert_eq!((g.node_count(), g.relationship_count()), (2, 1));
 }

@@ -22,9 +22,11 @@ use super::meta::{self, MetaLine};
 use super::script::{may_write, split_script, ItemKind};
 use crate::error::{Error, Result};
 use crate::export::{self, Subgraph};
+use crate::extract::{extract_file, merge_into, Lexicon, MergeStats};
 use crate::graph::{PropertyGraph, Value};
+use crate::import;
 use crate::query::span::line_col;
-use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, Span};
+use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, QueryStats, Span};
 use crate::render::{self, Format};
 use crate::store::{self, GraphFile, OpenMode};
 
@@ -89,6 +91,8 @@ pub struct Session {
     params: Params,
     cancel: Arc<AtomicBool>,
     verbose: bool,
+    quiet_writes: bool,
+    changes: QueryStats,
     generation: u64,
 }
 
@@ -106,6 +110,8 @@ impl Session {
             params: Params::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             verbose: false,
+            quiet_writes: false,
+            changes: QueryStats::default(),
             generation: 0,
         }
     }
@@ -195,6 +201,17 @@ impl Session {
         self.verbose = on;
     }
 
+    /// Sets whether statements that return nothing (writes) print nothing; their changes are
+    /// summed in [`Session::changes`] instead (scripts, piped input).
+    pub fn set_quiet_writes(&mut self, on: bool) {
+        self.quiet_writes = on;
+    }
+
+    /// Everything the session's statements changed so far.
+    pub fn changes(&self) -> &QueryStats {
+        &self.changes
+    }
+
     /// Sets a parameter.
     pub fn set_param(&mut self, name: impl Into<String>, value: Value) {
         self.params.insert(name.into(), value);
@@ -222,6 +239,7 @@ impl Session {
         match outcome {
             Ok(result) => {
                 if result.stats.contains_updates() {
+                    add_stats(&mut self.changes, &result.stats);
                     self.dirty = true;
                     self.generation += 1;
                     if self.autosave && self.path().is_some() {
@@ -293,6 +311,9 @@ impl Session {
         elapsed: Option<std::time::Duration>,
         out: &mut dyn Write,
     ) -> Result<()> {
+        if result.columns.is_empty() && result.plan.is_none() && self.quiet_writes {
+            return Ok(());
+        }
         if result.columns.is_empty() && self.format != Format::Table {
             if result.stats.contains_updates() || result.plan.is_some() {
                 self.notice(&render::table::footer(result, elapsed));
@@ -438,11 +459,17 @@ impl Session {
                 let source = Source::new(rest, text);
                 return Ok(self.run_script(&source, false, out)?.flow);
             }
-            "build" | "import" => {
+            "build" => {
                 if rest.is_empty() {
-                    return Err(usage(&name));
+                    return Err(usage("build"));
                 }
-                return Err(Error::Usage(format!(":{name} is not available in this build: the extraction pipeline has not landed yet; use `kg {name}` when it has")));
+                self.build(rest, out)?;
+            }
+            "import" => {
+                if rest.is_empty() {
+                    return Err(usage("import"));
+                }
+                self.import(Path::new(rest), out)?;
             }
             "export" => {
                 let mut parts = rest.splitn(3, char::is_whitespace);
@@ -471,6 +498,104 @@ impl Session {
                 "there are unsaved changes: :save [PATH] first, or :{command}! to discard them"
             )));
         }
+        Ok(())
+    }
+
+    /// Marks the graph changed after a merge and saves it when autosave is on.
+    fn changed(&mut self) -> Result<()> {
+        self.dirty = true;
+        self.generation += 1;
+        if self.autosave && self.path().is_some() {
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    /// `:build FILE...`: extract text files (directories walked for .txt and .md) with the
+    /// embedded lexicon and merge them into the graph. A file that fails is reported and the
+    /// others still merge.
+    fn build(&mut self, args: &str, out: &mut dyn Write) -> Result<()> {
+        let lexicon = Lexicon::embedded();
+        let mut files = Vec::new();
+        for arg in args.split_whitespace() {
+            let path = PathBuf::from(arg);
+            if path.is_dir() {
+                let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&path)
+                    .into_iter()
+                    .filter_map(std::result::Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                    .map(walkdir::DirEntry::into_path)
+                    .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "txt" || e == "md"))
+                    .collect();
+                found.sort();
+                files.extend(found);
+            } else {
+                files.push(path);
+            }
+        }
+        let (mut failed, mut total) = (0, MergeStats::default());
+        for file in &files {
+            let extracted = match extract_file(&lexicon, file, None) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    failed += 1;
+                    continue;
+                }
+            };
+            for w in &extracted.warnings {
+                eprintln!("warning: {w}");
+            }
+            let stats = merge_into(self.graph_mut(), &extracted.extraction)?;
+            total.documents += stats.documents;
+            total.documents_skipped += stats.documents_skipped;
+            total.entities_new += stats.entities_new;
+            total.entities_merged += stats.entities_merged;
+            total.relations_new += stats.relations_new;
+            total.relations_merged += stats.relations_merged;
+        }
+        if total.documents > 0 {
+            self.changed()?;
+        }
+        writeln!(
+            out,
+            "built {} of {} files ({} already in the graph): {} new entities, {} new relationships, {} repeated mentions",
+            total.documents,
+            files.len(),
+            total.documents_skipped,
+            total.entities_new,
+            total.relations_new,
+            total.relations_merged
+        )?;
+        if failed > 0 {
+            return Err(Error::Failed(format!("{failed} of {} files could not be read", files.len())));
+        }
+        Ok(())
+    }
+
+    /// `:import FILE`: merge a TSV or JSON Lines file of triples; nothing is merged when a line
+    /// is bad.
+    fn import(&mut self, path: &Path, out: &mut dyn Write) -> Result<()> {
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let parsed = import::parse(&bytes, import::Format::detect(path, &bytes))
+            .map_err(|e| Error::Failed(e.display(&origin).to_string()))?;
+        if let Some(first) = parsed.errors.first() {
+            return Err(Error::Failed(format!(
+                "{} ({} bad line(s); nothing was imported)",
+                first.display(&origin),
+                parsed.errors.len()
+            )));
+        }
+        let summary = import::merge_triples(self.graph_mut(), &parsed.triples)?;
+        if summary.triples > 0 {
+            self.changed()?;
+        }
+        writeln!(
+            out,
+            "imported {} triples from {origin}: {} new entities, {} new relationships, {} repeats",
+            summary.triples, summary.new_entities, summary.new_relationships, summary.repeated
+        )?;
         Ok(())
     }
 
@@ -507,6 +632,17 @@ impl Session {
         }
         QueryResult { columns: vec!["key".into(), "value".into()], rows, ..QueryResult::default() }
     }
+}
+
+fn add_stats(total: &mut QueryStats, s: &QueryStats) {
+    total.nodes_created += s.nodes_created;
+    total.nodes_deleted += s.nodes_deleted;
+    total.relationships_created += s.relationships_created;
+    total.relationships_deleted += s.relationships_deleted;
+    total.properties_set += s.properties_set;
+    total.properties_removed += s.properties_removed;
+    total.labels_added += s.labels_added;
+    total.labels_removed += s.labels_removed;
 }
 
 /// Why [`Session::execute`] failed.
