@@ -73,6 +73,10 @@ fn single_query(i: &str) -> PResult<'_, SingleQuery> {
     let span = clauses[0].span().to(clauses[clauses.len() - 1].span());
     if let Some(last @ (Clause::Match(_) | Clause::With(_) | Clause::Unwind(_))) = clauses.last() {
         let (s, ()) = ws(i)?;
+        if !(s.is_empty() || s.starts_with(';') || at_kw(s, "UNION")) {
+            // Something unparsable follows: the furthest-failure record explains it better.
+            return PError::expected(s, "a clause").failure();
+        }
         let found = if s.is_empty() {
             "end of input".to_string()
         } else {

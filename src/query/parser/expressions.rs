@@ -594,7 +594,7 @@ fn call<'a>(start: &'a str, i: &'a str, name: Ident) -> PResult<'a, Expr> {
     }
     let (i, distinct) = opt_kw(i, "DISTINCT", "'DISTINCT'")?;
     let mut args = Vec::new();
-    let (mut i, close) = opt_sym(i, ")", "')'")?;
+    let (mut i, close) = if distinct.is_some() { (i, None) } else { opt_sym(i, ")", "')'")? };
     if let Some(close) = close {
         let kind = ExprKind::FunctionCall { name: name.clone(), distinct: distinct.is_some(), args };
         return Ok((i, Expr::new(kind, Span::new(name.span.start, close.end))));
