@@ -413,6 +413,14 @@ mod tests {
     }
 
     #[test]
+    fn clause_spans_end_at_their_last_token() {
+        let s = "MATCH (n)  \n  WHERE n.x = 1   // note\n RETURN n.x   ORDER BY n.x  ";
+        let q = parse(s);
+        let texts: Vec<&str> = q.first.clauses.iter().map(|c| &s[c.span().start..c.span().end]).collect();
+        assert_eq!(texts, ["MATCH (n)  \n  WHERE n.x = 1", "RETURN n.x   ORDER BY n.x"]);
+    }
+
+    #[test]
     fn item_text_is_the_column_name() {
         let q = parse("RETURN count( * ), n.x   AS y");
         let Clause::Return(r) = &q.first.clauses[0] else { panic!("not a RETURN") };
