@@ -506,7 +506,8 @@ pub struct VarLength {
 pub struct Expr {
     /// What kind of expression.
     pub kind: ExprKind,
-    /// The expression's text (without surrounding parentheses).
+    /// The expression's text: operands' parentheses are inside it, its own surrounding
+    /// parentheses are not.
     pub span: Span,
 }
 

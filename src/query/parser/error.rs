@@ -305,6 +305,22 @@ fn slip_help(source: &str, rest: &str, message: &str) -> Option<String> {
         "JOIN" => return Some("Cypher joins by shared variables in patterns, e.g. MATCH (a)-[:R]->(b)".into()),
         _ => {}
     }
+    let before = source[..source.len() - rest.len()].trim_end();
+    if rest.starts_with('=') && before.ends_with('=') {
+        return Some("Cypher tests equality with a single '='".into());
+    }
+    if rest.starts_with("!=") {
+        return Some("Cypher writes 'not equal' as '<>'".into());
+    }
+    if rest.starts_with('!') {
+        return Some("Cypher negates with NOT, e.g. WHERE NOT n.done".into());
+    }
+    if rest.starts_with("&&") {
+        return Some("Cypher writes 'and' as AND".into());
+    }
+    if rest.starts_with("||") {
+        return Some("Cypher writes 'or' as OR; string concatenation is '+'".into());
+    }
     if rest.starts_with('=') && message.contains("':'") {
         return Some("map entries are written key: value, with ':' instead of '='".into());
     }

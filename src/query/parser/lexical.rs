@@ -148,26 +148,27 @@ pub(crate) fn at_sym(i: &str, s: &str) -> bool {
 }
 
 /// Consumes symbol `s` if it comes next; records the expectation otherwise.
-pub(crate) fn opt_sym<'a>(i: &'a str, s: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
-    let (i, ()) = ws(i)?;
+pub(crate) fn opt_sym<'a>(input: &'a str, s: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
+    let (i, ()) = ws(input)?;
     match i.strip_prefix(s) {
         Some(rest) => Ok((rest, Some(span_between(i, rest)))),
         None => {
             note_expected(i, label);
-            Ok((i, None))
+            // Leave the whitespace in place, so spans end at the last token.
+            Ok((input, None))
         }
     }
 }
 
 /// Consumes keyword `word` if it comes next; records the expectation otherwise.
-pub(crate) fn opt_kw<'a>(i: &'a str, word: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
-    let (i, ()) = ws(i)?;
+pub(crate) fn opt_kw<'a>(input: &'a str, word: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
+    let (i, ()) = ws(input)?;
     if matches_kw(i, word) {
         let rest = &i[word.len()..];
         Ok((rest, Some(span_between(i, rest))))
     } else {
         note_expected(i, label);
-        Ok((i, None))
+        Ok((input, None))
     }
 }
 
