@@ -3,6 +3,7 @@
 mod cli;
 mod export;
 mod extraction;
+mod plans;
 mod query;
 mod run;
 mod shell;
