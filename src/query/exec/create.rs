@@ -48,11 +48,19 @@ pub fn check_property(key: &str, v: &Value) -> Result<(), QueryError> {
 /// # Errors
 /// `SemanticError (MergeReadOwnWrites)`.
 pub fn check_merge_props(spec: &CreateSpec, row: &[Value], ctx: &Ctx) -> Result<(), QueryError> {
-    let exprs = spec.nodes.iter().filter(|n| !n.bound).map(|n| n.props.as_ref()).chain(spec.rels.iter().map(|r| r.props.as_ref()));
+    let exprs = spec
+        .nodes
+        .iter()
+        .filter(|n| !n.bound)
+        .map(|n| n.props.as_ref())
+        .chain(spec.rels.iter().map(|r| r.props.as_ref()));
     for e in exprs {
         if eval_map(e, row, ctx)?.values().any(Value::is_null) {
-            return Err(QueryError::new(ErrorKind::SemanticError, "cannot merge an element with a null property value")
-                .with_detail("MergeReadOwnWrites"));
+            return Err(QueryError::new(
+                ErrorKind::SemanticError,
+                "cannot merge an element with a null property value",
+            )
+            .with_detail("MergeReadOwnWrites"));
         }
     }
     Ok(())

@@ -34,7 +34,9 @@ fn collect(v: &Value, nodes: &mut IndexSet<NodeId>, rels: &mut IndexSet<RelId>) 
                 collect(x, nodes, rels)?;
             }
         }
-        other => return Err(type_error(format!("DELETE expects a node, relationship or path, found {}", other.type_name()))),
+        other => {
+            return Err(type_error(format!("DELETE expects a node, relationship or path, found {}", other.type_name())))
+        }
     }
     Ok(())
 }
@@ -57,7 +59,13 @@ pub fn delete(exprs: &[Expr], detach: bool, rows: Vec<Row>, ctx: &mut Ctx) -> Re
     // Deleted relationships keep their type in the rows: `type(r)` still works afterwards.
     let types: std::collections::HashMap<u64, String> = rels
         .iter()
-        .chain(nodes.iter().flat_map(|n| ctx.graph.relationships_of(*n, Direction::Both, None).map(|a| a.rel)).collect::<Vec<_>>().iter())
+        .chain(
+            nodes
+                .iter()
+                .flat_map(|n| ctx.graph.relationships_of(*n, Direction::Both, None).map(|a| a.rel))
+                .collect::<Vec<_>>()
+                .iter(),
+        )
         .filter_map(|r| ctx.graph.rel_type(*r).map(|t| (r.as_u64(), t.to_string())))
         .collect();
     for r in rels {

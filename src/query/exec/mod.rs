@@ -79,11 +79,10 @@ impl Guard {
     pub fn check_rows(&self, rows: usize, intermediate: bool) -> Result<(), QueryError> {
         let factor = if intermediate { 20 } else { 1 };
         match self.max_rows {
-            Some(max) if rows as u64 > max.saturating_mul(factor) => Err(QueryError::new(
-                ErrorKind::Cancelled,
-                format!("the query produced more than {max} rows"),
-            )
-            .with_help("add LIMIT or narrow the pattern, or raise the row limit")),
+            Some(max) if rows as u64 > max.saturating_mul(factor) => {
+                Err(QueryError::new(ErrorKind::Cancelled, format!("the query produced more than {max} rows"))
+                    .with_help("add LIMIT or narrow the pattern, or raise the row limit"))
+            }
             _ => Ok(()),
         }
     }

@@ -39,6 +39,9 @@ fn walk_bound(
     Some(at)
 }
 
+/// A DFS frame: a node, its followable relationships, and the next one to try.
+type Frame = (NodeId, Vec<(RelId, NodeId, bool)>, usize);
+
 /// Runs a [`LogicalOp::VarExpand`].
 ///
 /// # Errors
@@ -74,7 +77,7 @@ pub fn var_expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>,
         }
         // Depth-first: each stack entry is (node, index into its adjacency, path so far).
         let mut path: Vec<(RelId, NodeId, NodeId)> = Vec::new();
-        let mut stack: Vec<(NodeId, Vec<(RelId, NodeId, bool)>, usize)> = Vec::new();
+        let mut stack: Vec<Frame> = Vec::new();
         let adj_of = |n: NodeId| -> Vec<(RelId, NodeId, bool)> {
             env.graph
                 .relationships_of(n, *dir, None)
