@@ -1751,3 +1751,65 @@ pub fn uses_any(e: &Expr, slots: &HashSet<usize>) -> bool {
     rewrite::slots_used(e, &mut used);
     used.iter().any(|s| slots.contains(s))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{error, graph, run};
+
+    #[test]
+    fn compile_time_errors_carry_tck_details() {
+        let mut g = graph("");
+        let cases = [
+            ("MATCH (n) RETURN m", "SyntaxError (UndefinedVariable)"),
+            ("MATCH (a) CREATE (a)", "SyntaxError (VariableAlreadyBound)"),
+            ("MATCH (a)-[a]->() RETURN a", "SyntaxError (VariableTypeConflict)"),
+            ("WITH 1 AS n MATCH (n) RETURN n", "SyntaxError (VariableTypeConflict)"),
+            ("MATCH (n) WHERE count(n) > 1 RETURN n", "SyntaxError (InvalidAggregation)"),
+            ("RETURN *", "SyntaxError (NoVariablesInScope)"),
+            ("RETURN 1 AS a, 2 AS a", "SyntaxError (ColumnNameConflict)"),
+            ("RETURN 1 AS a UNION RETURN 2 AS b", "SyntaxError (DifferentColumnsInUnion)"),
+            ("MATCH (n) DELETE n:Person", "SyntaxError (InvalidDelete)"),
+            ("CREATE ()-[:A|B]->()", "SyntaxError (NoSingleRelationshipType)"),
+            ("CREATE ()-[:A]-()", "SyntaxError (RequiresDirectedRelationship)"),
+            ("MATCH (a) RETURN a.x + count(*) AS c", "SyntaxError (AmbiguousAggregationExpression)"),
+            ("MATCH (n) RETURN n SKIP n.x", "SyntaxError (NonConstantExpression)"),
+            ("RETURN 1 LIMIT -1", "SyntaxError (NegativeIntegerArgument)"),
+            ("RETURN NOT 1", "SyntaxError (InvalidArgumentType)"),
+            ("RETURN nosuch(1)", "SyntaxError (UnknownFunction)"),
+            ("MATCH (n $p) RETURN n", "SyntaxError (InvalidParameterUse)"),
+            ("WITH 1 + 1 RETURN 1", "SyntaxError (NoExpressionAlias)"),
+        ];
+        for (q, want) in cases {
+            assert_eq!(error(&mut g, q), want, "{q}");
+        }
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_text() {
+        let mut g = graph("");
+        let q = "MATCH (n)\nRETURN m";
+        let e = run(&mut g, q).unwrap_err();
+        assert_eq!(
+            e.first_line("<query>", q),
+            "<query>:2:8: SyntaxError (UndefinedVariable): variable 'm' is not defined"
+        );
+    }
+
+    #[test]
+    fn anchor_prefers_name_then_smallest_label() {
+        let mut g = graph("CREATE (:P {name: 'x'}), (:P), (:P), (:Q)");
+        let plan = run(&mut g, "EXPLAIN MATCH (a:P)-->(b:Q) RETURN a").unwrap().plan.unwrap_or_default();
+        assert!(plan.starts_with("NodeScan (b) via LabelIndex(:Q)"), "{plan}");
+        let plan =
+            run(&mut g, "EXPLAIN MATCH (a:Q)-->(b:P) WHERE b.name = 'x' RETURN a").unwrap().plan.unwrap_or_default();
+        assert!(plan.starts_with("NodeScan (b:P {name: 'x'}) via NameIndex('x')"), "{plan}");
+    }
+
+    #[test]
+    fn order_by_sees_previous_variables_unless_aggregating() {
+        let mut g = graph("CREATE ({name: 'b', k: 1}), ({name: 'a', k: 2})");
+        let r = run(&mut g, "MATCH (n) RETURN n.name AS name ORDER BY n.k").unwrap();
+        assert_eq!(r.rows, vec![vec!["b".into()], vec!["a".into()]]);
+        assert_eq!(error(&mut g, "MATCH (n) RETURN count(*) AS c ORDER BY n.k"), "SyntaxError (UndefinedVariable)");
+    }
+}
