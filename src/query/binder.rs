@@ -383,7 +383,15 @@ impl Binder<'_> {
             if p.distinct {
                 ops.push(LogicalOp::Distinct(n));
             }
-            let sort = self.sort_keys(p, &texts, &names, &new_scope, scope, None)?;
+            let sc = SortScope {
+                texts: &texts,
+                names: &names,
+                new_scope: &new_scope,
+                old_scope: scope,
+                combined: None,
+                aggregating: true,
+            };
+            let sort = self.sort_keys(p, &sc)?;
             if let Some(e) = alias_error {
                 return Err(e);
             }
@@ -424,7 +432,15 @@ impl Binder<'_> {
             ops.push(LogicalOp::Distinct(n));
         }
         let old = (keep && !p.distinct).then_some(&combined);
-        let sort = self.sort_keys(p, &texts, &names, &new_scope, scope, old)?;
+        let sc = SortScope {
+            texts: &texts,
+            names: &names,
+            new_scope: &new_scope,
+            old_scope: scope,
+            combined: old,
+            aggregating: false,
+        };
+        let sort = self.sort_keys(p, &sc)?;
         if !sort.is_empty() {
             ops.push(LogicalOp::Sort(sort));
         }
@@ -444,15 +460,8 @@ impl Binder<'_> {
     /// Binds the ORDER BY items. An item (or, around an aggregate, a variable, property or
     /// aggregate inside it) written like a projected item refers to that column; the rest sees
     /// the projected names, plus the previous variables when `combined` is given.
-    fn sort_keys(
-        &mut self,
-        p: &ast::Projection,
-        texts: &[String],
-        names: &[String],
-        new_scope: &Scope,
-        old_scope: &Scope,
-        combined: Option<&Scope>,
-    ) -> Result<Vec<(Expr, bool)>, QueryError> {
+    fn sort_keys(&mut self, p: &ast::Projection, sc: &SortScope) -> Result<Vec<(Expr, bool)>, QueryError> {
+        let SortScope { texts, names, new_scope, old_scope, combined, aggregating } = *sc;
         let mut keys = Vec::new();
         let item_vars: HashSet<String> = p.items.iter().flat_map(|i| ast_vars(&i.expr)).collect();
         for item in &p.order_by {
@@ -491,7 +500,7 @@ impl Binder<'_> {
                     }
                     return Err(err.with_help("after DISTINCT or aggregation, ORDER BY can only use projected columns"));
                 }
-                Err(err) if err.detail == Some("InvalidAggregation") => {
+                Err(err) if err.detail == Some("InvalidAggregation") && aggregating => {
                     return Err(syntax(
                         "UndefinedVariable",
                         item.expr.span,
@@ -534,7 +543,7 @@ impl Binder<'_> {
         match e {
             Expr::Var(v) => scope.vars.iter().rev().find(|b| b.slot == v.slot).map_or(Kind::Value, |b| b.kind),
             Expr::Lit(v) if !v.is_null() => Kind::Scalar,
-            Expr::Map(_) | Expr::Binary(..) => Kind::Scalar,
+            Expr::List(_) | Expr::Map(_) | Expr::Binary(..) => Kind::Scalar,
             _ => Kind::Value,
         }
     }
@@ -587,7 +596,8 @@ impl Binder<'_> {
                     Some(id) => {
                         if let Some(b) = scope.get(&id.name) {
                             let want = if r.length.is_some() { Kind::RelList } else { Kind::Rel };
-                            if b.kind != want && b.kind != Kind::Value {
+                            let list_ok = want == Kind::RelList && b.kind == Kind::Scalar;
+                            if b.kind != want && b.kind != Kind::Value && !list_ok {
                                 return Err(conflict(&id.name, id.span, b.kind, want));
                             }
                             if new_names.contains(&id.name) || creating {
@@ -636,10 +646,7 @@ impl Binder<'_> {
                 prev = next;
             }
             if let Some(pv) = &part.variable {
-                if let Some(b) = scope.get(&pv.name) {
-                    if b.kind != Kind::Path {
-                        return Err(conflict(&pv.name, pv.span, b.kind, Kind::Path));
-                    }
+                if scope.get(&pv.name).is_some() {
                     return Err(syntax(
                         "VariableAlreadyBound",
                         pv.span,
@@ -731,11 +738,7 @@ impl Binder<'_> {
 
     /// A pattern's property map: as key/expression pairs for matching, and as one map
     /// expression for creating.
-    fn props(
-        &mut self,
-        e: Option<&ast::Expr>,
-        scope: &Scope,
-    ) -> Result<(Vec<(String, Expr)>, Option<Expr>), QueryError> {
+    fn props(&mut self, e: Option<&ast::Expr>, scope: &Scope) -> Result<PatternProps, QueryError> {
         let Some(e) = e else { return Ok((Vec::new(), None)) };
         match &e.kind {
             ExprKind::Map(entries) => {
@@ -1158,12 +1161,7 @@ impl Binder<'_> {
     }
 
     /// Binds `e`; `hook` may take over any direct sub-expression (used for aggregates).
-    fn expr_with(
-        &mut self,
-        e: &ast::Expr,
-        scope: &Scope,
-        hook: &mut dyn FnMut(&mut Binder, &ast::Expr) -> Result<Option<Expr>, QueryError>,
-    ) -> Result<Expr, QueryError> {
+    fn expr_with(&mut self, e: &ast::Expr, scope: &Scope, hook: &mut Hook<'_>) -> Result<Expr, QueryError> {
         macro_rules! sub {
             ($x:expr) => {{
                 let x: &ast::Expr = $x;
@@ -1500,6 +1498,28 @@ impl Binder<'_> {
     }
 }
 
+/// A pattern's properties as key/expression pairs, and as one map expression.
+type PatternProps = (Vec<(String, Expr)>, Option<Expr>);
+
+/// A callback that may bind a sub-expression itself (aggregates, projected items in ORDER BY).
+type Hook<'h> = dyn FnMut(&mut Binder, &ast::Expr) -> Result<Option<Expr>, QueryError> + 'h;
+
+/// What ORDER BY items are bound against.
+struct SortScope<'a> {
+    /// Normalized texts of the projected items.
+    texts: &'a [String],
+    /// Column names.
+    names: &'a [String],
+    /// The projected names.
+    new_scope: &'a Scope,
+    /// The variables before the projection.
+    old_scope: &'a Scope,
+    /// Projected names plus previous variables, when ORDER BY may read both.
+    combined: Option<&'a Scope>,
+    /// Whether the projection aggregates.
+    aggregating: bool,
+}
+
 fn flip(d: Direction) -> Direction {
     match d {
         Direction::Outgoing => Direction::Incoming,
@@ -1730,4 +1750,66 @@ pub fn uses_any(e: &Expr, slots: &HashSet<usize>) -> bool {
     let mut used = HashSet::new();
     rewrite::slots_used(e, &mut used);
     used.iter().any(|s| slots.contains(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{error, graph, run};
+
+    #[test]
+    fn compile_time_errors_carry_tck_details() {
+        let mut g = graph("");
+        let cases = [
+            ("MATCH (n) RETURN m", "SyntaxError (UndefinedVariable)"),
+            ("MATCH (a) CREATE (a)", "SyntaxError (VariableAlreadyBound)"),
+            ("MATCH (a)-[a]->() RETURN a", "SyntaxError (VariableTypeConflict)"),
+            ("WITH 1 AS n MATCH (n) RETURN n", "SyntaxError (VariableTypeConflict)"),
+            ("MATCH (n) WHERE count(n) > 1 RETURN n", "SyntaxError (InvalidAggregation)"),
+            ("RETURN *", "SyntaxError (NoVariablesInScope)"),
+            ("RETURN 1 AS a, 2 AS a", "SyntaxError (ColumnNameConflict)"),
+            ("RETURN 1 AS a UNION RETURN 2 AS b", "SyntaxError (DifferentColumnsInUnion)"),
+            ("MATCH (n) DELETE n:Person", "SyntaxError (InvalidDelete)"),
+            ("CREATE ()-[:A|B]->()", "SyntaxError (NoSingleRelationshipType)"),
+            ("CREATE ()-[:A]-()", "SyntaxError (RequiresDirectedRelationship)"),
+            ("MATCH (a) RETURN a.x + count(*) AS c", "SyntaxError (AmbiguousAggregationExpression)"),
+            ("MATCH (n) RETURN n SKIP n.x", "SyntaxError (NonConstantExpression)"),
+            ("RETURN 1 LIMIT -1", "SyntaxError (NegativeIntegerArgument)"),
+            ("RETURN NOT 1", "SyntaxError (InvalidArgumentType)"),
+            ("RETURN nosuch(1)", "SyntaxError (UnknownFunction)"),
+            ("MATCH (n $p) RETURN n", "SyntaxError (InvalidParameterUse)"),
+            ("WITH 1 + 1 RETURN 1", "SyntaxError (NoExpressionAlias)"),
+        ];
+        for (q, want) in cases {
+            assert_eq!(error(&mut g, q), want, "{q}");
+        }
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_text() {
+        let mut g = graph("");
+        let q = "MATCH (n)\nRETURN m";
+        let e = run(&mut g, q).unwrap_err();
+        assert_eq!(
+            e.first_line("<query>", q),
+            "<query>:2:8: SyntaxError (UndefinedVariable): variable 'm' is not defined"
+        );
+    }
+
+    #[test]
+    fn anchor_prefers_name_then_smallest_label() {
+        let mut g = graph("CREATE (:P {name: 'x'}), (:P), (:P), (:Q)");
+        let plan = run(&mut g, "EXPLAIN MATCH (a:P)-->(b:Q) RETURN a").unwrap().plan.unwrap_or_default();
+        assert!(plan.starts_with("NodeScan (b) via LabelIndex(:Q)"), "{plan}");
+        let plan =
+            run(&mut g, "EXPLAIN MATCH (a:Q)-->(b:P) WHERE b.name = 'x' RETURN a").unwrap().plan.unwrap_or_default();
+        assert!(plan.starts_with("NodeScan (b:P {name: 'x'}) via NameIndex('x')"), "{plan}");
+    }
+
+    #[test]
+    fn order_by_sees_previous_variables_unless_aggregating() {
+        let mut g = graph("CREATE ({name: 'b', k: 1}), ({name: 'a', k: 2})");
+        let r = run(&mut g, "MATCH (n) RETURN n.name AS name ORDER BY n.k").unwrap();
+        assert_eq!(r.rows, vec![vec!["b".into()], vec!["a".into()]]);
+        assert_eq!(error(&mut g, "MATCH (n) RETURN count(*) AS c ORDER BY n.k"), "SyntaxError (UndefinedVariable)");
+    }
 }

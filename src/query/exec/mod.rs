@@ -191,3 +191,40 @@ fn read_op(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryE
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use crate::query::testutil::graph;
+    use crate::query::{execute, ErrorKind, ExecOptions, Params};
+
+    #[test]
+    fn cancellation_flag_stops_the_query() {
+        let mut g = graph("UNWIND range(1, 10) AS i CREATE ()");
+        let opts = ExecOptions { cancel: Some(Arc::new(AtomicBool::new(true))), ..ExecOptions::default() };
+        let e = execute(&mut g, "MATCH (n) RETURN n", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+    }
+
+    #[test]
+    fn row_limit_and_timeout_stop_runaway_queries() {
+        let mut g = graph("UNWIND range(1, 30) AS i CREATE ()");
+        let opts = ExecOptions { max_rows: Some(10), ..ExecOptions::default() };
+        let e = execute(&mut g, "MATCH (n) RETURN n", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+        let mut dense = graph("UNWIND range(1, 8) AS i CREATE (:N)");
+        execute(
+            &mut dense,
+            "MATCH (a:N), (b:N) WHERE a <> b CREATE (a)-[:R]->(b)",
+            &Params::new(),
+            &ExecOptions::default(),
+        )
+        .unwrap();
+        let opts = ExecOptions { timeout: Some(Duration::from_millis(50)), ..ExecOptions::default() };
+        let e = execute(&mut dense, "MATCH p = (a)-[*]-(b) RETURN count(p)", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+    }
+}
