@@ -355,7 +355,7 @@ impl Binder<'_> {
             if p.distinct {
                 ops.push(LogicalOp::Distinct(n));
             }
-            let sort = self.sort_keys(p, &texts, &names, &new_scope, scope, None)?;
+            let sort = self.sort_keys(p, &texts, &names, &new_scope, scope, None, true)?;
             if let Some(e) = alias_error {
                 return Err(e);
             }
@@ -396,7 +396,7 @@ impl Binder<'_> {
             ops.push(LogicalOp::Distinct(n));
         }
         let old = (keep && !p.distinct).then_some(&combined);
-        let sort = self.sort_keys(p, &texts, &names, &new_scope, scope, old)?;
+        let sort = self.sort_keys(p, &texts, &names, &new_scope, scope, old, false)?;
         if !sort.is_empty() {
             ops.push(LogicalOp::Sort(sort));
         }
@@ -424,6 +424,7 @@ impl Binder<'_> {
         new_scope: &Scope,
         old_scope: &Scope,
         combined: Option<&Scope>,
+        aggregating: bool,
     ) -> Result<Vec<(Expr, bool)>, QueryError> {
         let mut keys = Vec::new();
         let item_vars: HashSet<String> = p.items.iter().flat_map(|i| ast_vars(&i.expr)).collect();
@@ -460,7 +461,7 @@ impl Binder<'_> {
                     }
                     return Err(err.with_help("after DISTINCT or aggregation, ORDER BY can only use projected columns"));
                 }
-                Err(err) if err.detail == Some("InvalidAggregation") => {
+                Err(err) if err.detail == Some("InvalidAggregation") && aggregating => {
                     return Err(syntax(
                         "UndefinedVariable",
                         item.expr.span,
@@ -503,7 +504,7 @@ impl Binder<'_> {
         match e {
             Expr::Var(v) => scope.vars.iter().rev().find(|b| b.slot == v.slot).map_or(Kind::Value, |b| b.kind),
             Expr::Lit(v) if !v.is_null() => Kind::Scalar,
-            Expr::Map(_) | Expr::Binary(..) => Kind::Scalar,
+            Expr::List(_) | Expr::Map(_) | Expr::Binary(..) => Kind::Scalar,
             _ => Kind::Value,
         }
     }
@@ -556,7 +557,8 @@ impl Binder<'_> {
                     Some(id) => {
                         if let Some(b) = scope.get(&id.name) {
                             let want = if r.length.is_some() { Kind::RelList } else { Kind::Rel };
-                            if b.kind != want && b.kind != Kind::Value {
+                            let list_ok = want == Kind::RelList && b.kind == Kind::Scalar;
+                            if b.kind != want && b.kind != Kind::Value && !list_ok {
                                 return Err(conflict(&id.name, id.span, b.kind, want));
                             }
                             if new_names.contains(&id.name) || creating {
@@ -600,10 +602,7 @@ impl Binder<'_> {
                 prev = next;
             }
             if let Some(pv) = &part.variable {
-                if let Some(b) = scope.get(&pv.name) {
-                    if b.kind != Kind::Path {
-                        return Err(conflict(&pv.name, pv.span, b.kind, Kind::Path));
-                    }
+                if scope.get(&pv.name).is_some() {
                     return Err(syntax("VariableAlreadyBound", pv.span, format!("variable '{}' is already defined", pv.name)));
                 }
                 let v = scope.bind(&pv.name, Kind::Path, false);

@@ -26,9 +26,14 @@ pub struct Var {
     pub name: String,
 }
 
+/// Unnamed pattern parts display as nothing, as written: `()`, `-[:T]->`.
 impl fmt::Display for Var {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name)
+        if self.name.starts_with("  ") {
+            Ok(())
+        } else {
+            f.write_str(&self.name)
+        }
     }
 }
 
@@ -711,9 +716,21 @@ fn write_op(out: &mut String, op: &LogicalOp, depth: usize) -> fmt::Result {
             }
             Ok(())
         }
-        LogicalOp::Project { names, keep, .. } => {
+        LogicalOp::Project { names, items, keep } => {
             let keep = if *keep { " (keeping input)" } else { "" };
-            writeln!(out, "{pad}Project {}{keep}", names.join(", "))
+            let cols: Vec<String> = names
+                .iter()
+                .zip(items)
+                .map(|(n, e)| {
+                    let text = e.to_string();
+                    if text == *n {
+                        text
+                    } else {
+                        format!("{text} AS {n}")
+                    }
+                })
+                .collect();
+            writeln!(out, "{pad}Project {}{keep}", cols.join(", "))
         }
         LogicalOp::Aggregate { keys, aggs } => {
             let aggs: Vec<String> = aggs
