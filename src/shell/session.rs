@@ -803,6 +803,33 @@ mod tests {
     }
 
     #[test]
+    fn autosave_saves_each_write_and_off_batches_until_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        let count = |p: &Path| store::load(p).map(|g| g.node_count()).unwrap_or(0);
+        let mut s = Session::open(&path).unwrap();
+        s.execute("CREATE (:Place {name: 'Gao'})").unwrap();
+        assert_eq!(count(&path), 1, "saved when the statement returned");
+        assert!(!s.is_dirty());
+        s.run_meta(":autosave off", &mut Vec::new()).unwrap();
+        s.execute("CREATE (:Place {name: 'Mopti'})").unwrap();
+        assert_eq!(count(&path), 1, "batched");
+        assert!(s.is_dirty());
+        s.run_meta(":save", &mut Vec::new()).unwrap();
+        assert_eq!(count(&path), 2);
+        assert!(!s.is_dirty());
+    }
+
+    #[test]
+    fn a_failed_write_statement_is_undone() {
+        let mut s = Session::in_memory();
+        let err = s.execute("CREATE (p:Place {name: 'Gao'}) RETURN p.name - 1 AS boom");
+        assert!(matches!(err, Err(ExecError::Query(_))), "the statement must fail");
+        assert_eq!(s.graph().node_count(), 0, "the node it created is gone");
+        assert!(!s.is_dirty());
+    }
+
+    #[test]
     fn unsaved_changes_block_quit_until_forced() {
         let mut s = Session::in_memory();
         s.dirty = true;
