@@ -5,7 +5,8 @@
 //! the script, not the statement) and nothing is saved: the file is left as it was. With it,
 //! every error is reported, a failed write statement is undone, and the rest runs. The graph is
 //! saved atomically once, at the end, and only if a statement changed it. Statements that
-//! return nothing print nothing; a one-line summary of all changes goes to stderr on save.
+//! return nothing print nothing; a one-line summary of all changes goes to stderr on save. A
+//! missing graph file is created (so an exported Cypher script loads into a new graph).
 
 use std::io::{self, Read};
 

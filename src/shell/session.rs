@@ -679,17 +679,6 @@ fn locate_meta(source: &Source, span: Span, error: Error) -> Error {
     Error::Failed(message)
 }
 
-/// Loads a graph file, or an empty graph when it does not exist yet.
-///
-/// # Errors
-/// The store's error for an existing file that cannot be read.
-pub fn load_or_empty(path: &Path) -> Result<PropertyGraph> {
-    if !path.exists() {
-        return Ok(PropertyGraph::new());
-    }
-    Ok(store::load(path)?)
-}
-
 /// Checks a parameter name: letters, digits and `_`, not starting with a digit.
 ///
 /// # Errors
