@@ -28,7 +28,7 @@ use crate::import;
 use crate::query::span::line_col;
 use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, QueryStats, Span};
 use crate::render::{self, Format};
-use crate::store::{self, GraphFile, OpenMode};
+use crate::store::{GraphFile, OpenMode};
 
 /// Where text came from: its origin for messages (`<query>`, `<stdin>`, a script path) and the
 /// full text that spans point into.
@@ -748,6 +748,7 @@ pub fn report(error: &Error) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store;
 
     #[test]
     fn locates_statement_errors_in_the_script() {
