@@ -126,7 +126,7 @@ fn ctrl_c_cancels_a_running_query_and_stays_in_the_shell() {
     expect(&mut p, "kg> ");
     // About 10^12 rows: this runs until cancelled.
     p.send("UNWIND range(1,999999) AS x UNWIND range(1,999999) AS y RETURN count(*);\r").unwrap();
-    std::thread::sleep(Duration::from_millis(1000));
+    std::thread::sleep(Duration::from_millis(1500));
     p.send("\x03").unwrap();
     expect(&mut p, "Cancelled");
     expect(&mut p, "kg> ");

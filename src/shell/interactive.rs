@@ -117,7 +117,12 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
             }
         }
         let input = match editor.readline("kg> ") {
-            Ok(line) => line,
+            Ok(line) => {
+                // From here on a Ctrl-C (a SIGINT, the terminal being out of raw mode) cancels
+                // what was just entered.
+                session.reset_cancel();
+                line
+            }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => {
                 if confirm_leave(session, &mut editor)? {

@@ -165,9 +165,15 @@ impl Session {
         &self.params
     }
 
-    /// The flag that cancels the running statement (set it from a Ctrl-C handler).
+    /// The flag that cancels the running statement and the rest of its script (set it from a
+    /// Ctrl-C handler; it stays set until [`Session::reset_cancel`]).
     pub fn cancel_flag(&self) -> Arc<AtomicBool> {
         self.cancel.clone()
+    }
+
+    /// Clears the cancel flag, before running newly read input.
+    pub fn reset_cancel(&self) {
+        self.cancel.store(false, Ordering::SeqCst);
     }
 
     /// Sets whether each write is saved when it returns.
@@ -230,7 +236,6 @@ impl Session {
     /// # Errors
     /// The query's error (the graph is restored when atomic writes are on), or a save error.
     pub fn execute(&mut self, statement: &str) -> std::result::Result<QueryResult, ExecError> {
-        self.cancel.store(false, Ordering::SeqCst);
         let options = ExecOptions { cancel: Some(self.cancel.clone()), ..ExecOptions::default() };
         let snapshot = (self.atomic_writes && may_write(statement)).then(|| self.graph().clone());
         let params = std::mem::take(&mut self.params);
