@@ -14,6 +14,7 @@ use crate::cli::RunArgs;
 use crate::commands::query::{format_of, parse_params};
 use crate::error::{Error, Result};
 use crate::render::table::describe_stats;
+use crate::shell::script::strip_bom;
 use crate::shell::{Session, Source};
 
 /// Runs `kg run`.
@@ -41,7 +42,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     for (name, value) in params {
         session.set_param(name, value);
     }
-    let source = Source::new(origin, text);
+    let source = Source::new(origin, strip_bom(text));
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let outcome = session.run_script(&source, args.keep_going, &mut out)?;

@@ -39,7 +39,7 @@ fn history_path_from(kg_history: Option<PathBuf>, xdg_data: Option<PathBuf>, hom
 pub fn run_piped(session: &mut Session) -> Result<()> {
     let mut text = String::new();
     io::stdin().read_to_string(&mut text).map_err(|source| Error::Io { path: "<stdin>".into(), source })?;
-    let source = Source::new("<stdin>", text);
+    let source = Source::new("<stdin>", super::script::strip_bom(text));
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let outcome = session.run_script(&source, true, &mut out)?;

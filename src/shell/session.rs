@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::meta::{self, MetaLine};
-use super::script::{may_write, split_script, ItemKind};
+use super::script::{may_write, split_script, strip_bom, ItemKind};
 use crate::error::{Error, Result};
 use crate::export::{self, Subgraph};
 use crate::extract::{extract_file, merge_into, Lexicon, MergeStats};
@@ -461,7 +461,7 @@ impl Session {
                     return Err(usage("source"));
                 }
                 let text = std::fs::read_to_string(rest).map_err(|source| Error::Io { path: rest.into(), source })?;
-                let source = Source::new(rest, text);
+                let source = Source::new(rest, strip_bom(text));
                 return Ok(self.run_script(&source, false, out)?.flow);
             }
             "build" => {
