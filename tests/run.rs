@@ -316,3 +316,17 @@ fn example_queries_run_on_the_graph_built_from_graphs() {
     assert!(rows >= 3, "the example texts report attacks on several targets: {}", stdout(&o));
     assert!(dir.path().join("sahel-attacks.dot").exists());
 }
+
+#[test]
+fn crlf_and_bom_scripts_report_the_same_place() {
+    let dir = util::tempdir("run-crlf");
+    let graph = sahel_graph(dir.path());
+    let script = write(
+        dir.path(),
+        "crlf.cypher",
+        "\u{feff}RETURN 1 AS one;\r\n// Arabic before the error\r\nRETURN 'مالي' AS m, nope;\r\n",
+    );
+    let o = run(&graph, &script, &[]);
+    assert_error(&o, 1, &format!("{}:3:21: ", script.display()));
+    assert!(stdout(&o).contains("| one |"), "the first statement ran: {}", stdout(&o));
+}
