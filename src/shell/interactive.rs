@@ -97,7 +97,7 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
     let mut index = CompletionIndex::build(session.graph());
     index.set_params(session.params().keys());
     editor.set_helper(Some(ShellHelper::new(index, color)));
-    let history = history_path();
+    let mut history = history_path();
     if let Some(path) = &history {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
@@ -138,7 +138,8 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
         if let Ok(true) = editor.add_history_entry(input.as_str()) {
             if let Some(path) = &history {
                 if let Err(e) = editor.append_history(path) {
-                    eprintln!("warning: cannot write history {}: {e}", path.display());
+                    eprintln!("warning: cannot write history {}: {e}; history is off for this session", path.display());
+                    history = None;
                 }
             }
         }
