@@ -64,9 +64,9 @@ extern "C" fn on_sigint(_: libc::c_int) {
 
 /// Makes Ctrl-C outside line editing (while a statement runs) set `flag` instead of killing the
 /// process. rustyline installs its own handler while it reads a line and restores this one.
+/// The first flag installed stays: one process runs one interactive session.
 fn install_sigint(flag: Arc<AtomicBool>) {
-    let flag = CANCEL.get_or_init(|| flag);
-    let _ = flag;
+    let _ = CANCEL.get_or_init(|| flag);
     // SAFETY: `on_sigint` only performs an atomic store; sigaction is given a zeroed, valid
     // struct with an empty mask.
     unsafe {
