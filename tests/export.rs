@@ -165,26 +165,58 @@ fn dot_of_hostile_names_is_valid() {
     assert_eq!(svg.matches("class=\"edge\"").count(), g.relationship_count());
 }
 
+/// The example graphs of `graphs/`: each hand-annotated `*.expected.tsv` as a graph (subject,
+/// relation, object; built here so the test never depends on extraction quality), and each
+/// `*.txt` built by `kg build` when this build can.
+fn example_graphs(dir: &Path) -> Vec<(String, PropertyGraph)> {
+    let root = util::repo_root().join("graphs");
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&root).map(|rd| rd.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    files.sort();
+    let mut graphs = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        if name.ends_with(".expected.tsv") {
+            let text = std::fs::read_to_string(file).expect("example tsv");
+            let mut g = PropertyGraph::new();
+            for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+                let cols: Vec<&str> = line.split('\t').collect();
+                let [subject, relation, object, ..] = cols[..] else { continue };
+                let (a, _) =
+                    g.merge_entity(subject, std::iter::empty::<&str>(), std::iter::empty::<&str>()).expect("entity");
+                let (b, _) =
+                    g.merge_entity(object, std::iter::empty::<&str>(), std::iter::empty::<&str>()).expect("entity");
+                g.add_relationship(a, b, relation, props(vec![("evidence", list(&[line]))])).expect("relationship");
+            }
+            graphs.push((name, g));
+        } else if name.ends_with(".txt") {
+            let out = dir.join(format!("{name}.kg"));
+            let o = util::kg().arg("build").arg(file).arg("-g").arg(&out).output().expect("run kg build");
+            match kgraph::store::load(&out) {
+                Ok(g) if o.status.success() => graphs.push((format!("kg build {name}"), g)),
+                _ => eprintln!("SKIP kg build {name}: {}", util::stderr(&o).lines().next().unwrap_or("")),
+            }
+        } else if name.ends_with(".kg") {
+            if let Ok(g) = kgraph::store::load(file) {
+                graphs.push((name, g));
+            }
+        }
+    }
+    graphs
+}
+
 #[test]
-fn dot_of_every_example_graph_file() {
-    let dir = util::repo_root().join("graphs");
-    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "kg")).collect())
-        .unwrap_or_default();
-    if files.is_empty() {
-        eprintln!("SKIP dot_of_every_example_graph_file: no graphs/*.kg built yet");
+fn dot_of_every_example_graph() {
+    if !require_dot("dot_of_every_example_graph") {
         return;
     }
-    if !require_dot("dot_of_every_example_graph_file") {
-        return;
-    }
-    for file in files {
-        let Ok(g) = kgraph::store::load(&file) else {
-            eprintln!("SKIP {}: cannot be loaded by this build's store", file.display());
-            continue;
-        };
+    let dir = util::tempdir("dot-examples");
+    let graphs = example_graphs(dir.path());
+    assert!(graphs.iter().any(|(name, _)| name.ends_with(".expected.tsv")), "graphs/ holds annotated examples");
+    for (name, g) in graphs {
         let dot = write_to_string(&Subgraph::from_graph(&g), Format::Dot);
-        assert_dot_accepts(&dot, &file.display().to_string());
+        let svg = assert_dot_accepts(&dot, &name);
+        assert_eq!(svg.matches("class=\"edge\"").count(), g.relationship_count(), "{name}");
     }
 }
 
@@ -450,7 +482,10 @@ fn run_script(g: &mut PropertyGraph, script: &str) {
 
 #[test]
 fn cypher_export_round_trips_through_kg() {
-    for (what, g) in [("example", example_graph()), ("hostile", hostile_graph())] {
+    let dir = util::tempdir("cypher-round-trip");
+    let mut graphs = vec![("example".to_string(), example_graph()), ("hostile".to_string(), hostile_graph())];
+    graphs.extend(example_graphs(dir.path()));
+    for (what, g) in graphs {
         let script = write_to_string(&Subgraph::from_graph(&g), Format::Cypher);
         let mut back = PropertyGraph::new();
         run_script(&mut back, &script);
@@ -656,4 +691,29 @@ fn cli_exports_the_subgraph_of_a_query() {
         .output()
         .expect("kg");
     util::assert_error(&o, 1, "<query>:1:");
+}
+
+#[test]
+fn cli_cypher_export_runs_back_into_the_same_graph() {
+    let dir = util::tempdir("cli-cypher-round-trip");
+    let graph = imported_graph(dir.path());
+    let script = dir.path().join("g.cypher");
+    let o = util::kg()
+        .args(["export", "--format", "cypher", "-g"])
+        .arg(&graph)
+        .arg("-o")
+        .arg(&script)
+        .output()
+        .expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let copy = dir.path().join("copy.kg");
+    let o = util::kg().arg("run").arg("-g").arg(&copy).arg(&script).output().expect("kg run");
+    assert!(o.status.success(), "kg run of the export failed: {}", util::stderr(&o));
+    let jsonl = |g: &Path| {
+        let o = util::kg().args(["export", "--format", "jsonl", "-g"]).arg(g).output().expect("kg");
+        assert!(o.status.success(), "{}", util::stderr(&o));
+        util::stdout(&o)
+    };
+    // Created in id order into an empty graph, the copy gets the same ids too.
+    assert_eq!(jsonl(&copy), jsonl(&graph));
 }

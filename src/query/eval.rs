@@ -135,6 +135,7 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
         }
         BinaryOp::Eq => Ok(from_opt(a.equals(&b))),
         BinaryOp::Ne => Ok(from_opt(a.equals(&b).map(|x| !x))),
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge if is_nan_cmp(&a, &b) => Ok(Bool(false)),
         BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => Ok(from_opt(a.compare(&b).map(|o| match op {
             BinaryOp::Lt => o == Ordering::Less,
             BinaryOp::Le => o != Ordering::Greater,
@@ -218,6 +219,13 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
             (x, y) => arith_float(op, &x, &y),
         },
     }
+}
+
+/// NaN compared with a number is false (not null), as for IEEE floats.
+fn is_nan_cmp(a: &Value, b: &Value) -> bool {
+    let nan = |v: &Value| matches!(v, Value::Float(f) if f.is_nan());
+    let num = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+    (nan(a) && num(b)) || (nan(b) && num(a))
 }
 
 fn arith_float(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, QueryError> {

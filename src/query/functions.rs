@@ -216,6 +216,11 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
             List(graph.node_labels(id).map(Value::from).collect())
         }
         "type" => {
+            if let Relationship(r) = a0 {
+                if !r.rel_type.is_empty() {
+                    return Ok(String(r.rel_type.clone()));
+                }
+            }
             let Some(id) = rel_arg(graph, "type", a0)? else { return Ok(Null) };
             graph.rel_type(id).map_or(Null, Value::from)
         }
@@ -450,7 +455,12 @@ fn range(args: &[Value]) -> Result<Value, QueryError> {
         match v {
             Value::Int(i) => ints.push(*i),
             Value::Null => return Ok(Value::Null),
-            other => return Err(type_error(format!("range() expects integer arguments, found {}", other.type_name()))),
+            other => {
+                return Err(argument_error(
+                    "InvalidArgumentType",
+                    format!("range() expects integer arguments, found {}", other.type_name()),
+                ))
+            }
         }
     }
     let (start, end) = (ints[0], ints[1]);

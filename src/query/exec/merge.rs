@@ -26,6 +26,7 @@ pub fn merge(
         let matched = run_read(ops, vec![row.clone()], &ctx.env())?;
         if matched.is_empty() {
             let mut r = row;
+            super::create::check_merge_props(create, &r, ctx)?;
             create_one(create, &mut r, ctx)?;
             apply_items(on_create, &r, ctx)?;
             out.push(r);

@@ -70,13 +70,16 @@ impl Guard {
         Ok(())
     }
 
-    /// Fails when an operator produced more rows than allowed.
+    /// Fails when the result has more rows than allowed, or an intermediate table more than
+    /// twenty times that (so `UNWIND` of a long list followed by `LIMIT` still works, while a
+    /// runaway expansion stops before exhausting memory).
     ///
     /// # Errors
     /// [`ErrorKind::Cancelled`].
-    pub fn check_rows(&self, rows: usize) -> Result<(), QueryError> {
+    pub fn check_rows(&self, rows: usize, intermediate: bool) -> Result<(), QueryError> {
+        let factor = if intermediate { 20 } else { 1 };
         match self.max_rows {
-            Some(max) if rows as u64 > max => {
+            Some(max) if rows as u64 > max.saturating_mul(factor) => {
                 Err(QueryError::new(ErrorKind::Cancelled, format!("the query produced more than {max} rows"))
                     .with_help("add LIMIT or narrow the pattern, or raise the row limit"))
             }
@@ -137,7 +140,7 @@ pub fn run(ops: &[LogicalOp], mut rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> R
             }
             op => read_op(op, rows, &ctx.env())?,
         };
-        ctx.guard.check_rows(rows.len())?;
+        ctx.guard.check_rows(rows.len(), true)?;
         if top {
             if let Some(p) = &mut ctx.profile {
                 p.push((rows.len(), started.elapsed()));
@@ -154,7 +157,7 @@ pub fn run(ops: &[LogicalOp], mut rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> R
 pub fn run_read(ops: &[LogicalOp], mut rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
     for op in ops {
         rows = read_op(op, rows, env)?;
-        env.guard.check_rows(rows.len())?;
+        env.guard.check_rows(rows.len(), true)?;
     }
     Ok(rows)
 }

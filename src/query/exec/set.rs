@@ -28,6 +28,9 @@ fn target(v: &Value) -> Result<Option<Target>, QueryError> {
 
 fn set_prop(ctx: &mut Ctx, t: &Target, key: &str, value: Value) -> Result<(), QueryError> {
     let is_null = value.is_null();
+    if !is_null {
+        super::create::check_property(key, &value)?;
+    }
     let old = match t {
         Target::Node(n) => ctx.graph.set_node_property(*n, key, value),
         Target::Rel(r) => ctx.graph.set_rel_property(*r, key, value),

@@ -36,16 +36,16 @@ pub fn sort(keys: &[(Expr, bool)], rows: Vec<Row>, env: &Env) -> Result<Vec<Row>
 /// Evaluates a SKIP/LIMIT count: a non-negative integer.
 ///
 /// # Errors
-/// An `ArgumentError` for a negative or non-integer count.
+/// A `SyntaxError` (as the TCK classifies it, though found at run time) for a negative or
+/// non-integer count.
 pub fn count(e: &Expr, env: &Env, what: &str) -> Result<usize, QueryError> {
     match eval(e, &[], env)? {
         Value::Int(i) if i >= 0 => Ok(i as usize),
         Value::Int(i) => {
-            Err(QueryError::new(ErrorKind::ArgumentError, format!("{what} must not be negative, found {i}"))
+            Err(QueryError::new(ErrorKind::SyntaxError, format!("{what} must not be negative, found {i}"))
                 .with_detail("NegativeIntegerArgument"))
         }
-        Value::Float(f) if f.fract() == 0.0 && f >= 0.0 => Ok(f as usize),
-        other => Err(QueryError::new(ErrorKind::ArgumentError, format!("{what} must be an integer, found {other}"))
+        other => Err(QueryError::new(ErrorKind::SyntaxError, format!("{what} must be an integer, found {other}"))
             .with_detail("InvalidArgumentType")),
     }
 }
