@@ -1,0 +1,693 @@
+//! Query latency benchmark (issue 6): the fixed eight-query set on `kg gen` graphs of 100 k, 1 M
+//! and 10 M relationships, timed in-process through [`kgraph::query::execute`] (no process start,
+//! no rendering), reported as median and p90 per query; plus the time a fresh process needs to
+//! open a graph and answer its first query, as the shell does.
+//!
+//! Run with `cargo bench --bench query` (sizes from `KG_BENCH_SIZES`, default `100k,1m`; add
+//! `10m` when memory and time allow). Other modes, used by `benches/peers/run.sh`:
+//!
+//! - `peers --size 1m --out DIR`: writes `DIR/anchors.json` (the graph, the chosen anchor nodes
+//!   and the kg Cypher of each query) and `DIR/kg.json` (kg's timings and a digest of each
+//!   result, so the peers' answers can be checked against kg's);
+//! - `dump-csv GRAPH DIR`: writes `nodes.csv` (`id,name,labels`) and `rels.csv`
+//!   (`start,end,type`) straight from the graph API, a fallback for when `kg export --format csv`
+//!   is not available;
+//! - `open GRAPH NAME`: load the graph and answer one point lookup, print timings and peak RSS
+//!   as one JSON line (the parent runs this in a child so memory is measured alone).
+//!
+//! Environment: `KG_BENCH_SIZES`, `KG_BENCH_RUNS` (measured runs per query, default 21),
+//! `KG_BENCH_BUDGET_S` (time budget per query, default 10 s; at least 3 runs are always made),
+//! `KG_BENCH_DIR` (where generated graphs are cached, default `target/bench-graphs`),
+//! `KG_BENCH_OUT` (markdown report, default `target/bench-results/query.md`), `KG_BENCH_OPEN`
+//! (a size whose graph the open-and-first-query test uses; default the largest size run).
+//!
+//! Anchors are chosen from the graph itself before timing starts, so the same choice is made for
+//! every engine: the hub is the node of highest degree; the "from" node is a typical node with a
+//! few outgoing relationships; the far node is the last node a breadth-first search from the
+//! "from" node reaches; the string needle is a substring that selects roughly 1 % of the names.
+
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use kgraph::graph::{write_cypher_string, Direction, NodeId, PropertyGraph, Value};
+use kgraph::query::{execute, ExecOptions, Params};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+/// How many rows of a result are kept verbatim in the digest (beyond that, a count and a hash).
+const VERBATIM_ROWS: usize = 20;
+/// The upper bound of the shortest-path pattern.
+const MAX_HOPS: usize = 15;
+
+type BenchResult<T> = Result<T, String>;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("query bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> BenchResult<()> {
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let under_cargo_bench = all.iter().any(|a| a == "--bench");
+    let args: Vec<String> = all.into_iter().filter(|a| a != "--bench").collect();
+    match args.first().map(String::as_str) {
+        // `cargo test --all-targets` runs bench binaries without `--bench`: do not start an
+        // hour of measurements there.
+        None if !under_cargo_bench => {
+            eprintln!("query bench: run it with `cargo bench --bench query`");
+            Ok(())
+        }
+        None | Some("table") => run_table(),
+        Some("peers") => run_peers(&args[1..]),
+        Some("dump-csv") if args.len() == 3 => dump_csv(Path::new(&args[1]), Path::new(&args[2])),
+        Some("open") if args.len() == 3 => run_open(Path::new(&args[1]), &args[2]),
+        Some(other) => Err(format!(
+            "unknown mode or arguments `{other}`; expected `table`, `peers --size S --out DIR`, \
+             `dump-csv GRAPH DIR` or `open GRAPH NAME`"
+        )),
+    }
+}
+
+// ----- configuration -------------------------------------------------------------------------
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+fn env_num(name: &str, default: u64) -> BenchResult<u64> {
+    match std::env::var(name) {
+        Ok(v) => v.trim().parse().map_err(|_| format!("{name}={v} is not a whole number")),
+        Err(_) => Ok(default),
+    }
+}
+
+/// `100k` → 100 000, `1m` → 1 000 000, `2500` → 2 500.
+fn parse_size(text: &str) -> BenchResult<u64> {
+    let t = text.trim().to_ascii_lowercase();
+    let (digits, mult) = match t.chars().last() {
+        Some('k') => (&t[..t.len() - 1], 1_000),
+        Some('m') => (&t[..t.len() - 1], 1_000_000),
+        _ => (t.as_str(), 1),
+    };
+    digits.parse::<u64>().map(|n| n * mult).map_err(|_| format!("bad size `{text}` (use e.g. 100k, 1m, 10m)"))
+}
+
+fn size_label(rels: u64) -> String {
+    if rels >= 1_000_000 && rels.is_multiple_of(1_000_000) {
+        format!("{}m", rels / 1_000_000)
+    } else if rels >= 1_000 && rels.is_multiple_of(1_000) {
+        format!("{}k", rels / 1_000)
+    } else {
+        rels.to_string()
+    }
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn graph_dir() -> PathBuf {
+    std::env::var_os("KG_BENCH_DIR").map_or_else(|| repo_root().join("target/bench-graphs"), PathBuf::from)
+}
+
+/// Nodes per graph: one node per five relationships, the shape issue 2 measures
+/// (`--nodes 1000000 --rels 5000000`).
+fn nodes_for(rels: u64) -> u64 {
+    (rels / 5).max(10)
+}
+
+#[derive(Clone, Copy)]
+struct RunConfig {
+    runs: usize,
+    budget: Duration,
+}
+
+fn run_config() -> BenchResult<RunConfig> {
+    Ok(RunConfig {
+        runs: env_num("KG_BENCH_RUNS", 21)?.max(1) as usize,
+        budget: Duration::from_secs(env_num("KG_BENCH_BUDGET_S", 10)?),
+    })
+}
+
+// ----- graphs --------------------------------------------------------------------------------
+
+struct Prepared {
+    path: PathBuf,
+    graph: PropertyGraph,
+    gen_time: Option<Duration>,
+    load_time: Duration,
+    file_bytes: u64,
+    rss_delta_kb: Option<i64>,
+}
+
+/// Generates the graph with `kg gen` unless it is cached, then loads it.
+fn prepare(rels: u64) -> BenchResult<Prepared> {
+    let dir = graph_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let path = dir.join(format!("gen-{}.kg", size_label(rels)));
+    let mut gen_time = None;
+    if !path.exists() {
+        eprintln!("generating {} ({} nodes, {rels} relationships)…", path.display(), nodes_for(rels));
+        let t = Instant::now();
+        let status = Command::new(env!("CARGO_BIN_EXE_kg"))
+            .args(["gen", "--nodes", &nodes_for(rels).to_string(), "--rels", &rels.to_string(), "--seed", "42", "-g"])
+            .arg(&path)
+            .status()
+            .map_err(|e| format!("cannot run kg gen: {e}"))?;
+        if !status.success() {
+            return Err(format!("kg gen failed ({status}) for {}", path.display()));
+        }
+        gen_time = Some(t.elapsed());
+    }
+    let file_bytes = std::fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+    let before = rss_kb("VmRSS");
+    let t = Instant::now();
+    let graph = kgraph::store::load(&path).map_err(|e| format!("cannot load {}: {e}", path.display()))?;
+    let load_time = t.elapsed();
+    let rss_delta_kb = before.zip(rss_kb("VmRSS")).map(|(b, a)| a as i64 - b as i64);
+    Ok(Prepared { path, graph, gen_time, load_time, file_bytes, rss_delta_kb })
+}
+
+/// A field of /proc/self/status in kB (`VmRSS`, `VmHWM`), where the platform has it.
+fn rss_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+// ----- anchors -------------------------------------------------------------------------------
+
+/// The nodes and needle the queries are anchored on, chosen from the graph before timing.
+struct Anchors {
+    /// A node for the point lookup (the "from" node's name).
+    name: String,
+    hub: String,
+    hub_degree: usize,
+    from: String,
+    from_out_degree: usize,
+    far: String,
+    far_hops: usize,
+    needle: String,
+    needle_matches: usize,
+}
+
+fn unique_name(g: &PropertyGraph, n: NodeId) -> Option<&str> {
+    let name = g.node_property(n, "name")?.as_str()?;
+    (g.nodes_by_name(name).len() == 1).then_some(name)
+}
+
+fn out_neighbours(g: &PropertyGraph, n: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+    g.relationships_of(n, Direction::Outgoing, None).map(|a| a.other)
+}
+
+fn choose_anchors(g: &PropertyGraph) -> BenchResult<Anchors> {
+    let ids: Vec<NodeId> = g.node_ids().collect();
+    if ids.is_empty() {
+        return Err("the graph has no nodes".into());
+    }
+    let named: Vec<NodeId> = ids.iter().copied().filter(|&n| unique_name(g, n).is_some()).collect();
+    if named.is_empty() {
+        return Err("no node has a unique `name`".into());
+    }
+    let hub = *named.iter().max_by_key(|&&n| (g.degree(n, Direction::Both), std::cmp::Reverse(n))).ok_or("no hub")?;
+    let hub_degree = g.degree(hub, Direction::Both);
+
+    // A typical node: a few outgoing relationships and a modest two-hop fan-out, searched from a
+    // fixed point a third of the way through the ids so the choice is deterministic.
+    let start = named.len() / 3;
+    let order = named[start..].iter().chain(&named[..start]).copied();
+    let two_hop = |n: NodeId| -> usize { out_neighbours(g, n).map(|m| g.degree(m, Direction::Outgoing)).sum() };
+    let from = order
+        .clone()
+        .find(|&n| (3..=20).contains(&g.degree(n, Direction::Outgoing)) && (20..=20_000).contains(&two_hop(n)))
+        .or_else(|| order.clone().find(|&n| g.degree(n, Direction::Outgoing) >= 2 && two_hop(n) >= 1))
+        .or_else(|| named.iter().copied().max_by_key(|&n| g.degree(n, Direction::Outgoing)))
+        .ok_or("no start node")?;
+
+    let (far, far_hops) = farthest_named(g, from);
+    let (needle, needle_matches) = choose_needle(g, &named);
+    let name_of = |n: NodeId| unique_name(g, n).unwrap_or_default().to_string();
+    Ok(Anchors {
+        name: name_of(from),
+        hub: name_of(hub),
+        hub_degree,
+        from: name_of(from),
+        from_out_degree: g.degree(from, Direction::Outgoing),
+        far: name_of(far),
+        far_hops,
+        needle,
+        needle_matches,
+    })
+}
+
+/// The uniquely named node a breadth-first search (ignoring direction) from `from` reaches last,
+/// within [`MAX_HOPS`], and its distance.
+fn farthest_named(g: &PropertyGraph, from: NodeId) -> (NodeId, usize) {
+    let len = g.node_ids().map(|n| n.0 as usize + 1).max().unwrap_or(0);
+    let mut dist = vec![usize::MAX; len];
+    let mut queue = VecDeque::from([from]);
+    dist[from.0 as usize] = 0;
+    let mut best = (from, 0);
+    while let Some(n) = queue.pop_front() {
+        let d = dist[n.0 as usize];
+        if d > best.1 && unique_name(g, n).is_some() {
+            best = (n, d);
+        }
+        if d == MAX_HOPS {
+            continue;
+        }
+        for a in g.relationships_of(n, Direction::Both, None) {
+            let slot = &mut dist[a.other.0 as usize];
+            if *slot == usize::MAX {
+                *slot = d + 1;
+                queue.push_back(a.other);
+            }
+        }
+    }
+    best
+}
+
+/// A substring of a name that about 1 % of names contain (closest to 1 % among a few candidates).
+fn choose_needle(g: &PropertyGraph, named: &[NodeId]) -> (String, usize) {
+    let names: Vec<&str> = named.iter().filter_map(|&n| unique_name(g, n)).collect();
+    let target = (names.len() as f64 * 0.01).max(1.0);
+    let mut candidates: Vec<String> = Vec::new();
+    for name in names.iter().step_by((names.len() / 7).max(1)).take(7) {
+        let chars: Vec<char> = name.chars().collect();
+        for len in 2..=5 {
+            if chars.len() >= len {
+                let tail: String = chars[chars.len() - len..].iter().collect();
+                let head: String = chars[..len].iter().collect();
+                let mid_at = (chars.len() - len) / 2;
+                let mid: String = chars[mid_at..mid_at + len].iter().collect();
+                candidates.extend([tail, head, mid]);
+            }
+        }
+    }
+    candidates.sort();
+    candidates.dedup();
+    let mut best = (names[0].to_string(), 1usize);
+    let mut best_err = f64::MAX;
+    for c in candidates {
+        let count = names.iter().filter(|n| n.contains(c.as_str())).count();
+        let err = ((count as f64) / target).ln().abs();
+        if count > 0 && err < best_err {
+            best = (c, count);
+            best_err = err;
+        }
+    }
+    best
+}
+
+// ----- the query set -------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Anchored on one or two nodes (target: ≥ 10× faster than Kùzu).
+    Anchored,
+    /// Scans and aggregates (target: no slower than Kùzu).
+    Scan,
+}
+
+struct BenchQuery {
+    id: u8,
+    title: &'static str,
+    class: Class,
+    cypher: String,
+}
+
+fn lit(s: &str) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = write_cypher_string(&mut out, s);
+    out
+}
+
+fn query_set(a: &Anchors) -> Vec<BenchQuery> {
+    use Class::{Anchored, Scan};
+    let q = |id, title, class, cypher: String| BenchQuery { id, title, class, cypher };
+    vec![
+        q(1, "point lookup by name", Anchored, format!("MATCH (n {{name: {}}}) RETURN n.name AS name", lit(&a.name))),
+        q(
+            2,
+            "1-hop neighbours of a hub",
+            Anchored,
+            format!("MATCH (h {{name: {}}})--(m) RETURN m.name AS name", lit(&a.hub)),
+        ),
+        q(
+            3,
+            "2-hop count from a node",
+            Anchored,
+            format!("MATCH (a {{name: {}}})-->()-->(c) RETURN count(c) AS n", lit(&a.from)),
+        ),
+        q(
+            4,
+            "*1..3 from a node, DISTINCT",
+            Anchored,
+            format!("MATCH (a {{name: {}}})-[*1..3]->(c) RETURN count(DISTINCT c) AS n", lit(&a.from)),
+        ),
+        q(
+            5,
+            "count by relationship type",
+            Scan,
+            "MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n ORDER BY type".into(),
+        ),
+        q(
+            6,
+            "top-10 by degree",
+            Scan,
+            "MATCH (n)--() WITH n, count(*) AS degree ORDER BY degree DESC, n.name LIMIT 10 \
+             RETURN n.name AS name, degree"
+                .into(),
+        ),
+        q(
+            7,
+            "shortestPath between far nodes",
+            Anchored,
+            format!(
+                "MATCH (a {{name: {}}}), (b {{name: {}}}) MATCH p = shortestPath((a)-[*..{MAX_HOPS}]-(b)) \
+                 RETURN length(p) AS hops",
+                lit(&a.from),
+                lit(&a.far)
+            ),
+        ),
+        q(
+            8,
+            "string predicate scan",
+            Scan,
+            format!("MATCH (n) WHERE n.name CONTAINS {} RETURN count(*) AS n", lit(&a.needle)),
+        ),
+    ]
+}
+
+// ----- timing --------------------------------------------------------------------------------
+
+struct Timing {
+    samples: Vec<Duration>,
+    rows: usize,
+    digest: serde_json::Value,
+}
+
+impl Timing {
+    fn median(&self) -> Duration {
+        let s = &self.samples;
+        (s[(s.len() - 1) / 2] + s[s.len() / 2]) / 2
+    }
+
+    fn p90(&self) -> Duration {
+        let s = &self.samples;
+        s[((s.len() as f64 * 0.9).ceil() as usize).clamp(1, s.len()) - 1]
+    }
+}
+
+/// One warm-up run (whose result is digested), then up to `runs` timed runs within the budget
+/// (at least three).
+fn time_query(g: &mut PropertyGraph, cypher: &str, cfg: RunConfig) -> Result<Timing, String> {
+    let params = Params::new();
+    let options = ExecOptions::default();
+    let first = execute(g, cypher, &params, &options).map_err(|e| e.to_string())?;
+    let rows = first.rows.len();
+    let digest = digest_rows(&first.rows);
+    let started = Instant::now();
+    let mut samples = Vec::with_capacity(cfg.runs);
+    while samples.len() < cfg.runs && (samples.len() < 3 || started.elapsed() < cfg.budget) {
+        let t = Instant::now();
+        let result = execute(g, cypher, &params, &options).map_err(|e| e.to_string())?;
+        samples.push(t.elapsed());
+        std::hint::black_box(result);
+    }
+    samples.sort();
+    Ok(Timing { samples, rows, digest })
+}
+
+fn value_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => json!(b),
+        Value::Int(i) => json!(i),
+        Value::Float(f) => json!(f),
+        Value::String(s) => json!(s),
+        Value::List(xs) => serde_json::Value::Array(xs.iter().map(value_json).collect()),
+        Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), value_json(v))).collect()),
+        Value::Node(n) => json!({ "node": n.id }),
+        Value::Relationship(r) => json!({ "relationship": r.id }),
+        Value::Path(p) => json!({ "path_length": p.relationships.len() }),
+    }
+}
+
+/// Rows as compact JSON arrays, sorted; kept verbatim when short, else a count and SHA-256 (the
+/// peers script computes the same digest of its own rows).
+fn digest_rows(rows: &[Vec<Value>]) -> serde_json::Value {
+    let mut lines: Vec<String> =
+        rows.iter().map(|r| serde_json::Value::Array(r.iter().map(value_json).collect()).to_string()).collect();
+    lines.sort();
+    let hash = Sha256::digest(lines.join("\n").as_bytes());
+    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+    if lines.len() <= VERBATIM_ROWS {
+        json!({ "rows": lines.len(), "sha256": hex, "sorted": lines })
+    } else {
+        json!({ "rows": lines.len(), "sha256": hex })
+    }
+}
+
+fn fmt_duration(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us < 1_000.0 {
+        format!("{us:.1} µs")
+    } else if us < 1_000_000.0 {
+        format!("{:.2} ms", us / 1_000.0)
+    } else {
+        format!("{:.2} s", us / 1_000_000.0)
+    }
+}
+
+fn fmt_bytes(b: u64) -> String {
+    format!("{:.1} MB", b as f64 / 1e6)
+}
+
+// ----- modes ---------------------------------------------------------------------------------
+
+fn run_table() -> BenchResult<()> {
+    let cfg = run_config()?;
+    let sizes = env_or("KG_BENCH_SIZES", "100k,1m").split(',').map(parse_size).collect::<BenchResult<Vec<u64>>>()?;
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "Median and p90 of {} timed runs per query (fewer when a query exceeds the {} s budget; at least 3), \
+         after one warm-up run, in-process through `kgraph::query::execute` (parse + plan + execute + \
+         materialized rows; no process start, no rendering).\n",
+        cfg.runs,
+        cfg.budget.as_secs()
+    );
+    let mut largest: Option<(PathBuf, String)> = None;
+    for &rels in &sizes {
+        let mut p = prepare(rels)?;
+        let anchors = choose_anchors(&p.graph)?;
+        let _ = writeln!(
+            md,
+            "### {} relationships ({} nodes, {} relationships, file {})\n",
+            size_label(rels),
+            p.graph.node_count(),
+            p.graph.relationship_count(),
+            fmt_bytes(p.file_bytes)
+        );
+        let _ = writeln!(
+            md,
+            "Load {} ({:.0} MB/s){}{}. Anchors: hub `{}` (degree {}), from-node `{}` (out-degree {}), \
+             far node `{}` ({} hops away), needle `{}` ({} names contain it).\n",
+            fmt_duration(p.load_time),
+            p.file_bytes as f64 / 1e6 / p.load_time.as_secs_f64(),
+            p.rss_delta_kb.map_or(String::new(), |kb| format!(", RSS +{:.0} MB after load", kb as f64 / 1e3)),
+            p.gen_time.map_or(String::new(), |t| format!(", generated in {}", fmt_duration(t))),
+            anchors.hub,
+            anchors.hub_degree,
+            anchors.from,
+            anchors.from_out_degree,
+            anchors.far,
+            anchors.far_hops,
+            anchors.needle,
+            anchors.needle_matches
+        );
+        let _ = writeln!(md, "| # | query | class | median | p90 | runs | rows |\n|---|---|---|---:|---:|---:|---:|");
+        for q in query_set(&anchors) {
+            eprintln!("[{}] Q{} {}", size_label(rels), q.id, q.title);
+            let class = if q.class == Class::Anchored { "anchored" } else { "scan" };
+            match time_query(&mut p.graph, &q.cypher, cfg) {
+                Ok(t) => {
+                    let _ = writeln!(
+                        md,
+                        "| {} | {} | {class} | {} | {} | {} | {} |",
+                        q.id,
+                        q.title,
+                        fmt_duration(t.median()),
+                        fmt_duration(t.p90()),
+                        t.samples.len(),
+                        t.rows
+                    );
+                }
+                Err(e) => {
+                    let first = e.lines().next().unwrap_or_default().replace('|', "\\|");
+                    let _ = writeln!(md, "| {} | {} | {class} | error | | | `{first}` |", q.id, q.title);
+                }
+            }
+        }
+        md.push('\n');
+        largest = Some((p.path.clone(), anchors.name.clone()));
+        println!("{md}");
+    }
+    let open_target = match std::env::var("KG_BENCH_OPEN") {
+        Ok(s) => {
+            let rels = parse_size(&s)?;
+            let p = prepare(rels)?;
+            let a = choose_anchors(&p.graph)?;
+            Some((p.path, a.name))
+        }
+        Err(_) => largest,
+    };
+    if let Some((path, name)) = open_target {
+        md.push_str(&open_report(&path, &name)?);
+    }
+    let out = std::env::var_os("KG_BENCH_OUT")
+        .map_or_else(|| repo_root().join("target/bench-results/query.md"), PathBuf::from);
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(&out, &md).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("{md}\nwritten to {}", out.display());
+    Ok(())
+}
+
+/// Runs `open` in a child process (three times, page cache warm) and formats the result.
+fn open_report(path: &Path, name: &str) -> BenchResult<String> {
+    let file_bytes = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+    let mut md = format!(
+        "### Open a graph and answer the first query\n\n`{}` ({}), fresh process each time, page cache warm; \
+         first query: point lookup of `{name}`.\n\n| run | load | first query | total | peak RSS | peak RSS / file |\n\
+         |---:|---:|---:|---:|---:|---:|\n",
+        path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(),
+        fmt_bytes(file_bytes)
+    );
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    for run in 1..=3 {
+        let out = Command::new(&exe).arg("open").arg(path).arg(name).output().map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let v: serde_json::Value = serde_json::from_str(text.trim())
+            .map_err(|_| format!("open child failed: {}", String::from_utf8_lossy(&out.stderr)))?;
+        let ms = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+        let hwm = v["peak_rss_kb"].as_f64().unwrap_or(f64::NAN) * 1e3;
+        let _ = writeln!(
+            md,
+            "| {run} | {:.0} ms | {:.2} ms | {:.0} ms | {:.0} MB | {:.2}× |",
+            ms("load_ms"),
+            ms("first_query_ms"),
+            ms("total_ms"),
+            hwm / 1e6,
+            hwm / file_bytes as f64
+        );
+    }
+    md.push('\n');
+    Ok(md)
+}
+
+fn run_open(path: &Path, name: &str) -> BenchResult<()> {
+    let t = Instant::now();
+    let mut g = kgraph::store::load(path).map_err(|e| format!("cannot load {}: {e}", path.display()))?;
+    let loaded = t.elapsed();
+    let cypher = format!("MATCH (n {{name: {}}}) RETURN n", lit(name));
+    let result = execute(&mut g, &cypher, &Params::new(), &ExecOptions::default()).map_err(|e| e.to_string())?;
+    let total = t.elapsed();
+    let line = json!({
+        "load_ms": loaded.as_secs_f64() * 1e3,
+        "first_query_ms": (total - loaded).as_secs_f64() * 1e3,
+        "total_ms": total.as_secs_f64() * 1e3,
+        "rows": result.rows.len(),
+        "peak_rss_kb": rss_kb("VmHWM"),
+    });
+    println!("{line}");
+    Ok(())
+}
+
+fn run_peers(args: &[String]) -> BenchResult<()> {
+    let mut size = None;
+    let mut out = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--size" => size = it.next().map(|s| parse_size(s)).transpose()?,
+            "--out" => out = it.next().map(PathBuf::from),
+            other => return Err(format!("unknown peers argument `{other}`")),
+        }
+    }
+    let (rels, out) = size.zip(out).ok_or("peers needs --size S --out DIR")?;
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let cfg = run_config()?;
+    let mut p = prepare(rels)?;
+    let a = choose_anchors(&p.graph)?;
+    let queries = query_set(&a);
+    let anchors = json!({
+        "graph": p.path,
+        "size": size_label(rels),
+        "nodes": p.graph.node_count(),
+        "relationships": p.graph.relationship_count(),
+        "file_bytes": p.file_bytes,
+        "load_ms": p.load_time.as_secs_f64() * 1e3,
+        "max_hops": MAX_HOPS,
+        "anchors": {
+            "name": a.name, "hub": a.hub, "hub_degree": a.hub_degree, "from": a.from,
+            "from_out_degree": a.from_out_degree, "far": a.far, "far_hops": a.far_hops,
+            "needle": a.needle, "needle_matches": a.needle_matches,
+        },
+        "queries": queries.iter().map(|q| json!({
+            "id": q.id, "title": q.title,
+            "class": if q.class == Class::Anchored { "anchored" } else { "scan" },
+            "kg": q.cypher,
+        })).collect::<Vec<_>>(),
+    });
+    write_json(&out.join("anchors.json"), &anchors)?;
+    let mut results = Vec::new();
+    for q in &queries {
+        eprintln!("[kg {}] Q{} {}", size_label(rels), q.id, q.title);
+        results.push(match time_query(&mut p.graph, &q.cypher, cfg) {
+            Ok(t) => json!({
+                "id": q.id,
+                "median_us": t.median().as_secs_f64() * 1e6,
+                "p90_us": t.p90().as_secs_f64() * 1e6,
+                "runs": t.samples.len(),
+                "digest": t.digest,
+            }),
+            Err(e) => json!({ "id": q.id, "error": e.lines().next().unwrap_or_default() }),
+        });
+    }
+    write_json(&out.join("kg.json"), &json!({ "results": results }))
+}
+
+fn write_json(path: &Path, v: &serde_json::Value) -> BenchResult<()> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn dump_csv(graph: &Path, dir: &Path) -> BenchResult<()> {
+    let g = kgraph::store::load(graph).map_err(|e| format!("cannot load {}: {e}", graph.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let io = |e: csv::Error| e.to_string();
+    let mut nodes = csv::Writer::from_path(dir.join("nodes.csv")).map_err(io)?;
+    nodes.write_record(["id", "name", "labels"]).map_err(io)?;
+    for n in g.node_ids() {
+        let name = g.node_property(n, "name").and_then(Value::as_str).unwrap_or_default();
+        let labels: Vec<&str> = g.node_labels(n).collect();
+        nodes.write_record([n.to_string().as_str(), name, &labels.join(";")]).map_err(io)?;
+    }
+    nodes.flush().map_err(|e| e.to_string())?;
+    let mut rels = csv::Writer::from_path(dir.join("rels.csv")).map_err(io)?;
+    rels.write_record(["start", "end", "type"]).map_err(io)?;
+    for r in g.relationship_ids() {
+        let (s, e) = g.endpoints(r).ok_or("dangling relationship")?;
+        rels.write_record([s.to_string().as_str(), &e.to_string(), g.rel_type(r).unwrap_or_default()]).map_err(io)?;
+    }
+    rels.flush().map_err(|e| e.to_string())
+}
