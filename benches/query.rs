@@ -12,6 +12,8 @@
 //! - `dump-csv GRAPH DIR`: writes `nodes.csv` (`id,name,labels`) and `rels.csv`
 //!   (`start,end,type`) straight from the graph API, a fallback for when `kg export --format csv`
 //!   is not available;
+//! - `profile SIZE QUERY [RUNS]`: run one query (1–8) RUNS times (default 10) and nothing else
+//!   timed, for `perf record` or `valgrind --tool=callgrind --toggle-collect='*query*execute*'`;
 //! - `open GRAPH NAME`: load the graph and answer one point lookup, print timings and peak RSS
 //!   as one JSON line (the parent runs this in a child so memory is measured alone).
 //!
@@ -66,9 +68,10 @@ fn run() -> BenchResult<()> {
         Some("peers") => run_peers(&args[1..]),
         Some("dump-csv") if args.len() == 3 => dump_csv(Path::new(&args[1]), Path::new(&args[2])),
         Some("open") if args.len() == 3 => run_open(Path::new(&args[1]), &args[2]),
+        Some("profile") if args.len() >= 3 => run_profile(&args[1], &args[2], args.get(3).map(String::as_str)),
         Some(other) => Err(format!(
             "unknown mode or arguments `{other}`; expected `table`, `peers --size S --out DIR`, \
-             `dump-csv GRAPH DIR` or `open GRAPH NAME`"
+             `dump-csv GRAPH DIR`, `open GRAPH NAME` or `profile SIZE QUERY [RUNS]`"
         )),
     }
 }
@@ -609,6 +612,22 @@ fn run_open(path: &Path, name: &str) -> BenchResult<()> {
         "peak_rss_kb": rss_kb("VmHWM"),
     });
     println!("{line}");
+    Ok(())
+}
+
+fn run_profile(size: &str, query: &str, runs: Option<&str>) -> BenchResult<()> {
+    let id: u8 = query.parse().map_err(|_| format!("bad query number `{query}`"))?;
+    let runs: usize = runs.map_or(Ok(10), str::parse).map_err(|_| "bad run count".to_string())?;
+    let mut p = prepare(parse_size(size)?)?;
+    let a = choose_anchors(&p.graph)?;
+    let q = query_set(&a).into_iter().find(|q| q.id == id).ok_or(format!("no query {id}"))?;
+    eprintln!("profiling Q{id} ({}) {runs} times: {}", q.title, q.cypher);
+    let t = Instant::now();
+    for _ in 0..runs {
+        let r = execute(&mut p.graph, &q.cypher, &Params::new(), &ExecOptions::default()).map_err(|e| e.to_string())?;
+        std::hint::black_box(r);
+    }
+    eprintln!("{} per run", fmt_duration(t.elapsed() / runs as u32));
     Ok(())
 }
 

@@ -295,6 +295,39 @@ def run_networkx(work, unique, rel_types, a, runs, budget):
     return results, build_s
 
 
+def check_export_script(csv_dir, db_dir, buffer_gb, threads):
+    """Loads the export's own load-kuzu.cypher into a fresh database: seconds, nodes, relationships."""
+    import kuzu
+
+    script = os.path.join(csv_dir, "load-kuzu.cypher")
+    if not os.path.exists(script):
+        return None
+    for path in (db_dir, db_dir + ".wal"):
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        elif os.path.exists(path):
+            os.remove(path)
+    db = kuzu.Database(os.path.abspath(db_dir), buffer_pool_size=int(buffer_gb * 2**30), max_num_threads=threads)
+    conn = kuzu.Connection(db, num_threads=threads)
+    cwd = os.getcwd()
+    os.chdir(csv_dir)
+    try:
+        t = time.perf_counter()
+        conn.execute(open(script, encoding="utf-8").read())
+        secs = time.perf_counter() - t
+    finally:
+        os.chdir(cwd)
+    nodes = conn.execute("MATCH (n) RETURN count(*)").get_all()[0][0]
+    rels = conn.execute("MATCH ()-[r]->() RETURN count(*)").get_all()[0][0]
+    del conn, db
+    for path in (db_dir, db_dir + ".wal"):
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        elif os.path.exists(path):
+            os.remove(path)
+    return secs, nodes, rels
+
+
 # ----- report ---------------------------------------------------------------------------------
 
 def fmt(us):
@@ -321,6 +354,7 @@ def main():
     ap.add_argument("--budget", type=float, default=10.0, help="seconds per query (at least 3 runs)")
     ap.add_argument("--buffer-gb", type=float, default=4.0, help="Kuzu buffer pool size")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="Kuzu worker threads")
+    ap.add_argument("--skip-export-script", action="store_true", help="do not check the export's load-kuzu.cypher")
     ap.add_argument("--nx-max-rels", type=int, default=2_000_000, help="skip networkx above this many relationships")
     args = ap.parse_args()
 
@@ -335,6 +369,14 @@ def main():
     kq = kuzu_queries(a, anchors["max_hops"])
     kz, kz_load_s, kz_bytes = run_kuzu(work, os.path.join(args.out, "kuzu-db"), unique, rel_types, kq,
                                        args.runs, args.budget, args.buffer_gb, args.threads)
+    script_check = None
+    if not args.skip_export_script:
+        log("peers: loading the export's load-kuzu.cypher as a check")
+        try:
+            script_check = check_export_script(args.csv, os.path.join(args.out, "kuzu-export-db"), args.buffer_gb,
+                                               args.threads)
+        except Exception as e:
+            script_check = str(e).splitlines()[0]
     nxr, nx_build_s = ({}, None)
     if anchors["relationships"] <= args.nx_max_rels:
         nxr, nx_build_s = run_networkx(work, unique, rel_types, a, args.runs, args.budget)
@@ -349,6 +391,13 @@ def main():
                  f"`{'name' if unique else 'id'}`"
                  + (f"; networkx {networkx.__version__} graph built in {nx_build_s:.1f} s" if nx_build_s is not None
                     else f"; networkx skipped (> {args.nx_max_rels} relationships)") + ".\n")
+    if isinstance(script_check, tuple):
+        secs, n, r = script_check
+        ok = n == anchors["nodes"] and r == anchors["relationships"]
+        lines.append(f"The export's own `load-kuzu.cypher` (one table per label set and per type, `kg_id` keys) loaded "
+                     f"in {secs:.2f} s: {n} nodes, {r} relationships ({'counts match kg' if ok else 'COUNTS DIFFER from kg'}).\n")
+    elif script_check:
+        lines.append(f"The export's own `load-kuzu.cypher` failed in Kùzu: `{script_check}`.\n")
     lines.append(f"Anchors: hub `{a['hub']}` (degree {a['hub_degree']}), from-node `{a['from']}` "
                  f"(out-degree {a['from_out_degree']}), far node `{a['far']}` ({a['far_hops']} hops), "
                  f"needle `{a['needle']}` ({a['needle_matches']} names).\n")
