@@ -541,7 +541,6 @@ fn run_table() -> BenchResult<()> {
         }
         md.push('\n');
         largest = Some((p.path.clone(), anchors.name.clone()));
-        println!("{md}");
     }
     let open_target = match std::env::var("KG_BENCH_OPEN") {
         Ok(s) => {
@@ -581,6 +580,15 @@ fn open_report(path: &Path, name: &str) -> BenchResult<String> {
         let text = String::from_utf8_lossy(&out.stdout);
         let v: serde_json::Value = serde_json::from_str(text.trim())
             .map_err(|_| format!("open child failed: {}", String::from_utf8_lossy(&out.stderr)))?;
+        if let Some(e) = v["error"].as_str() {
+            let _ = writeln!(
+                md,
+                "| {run} | {:.0} ms | error: `{}` | | | |",
+                v["load_ms"].as_f64().unwrap_or(f64::NAN),
+                e.replace('|', "\\|")
+            );
+            continue;
+        }
         let ms = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
         let hwm = v["peak_rss_kb"].as_f64().unwrap_or(f64::NAN) * 1e3;
         let _ = writeln!(
@@ -602,15 +610,22 @@ fn run_open(path: &Path, name: &str) -> BenchResult<()> {
     let mut g = kgraph::store::load(path).map_err(|e| format!("cannot load {}: {e}", path.display()))?;
     let loaded = t.elapsed();
     let cypher = format!("MATCH (n {{name: {}}}) RETURN n", lit(name));
-    let result = execute(&mut g, &cypher, &Params::new(), &ExecOptions::default()).map_err(|e| e.to_string())?;
+    let result = execute(&mut g, &cypher, &Params::new(), &ExecOptions::default());
     let total = t.elapsed();
-    let line = json!({
-        "load_ms": loaded.as_secs_f64() * 1e3,
-        "first_query_ms": (total - loaded).as_secs_f64() * 1e3,
-        "total_ms": total.as_secs_f64() * 1e3,
-        "rows": result.rows.len(),
-        "peak_rss_kb": rss_kb("VmHWM"),
-    });
+    let line = match result {
+        Ok(result) => json!({
+            "load_ms": loaded.as_secs_f64() * 1e3,
+            "first_query_ms": (total - loaded).as_secs_f64() * 1e3,
+            "total_ms": total.as_secs_f64() * 1e3,
+            "rows": result.rows.len(),
+            "peak_rss_kb": rss_kb("VmHWM"),
+        }),
+        Err(e) => json!({
+            "load_ms": loaded.as_secs_f64() * 1e3,
+            "error": e.to_string().lines().next().unwrap_or_default(),
+            "peak_rss_kb": rss_kb("VmHWM"),
+        }),
+    };
     println!("{line}");
     Ok(())
 }

@@ -85,6 +85,8 @@ def read_graph_csv(csv_dir):
                 rd = csv.reader(fh)
                 next(rd)
                 for row in rd:
+                    if not row:
+                        continue
                     if kind == "nodes":
                         name = row[cols["name"]] if cols["name"] is not None else row[cols["id"]]
                         labels = row[cols["labels"]] if cols["labels"] is not None else default
@@ -354,6 +356,9 @@ def main():
     ap.add_argument("--budget", type=float, default=10.0, help="seconds per query (at least 3 runs)")
     ap.add_argument("--buffer-gb", type=float, default=4.0, help="Kuzu buffer pool size")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="Kuzu worker threads")
+    ap.add_argument("--export-csv", help="the `kg export --format csv` directory whose load-kuzu.cypher is checked "
+                    "(default: --csv)")
+    ap.add_argument("--note", default="", help="a sentence to add under the table's heading")
     ap.add_argument("--skip-export-script", action="store_true", help="do not check the export's load-kuzu.cypher")
     ap.add_argument("--nx-max-rels", type=int, default=2_000_000, help="skip networkx above this many relationships")
     args = ap.parse_args()
@@ -365,6 +370,11 @@ def main():
     t = time.perf_counter()
     unique, rel_counts = prepare_kuzu_csv(args.csv, work)
     log(f"peers: converted CSV in {time.perf_counter() - t:.1f} s; names unique: {unique}; types: {rel_counts}")
+    n_rels = sum(rel_counts.values())
+    if n_rels != anchors["relationships"]:
+        log(f"peers: the CSV in {args.csv} holds {n_rels} relationships, the graph {anchors['relationships']}; "
+            "refusing to compare different graphs")
+        sys.exit(3)
     rel_types = sorted(rel_counts)
     kq = kuzu_queries(a, anchors["max_hops"])
     kz, kz_load_s, kz_bytes = run_kuzu(work, os.path.join(args.out, "kuzu-db"), unique, rel_types, kq,
@@ -373,7 +383,7 @@ def main():
     if not args.skip_export_script:
         log("peers: loading the export's load-kuzu.cypher as a check")
         try:
-            script_check = check_export_script(args.csv, os.path.join(args.out, "kuzu-export-db"), args.buffer_gb,
+            script_check = check_export_script(args.export_csv or args.csv, os.path.join(args.out, "kuzu-export-db"), args.buffer_gb,
                                                args.threads)
         except Exception as e:
             script_check = str(e).splitlines()[0]
@@ -391,6 +401,8 @@ def main():
                  f"`{'name' if unique else 'id'}`"
                  + (f"; networkx {networkx.__version__} graph built in {nx_build_s:.1f} s" if nx_build_s is not None
                     else f"; networkx skipped (> {args.nx_max_rels} relationships)") + ".\n")
+    if args.note:
+        lines.append(args.note + "\n")
     if isinstance(script_check, tuple):
         secs, n, r = script_check
         ok = n == anchors["nodes"] and r == anchors["relationships"]
