@@ -1,0 +1,306 @@
+//! The parser's internal error type and its one conversion into the public [`QueryError`].
+//!
+//! [`PError`] implements nom's [`ParseError`] and [`ContextError`]: it records the position of
+//! a failure, what was expected there (merged across `alt` branches at the same position), and,
+//! for failures a parser diagnoses itself (a bad number, an unclosed string), a ready message, a
+//! TCK detail code and a help line. Besides, every token parser notes its expectation in a
+//! per-parse "furthest failure" record, so the final message lists everything that would have
+//! been accepted at the furthest point the parser reached (the classic PEG error strategy).
+//! [`to_query_error`] is the only place a `PError` becomes a [`QueryError`].
+
+use std::cell::RefCell;
+
+use nom::error::{ContextError, ErrorKind as NomErrorKind, ParseError};
+
+use super::lexical::pos;
+use crate::query::error::{ErrorKind, QueryError};
+use crate::query::span::{line_col, Span};
+
+/// A parser failure while parsing `&'a str` input.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct PError<'a> {
+    /// The remaining input where the failure was detected.
+    pub at: &'a str,
+    /// What would have been accepted at `at` (e.g. `')'`, `an expression`).
+    pub expected: Vec<&'static str>,
+    /// A complete message replacing `expected …, found …`.
+    pub message: Option<String>,
+    /// How many bytes from `at` the error covers (default: the found token).
+    pub len: Option<usize>,
+    /// A hint on how to fix it.
+    pub help: Option<String>,
+    /// The TCK detail code.
+    pub detail: Option<&'static str>,
+}
+
+/// The result type of every parser function.
+pub(crate) type PResult<'a, T> = nom::IResult<&'a str, T, PError<'a>>;
+
+impl<'a> PError<'a> {
+    /// A failure at `at` expecting `label`.
+    pub fn expected(at: &'a str, label: &'static str) -> Self {
+        note_expected(at, label);
+        PError { at, expected: vec![label], message: None, len: None, help: None, detail: None }
+    }
+
+    /// A diagnosed failure with its own message.
+    pub fn custom(at: &'a str, len: usize, message: impl Into<String>) -> Self {
+        PError { at, expected: Vec::new(), message: Some(message.into()), len: Some(len), help: None, detail: None }
+    }
+
+    /// Sets the TCK detail code.
+    pub fn detail(mut self, detail: &'static str) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// As a recoverable nom error.
+    pub fn error<T>(self) -> PResult<'a, T> {
+        Err(nom::Err::Error(self))
+    }
+
+    /// As an unrecoverable nom failure (no other branch is tried).
+    pub fn failure<T>(self) -> PResult<'a, T> {
+        Err(nom::Err::Failure(self))
+    }
+}
+
+impl<'a> ParseError<&'a str> for PError<'a> {
+    fn from_error_kind(input: &'a str, _kind: NomErrorKind) -> Self {
+        PError { at: input, expected: Vec::new(), message: None, len: None, help: None, detail: None }
+    }
+
+    fn append(_input: &'a str, _kind: NomErrorKind, other: Self) -> Self {
+        other
+    }
+
+    fn or(mut self, other: Self) -> Self {
+        // The branch that got further explains the failure better; at the same place, both
+        // branches' expectations count.
+        match self.at.len().cmp(&other.at.len()) {
+            std::cmp::Ordering::Less => self,
+            std::cmp::Ordering::Greater => other,
+            std::cmp::Ordering::Equal => {
+                if self.message.is_some() {
+                    return self;
+                }
+                if other.message.is_some() {
+                    return other;
+                }
+                for e in other.expected {
+                    if !self.expected.contains(&e) {
+                        self.expected.push(e);
+                    }
+                }
+                self
+            }
+        }
+    }
+}
+
+impl<'a> ContextError<&'a str> for PError<'a> {
+    fn add_context(input: &'a str, ctx: &'static str, mut other: Self) -> Self {
+        // A parser that failed without consuming anything is best described by its label.
+        if other.at.len() == input.len() && other.message.is_none() {
+            other.expected = vec![ctx];
+            note_expected(input, ctx);
+        }
+        other
+    }
+}
+
+/// The furthest point any token parser failed at, and what it expected there.
+#[derive(Default)]
+struct Furthest {
+    /// Remaining length at the furthest failure (smaller is further).
+    rest_len: usize,
+    expected: Vec<&'static str>,
+}
+
+thread_local! {
+    static FURTHEST: RefCell<Option<Furthest>> = const { RefCell::new(None) };
+}
+
+/// Records that `label` was expected at `at`.
+pub(crate) fn note_expected(at: &str, label: &'static str) {
+    FURTHEST.with(|f| {
+        let mut f = f.borrow_mut();
+        let f = f.get_or_insert_with(|| Furthest { rest_len: usize::MAX, expected: Vec::new() });
+        if at.len() < f.rest_len {
+            f.rest_len = at.len();
+            f.expected.clear();
+            f.expected.push(label);
+        } else if at.len() == f.rest_len && !f.expected.contains(&label) {
+            f.expected.push(label);
+        }
+    });
+}
+
+/// Clears the furthest-failure record before a parse.
+pub(crate) fn reset_furthest() {
+    FURTHEST.with(|f| *f.borrow_mut() = None);
+}
+
+fn take_furthest() -> Option<(usize, Vec<&'static str>)> {
+    FURTHEST.with(|f| f.borrow_mut().take().map(|f| (f.rest_len, f.expected)))
+}
+
+/// Converts the parser's error into the public error: `expected …, found …` with the span of
+/// the offending token, the TCK detail code and a help line for frequent slips.
+pub(crate) fn to_query_error(source: &str, err: PError<'_>) -> QueryError {
+    let furthest = take_furthest();
+    let mut start = pos(err.at);
+    let (message, len) = match err.message {
+        Some(message) => (message, err.len.unwrap_or_else(|| token_len(&source[start..]))),
+        None => {
+            let mut expected = err.expected;
+            if let Some((rest_len, labels)) = furthest {
+                let f_start = source.len().saturating_sub(rest_len);
+                if f_start > start || expected.is_empty() && f_start == start {
+                    start = f_start;
+                    expected = labels;
+                } else if f_start == start {
+                    for l in labels {
+                        if !expected.contains(&l) {
+                            expected.push(l);
+                        }
+                    }
+                }
+            }
+            let rest = &source[start..];
+            let found = describe_found(rest);
+            let message = if expected.is_empty() {
+                format!("unexpected {found}")
+            } else {
+                format!("expected {}, found {found}", join_expected(&expected))
+            };
+            (message, token_len(rest))
+        }
+    };
+    let rest = &source[start..];
+    let mut detail = err.detail;
+    let mut help = err.help;
+    if help.is_none() {
+        help = slip_help(source, rest, &message);
+    }
+    if detail.is_none() {
+        detail = Some(if rest.chars().next().is_some_and(is_odd_unicode) {
+            if help.is_none() {
+                help = Some("this character looks like an operator but is not ASCII; retype it".into());
+            }
+            "InvalidUnicodeCharacter"
+        } else {
+            "UnexpectedSyntax"
+        });
+    }
+    let mut e = QueryError::new(ErrorKind::SyntaxError, message).with_span(Span::new(start, start + len));
+    e.detail = detail;
+    e.help = help;
+    e
+}
+
+/// Joins expectations as `a, b or c`.
+fn join_expected(expected: &[&'static str]) -> String {
+    match expected {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Describes the token at the start of `rest` for `found …`.
+fn describe_found(rest: &str) -> String {
+    let Some(c) = rest.chars().next() else {
+        return "end of input".into();
+    };
+    let len = token_len(rest);
+    let token = &rest[..len];
+    if c.is_alphanumeric() || c == '_' {
+        format!("'{token}'")
+    } else if c == '\'' || c == '"' {
+        "a string".into()
+    } else if c == '\n' || c == '\r' {
+        "end of line".into()
+    } else {
+        format!("'{c}'")
+    }
+}
+
+/// The byte length of the token at the start of `rest` (a word, or one character).
+fn token_len(rest: &str) -> usize {
+    let mut chars = rest.char_indices();
+    match chars.next() {
+        None => 0,
+        Some((_, c)) if c.is_alphanumeric() || c == '_' => {
+            rest.char_indices().find(|&(_, c)| !(c.is_alphanumeric() || c == '_')).map_or(rest.len(), |(i, _)| i)
+        }
+        Some((_, c)) => c.len_utf8(),
+    }
+}
+
+/// Characters that are easily typed by mistake for ASCII operators (dashes, smart quotes).
+fn is_odd_unicode(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{00a0}')
+}
+
+/// A help line for frequent slips: SQL words, `=` in maps, unclosed brackets.
+fn slip_help(source: &str, rest: &str, message: &str) -> Option<String> {
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    let upper = word.to_ascii_uppercase();
+    match upper.as_str() {
+        "SELECT" => return Some("Cypher has no SELECT: write MATCH (pattern) ... RETURN items".into()),
+        "FROM" => {
+            return Some("Cypher has no FROM: name what you read in a MATCH pattern, e.g. MATCH (n:Label)".into())
+        }
+        "GROUP" => {
+            return Some(
+                "Cypher has no GROUP BY: RETURN groups by its non-aggregated items, e.g. RETURN n.name, count(*)"
+                    .into(),
+            )
+        }
+        "HAVING" => return Some("Cypher has no HAVING: aggregate in WITH, then filter with WHERE".into()),
+        "INSERT" => return Some("to add data, use CREATE (n:Label {key: value})".into()),
+        "UPDATE" => return Some("to change data, use MATCH ... SET n.key = value".into()),
+        "JOIN" => return Some("Cypher joins by shared variables in patterns, e.g. MATCH (a)-[:R]->(b)".into()),
+        _ => {}
+    }
+    if rest.starts_with('=') && message.contains("':'") {
+        return Some("map entries are written key: value, with ':' instead of '='".into());
+    }
+    if rest.is_empty() {
+        if message.contains("')'") {
+            return Some(unclosed_help(source, '(', ')'));
+        }
+        if message.contains("']'") {
+            return Some(unclosed_help(source, '[', ']'));
+        }
+        if message.contains("'}'") {
+            return Some(unclosed_help(source, '{', '}'));
+        }
+    }
+    None
+}
+
+fn unclosed_help(source: &str, open: char, close: char) -> String {
+    let mut stack = Vec::new();
+    for (i, c) in source.char_indices() {
+        if c == open {
+            stack.push(i);
+        } else if c == close {
+            stack.pop();
+        }
+    }
+    match stack.last() {
+        Some(&at) => {
+            let (line, col) = line_col(source, at);
+            format!("the '{open}' at {line}:{col} is not closed; add '{close}'")
+        }
+        None => format!("add '{close}'"),
+    }
+}
