@@ -17,7 +17,7 @@
 //! - `open GRAPH NAME`: load the graph and answer one point lookup, print timings and peak RSS
 //!   as one JSON line (the parent runs this in a child so memory is measured alone).
 //!
-//! Environment: `KG_BENCH_SIZES`, `KG_BENCH_RUNS` (measured runs per query, default 21),
+//! Environment: `KG_BENCH_SIZES`, `KG_BENCH_QUERIES` (which of the eight, default all), `KG_BENCH_RUNS` (measured runs per query, default 21),
 //! `KG_BENCH_BUDGET_S` (time budget per query, default 10 s; at least 3 runs are always made),
 //! `KG_BENCH_DIR` (where generated graphs are cached, default `target/bench-graphs`),
 //! `KG_BENCH_OUT` (markdown report, default `target/bench-results/query.md`), `KG_BENCH_OPEN`
@@ -394,6 +394,9 @@ struct Timing {
     samples: Vec<Duration>,
     rows: usize,
     digest: serde_json::Value,
+    /// How far the process's peak RSS rose above its RSS before the query, in kB, where the
+    /// platform lets the peak be reset (Linux `clear_refs`).
+    peak_extra_kb: Option<u64>,
 }
 
 impl Timing {
@@ -413,7 +416,12 @@ impl Timing {
 fn time_query(g: &mut PropertyGraph, cypher: &str, cfg: RunConfig) -> Result<Timing, String> {
     let params = Params::new();
     let options = ExecOptions::default();
+    // Writing 5 to clear_refs resets VmHWM to the current RSS, so the peak after the warm-up run
+    // is what this query needed on top of the loaded graph.
+    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+    let before = rss_kb("VmRSS");
     let first = execute(g, cypher, &params, &options).map_err(|e| e.to_string())?;
+    let peak_extra_kb = if reset { before.zip(rss_kb("VmHWM")).map(|(b, h)| h.saturating_sub(b)) } else { None };
     let rows = first.rows.len();
     let digest = digest_rows(&first.rows);
     let started = Instant::now();
@@ -425,7 +433,7 @@ fn time_query(g: &mut PropertyGraph, cypher: &str, cfg: RunConfig) -> Result<Tim
         std::hint::black_box(result);
     }
     samples.sort();
-    Ok(Timing { samples, rows, digest })
+    Ok(Timing { samples, rows, digest, peak_extra_kb })
 }
 
 fn value_json(v: &Value) -> serde_json::Value {
@@ -487,6 +495,10 @@ fn run_table() -> BenchResult<()> {
         cfg.runs,
         cfg.budget.as_secs()
     );
+    let wanted: Vec<u8> = env_or("KG_BENCH_QUERIES", "1,2,3,4,5,6,7,8")
+        .split(',')
+        .map(|q| q.trim().parse().map_err(|_| format!("KG_BENCH_QUERIES: bad query number `{q}`")))
+        .collect::<BenchResult<_>>()?;
     let mut largest: Option<(PathBuf, String)> = None;
     for &rels in &sizes {
         let mut p = prepare(rels)?;
@@ -516,26 +528,27 @@ fn run_table() -> BenchResult<()> {
             anchors.needle,
             anchors.needle_matches
         );
-        let _ = writeln!(md, "| # | query | class | median | p90 | runs | rows |\n|---|---|---|---:|---:|---:|---:|");
-        for q in query_set(&anchors) {
+        let _ = writeln!(md, "| # | query | class | median | p90 | runs | rows | peak memory of the query |\n|---|---|---|---:|---:|---:|---:|---:|");
+        for q in query_set(&anchors).into_iter().filter(|q| wanted.contains(&q.id)) {
             eprintln!("[{}] Q{} {}", size_label(rels), q.id, q.title);
             let class = if q.class == Class::Anchored { "anchored" } else { "scan" };
             match time_query(&mut p.graph, &q.cypher, cfg) {
                 Ok(t) => {
                     let _ = writeln!(
                         md,
-                        "| {} | {} | {class} | {} | {} | {} | {} |",
+                        "| {} | {} | {class} | {} | {} | {} | {} | {} |",
                         q.id,
                         q.title,
                         fmt_duration(t.median()),
                         fmt_duration(t.p90()),
                         t.samples.len(),
-                        t.rows
+                        t.rows,
+                        t.peak_extra_kb.map_or("—".to_string(), |kb| fmt_bytes(kb * 1000))
                     );
                 }
                 Err(e) => {
                     let first = e.lines().next().unwrap_or_default().replace('|', "\\|");
-                    let _ = writeln!(md, "| {} | {} | {class} | error | | | `{first}` |", q.id, q.title);
+                    let _ = writeln!(md, "| {} | {} | {class} | error | | | `{first}` | |", q.id, q.title);
                 }
             }
         }
