@@ -264,6 +264,23 @@ print(e["label"], type(e["mentions"]).__name__, json.loads(e["sources"]))
     assert_eq!(lines[0], format!("{} {}", g.node_count(), g.relationship_count()));
     assert_eq!(lines[1], "Mali :State");
     assert_eq!(lines[2], "ATTACKED int ['doc-1', 'doc-2']");
+
+    let hostile = hostile_graph();
+    let path = dir.path().join("hostile.graphml");
+    export::export_to_path(&Subgraph::from_graph(&hostile), Format::Graphml, &path).expect("export");
+    let script = r#"
+import sys, math, networkx
+g = networkx.read_graphml(sys.argv[1])
+print(g.number_of_nodes(), g.number_of_edges())
+last = g.nodes["n%d" % (g.number_of_nodes() - 1)]
+print(math.isnan(last["nan"]), last["inf"], last["min"], last["weird key `x`"] if "weird key `x`" in last else "-")
+print(repr(g.nodes["n1"]["name"]), g.nodes["n1"]["labels"])
+"#;
+    let Some(out) = python("graphml_loads_in_networkx", script, &path) else { return };
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{} {}", hostile.node_count(), hostile.relationship_count()));
+    assert_eq!(lines[1], "True -inf -9223372036854775808 -");
+    assert_eq!(lines[2], r"'back\\slash\\' :Odd Label:مكان");
 }
 
 #[test]
@@ -611,4 +628,32 @@ fn cli_render_runs_graphviz_or_says_it_is_missing() {
     assert!(text.contains("<svg") && text.contains("Malian &quot;army&quot;"), "{text}");
     let png = util::kg().args(["export", "--format", "dot", "--render", "png", "-g"]).arg(&graph).output().expect("kg");
     assert!(png.status.success() && png.stdout.starts_with(b"\x89PNG"), "png on standard output");
+}
+
+#[test]
+fn cli_exports_the_subgraph_of_a_query() {
+    let dir = util::tempdir("cli-export-query");
+    let graph = imported_graph(dir.path());
+    let query = "MATCH p = (a)-[:ATTACKED]->(b) RETURN p, [a.name] AS names";
+    let o = util::kg().args(["export", "--format", "jsonl", "--query", query, "-g"]).arg(&graph).output().expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let lines: Vec<serde_json::Value> =
+        util::stdout(&o).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    let kinds: Vec<&str> = lines.iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert_eq!(kinds, ["node", "node", "relationship"], "the path's two nodes and one relationship");
+    assert_eq!(lines[1]["properties"]["name"], "Malian \"army\"");
+
+    let query = "MATCH ()-[r:TRUCE_BETWEEN]-() RETURN DISTINCT r";
+    let o = util::kg().args(["export", "--format", "dot", "--query", query, "-g"]).arg(&graph).output().expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let dot = util::stdout(&o);
+    assert!(dot.contains("label=\"<{Gao}>\""), "the endpoint the query did not return is filled in: {dot}");
+    assert_eq!(dot.matches(" -> ").count(), 1);
+
+    let o = util::kg()
+        .args(["export", "--format", "dot", "--query", "MATCH (n RETURN n", "-g"])
+        .arg(&graph)
+        .output()
+        .expect("kg");
+    util::assert_error(&o, 1, "<query>:1:");
 }

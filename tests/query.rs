@@ -792,3 +792,18 @@ fn deep_nesting_child() {
     handle.join().expect("no panic");
     println!("deep nesting: all handled");
 }
+
+/// The fixture runner reports each wrong expectation with its file and line.
+#[test]
+fn fixture_runner_reports_wrong_expectations() {
+    let dir = crate::util::tempdir("fixture-runner");
+    let path = crate::util::write(
+        dir.path(),
+        "wrong.cypher",
+        "CREATE (:A {x: 1});\n// ok: nodes_created 2\n\nMATCH (a:A) RETURN a.x AS x;\n// rows:\n// | x |\n// | 2 |\n\nRETURN y;\n// error: TypeError\n\nRETURN 1 AS one;\n// empty\n\nRETURN 1 AS one;\n// rows:\n// | one |\n// | 1   |\n",
+    );
+    let failures = run_fixture(&path);
+    let lines: Vec<&str> = failures.iter().filter_map(|f| f.split(':').nth(1)).collect();
+    assert_eq!(lines, ["1", "4", "9", "12"], "{failures:#?}");
+    assert!(failures.iter().all(|f| f.contains("wrong.cypher:")), "{failures:#?}");
+}

@@ -3,6 +3,8 @@
 mod cli;
 mod export;
 mod extraction;
+mod parse_errors;
+mod parse_roundtrip;
 mod query;
 mod run;
 mod shell;

@@ -54,7 +54,7 @@ pub const ARRAY_DELIMITER: char = '|';
 pub struct CsvExport {
     /// Node files, one per label set.
     pub node_files: Vec<PathBuf>,
-    /// Relationship files, one per type and pair of endpoint tables.
+    /// Relationship files, one per type.
     pub relationship_files: Vec<PathBuf>,
     /// `import-neo4j.sh`.
     pub neo4j_script: PathBuf,

@@ -78,9 +78,10 @@ fn single_query(i: &str) -> PResult<'_, SingleQuery> {
         } else {
             format!("'{}'", s.split_whitespace().next().unwrap_or(s))
         };
+        let len = s.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(s.len());
         return PError::custom(
             s,
-            0,
+            len,
             format!("expected RETURN or an update clause after {}, found {found}", last.keyword()),
         )
         .help("a query ends with RETURN (e.g. RETURN n) or with CREATE, MERGE, SET, REMOVE or DELETE")

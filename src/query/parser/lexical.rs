@@ -24,6 +24,40 @@ pub(crate) fn with_source<T>(source: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+thread_local! {
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How deeply expressions may nest before the parser gives up (instead of overflowing the
+/// stack on hostile input such as ten thousand `(`).
+pub(crate) const MAX_DEPTH: usize = 80;
+
+/// Holds one level of nesting; dropping it releases the level.
+pub(crate) struct DepthGuard(());
+
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
+/// Enters one level of expression nesting at `i`, failing past [`MAX_DEPTH`].
+pub(crate) fn enter(i: &str) -> Result<DepthGuard, nom::Err<PError<'_>>> {
+    let depth = DEPTH.with(|d| {
+        let n = d.get() + 1;
+        d.set(n);
+        n
+    });
+    let guard = DepthGuard(());
+    if depth > MAX_DEPTH {
+        return Err(nom::Err::Failure(
+            PError::custom(i, 1, format!("expected at most {MAX_DEPTH} levels of nesting, found more"))
+                .help("split the expression, e.g. with WITH clauses"),
+        ));
+    }
+    Ok(guard)
+}
+
 /// The byte offset of `rest` (a suffix of the registered source) in the source.
 pub(crate) fn pos(rest: &str) -> usize {
     let (base, len) = BASE.with(Cell::get);
@@ -144,10 +178,6 @@ pub(crate) fn symbolic_name<'a>(i: &'a str, label: &'static str) -> PResult<'a, 
                     chars.next();
                 } else {
                     let rest = &body[n + 1..];
-                    if name.is_empty() {
-                        return PError::custom(i, 2, "expected a name between the backticks, found an empty name")
-                            .failure();
-                    }
                     return Ok((rest, Ident::new(name, span_between(i, rest))));
                 }
             } else {
@@ -234,7 +264,9 @@ pub(crate) fn string_literal(i: &str) -> PResult<'_, (String, Span)> {
                         }
                     }
                     None => {
-                        let len = 2 + esc_at[2..].chars().take(digits).map(char::len_utf8).sum::<usize>();
+                        let hex_run = esc_at[2..].chars().take(digits).take_while(char::is_ascii_hexdigit).count();
+                        let bad = esc_at[2 + hex_run..].chars().next().map_or(0, char::len_utf8);
+                        let len = 2 + hex_run + if hex_run < digits { bad } else { 0 };
                         return PError::custom(
                             esc_at,
                             len,
@@ -414,7 +446,7 @@ mod tests {
     fn lit(s: &str) -> Result<Literal, Option<&'static str>> {
         with_source(s, || match number_literal(s, false) {
             Ok((_, (l, _))) => Ok(l),
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e.detail),
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e.detail_code()),
             Err(nom::Err::Incomplete(_)) => Err(None),
         })
     }
@@ -442,7 +474,7 @@ mod tests {
         assert_eq!(out.as_deref(), Some("a'b\né\\"));
         let bad = r"'\uH'";
         let err = with_source(bad, || string_literal(bad).err());
-        assert!(matches!(err, Some(nom::Err::Failure(e)) if e.detail == Some("InvalidUnicodeLiteral")));
+        assert!(matches!(err, Some(nom::Err::Failure(e)) if e.detail_code() == Some("InvalidUnicodeLiteral")));
     }
 
     #[test]
