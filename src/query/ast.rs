@@ -931,7 +931,16 @@ pub const RESERVED_WORDS: &[&str] = &[
 
 /// Whether `word` is one of [`RESERVED_WORDS`] (case-insensitive).
 pub fn is_reserved_word(word: &str) -> bool {
-    RESERVED_WORDS.iter().any(|r| r.eq_ignore_ascii_case(word))
+    // The list is sorted: upper-case into a small buffer and binary-search.
+    let mut buf = [0u8; 10];
+    if word.len() < 2 || word.len() > buf.len() || !word.is_ascii() {
+        return false;
+    }
+    for (b, c) in buf.iter_mut().zip(word.bytes()) {
+        *b = c.to_ascii_uppercase();
+    }
+    let upper = &buf[..word.len()];
+    RESERVED_WORDS.binary_search_by(|r| r.as_bytes().cmp(upper)).is_ok()
 }
 
 /// Whether `c` may start an unquoted identifier.
@@ -1500,6 +1509,13 @@ mod tests {
         s.clear();
         write_name(&mut s, "match").unwrap();
         assert_eq!(s, "`match`");
+    }
+
+    #[test]
+    fn reserved_words_are_sorted_and_found() {
+        assert!(RESERVED_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_reserved_word("match") && is_reserved_word("Descending") && is_reserved_word("XOR"));
+        assert!(!is_reserved_word("name") && !is_reserved_word("matches") && !is_reserved_word("جنيم"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use nom::Parser;
 
 use super::error::{PError, PResult};
 use super::lexical::{
-    at_kw, at_sym, at_variable, enter, kw, number_literal, opt_kw, opt_sym, parameter, skip, span_between,
+    at_kw, at_sym, at_variable, enter, kw, matches_kw, number_literal, opt_kw, opt_sym, parameter, skip, span_between,
     string_literal, sym, symbolic_name, variable, ws,
 };
 use super::patterns::{looks_like_pattern, path_pattern, pattern};
@@ -81,11 +81,11 @@ fn peek_infix(s: &str) -> Option<(Infix, Precedence)> {
         ("STARTS", BinaryOp::StartsWith),
         ("ENDS", BinaryOp::EndsWith),
     ] {
-        if at_kw(s, word) {
+        if matches_kw(s, word) {
             return symbol(op);
         }
     }
-    if at_kw(s, "IS") {
+    if matches_kw(s, "IS") {
         return Some((Infix::IsNull, Precedence::Predicate));
     }
     None

@@ -73,6 +73,12 @@ pub(crate) fn span_between(from: &str, to: &str) -> Span {
 ///
 /// Fails (unrecoverably) on a block comment that is never closed.
 pub(crate) fn ws(mut i: &str) -> PResult<'_, ()> {
+    // Fast path: most tokens follow a token or a single space.
+    match i.as_bytes() {
+        [b, ..] if !b.is_ascii_whitespace() && *b != b'/' && b.is_ascii() => return Ok((i, ())),
+        [b' ', b, ..] if !b.is_ascii_whitespace() && *b != b'/' && b.is_ascii() => return Ok((&i[1..], ())),
+        _ => {}
+    }
     loop {
         let trimmed = i.trim_start();
         if let Some(rest) = trimmed.strip_prefix("//") {
@@ -104,7 +110,8 @@ pub(crate) fn at_kw(i: &str, word: &str) -> bool {
     matches_kw(i, word)
 }
 
-fn matches_kw(i: &str, word: &str) -> bool {
+/// Whether `i` (already past whitespace) starts with keyword `word`.
+pub(crate) fn matches_kw(i: &str, word: &str) -> bool {
     i.len() >= word.len()
         && i.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
         && !i[word.len()..].chars().next().is_some_and(is_ident_continue)
