@@ -155,7 +155,16 @@ fn parent_dir(path: &Path) -> &Path {
 /// The exclusive advisory lock on `PATH.lock`, released when dropped (or when the process dies).
 #[derive(Debug)]
 struct Lock {
-    _file: File,
+    file: File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Unlock explicitly instead of relying on close: a child forked by another thread
+        // shares the open file description (and so the lock) until it execs, and would
+        // otherwise keep the graph locked for that moment after we are done.
+        let _ = fs4::fs_std::FileExt::unlock(&self.file);
+    }
 }
 
 impl Lock {
@@ -174,7 +183,7 @@ impl Lock {
             .open(&lock_path)
             .map_err(|e| StoreError::io(&lock_path, e))?;
         match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
-            Ok(true) => Ok(Lock { _file: file }),
+            Ok(true) => Ok(Lock { file }),
             Ok(false) => Err(StoreError::Locked { path: path.to_path_buf() }),
             Err(e) => Err(StoreError::io(&lock_path, e)),
         }
