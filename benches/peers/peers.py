@@ -304,6 +304,8 @@ def check_export_script(csv_dir, db_dir, buffer_gb, threads):
     script = os.path.join(csv_dir, "load-kuzu.cypher")
     if not os.path.exists(script):
         return None
+    with open(script, encoding="utf-8") as fh:
+        text = fh.read()
     for path in (db_dir, db_dir + ".wal"):
         if os.path.isdir(path):
             shutil.rmtree(path)
@@ -315,7 +317,7 @@ def check_export_script(csv_dir, db_dir, buffer_gb, threads):
     os.chdir(csv_dir)
     try:
         t = time.perf_counter()
-        conn.execute(open(script, encoding="utf-8").read())
+        conn.execute(text)
         secs = time.perf_counter() - t
     finally:
         os.chdir(cwd)

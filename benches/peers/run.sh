@@ -30,7 +30,7 @@ if ! "$venv/bin/python" -c 'import kuzu, networkx' 2>/dev/null; then
 fi
 
 cargo build --release --bin kg
-kg=target/release/kg
+kg=${KG_BIN:-target/release/kg}
 mkdir -p target/peers
 report=target/peers/RESULTS-peers.md
 {
