@@ -201,3 +201,53 @@ fn lexicon_errors_name_file_and_line() {
     ]);
     util::assert_error(&o, 1, "entities.txt:3:");
 }
+
+#[test]
+fn build_merges_a_directory_and_skips_repeats_and_binaries() {
+    let dir = util::tempdir("build_dir");
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(docs.join("sub")).unwrap_or_default();
+    util::write(&docs, "a.txt", "JNIM fighters attacked Gao.\nThe Malian army seized Kidal.");
+    util::write(&docs.join("sub"), "b.md", "Militants of JNIM attacked Gao again.");
+    util::write(&docs, "ignored.csv", "JNIM attacked Menaka.");
+    std::fs::write(docs.join("blob.txt"), [0u8, 159, 146, 150, 0, 1]).unwrap_or_default();
+    let graph = dir.path().join("g.kg");
+    let (d, g) = (docs.to_str().unwrap_or_default(), graph.to_str().unwrap_or_default());
+    let o = util::run_kg(&["build", d, "-g", g]);
+    assert_eq!(o.status.code(), Some(0), "{}", util::stderr(&o));
+    assert!(util::stderr(&o).contains("blob.txt: binary file skipped"), "{}", util::stderr(&o));
+    let summary = util::stdout(&o);
+    assert!(summary.contains("2 documents") && summary.contains("relations 2 new / 1 merged"), "{summary}");
+    let graph_v = kgraph::store::load(&graph).unwrap_or_default();
+    let gao = graph_v.nodes_by_name("Gao").first().copied();
+    let jnim = graph_v.nodes_by_name("JNIM").first().copied();
+    let rel = match (jnim, gao) {
+        (Some(a), Some(b)) => graph_v.find_relationship(a, b, "ATTACKED", false),
+        _ => None,
+    };
+    let mentions = rel.and_then(|r| graph_v.rel_property(r, "mentions").cloned());
+    assert_eq!(mentions, Some(kgraph::Value::Int(2)));
+    let o = util::run_kg(&["build", d, "-g", g]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(util::stdout(&o).contains("0 documents (2 already built)"), "{}", util::stdout(&o));
+    assert_eq!(kgraph::store::load(&graph).map(|x| x.relationship_count()).unwrap_or(0), graph_v.relationship_count());
+}
+
+#[test]
+fn build_reports_failures_and_still_saves_the_rest() {
+    let dir = util::tempdir("build_fail");
+    let good = util::write(dir.path(), "good.txt", "The Islamic State Sahel Province besieged Menaka.");
+    let graph = dir.path().join("g.kg");
+    let missing = dir.path().join("missing.txt");
+    let o = util::run_kg(&[
+        "build",
+        missing.to_str().unwrap_or_default(),
+        good.to_str().unwrap_or_default(),
+        "-g",
+        graph.to_str().unwrap_or_default(),
+    ]);
+    util::assert_error(&o, 1, "missing.txt: no such file or directory");
+    assert!(util::stdout(&o).contains("1 documents"), "{}", util::stdout(&o));
+    let g = kgraph::store::load(&graph).unwrap_or_default();
+    assert_eq!(g.rel_type_count("ATTACKED"), 1);
+}

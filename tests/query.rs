@@ -18,6 +18,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use crate::tck::gherkin::{self, ResultMode, Step};
+use crate::tck::values::{parse_value, to_value};
 use crate::tck::{check_table, feature_files, isolated, tck_dir};
 
 fn options(timeout_ms: u64, max_rows: u64) -> ExecOptions {
@@ -196,11 +197,33 @@ const SEED_QUERIES: &[&str] = &[
     "MATCH (n:ArmedGroup {name: 'جماعة'}) RETURN n.name_ar",
 ];
 
+/// Parameters every fuzzed query gets, so `$name` paths run: ours plus every parameter the
+/// TCK sets (first value wins).
+fn fuzz_params() -> &'static Params {
+    static PARAMS: OnceLock<Params> = OnceLock::new();
+    PARAMS.get_or_init(|| {
+        corpus();
+        let mut p = TCK_PARAMS.get().cloned().unwrap_or_default();
+        for (k, v) in [
+            ("p", Value::Int(1)),
+            ("1", Value::from("one")),
+            ("name", Value::from("JNIM")),
+            ("list", Value::List(vec![Value::Int(1), Value::Null, Value::from("x")])),
+        ] {
+            p.entry(k.to_string()).or_insert(v);
+        }
+        p
+    })
+}
+
+static TCK_PARAMS: OnceLock<Params> = OnceLock::new();
+
 /// Queries to mutate: our seeds plus every query in the TCK (when present).
 fn corpus() -> &'static [String] {
     static CORPUS: OnceLock<Vec<String>> = OnceLock::new();
     CORPUS.get_or_init(|| {
         let mut out: Vec<String> = SEED_QUERIES.iter().map(|s| s.to_string()).collect();
+        let mut params = Params::new();
         let dir = tck_dir();
         if dir.is_dir() {
             for (_, path) in feature_files(&dir) {
@@ -208,13 +231,22 @@ fn corpus() -> &'static [String] {
                 let Ok(scenarios) = gherkin::parse_feature("f", &text) else { continue };
                 for sc in scenarios {
                     for step in sc.steps {
-                        if let Step::Query(q) | Step::ControlQuery(q) | Step::Setup(q) = step {
-                            out.push(q);
+                        match step {
+                            Step::Query(q) | Step::ControlQuery(q) | Step::Setup(q) => out.push(q),
+                            Step::Parameters(rows) => {
+                                for (k, text) in rows {
+                                    if let Ok(v) = parse_value(&text).and_then(|e| to_value(&e)) {
+                                        params.entry(k).or_insert(v);
+                                    }
+                                }
+                            }
+                            _ => {}
                         }
                     }
                 }
             }
         }
+        let _ = TCK_PARAMS.set(params);
         out.sort();
         out.dedup();
         out
@@ -298,7 +330,7 @@ fn fuzz_execute_never_panics() {
         let outcome = isolated(move || {
             let _ = kgraph::query::parse_query(&query);
             let mut g = fuzz_graph().clone();
-            let _ = execute(&mut g, &query, &Params::new(), &options(200, 10_000));
+            let _ = execute(&mut g, &query, fuzz_params(), &options(200, 10_000));
             Ok(())
         });
         prop_assert!(outcome.is_ok(), "execute failed on {q:?}: {outcome:?}");
@@ -307,7 +339,11 @@ fn fuzz_execute_never_panics() {
     if let Err(e) = result {
         panic!("{e}");
     }
-    println!("fuzz: {cases} cases without a panic ({} seed queries)", corpus().len());
+    println!(
+        "fuzz: {cases} cases without a panic ({} seed queries, {} parameters)",
+        corpus().len(),
+        fuzz_params().len()
+    );
 }
 
 #[test]
@@ -533,17 +569,26 @@ enum Expect {
 struct FixtureStatement {
     line: usize,
     text: String,
+    params: Params,
     expect: Expect,
 }
 
 /// Reads a fixture: statements end with a line ending in `;`; the `//` lines right after are
-/// the expectation. `//` lines before a statement are comments.
+/// the expectation. `//` lines before a statement are comments, except
+/// `// params: {name: value, …}` (TCK value notation), which gives the next statement its
+/// parameters.
 fn parse_fixture(text: &str) -> Result<Vec<FixtureStatement>, String> {
     let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
     let mut out = Vec::new();
+    let mut params = Params::new();
     let mut i = 0;
     while i < lines.len() {
         let t = lines[i].trim();
+        if let Some(map) = t.strip_prefix("// params:") {
+            let value = parse_value(map).and_then(|v| to_value(&v)).map_err(|e| format!("line {}: {e}", i + 1))?;
+            let Value::Map(m) = value else { return Err(format!("line {}: params must be a map", i + 1)) };
+            params = m.into_iter().collect();
+        }
         if t.is_empty() || t.starts_with("//") {
             i += 1;
             continue;
@@ -566,7 +611,7 @@ fn parse_fixture(text: &str) -> Result<Vec<FixtureStatement>, String> {
             i += 1;
         }
         let expect = parse_expectation(&comments).map_err(|e| format!("line {}: {e}", start + 1))?;
-        out.push(FixtureStatement { line: start + 1, text, expect });
+        out.push(FixtureStatement { line: start + 1, text, params: std::mem::take(&mut params), expect });
     }
     Ok(out)
 }
@@ -651,10 +696,11 @@ fn run_fixture(path: &Path) -> Vec<String> {
     for st in statements {
         let at = format!("{name}:{}", st.line);
         let q = st.text.clone();
+        let params = st.params.clone();
         let mut g = std::mem::take(&mut graph);
         let (tx, rx) = std::sync::mpsc::channel();
         let outcome = isolated(move || {
-            let r = run(&mut g, &q);
+            let r = execute(&mut g, &q, &params, &options(5_000, 1_000_000));
             let _ = tx.send((g, r));
             Ok(())
         });
@@ -746,6 +792,11 @@ fn fixture_format_parses() {
         Expect::Error { kind: "SyntaxError".into(), detail: Some("UndefinedVariable".into()), pos: Some((1, 8)) }
     );
     assert_eq!(st[3].expect, Expect::Empty);
+    let st = parse_fixture("// params: {p: 1, s: 'x'}\nRETURN $p;\n// ok\nRETURN 2;\n// ok\n").expect("parse");
+    assert_eq!(st[0].params.get("p"), Some(&Value::Int(1)));
+    assert_eq!(st[0].params.len(), 2);
+    assert!(st[1].params.is_empty(), "params apply to one statement");
+    assert!(parse_fixture("// params: [1]\nRETURN 1;\n// ok\n").unwrap_err().contains("map"));
     assert!(parse_fixture("RETURN 1;\n").unwrap_err().contains("line 1"));
     assert!(parse_fixture("RETURN 1\n").unwrap_err().contains("without ';'"));
     assert!(parse_fixture("RETURN 1;\n// maybe\n").unwrap_err().contains("unknown expectation"));
@@ -806,4 +857,71 @@ fn fixture_runner_reports_wrong_expectations() {
     let lines: Vec<&str> = failures.iter().filter_map(|f| f.split(':').nth(1)).collect();
     assert_eq!(lines, ["1", "4", "9", "12"], "{failures:#?}");
     assert!(failures.iter().all(|f| f.contains("wrong.cypher:")), "{failures:#?}");
+}
+
+// ----- limits and cancellation ----------------------------------------------------------------
+
+/// A complete graph on 10 nodes: `-[*]-` over it has billions of trails.
+fn dense_graph() -> PropertyGraph {
+    let mut g = PropertyGraph::new();
+    let q = "UNWIND range(1, 10) AS i CREATE (:K {i: i}) WITH count(*) AS c MATCH (a:K), (b:K) WHERE a.i < b.i CREATE (a)-[:E]->(b)";
+    let r = run(&mut g, q).unwrap_or_else(|e| panic!("{}", e.render("<query>", q)));
+    assert_eq!((r.stats.nodes_created, r.stats.relationships_created), (10, 45));
+    g
+}
+
+const RUNAWAY: &str = "MATCH p = (a)-[*]-(b) RETURN count(p) AS n";
+
+#[test]
+fn a_runaway_query_stops_at_its_time_limit() {
+    let outcome = isolated(|| {
+        let mut g = dense_graph();
+        match execute(&mut g, RUNAWAY, &Params::new(), &options(300, u64::MAX)) {
+            Err(e) if e.kind == kgraph::query::ErrorKind::Cancelled => Ok(()),
+            other => Err(format!("expected Cancelled, got {other:?}")),
+        }
+    });
+    assert_eq!(outcome, Ok(()));
+}
+
+#[test]
+fn a_set_cancel_flag_stops_the_query() {
+    let outcome = isolated(|| {
+        let mut g = dense_graph();
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let opts = ExecOptions { cancel: Some(flag), max_rows: None, timeout: None };
+        match execute(&mut g, RUNAWAY, &Params::new(), &opts) {
+            Err(e) if e.kind == kgraph::query::ErrorKind::Cancelled => Ok(()),
+            other => Err(format!("expected Cancelled, got {other:?}")),
+        }
+    });
+    assert_eq!(outcome, Ok(()));
+}
+
+#[test]
+fn a_cancel_flag_set_from_another_thread_stops_the_query() {
+    let outcome = isolated(|| {
+        let mut g = dense_graph();
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let setter = flag.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            setter.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+        let opts = ExecOptions { cancel: Some(flag), max_rows: None, timeout: None };
+        match execute(&mut g, RUNAWAY, &Params::new(), &opts) {
+            Err(e) if e.kind == kgraph::query::ErrorKind::Cancelled => Ok(()),
+            other => Err(format!("expected Cancelled, got {other:?}")),
+        }
+    });
+    assert_eq!(outcome, Ok(()));
+}
+
+#[test]
+fn a_row_limit_stops_the_query() {
+    let mut g = PropertyGraph::new();
+    let r = execute(&mut g, "UNWIND range(1, 1000000) AS x RETURN x", &Params::new(), &options(60_000, 1_000));
+    assert!(matches!(&r, Err(e) if e.kind == kgraph::query::ErrorKind::Cancelled), "{:?}", r.map(|r| r.rows.len()));
+    let r = execute(&mut g, "UNWIND range(1, 10) AS x RETURN x", &Params::new(), &options(60_000, 1_000));
+    assert_eq!(r.map(|r| r.rows.len()), Ok(10), "a query under the limit runs");
 }

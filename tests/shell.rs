@@ -88,7 +88,7 @@ fn multiline_query_entity_completion_and_autosave() {
     let dir = util::tempdir("shell-query");
     let graph = sahel_graph(dir.path());
     let mut p = spawn_shell(dir.path(), &["-g", graph.to_str().unwrap()]);
-    expect(&mut p, "13 nodes");
+    expect(&mut p, "17 nodes");
     expect(&mut p, "kg> ");
     // A statement over three lines runs at its ';'.
     p.send("MATCH (g:ArmedGroup)\r").unwrap();
@@ -117,6 +117,24 @@ fn multiline_query_entity_completion_and_autosave() {
     assert_eq!(g.nodes_by_name("Ansongo").len(), 1);
     let h = history(dir.path());
     assert!(h.contains("WHERE g.name STARTS WITH 'Islamic'"), "history: {h}");
+}
+
+#[test]
+fn ctrl_c_cancels_a_running_query_and_stays_in_the_shell() {
+    let dir = util::tempdir("shell-cancel");
+    let mut p = spawn_shell(dir.path(), &[]);
+    expect(&mut p, "kg> ");
+    // About 10^12 rows: this runs until cancelled.
+    p.send("UNWIND range(1,999999) AS x UNWIND range(1,999999) AS y RETURN count(*);\r").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    p.send("\x03").unwrap();
+    expect(&mut p, "Cancelled");
+    expect(&mut p, "kg> ");
+    p.send("RETURN 'still here' AS s;\r").unwrap();
+    expect_regex(&mut p, r"\| 'still here' +\|");
+    expect(&mut p, "kg> ");
+    p.send("\x04").unwrap();
+    expect_exit(&mut p);
 }
 
 #[test]
@@ -163,9 +181,9 @@ fn piped_stdin_prints_only_results() {
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     assert_eq!(stderr(&o), "", "no greeting or notices");
     let out = stdout(&o);
-    assert!(out.starts_with("kind,name,count\nlabel,ArmedGroup,5\nlabel,Force,3\n"), "{out}");
+    assert!(out.starts_with("kind,name,count\nlabel,ArmedGroup,6\nlabel,Force,3\n"), "{out}");
     assert!(out.contains("relationship type,ATTACKED,6\n"), "{out}");
-    assert!(out.contains("property key,mentions,14\n"), "{out}");
+    assert!(out.contains("property key,mentions,17\n"), "{out}");
     let dot = std::fs::read_to_string(dir.path().join("whole.dot")).expect(":export dot wrote the file");
     assert!(dot.contains("digraph") && dot.contains("Islamic State Sahel"), "{dot}");
     assert!(std::fs::read_to_string(dir.path().join("whole.graphml")).unwrap().contains("<graphml"));
@@ -179,4 +197,27 @@ fn piped_statements_run_and_errors_set_the_exit_code() {
     assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
     assert!(stderr(&o).starts_with("<stdin>:2:8: "), "{}", stderr(&o));
     assert_eq!(stdout(&o), "place\nKidal\nMenaka\nMopti\n");
+}
+
+#[test]
+fn build_and_import_merge_into_the_open_graph() {
+    let dir = util::tempdir("shell-build");
+    let graph = dir.path().join("built.kg");
+    util::write(dir.path(), "news.txt", "JNIM fighters attacked the Malian army near Mopti on Tuesday.\n");
+    util::write(
+        dir.path(),
+        "triples.tsv",
+        "subject\trelation\tobject\tsubject_label\tobject_label\nWagner Group\tATTACKED\tJNIM\tForce\tArmedGroup\n",
+    );
+    let o = piped(
+        &graph,
+        ":build news.txt\n:import triples.tsv\n:format csv\nMATCH (a)-[:ATTACKED]->(b) RETURN a.name AS a, b.name AS b ORDER BY a;\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("built 1 of 1 files"), "{out}");
+    assert!(out.contains("imported 1 triples from triples.tsv"), "{out}");
+    assert!(out.ends_with("a,b\nJNIM,Malian army\nWagner Group,JNIM\n"), "{out}");
+    let g = kgraph::store::load(&graph).expect("piped shell saved the graph at the end");
+    assert_eq!(g.nodes_by_name("Wagner Group").len(), 1);
 }

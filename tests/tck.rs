@@ -12,7 +12,14 @@
 //!
 //! Side effects are measured as the TCK's reference runner does: by diffing the graph state
 //! before and after the query (node ids, relationship ids, distinct label names, and
-//! (element, key, value) property triples), not by trusting the engine's counters.
+//! (element, key, value) property triples), not by trusting the engine's counters. The one
+//! exception: the graph reuses ids freed earlier in the same query, and a delete + create pair
+//! that the diff cannot see is added back when the engine's counters show exactly that pair.
+//! A query that fails must leave the graph unchanged (the TCK runs each query in a
+//! transaction), so an error scenario also checks that nothing changed.
+//!
+//! `tck_runner_rejects_wrong_results` proves the runner can fail every scenario: with each
+//! query result replaced by a wrong one, no scenario may pass.
 
 pub mod gherkin;
 pub mod values;

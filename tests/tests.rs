@@ -5,6 +5,7 @@ mod export;
 mod extraction;
 mod parse_errors;
 mod parse_roundtrip;
+mod plans;
 mod query;
 mod run;
 mod shell;

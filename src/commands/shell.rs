@@ -25,6 +25,7 @@ pub fn run(args: &ShellArgs) -> Result<()> {
     } else {
         session.set_autosave(false);
         session.set_save_at_end(true);
+        session.set_quiet_writes(true);
         shell::run_piped(&mut session)
     }
 }

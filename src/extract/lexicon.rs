@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
 
 use super::error::ExtractError;
 use super::normalize::normalize;
@@ -406,7 +406,10 @@ impl Lexicon {
     }
 
     fn empty() -> Lexicon {
-        let automaton = AhoCorasick::new(Vec::<&str>::new()).unwrap_or_else(|_| unreachable!());
+        let automaton = AhoCorasickBuilder::new()
+            .start_kind(StartKind::Anchored)
+            .build(Vec::<&str>::new())
+            .unwrap_or_else(|_| unreachable!());
         Lexicon { entities: Vec::new(), triggers: Vec::new(), patterns: Vec::new(), automaton, by_name: HashMap::new() }
     }
 
@@ -482,9 +485,15 @@ impl Lexicon {
         }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&b.strings)
-            .or_else(|_| AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&b.strings))
+            .or_else(|_| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(StartKind::Anchored)
+                    .build(&b.strings)
+            })
             .map_err(|e| parse_error(entities.0, 0, format!("cannot compile the lexicon: {e}")))?;
         Ok(Lexicon { entities: b.entities, triggers: b.triggers, patterns: b.patterns, automaton, by_name })
     }

@@ -49,6 +49,7 @@ fn fold(c: char) -> Option<char> {
         'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Û' | 'Ü' => 'u',
         'ç' | 'Ç' => 'c',
         'ñ' => 'n',
+        c @ '\u{0600}'..='\u{06FF}' => c,
         c if c.is_whitespace() => ' ',
         c if c.is_uppercase() => c.to_lowercase().next().unwrap_or(c),
         c => c,

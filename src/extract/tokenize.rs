@@ -7,9 +7,9 @@
 //! restarts the search one character later, so a false hit inside a word never hides a real one.
 //! Hands on [`RawMatch`]es; knows nothing of relations.
 
-use aho_corasick::Input;
+use aho_corasick::{Anchored, Input};
 
-use super::lexicon::{Lexicon, Pattern, Term};
+use super::lexicon::{Lexicon, Marker, Pattern, Term};
 
 /// Pronoun suffix on an Arabic trigger word: who the possessor/subject is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -56,7 +56,14 @@ pub struct RawMatch {
 /// Whether `c` belongs to a word.
 #[inline]
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    match c as u32 {
+        0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
+        0..=0x7F => false,
+        // Arabic letters and digits (normalized text has no diacritics or tatweel).
+        0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06FA..=0x06FF => true,
+        0x0600..=0x06FF => false,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 /// Offsets of the starts of all words in `text`.
@@ -127,26 +134,89 @@ fn suffix_class(rest: &str) -> Option<Suffix> {
     })
 }
 
-/// Find all whole-word lexicon matches in the normalized `text`.
-pub fn scan(lex: &Lexicon, text: &str, out: &mut Vec<RawMatch>) {
+/// Every clitic prefix some pattern kind allows, tried at the start of Arabic words.
+const ALL_PREFIXES: &[&str] = &[
+    "و", "ف", "ب", "ك", "ل", "س", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "لل", "وس", "فس", "لي", "وال", "فال", "بال",
+    "كال", "ولل", "فلل", "ولي", "وبال", "فبال",
+];
+
+/// Find all whole-word lexicon matches in the normalized `text`; `starts` receives the word
+/// starts. Matching is anchored at word starts and after clitic prefixes, so the automaton
+/// only ever walks the few bytes a pattern could cover.
+pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawMatch>) {
     out.clear();
-    let len = text.len();
-    let mut pos = 0;
-    while pos < len {
-        let Some(m) = lex.automaton.find(Input::new(text).span(pos..len)) else {
-            break;
-        };
-        let p = &lex.patterns[m.pattern().as_usize()];
-        match accept(text, m.start(), m.end(), p) {
-            Some(rm) => {
-                out.push(rm);
-                pos = rm.end as usize;
+    word_starts(text, starts);
+    let bytes = text.as_bytes();
+    let mut next_free = 0usize;
+    for &ws in starts.iter() {
+        let ws = ws as usize;
+        if ws < next_free {
+            continue;
+        }
+        let arabic = bytes[ws] >= 0xD8 && bytes[ws] <= 0xDB;
+        let mut offsets = [ws; 8];
+        let mut n = 1;
+        if arabic {
+            let rest = &text[ws..];
+            for p in ALL_PREFIXES {
+                if n < offsets.len() && rest.len() > p.len() && rest.starts_with(p) {
+                    offsets[n] = ws + p.len();
+                    n += 1;
+                }
             }
-            None => {
-                pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            offsets[..n].sort_unstable();
+        }
+        for &off in &offsets[..n] {
+            if let Some(rm) = find_at(lex, text, off) {
+                next_free = rm.end as usize;
+                out.push(rm);
+                break;
             }
         }
     }
+    // Punctuation the rules look at.
+    let mut punct = Vec::new();
+    for (i, c) in text.char_indices() {
+        let m = match c {
+            ',' | '،' => Marker::Comma,
+            '(' => Marker::OpenParen,
+            ')' => Marker::CloseParen,
+            _ => continue,
+        };
+        punct.push(RawMatch {
+            start: i as u32,
+            end: (i + c.len_utf8()) as u32,
+            word_start: i as u32,
+            term: Term::Marker(m),
+            clitics: Clitics::default(),
+            suffix: Suffix::None,
+        });
+    }
+    if !punct.is_empty() {
+        out.extend(punct);
+        out.sort_by_key(|m| m.start);
+    }
+}
+
+/// The longest acceptable pattern starting exactly at `off` (shorter ones are tried when the
+/// longest is not a whole word).
+fn find_at(lex: &Lexicon, text: &str, off: usize) -> Option<RawMatch> {
+    let mut end = text.len();
+    for _ in 0..4 {
+        let m = lex.automaton.find(Input::new(text).range(off..end).anchored(Anchored::Yes))?;
+        let p = &lex.patterns[m.pattern().as_usize()];
+        if let Some(rm) = accept(text, m.start(), m.end(), p) {
+            return Some(rm);
+        }
+        if m.end() <= off + 1 {
+            return None;
+        }
+        end = m.end() - 1;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+    }
+    None
 }
 
 fn accept(text: &str, start: usize, end: usize, p: &Pattern) -> Option<RawMatch> {
@@ -200,7 +270,7 @@ mod tests {
         let lex = Lexicon::embedded();
         let n = normalize(text);
         let mut out = Vec::new();
-        scan(&lex, &n, &mut out);
+        scan(&lex, &n, &mut Vec::new(), &mut out);
         out.iter().map(|m| (n[m.start as usize..m.end as usize].to_string(), m.term)).collect()
     }
 
@@ -214,7 +284,7 @@ mod tests {
         assert_eq!(Some(found[1].1), jnim);
         let n = normalize("لصراعهما");
         let mut out = Vec::new();
-        scan(&lex, &n, &mut out);
+        scan(&lex, &n, &mut Vec::new(), &mut out);
         assert_eq!(out[0].suffix, Suffix::Dual);
         assert!(out[0].clitics.lam);
     }

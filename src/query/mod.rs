@@ -43,7 +43,8 @@ pub struct ExecOptions {
 /// Parses, plans and runs one Cypher statement against `graph`.
 ///
 /// # Errors
-/// A [`QueryError`] of the TCK's classes; on error, writes already applied are not rolled back.
+/// A [`QueryError`] of the TCK's classes; on error, the graph is left as it was before the
+/// statement (a statement is applied entirely or not at all).
 pub fn execute(
     graph: &mut PropertyGraph,
     query: &str,
@@ -78,7 +79,18 @@ pub fn execute_ast(
     let mut ctx =
         exec::Ctx { graph, params, guard: &guard, stats: QueryStats::default(), profile: profiling.then(Vec::new) };
     let started = std::time::Instant::now();
-    let rows = exec::run(&plan.ops, vec![Vec::new()], &mut ctx, true)?;
+    // A statement that writes is all-or-nothing: keep a copy to restore if it fails.
+    let backup = plan::writes(&plan.ops).then(|| ctx.graph.clone());
+    let rows = match exec::run(&plan.ops, vec![Vec::new()], &mut ctx, true) {
+        Ok(rows) => rows,
+        Err(e) => {
+            if let Some(b) = backup {
+                *ctx.graph = b;
+            }
+            return Err(e);
+        }
+    };
+    guard.check_rows(rows.len(), false)?;
     let width = plan.columns.len();
     let out: Vec<Vec<Value>> = rows
         .into_iter()
@@ -120,5 +132,12 @@ mod tests {
         assert_eq!(error(&mut g, "RETURN x"), "SyntaxError (UndefinedVariable)");
         let r = run(&mut g, "MATCH (n) RETURN n.name, count(*)").unwrap();
         assert_eq!(r.columns, ["n.name", "count(*)"]);
+    }
+
+    #[test]
+    fn merge_does_not_match_deleted_nodes() {
+        let mut g = graph("CREATE (:A {num: 1}), (:A {num: 2})");
+        let r = run(&mut g, "MATCH (a:A) DELETE a MERGE (a2:A) RETURN a2.num").unwrap();
+        assert_eq!((r.stats.nodes_deleted, r.stats.nodes_created), (2, 1), "{}", r.rows.len());
     }
 }

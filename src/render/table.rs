@@ -20,7 +20,9 @@ pub fn write_table(out: &mut dyn io::Write, result: &QueryResult, elapsed: Optio
     if let Some(plan) = &result.plan {
         writeln!(out, "{}", plan.trim_end())?;
     }
-    if !result.columns.is_empty() {
+    // EXPLAIN returns a plan and no rows: the plan is the answer, an empty table adds nothing.
+    let explain_only = result.plan.is_some() && result.rows.is_empty();
+    if !result.columns.is_empty() && !explain_only {
         let cells: Vec<Vec<String>> =
             result.rows.iter().map(|row| row.iter().map(Value::to_string).collect()).collect();
         let mut widths: Vec<usize> = result.columns.iter().map(|c| c.width()).collect();

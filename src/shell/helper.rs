@@ -99,7 +99,9 @@ impl Hinter for ShellHelper {
         let (start, pairs, _) = self.index.complete(line, pos);
         let typed = &line[start..pos];
         let first = pairs.first()?;
-        if typed.is_empty() || first.replacement.len() <= typed.len() || !first.replacement.starts_with(typed) {
+        // One typed character says too little: a hint would flicker on almost every word.
+        if typed.chars().count() < 2 || first.replacement.len() <= typed.len() || !first.replacement.starts_with(typed)
+        {
             return None;
         }
         let rest = first.replacement[typed.len()..].to_string();
@@ -226,6 +228,22 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn hints_complete_unique_words_and_show_usage() {
+        use rustyline::history::DefaultHistory;
+        let mut g = crate::graph::PropertyGraph::new();
+        g.add_node(["ArmedGroup"], [("name", crate::graph::Value::from("JNIM"))]).unwrap();
+        let helper = ShellHelper::new(CompletionIndex::build(&g), false);
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let hint = |line: &str| helper.hint(line, line.len(), &ctx).map(|h| (h.display, h.completion));
+        assert_eq!(hint("MATCH (g:Arm"), Some(("edGroup".to_string(), Some("edGroup".to_string()))));
+        assert_eq!(hint("MATCH (g {name: 'JN"), Some(("IM'".to_string(), Some("IM'".to_string()))));
+        assert_eq!(hint(":export "), Some(("dot|cypher|graphml|jsonl PATH [QUERY]".to_string(), None)));
+        assert_eq!(hint("MATCH (g:A"), None, "one character is too little");
+        assert_eq!(hint("MATCH (g:Zz"), None);
     }
 
     #[test]

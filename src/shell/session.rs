@@ -19,14 +19,16 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::meta::{self, MetaLine};
-use super::script::{may_write, split_script, ItemKind};
+use super::script::{may_write, split_script, strip_bom, ItemKind};
 use crate::error::{Error, Result};
 use crate::export::{self, Subgraph};
+use crate::extract::{extract_file, merge_into, Lexicon, MergeStats};
 use crate::graph::{PropertyGraph, Value};
+use crate::import;
 use crate::query::span::line_col;
-use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, Span};
+use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, QueryStats, Span};
 use crate::render::{self, Format};
-use crate::store::{self, GraphFile, OpenMode};
+use crate::store::{GraphFile, OpenMode};
 
 /// Where text came from: its origin for messages (`<query>`, `<stdin>`, a script path) and the
 /// full text that spans point into.
@@ -89,6 +91,8 @@ pub struct Session {
     params: Params,
     cancel: Arc<AtomicBool>,
     verbose: bool,
+    quiet_writes: bool,
+    changes: QueryStats,
     generation: u64,
 }
 
@@ -106,6 +110,8 @@ impl Session {
             params: Params::new(),
             cancel: Arc::new(AtomicBool::new(false)),
             verbose: false,
+            quiet_writes: false,
+            changes: QueryStats::default(),
             generation: 0,
         }
     }
@@ -159,9 +165,15 @@ impl Session {
         &self.params
     }
 
-    /// The flag that cancels the running statement (set it from a Ctrl-C handler).
+    /// The flag that cancels the running statement and the rest of its script (set it from a
+    /// Ctrl-C handler; it stays set until [`Session::reset_cancel`]).
     pub fn cancel_flag(&self) -> Arc<AtomicBool> {
         self.cancel.clone()
+    }
+
+    /// Clears the cancel flag, before running newly read input.
+    pub fn reset_cancel(&self) {
+        self.cancel.store(false, Ordering::SeqCst);
     }
 
     /// Sets whether each write is saved when it returns.
@@ -195,6 +207,17 @@ impl Session {
         self.verbose = on;
     }
 
+    /// Sets whether statements that return nothing (writes) print nothing; their changes are
+    /// summed in [`Session::changes`] instead (scripts, piped input).
+    pub fn set_quiet_writes(&mut self, on: bool) {
+        self.quiet_writes = on;
+    }
+
+    /// Everything the session's statements changed so far.
+    pub fn changes(&self) -> &QueryStats {
+        &self.changes
+    }
+
     /// Sets a parameter.
     pub fn set_param(&mut self, name: impl Into<String>, value: Value) {
         self.params.insert(name.into(), value);
@@ -213,7 +236,6 @@ impl Session {
     /// # Errors
     /// The query's error (the graph is restored when atomic writes are on), or a save error.
     pub fn execute(&mut self, statement: &str) -> std::result::Result<QueryResult, ExecError> {
-        self.cancel.store(false, Ordering::SeqCst);
         let options = ExecOptions { cancel: Some(self.cancel.clone()), ..ExecOptions::default() };
         let snapshot = (self.atomic_writes && may_write(statement)).then(|| self.graph().clone());
         let params = std::mem::take(&mut self.params);
@@ -222,6 +244,7 @@ impl Session {
         match outcome {
             Ok(result) => {
                 if result.stats.contains_updates() {
+                    add_stats(&mut self.changes, &result.stats);
                     self.dirty = true;
                     self.generation += 1;
                     if self.autosave && self.path().is_some() {
@@ -293,6 +316,9 @@ impl Session {
         elapsed: Option<std::time::Duration>,
         out: &mut dyn Write,
     ) -> Result<()> {
+        if result.columns.is_empty() && result.plan.is_none() && self.quiet_writes {
+            return Ok(());
+        }
         if result.columns.is_empty() && self.format != Format::Table {
             if result.stats.contains_updates() || result.plan.is_some() {
                 self.notice(&render::table::footer(result, elapsed));
@@ -435,14 +461,20 @@ impl Session {
                     return Err(usage("source"));
                 }
                 let text = std::fs::read_to_string(rest).map_err(|source| Error::Io { path: rest.into(), source })?;
-                let source = Source::new(rest, text);
+                let source = Source::new(rest, strip_bom(text));
                 return Ok(self.run_script(&source, false, out)?.flow);
             }
-            "build" | "import" => {
+            "build" => {
                 if rest.is_empty() {
-                    return Err(usage(&name));
+                    return Err(usage("build"));
                 }
-                return Err(Error::Usage(format!(":{name} is not available in this build: the extraction pipeline has not landed yet; use `kg {name}` when it has")));
+                self.build(rest, out)?;
+            }
+            "import" => {
+                if rest.is_empty() {
+                    return Err(usage("import"));
+                }
+                self.import(Path::new(rest), out)?;
             }
             "export" => {
                 let mut parts = rest.splitn(3, char::is_whitespace);
@@ -471,6 +503,104 @@ impl Session {
                 "there are unsaved changes: :save [PATH] first, or :{command}! to discard them"
             )));
         }
+        Ok(())
+    }
+
+    /// Marks the graph changed after a merge and saves it when autosave is on.
+    fn changed(&mut self) -> Result<()> {
+        self.dirty = true;
+        self.generation += 1;
+        if self.autosave && self.path().is_some() {
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    /// `:build FILE...`: extract text files (directories walked for .txt and .md) with the
+    /// embedded lexicon and merge them into the graph. A file that fails is reported and the
+    /// others still merge.
+    fn build(&mut self, args: &str, out: &mut dyn Write) -> Result<()> {
+        let lexicon = Lexicon::embedded();
+        let mut files = Vec::new();
+        for arg in args.split_whitespace() {
+            let path = PathBuf::from(arg);
+            if path.is_dir() {
+                let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&path)
+                    .into_iter()
+                    .filter_map(std::result::Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                    .map(walkdir::DirEntry::into_path)
+                    .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "txt" || e == "md"))
+                    .collect();
+                found.sort();
+                files.extend(found);
+            } else {
+                files.push(path);
+            }
+        }
+        let (mut failed, mut total) = (0, MergeStats::default());
+        for file in &files {
+            let extracted = match extract_file(&lexicon, file, None) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    failed += 1;
+                    continue;
+                }
+            };
+            for w in &extracted.warnings {
+                eprintln!("warning: {w}");
+            }
+            let stats = merge_into(self.graph_mut(), &extracted.extraction)?;
+            total.documents += stats.documents;
+            total.documents_skipped += stats.documents_skipped;
+            total.entities_new += stats.entities_new;
+            total.entities_merged += stats.entities_merged;
+            total.relations_new += stats.relations_new;
+            total.relations_merged += stats.relations_merged;
+        }
+        if total.documents > 0 {
+            self.changed()?;
+        }
+        writeln!(
+            out,
+            "built {} of {} files ({} already in the graph): {} new entities, {} new relationships, {} repeated mentions",
+            total.documents,
+            files.len(),
+            total.documents_skipped,
+            total.entities_new,
+            total.relations_new,
+            total.relations_merged
+        )?;
+        if failed > 0 {
+            return Err(Error::Failed(format!("{failed} of {} files could not be read", files.len())));
+        }
+        Ok(())
+    }
+
+    /// `:import FILE`: merge a TSV or JSON Lines file of triples; nothing is merged when a line
+    /// is bad.
+    fn import(&mut self, path: &Path, out: &mut dyn Write) -> Result<()> {
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let parsed = import::parse(&bytes, import::Format::detect(path, &bytes))
+            .map_err(|e| Error::Failed(e.display(&origin).to_string()))?;
+        if let Some(first) = parsed.errors.first() {
+            return Err(Error::Failed(format!(
+                "{} ({} bad line(s); nothing was imported)",
+                first.display(&origin),
+                parsed.errors.len()
+            )));
+        }
+        let summary = import::merge_triples(self.graph_mut(), &parsed.triples)?;
+        if summary.triples > 0 {
+            self.changed()?;
+        }
+        writeln!(
+            out,
+            "imported {} triples from {origin}: {} new entities, {} new relationships, {} repeats",
+            summary.triples, summary.new_entities, summary.new_relationships, summary.repeated
+        )?;
         Ok(())
     }
 
@@ -509,6 +639,17 @@ impl Session {
     }
 }
 
+fn add_stats(total: &mut QueryStats, s: &QueryStats) {
+    total.nodes_created += s.nodes_created;
+    total.nodes_deleted += s.nodes_deleted;
+    total.relationships_created += s.relationships_created;
+    total.relationships_deleted += s.relationships_deleted;
+    total.properties_set += s.properties_set;
+    total.properties_removed += s.properties_removed;
+    total.labels_added += s.labels_added;
+    total.labels_removed += s.labels_removed;
+}
+
 /// Why [`Session::execute`] failed.
 #[derive(Debug)]
 pub enum ExecError {
@@ -541,17 +682,6 @@ fn locate_meta(source: &Source, span: Span, error: Error) -> Error {
     let mut message = source.locate(span.start);
     let _ = write!(message, ": {}", error.render());
     Error::Failed(message)
-}
-
-/// Loads a graph file, or an empty graph when it does not exist yet.
-///
-/// # Errors
-/// The store's error for an existing file that cannot be read.
-pub fn load_or_empty(path: &Path) -> Result<PropertyGraph> {
-    if !path.exists() {
-        return Ok(PropertyGraph::new());
-    }
-    Ok(store::load(path)?)
 }
 
 /// Checks a parameter name: letters, digits and `_`, not starting with a digit.
@@ -623,6 +753,7 @@ pub fn report(error: &Error) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store;
 
     #[test]
     fn locates_statement_errors_in_the_script() {
@@ -664,6 +795,33 @@ mod tests {
             format!("{}:4:4: unknown command ':nosuch' (:help lists commands)", script.display())
         );
         assert_eq!(s.format, Format::Json, "the lines before the error ran");
+    }
+
+    #[test]
+    fn autosave_saves_each_write_and_off_batches_until_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        let count = |p: &Path| store::load(p).map(|g| g.node_count()).unwrap_or(0);
+        let mut s = Session::open(&path).unwrap();
+        s.execute("CREATE (:Place {name: 'Gao'})").unwrap();
+        assert_eq!(count(&path), 1, "saved when the statement returned");
+        assert!(!s.is_dirty());
+        s.run_meta(":autosave off", &mut Vec::new()).unwrap();
+        s.execute("CREATE (:Place {name: 'Mopti'})").unwrap();
+        assert_eq!(count(&path), 1, "batched");
+        assert!(s.is_dirty());
+        s.run_meta(":save", &mut Vec::new()).unwrap();
+        assert_eq!(count(&path), 2);
+        assert!(!s.is_dirty());
+    }
+
+    #[test]
+    fn a_failed_write_statement_is_undone() {
+        let mut s = Session::in_memory();
+        let err = s.execute("CREATE (p:Place {name: 'Gao'}) RETURN p.name - 1 AS boom");
+        assert!(matches!(err, Err(ExecError::Query(_))), "the statement must fail");
+        assert_eq!(s.graph().node_count(), 0, "the node it created is gone");
+        assert!(!s.is_dirty());
     }
 
     #[test]

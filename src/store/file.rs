@@ -7,7 +7,7 @@
 //! old file or the new one, never a half-written one.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use super::error::StoreError;
@@ -36,13 +36,36 @@ pub fn load(path: &Path) -> Result<PropertyGraph, StoreError> {
 /// # Errors
 /// As [`load`].
 pub fn load_with_info(path: &Path) -> Result<(PropertyGraph, FileInfo), StoreError> {
-    let bytes = fs::read(path).map_err(|e| match e.kind() {
+    let io_err = |e: io::Error| StoreError::io(path, e);
+    let mut file = File::open(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => StoreError::NotFound { path: path.to_path_buf() },
         _ => StoreError::io(path, e),
     })?;
-    let (header, payload) = format::check(path, &bytes)?;
-    let graph = format::decode(path, payload)?;
-    Ok((graph, FileInfo { format_version: header.version, file_size: bytes.len() as u64 }))
+    let file_len = file.metadata().map_err(io_err)?.len();
+    let mut head = Vec::with_capacity(format::HEADER_LEN);
+    (&mut file).take(format::HEADER_LEN as u64).read_to_end(&mut head).map_err(io_err)?;
+    let header = format::check_header(path, &head, file_len)?;
+    // Two passes over the payload (the checksum, then the decode) instead of reading it into
+    // memory once: the second pass comes from the page cache, and the peak memory of a load
+    // is the graph alone rather than the graph plus the file.
+    let mut hasher = crc32fast::Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = header.payload_len;
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = file.read(&mut buf[..want]).map_err(io_err)?;
+        if n == 0 {
+            let found = file_len - left;
+            return Err(StoreError::Truncated { path: path.to_path_buf(), expected: file_len, found });
+        }
+        hasher.update(&buf[..n]);
+        left -= n as u64;
+    }
+    drop(buf);
+    format::check_checksum(path, &header, hasher.finalize())?;
+    file.seek(SeekFrom::Start(format::HEADER_LEN as u64)).map_err(io_err)?;
+    let graph = format::decode_from(path, file, header.payload_len)?;
+    Ok((graph, FileInfo { format_version: header.version, file_size: file_len }))
 }
 
 /// Saves a graph atomically, taking the writer lock for the duration of the save. Writers that
@@ -155,7 +178,16 @@ fn parent_dir(path: &Path) -> &Path {
 /// The exclusive advisory lock on `PATH.lock`, released when dropped (or when the process dies).
 #[derive(Debug)]
 struct Lock {
-    _file: File,
+    file: File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Unlock explicitly instead of relying on close: a child forked by another thread
+        // shares the open file description (and so the lock) until it execs, and would
+        // otherwise keep the graph locked for that moment after we are done.
+        let _ = fs4::fs_std::FileExt::unlock(&self.file);
+    }
 }
 
 impl Lock {
@@ -174,7 +206,7 @@ impl Lock {
             .open(&lock_path)
             .map_err(|e| StoreError::io(&lock_path, e))?;
         match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
-            Ok(true) => Ok(Lock { _file: file }),
+            Ok(true) => Ok(Lock { file }),
             Ok(false) => Err(StoreError::Locked { path: path.to_path_buf() }),
             Err(e) => Err(StoreError::io(&lock_path, e)),
         }
