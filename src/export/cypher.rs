@@ -25,13 +25,15 @@
 //!
 //! Values are written as Cypher literals: strings single-quoted with escapes, floats always with
 //! a fraction or exponent (NaN and infinities as `(0.0 / 0.0)`, `(1.0 / 0.0)`, `(-1.0 / 0.0)`,
-//! `i64::MIN` as `(-9223372036854775807 - 1)`). Map-valued properties are kgraph's own
-//! extension: Neo4j and Memgraph refuse them.
+//! `i64::MIN` as `(-9223372036854775807 - 1)`). Values Cypher cannot store as properties, which
+//! the graph model allows (maps, lists holding lists or maps), are written as their JSON text,
+//! a string. Neo4j also refuses lists that mix types or hold nulls; kgraph keeps those as they are.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 
+use super::jsonl::value_to_json_string;
 use super::subgraph::Subgraph;
 use super::ExportError;
 use crate::graph::{write_cypher_name, write_cypher_string, Value, NAME_KEY};
@@ -65,7 +67,7 @@ pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Export
             line.push_str(", ");
             write_cypher_name(&mut line, k)?;
             line.push_str(": ");
-            write_literal(&mut line, v)?;
+            write_property(&mut line, v)?;
         }
         line.push_str("});");
         writeln!(w, "{line}")?;
@@ -87,7 +89,7 @@ pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Export
                 }
                 write_cypher_name(&mut line, k)?;
                 line.push_str(": ");
-                write_literal(&mut line, v)?;
+                write_property(&mut line, v)?;
             }
             line.push('}');
         }
@@ -127,6 +129,26 @@ fn write_lookup(line: &mut String, var: &str, id: u64, unique_names: &HashMap<u6
     }
     line.push_str("})");
     Ok(())
+}
+
+/// Whether Cypher can store `v` as a property: a scalar, or a list of scalars and nulls (no
+/// maps, no nested lists), as openCypher, Neo4j, Memgraph and kgraph's `CREATE` require.
+pub fn is_cypher_property(v: &Value) -> bool {
+    match v {
+        Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
+        Value::List(items) => items.iter().all(|x| !matches!(x, Value::List(_)) && is_cypher_property(x)),
+        _ => true,
+    }
+}
+
+/// A property value as Cypher can store it: the literal itself, or its JSON text as a string
+/// when Cypher cannot hold it (the graph model allows maps and nested lists; `CREATE` does not).
+fn write_property(out: &mut String, v: &Value) -> std::fmt::Result {
+    if is_cypher_property(v) {
+        write_literal(out, v)
+    } else {
+        write_cypher_string(out, &value_to_json_string(v))
+    }
 }
 
 /// Writes a property value as a Cypher literal that reads back as the same value.
@@ -189,7 +211,12 @@ mod tests {
         assert_eq!(lit(Value::from("it's \\ \n")), r"'it\'s \\ \n'");
         let map: PropertyMap =
             [("a b".to_string(), Value::List(vec![Value::Int(1), Value::Null]))].into_iter().collect();
-        assert_eq!(lit(Value::Map(map)), "{`a b`: [1, null]}");
+        assert_eq!(lit(Value::Map(map.clone())), "{`a b`: [1, null]}");
+        let mut prop = String::new();
+        write_property(&mut prop, &Value::Map(map)).unwrap();
+        assert_eq!(prop, r#"'{"a b":[1,null]}'"#);
+        assert!(is_cypher_property(&Value::List(vec![Value::Int(1), Value::Null, Value::from("x")])));
+        assert!(!is_cypher_property(&Value::List(vec![Value::List(vec![])])));
     }
 
     #[test]

@@ -136,8 +136,8 @@ fn suffix_class(rest: &str) -> Option<Suffix> {
 
 /// Every clitic prefix some pattern kind allows, tried at the start of Arabic words.
 const ALL_PREFIXES: &[&str] = &[
-    "و", "ف", "ب", "ك", "ل", "س", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "لل", "وس", "فس", "لي", "وال", "فال", "بال",
-    "كال", "ولل", "فلل", "ولي", "وبال", "فبال",
+    "و", "ف", "ب", "ك", "ل", "س", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "لل", "وس", "فس", "لي", "وال", "فال",
+    "بال", "كال", "ولل", "فلل", "ولي", "وبال", "فبال",
 ];
 
 /// Find all whole-word lexicon matches in the normalized `text`; `starts` receives the word
