@@ -146,12 +146,11 @@ impl Attach<'_> {
                 let info = &self.table.infos[e as usize];
                 if info.label() == "ArmedGroup" {
                     self.state.last_group = Some(e);
-                    if info.known && super::rules::is_jihadist(self.lex, &info.name) {
+                    if info.jihadist {
                         self.state.last_jihadist = Some(e);
                     }
                 }
-                let region = info.known && self.lex.entity(&info.name).is_some_and(|d| d.region);
-                if info.label() == "Place" && info.owner.is_none() && !region {
+                if info.label() == "Place" && info.owner.is_none() && !info.region {
                     self.state.last_place = Some(e);
                 }
                 if let Some(j) = it.coord_prev {
@@ -373,6 +372,9 @@ impl Attach<'_> {
         }
         // Active voice.
         let (subjects, object_from) = self.subjects(ti);
+        if subjects.is_empty() {
+            return;
+        }
         let objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
         if objects.is_empty() {
             if subjects.len() >= 2 && (mutual || rel == RelationType::Attacked && def.mutual) {

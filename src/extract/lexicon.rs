@@ -9,7 +9,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind, StartKind};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::MatchKind;
 
 use super::error::ExtractError;
 use super::normalize::normalize;
@@ -155,7 +156,7 @@ pub struct Lexicon {
     /// All triggers.
     pub triggers: Vec<TriggerDef>,
     pub(crate) patterns: Vec<Pattern>,
-    pub(crate) automaton: AhoCorasick,
+    pub(crate) automaton: NFA,
     pub(crate) by_name: HashMap<String, u32>,
 }
 
@@ -406,11 +407,9 @@ impl Lexicon {
     }
 
     fn empty() -> Lexicon {
-        let automaton = AhoCorasickBuilder::new()
-            .start_kind(StartKind::Anchored)
-            .build(Vec::<&str>::new())
-            .unwrap_or_else(|_| unreachable!());
-        Lexicon { entities: Vec::new(), triggers: Vec::new(), patterns: Vec::new(), automaton, by_name: HashMap::new() }
+        let automaton = NFA::builder().build(["\u{0}"]).unwrap_or_else(|_| unreachable!());
+        let patterns = vec![Pattern { term: Term::Marker(Marker::Prep), arabic: false, has_article: false, lam_variant: false }];
+        Lexicon { entities: Vec::new(), triggers: Vec::new(), patterns, automaton, by_name: HashMap::new() }
     }
 
     /// Load a lexicon directory: each of `entities.txt`, `triggers.txt`, `markers.txt` found
@@ -483,17 +482,9 @@ impl Lexicon {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
+        let automaton = NFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::DFA))
             .build(&b.strings)
-            .or_else(|_| {
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .start_kind(StartKind::Anchored)
-                    .build(&b.strings)
-            })
             .map_err(|e| parse_error(entities.0, 0, format!("cannot compile the lexicon: {e}")))?;
         Ok(Lexicon { entities: b.entities, triggers: b.triggers, patterns: b.patterns, automaton, by_name })
     }

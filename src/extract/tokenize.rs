@@ -7,7 +7,8 @@
 //! restarts the search one character later, so a false hit inside a word never hides a real one.
 //! Hands on [`RawMatch`]es; knows nothing of relations.
 
-use aho_corasick::{Anchored, Input};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::Anchored;
 
 use super::lexicon::{Lexicon, Marker, Pattern, Term};
 
@@ -69,13 +70,25 @@ pub fn is_word_char(c: char) -> bool {
 /// Offsets of the starts of all words in `text`.
 pub fn word_starts(text: &str, out: &mut Vec<u32>) {
     out.clear();
+    let bytes = text.as_bytes();
     let mut in_word = false;
-    for (i, c) in text.char_indices() {
-        let w = is_word_char(c);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (w, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+            let c = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
+            (matches!(c, 0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06FA..=0x06FF), 2)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (is_word_char(c), c.len_utf8())
+        };
         if w && !in_word {
             out.push(i as u32);
         }
         in_word = w;
+        i += len;
     }
 }
 
@@ -85,34 +98,28 @@ pub fn token_index(starts: &[u32], offset: u32) -> u32 {
     starts.partition_point(|&s| s < offset) as u32
 }
 
-const PREFIX_PLAIN: &[&str] = &["", "و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك", "فك"];
-const PREFIX_ARTICLE: &[&str] = &["", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك"];
-const PREFIX_LAM: &[&str] = &["ل", "ول", "فل"];
-const PREFIX_TRIGGER: &[&str] = &[
-    "", "و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل",
-    "فلل", "وبال", "فبال", "س", "وس", "فس", "لي", "ولي",
-];
-
 fn prefix_clitics(prefix: &str, p: &Pattern) -> Option<Clitics> {
-    let allowed = if p.lam_variant {
-        PREFIX_LAM
-    } else if p.has_article {
-        PREFIX_ARTICLE
-    } else if matches!(p.term, Term::Trigger(_)) {
-        PREFIX_TRIGGER
-    } else {
-        PREFIX_PLAIN
+    let mut c = Clitics::default();
+    let rest = match prefix.strip_prefix('و').or_else(|| prefix.strip_prefix('ف')) {
+        Some(r) => {
+            c.conj = true;
+            r
+        }
+        None => prefix,
     };
-    if !allowed.contains(&prefix) {
+    let trigger = matches!(p.term, Term::Trigger(_));
+    let ok = if p.lam_variant {
+        rest == "ل"
+    } else if p.has_article {
+        matches!(rest, "" | "ب" | "ك")
+    } else if trigger {
+        matches!(rest, "" | "ب" | "ك" | "ل" | "س" | "لي" | "ال" | "بال" | "كال" | "لل")
+    } else {
+        matches!(rest, "" | "ب" | "ك" | "ل")
+    };
+    if !ok {
         return None;
     }
-    let mut c = Clitics::default();
-    let rest = if let Some(r) = prefix.strip_prefix('و').or_else(|| prefix.strip_prefix('ف')) {
-        c.conj = true;
-        r
-    } else {
-        prefix
-    };
     if rest.starts_with('ب') || rest.starts_with('ك') {
         c.prep = true;
     } else if rest.starts_with('ل') && rest != "لي" {
@@ -134,11 +141,42 @@ fn suffix_class(rest: &str) -> Option<Suffix> {
     })
 }
 
-/// Every clitic prefix some pattern kind allows, tried at the start of Arabic words.
-const ALL_PREFIXES: &[&str] = &[
-    "و", "ف", "ب", "ك", "ل", "س", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "لل", "وس", "فس", "لي", "وال", "فال",
-    "بال", "كال", "ولل", "فلل", "ولي", "وبال", "فبال",
-];
+/// Offsets in a word where a pattern may start: the word start and after each possible
+/// run of clitic prefixes (و/ف, then ب/ك/ل/س, then ال or a second ل).
+fn clitic_offsets(text: &str, ws: usize, out: &mut [usize; 8]) -> usize {
+    let at = |i: usize| text.get(i..).and_then(|t| t.chars().next());
+    let word_end = ws + text[ws..].find(|c: char| !is_word_char(c)).unwrap_or(text.len() - ws);
+    let mut n = 0;
+    let mut push = |off: usize, out: &mut [usize; 8]| {
+        if off < word_end && n < out.len() && !out[..n].contains(&off) {
+            out[n] = off;
+            n += 1;
+        }
+    };
+    push(ws, out);
+    let mut p = ws;
+    if matches!(at(p), Some('و' | 'ف')) {
+        p += 2;
+        push(p, out);
+    }
+    match at(p) {
+        Some('ب' | 'ك' | 'س') => {
+            push(p + 2, out);
+            if text.get(p + 2..).is_some_and(|t| t.starts_with("ال")) {
+                push(p + 6, out);
+            }
+        }
+        Some('ل') => {
+            push(p + 2, out);
+            if matches!(at(p + 2), Some('ل' | 'ي')) {
+                push(p + 4, out);
+            }
+        }
+        Some('ا') if text[p..].starts_with("ال") => push(p + 4, out),
+        _ => {}
+    }
+    n
+}
 
 /// Find all whole-word lexicon matches in the normalized `text`; `starts` receives the word
 /// starts. Matching is anchored at word starts and after clitic prefixes, so the automaton
@@ -148,26 +186,20 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
     word_starts(text, starts);
     let bytes = text.as_bytes();
     let mut next_free = 0usize;
+    let mut offsets = [0usize; 8];
     for &ws in starts.iter() {
         let ws = ws as usize;
         if ws < next_free {
             continue;
         }
-        let arabic = bytes[ws] >= 0xD8 && bytes[ws] <= 0xDB;
-        let mut offsets = [ws; 8];
-        let mut n = 1;
-        if arabic {
-            let rest = &text[ws..];
-            for p in ALL_PREFIXES {
-                if n < offsets.len() && rest.len() > p.len() && rest.starts_with(p) {
-                    offsets[n] = ws + p.len();
-                    n += 1;
-                }
-            }
-            offsets[..n].sort_unstable();
-        }
+        let n = if (0xD8..=0xDB).contains(&bytes[ws]) {
+            clitic_offsets(text, ws, &mut offsets)
+        } else {
+            offsets[0] = ws;
+            1
+        };
         for &off in &offsets[..n] {
-            if let Some(rm) = find_at(lex, text, off) {
+            if let Some(rm) = find_at(lex, text, ws, off) {
                 next_free = rm.end as usize;
                 out.push(rm);
                 break;
@@ -175,7 +207,7 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
         }
     }
     // Punctuation the rules look at.
-    let mut punct = Vec::new();
+    let before = out.len();
     for (i, c) in text.char_indices() {
         let m = match c {
             ',' | '،' => Marker::Comma,
@@ -183,7 +215,7 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
             ')' => Marker::CloseParen,
             _ => continue,
         };
-        punct.push(RawMatch {
+        out.push(RawMatch {
             start: i as u32,
             end: (i + c.len_utf8()) as u32,
             word_start: i as u32,
@@ -192,47 +224,46 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
             suffix: Suffix::None,
         });
     }
-    if !punct.is_empty() {
-        out.extend(punct);
+    if out.len() > before {
         out.sort_by_key(|m| m.start);
     }
 }
 
-/// The longest acceptable pattern starting exactly at `off` (shorter ones are tried when the
-/// longest is not a whole word).
-fn find_at(lex: &Lexicon, text: &str, off: usize) -> Option<RawMatch> {
-    let mut end = text.len();
-    for _ in 0..4 {
-        let m = lex.automaton.find(Input::new(text).range(off..end).anchored(Anchored::Yes))?;
-        let p = &lex.patterns[m.pattern().as_usize()];
-        if let Some(rm) = accept(text, m.start(), m.end(), p) {
+/// The longest acceptable pattern starting exactly at `off`: the automaton is walked byte by
+/// byte from `off` until it dies, remembering where patterns end; the longest whole-word one
+/// wins.
+fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch> {
+    let dfa = &lex.automaton;
+    let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+    let mut ends: [(usize, u32); 8] = [(0, 0); 8];
+    let mut n = 0;
+    for (i, &b) in text.as_bytes()[off..].iter().enumerate() {
+        sid = dfa.next_state(Anchored::Yes, sid, b);
+        if dfa.is_special(sid) {
+            if dfa.is_dead(sid) {
+                break;
+            }
+            if dfa.is_match(sid) {
+                let pid = dfa.match_pattern(sid, 0).as_u32();
+                if n == ends.len() {
+                    ends.copy_within(1.., 0);
+                    n -= 1;
+                }
+                ends[n] = (off + i + 1, pid);
+                n += 1;
+            }
+        }
+    }
+    for &(end, pid) in ends[..n].iter().rev() {
+        let p = &lex.patterns[pid as usize];
+        if let Some(rm) = accept(text, ws, off, end, p) {
             return Some(rm);
-        }
-        if m.end() <= off + 1 {
-            return None;
-        }
-        end = m.end() - 1;
-        while !text.is_char_boundary(end) {
-            end -= 1;
         }
     }
     None
 }
 
-fn accept(text: &str, start: usize, end: usize, p: &Pattern) -> Option<RawMatch> {
-    let is_punct = matches!(p.term, Term::Marker(m) if matches!(m, super::lexicon::Marker::Comma | super::lexicon::Marker::OpenParen | super::lexicon::Marker::CloseParen));
-    if is_punct {
-        return Some(RawMatch {
-            start: start as u32,
-            end: end as u32,
-            word_start: start as u32,
-            term: p.term,
-            clitics: Clitics::default(),
-            suffix: Suffix::None,
-        });
-    }
-    let before = &text[..start];
-    let word_start = before.char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(start, |(i, _)| i);
+fn accept(text: &str, word_start: usize, start: usize, end: usize, p: &Pattern) -> Option<RawMatch> {
     let prefix = &text[word_start..start];
     let clitics = if p.arabic {
         prefix_clitics(prefix, p)?
@@ -251,14 +282,7 @@ fn accept(text: &str, start: usize, end: usize, p: &Pattern) -> Option<RawMatch>
     } else {
         return None;
     };
-    Some(RawMatch {
-        start: start as u32,
-        end: word_end as u32,
-        word_start: word_start as u32,
-        term: p.term,
-        clitics,
-        suffix,
-    })
+    Some(RawMatch { start: start as u32, end: word_end as u32, word_start: word_start as u32, term: p.term, clitics, suffix })
 }
 
 #[cfg(test)]
