@@ -3,6 +3,9 @@
 mod cli;
 mod export;
 mod extraction;
+mod parse_errors;
+mod parse_roundtrip;
+mod plans;
 mod query;
 mod run;
 mod shell;

@@ -1,9 +1,18 @@
 //! The query engine: openCypher text → AST (nom parser) → logical plan → physical operators →
 //! [`QueryResult`]. Reads and writes a [`PropertyGraph`]; never opens files, never prints.
 
+pub mod ast;
+pub mod binder;
 pub mod error;
+pub mod eval;
+pub mod exec;
+pub mod functions;
+mod parser;
+pub mod plan;
 pub mod result;
 pub mod span;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
@@ -11,6 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::{ErrorKind, QueryError};
+pub use parser::{parse_literal, parse_query, split_statements};
 pub use result::{QueryResult, QueryStats};
 pub use span::Span;
 
@@ -33,29 +43,101 @@ pub struct ExecOptions {
 /// Parses, plans and runs one Cypher statement against `graph`.
 ///
 /// # Errors
-/// A [`QueryError`] of the TCK's classes; on error, writes already applied are not rolled back.
+/// A [`QueryError`] of the TCK's classes; on error, the graph is left as it was before the
+/// statement (a statement is applied entirely or not at all).
 pub fn execute(
     graph: &mut PropertyGraph,
     query: &str,
     params: &Params,
     options: &ExecOptions,
 ) -> Result<QueryResult, QueryError> {
-    let _ = (graph, params, options);
-    Err(QueryError::new(ErrorKind::SyntaxError, format!("the query engine is not built yet: {query}")))
+    let ast = parse_query(query)?;
+    execute_ast(graph, &ast, params, options)
 }
 
-/// Splits a script into statements at `;` outside strings, backticks and comments, returning
-/// each statement's byte span (without the `;`), skipping empty ones.
-pub fn split_statements(script: &str) -> Vec<Span> {
-    let _ = script;
-    Vec::new()
-}
-
-/// Parses a Cypher literal (`42`, `'JNIM'`, `[1, 2]`, `{k: 1}`) as used by `--param` and the
-/// shell's `:param`.
+/// Plans and runs an already parsed statement (`EXPLAIN` only plans, `PROFILE` also times each
+/// operator).
 ///
 /// # Errors
-/// A [`ErrorKind::SyntaxError`] when the text is not a literal.
-pub fn parse_literal(text: &str) -> Result<Value, QueryError> {
-    Err(QueryError::new(ErrorKind::SyntaxError, format!("cannot parse literal yet: {text}")))
+/// Compile-time errors from the binder, runtime errors from the operators.
+pub fn execute_ast(
+    graph: &mut PropertyGraph,
+    ast: &ast::Query,
+    params: &Params,
+    options: &ExecOptions,
+) -> Result<QueryResult, QueryError> {
+    let plan = binder::plan_query(ast, graph)?;
+    if ast.mode == ast::QueryMode::Explain {
+        return Ok(QueryResult {
+            columns: plan.columns.clone(),
+            plan: Some(plan.to_string()),
+            ..QueryResult::default()
+        });
+    }
+    let guard = exec::Guard::new(options);
+    let profiling = ast.mode == ast::QueryMode::Profile;
+    let mut ctx =
+        exec::Ctx { graph, params, guard: &guard, stats: QueryStats::default(), profile: profiling.then(Vec::new) };
+    let started = std::time::Instant::now();
+    // A statement that writes is all-or-nothing: keep a copy to restore if it fails.
+    let backup = plan::writes(&plan.ops).then(|| ctx.graph.clone());
+    let rows = match exec::run(&plan.ops, vec![Vec::new()], &mut ctx, true) {
+        Ok(rows) => rows,
+        Err(e) => {
+            if let Some(b) = backup {
+                *ctx.graph = b;
+            }
+            return Err(e);
+        }
+    };
+    guard.check_rows(rows.len(), false)?;
+    let width = plan.columns.len();
+    let out: Vec<Vec<Value>> = rows
+        .into_iter()
+        .map(|mut r| {
+            r.resize(width, Value::Null);
+            r.into_iter().map(|v| eval::materialize(ctx.graph, v)).collect()
+        })
+        .collect();
+    let plan_text = ctx.profile.as_ref().map(|p| {
+        let mut text = String::new();
+        for (op, (rows, time)) in plan.ops.iter().zip(p) {
+            let line = op.to_string();
+            let mut lines = line.lines();
+            if let Some(first) = lines.next() {
+                text.push_str(&format!("{first}  [rows={rows}, time={:.3}ms]\n", time.as_secs_f64() * 1000.0));
+            }
+            for l in lines {
+                text.push_str(l);
+                text.push('\n');
+            }
+        }
+        text.push_str(&format!("total: {} row(s) in {:.3}ms\n", out.len(), started.elapsed().as_secs_f64() * 1000.0));
+        text
+    });
+    Ok(QueryResult { columns: plan.columns, rows: out, stats: ctx.stats, plan: plan_text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::{error, graph, rows, run};
+
+    #[test]
+    fn smoke() {
+        let mut g =
+            graph("CREATE (a:A {name: 'a'})-[:R {w: 1}]->(b:B {name: 'b'}), (b)-[:R {w: 2}]->(c:C {name: 'c'})");
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN n.name ORDER BY n.name"), ["'a'", "'b'", "'c'"]);
+        assert_eq!(rows(&mut g, "MATCH (a {name: 'a'})-->(b)-->(c) RETURN c.name"), ["'c'"]);
+        assert_eq!(rows(&mut g, "MATCH (a)-[*]->(c) RETURN count(*)"), ["3"]);
+        assert_eq!(error(&mut g, "RETURN x"), "SyntaxError (UndefinedVariable)");
+        let r = run(&mut g, "MATCH (n) RETURN n.name, count(*)").unwrap();
+        assert_eq!(r.columns, ["n.name", "count(*)"]);
+    }
+
+    #[test]
+    fn merge_does_not_match_deleted_nodes() {
+        let mut g = graph("CREATE (:A {num: 1}), (:A {num: 2})");
+        let r = run(&mut g, "MATCH (a:A) DELETE a MERGE (a2:A) RETURN a2.num").unwrap();
+        assert_eq!((r.stats.nodes_deleted, r.stats.nodes_created), (2, 1), "{}", r.rows.len());
+    }
 }

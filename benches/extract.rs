@@ -1,0 +1,103 @@
+//! Extraction throughput on one core: the project's example articles (graphs/*.txt) repeated
+//! to at least 50 MB, fed to one document extractor in 1 MiB pieces as `kg build` reads files;
+//! then a 100 MB file without a single newline through `extract_file`, reporting the peak
+//! resident memory so the bounded-memory claim can be checked. Target: ≥ 50 MB/s.
+//!
+//! Run: `cargo bench --bench extract` (optional arguments: corpus size in MB, `--no-file`).
+
+use std::time::Instant;
+
+use kgraph::extract::{extract_file, DocumentExtractor, Lexicon};
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn main() {
+    let mb: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(64);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("graphs");
+    let mut sample = String::new();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
+    entries.sort();
+    for p in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+        sample.push_str(&std::fs::read_to_string(p).unwrap_or_default());
+        sample.push('\n');
+    }
+    if sample.is_empty() {
+        eprintln!("no example articles in {}", dir.display());
+        return;
+    }
+    let t = Instant::now();
+    let lex = Lexicon::embedded();
+    println!("lexicon: {} entities, {} triggers, compiled in {:.3}s", lex.entities.len(), lex.triggers.len(), t.elapsed().as_secs_f64());
+
+    let target = mb * 1_000_000;
+    let mut corpus = String::with_capacity(target + sample.len());
+    while corpus.len() < target {
+        corpus.push_str(&sample);
+    }
+    let bytes = corpus.len();
+    let t = Instant::now();
+    let mut x = DocumentExtractor::new(&lex, "bench", None);
+    let mut rest = corpus.as_str();
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(1 << 20);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        if let Some(nl) = rest[..cut].rfind('\n') {
+            cut = nl + 1;
+        }
+        x.feed(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    let result = x.finish();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "examples x{}: {:.1} MB in {:.3}s = {:.1} MB/s ({} distinct relations, {} sentences)",
+        bytes / sample.len().max(1),
+        bytes as f64 / 1e6,
+        secs,
+        bytes as f64 / 1e6 / secs,
+        result.relations.len(),
+        result.documents.first().map_or(0, |d| d.sentences)
+    );
+    drop(corpus);
+    if std::env::args().any(|a| a == "--no-file") {
+        return;
+    }
+
+    // 100 MB without a newline: read in chunks, sentences cut at the length cap.
+    let path = std::env::temp_dir().join(format!("kg-bench-{}.txt", std::process::id()));
+    let line = sample.replace('\n', " ");
+    let mut big = String::with_capacity(100_000_000 + line.len());
+    while big.len() < 100_000_000 {
+        big.push_str(&line);
+    }
+    if std::fs::write(&path, &big).is_err() {
+        eprintln!("cannot write {}", path.display());
+        return;
+    }
+    let size = big.len();
+    drop(big);
+    let before = peak_rss_mb();
+    let t = Instant::now();
+    let r = extract_file(&lex, &path, None);
+    let secs = t.elapsed().as_secs_f64();
+    let _ = std::fs::remove_file(&path);
+    match r {
+        Ok(fx) => println!(
+            "100 MB without newlines: {:.1} MB in {:.3}s = {:.1} MB/s, {} relations; peak RSS {:.0} MB (before: {:.0} MB)",
+            size as f64 / 1e6,
+            secs,
+            size as f64 / 1e6 / secs,
+            fx.extraction.relations.len(),
+            peak_rss_mb().unwrap_or(0.0),
+            before.unwrap_or(0.0)
+        ),
+        Err(e) => eprintln!("error: {e}"),
+    }
+}

@@ -1,0 +1,107 @@
+//! `Expand`: follow one relationship from a bound node through its adjacency list, with
+//! relationship uniqueness (trail semantics) against the pattern's other relationships.
+
+use crate::graph::{NodeId, RelId, RelTypeId, Value};
+use crate::query::error::QueryError;
+use crate::query::eval::{node_id_of, node_ref, rel_id_of, rel_ref_with, Env};
+use crate::query::plan::LogicalOp;
+
+use super::scan::eval_props;
+use super::{set_slot, Row};
+
+/// Whether relationship `rel` already appears in one of the `uniq` slots of `row`.
+pub fn used(row: &[Value], uniq: &[usize], rel: RelId) -> bool {
+    uniq.iter().any(|s| match row.get(*s) {
+        Some(Value::Relationship(r)) => r.id == rel.as_u64(),
+        Some(Value::List(items)) => items.iter().any(|v| rel_id_of(v) == Some(rel)),
+        _ => false,
+    })
+}
+
+/// The type ids to follow: `None` for any type, `Some(empty)` when no named type exists.
+pub fn type_ids(env: &Env, types: &[String]) -> Option<Vec<RelTypeId>> {
+    if types.is_empty() {
+        None
+    } else {
+        Some(types.iter().filter_map(|t| env.graph.rel_type_id(t)).collect())
+    }
+}
+
+/// Whether relationship `rel` has one of `types` and the property values.
+pub fn rel_ok(env: &Env, rel: RelId, types: &Option<Vec<RelTypeId>>, props: &[(String, Value)]) -> bool {
+    types.as_ref().is_none_or(|ts| env.graph.rel_type_id_of(rel).is_some_and(|t| ts.contains(&t)))
+        && props.iter().all(|(k, v)| env.graph.rel_property(rel, k).is_some_and(|p| p.equals(v) == Some(true)))
+}
+
+/// Runs an [`LogicalOp::Expand`].
+///
+/// # Errors
+/// Errors of the property expressions, cancellation.
+pub fn expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
+    let LogicalOp::Expand { from, rel, to, dir, types, props, to_bound, rel_bound, uniq } = op else {
+        return Ok(rows);
+    };
+    let tids = type_ids(env, types);
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(a) = row.get(from.slot).and_then(node_id_of) else { continue };
+        let target: Option<NodeId> = if *to_bound {
+            match row.get(to.slot).and_then(node_id_of) {
+                Some(t) => Some(t),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        let fixed_rel = if *rel_bound {
+            match row.get(rel.slot).and_then(rel_id_of) {
+                Some(r) => Some(r),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        let pvals = eval_props(props, &row, env)?;
+        for adj in env.graph.relationships_of(a, *dir, None) {
+            env.guard.check()?;
+            if fixed_rel.is_some_and(|r| r != adj.rel)
+                || target.is_some_and(|t| t != adj.other)
+                || !rel_ok(env, adj.rel, &tids, &pvals)
+                || used(&row, uniq, adj.rel)
+            {
+                continue;
+            }
+            let (s, e) = if adj.outgoing { (a, adj.other) } else { (adj.other, a) };
+            let mut r = row.clone();
+            set_slot(&mut r, rel.slot, rel_ref_with(adj.rel, s, e));
+            if !*to_bound {
+                set_slot(&mut r, to.slot, node_ref(adj.other));
+            }
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows};
+
+    #[test]
+    fn expands_by_direction_and_type() {
+        let mut g = graph("CREATE (a {name: 'a'})-[:X]->(b {name: 'b'}), (a)<-[:Y]-(c {name: 'c'})");
+        assert_eq!(rows(&mut g, "MATCH ({name: 'a'})-->(m) RETURN m.name"), ["'b'"]);
+        assert_eq!(rows(&mut g, "MATCH ({name: 'a'})<--(m) RETURN m.name"), ["'c'"]);
+        assert_eq!(rows(&mut g, "MATCH ({name: 'a'})-[:X|Y]-(m) RETURN m.name ORDER BY m.name"), ["'b'", "'c'"]);
+        assert_eq!(rows(&mut g, "MATCH ({name: 'a'})-[:Z]-(m) RETURN m.name"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn relationships_are_unique_within_a_pattern() {
+        let mut g = graph("CREATE (a)-[:R]->(b)");
+        // The only relationship cannot be used for both hops.
+        assert_eq!(rows(&mut g, "MATCH (x)-[r1]-(y)-[r2]-(z) RETURN count(*)"), ["0"]);
+        // Across two MATCH clauses it can.
+        assert_eq!(rows(&mut g, "MATCH (x)-[r1]-(y) MATCH (y)-[r2]-(z) RETURN count(*)"), ["2"]);
+    }
+}

@@ -1,0 +1,230 @@
+//! Physical operators over a simple batched row model: each operator takes the whole table of
+//! rows produced so far and returns the next table. One file per operator family, mirroring
+//! [`LogicalOp`]; operators never look at the AST.
+//!
+//! Read operators see the graph through an [`Env`]; write operators get the [`Ctx`] with the
+//! mutable graph and the change counters. Every loop calls [`Guard::check`], so a cancelled or
+//! runaway query stops with [`ErrorKind::Cancelled`].
+
+mod aggregate;
+mod create;
+mod delete;
+mod expand;
+mod filter;
+mod merge;
+mod optional;
+mod project;
+mod scan;
+mod set;
+mod shortest;
+mod sort;
+mod union;
+mod unwind;
+mod var_expand;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::graph::{PropertyGraph, Value};
+
+use super::error::{ErrorKind, QueryError};
+use super::eval::Env;
+use super::plan::LogicalOp;
+use super::result::QueryStats;
+use super::{ExecOptions, Params};
+
+/// One row: values by slot (thin references for graph elements).
+pub type Row = Vec<Value>;
+
+/// Cancellation flag, deadline and row limit, checked in every operator loop.
+#[derive(Clone, Debug, Default)]
+pub struct Guard {
+    cancel: Option<Arc<AtomicBool>>,
+    deadline: Option<Instant>,
+    max_rows: Option<u64>,
+}
+
+impl Guard {
+    /// A guard for one execution.
+    pub fn new(options: &ExecOptions) -> Self {
+        Guard {
+            cancel: options.cancel.clone(),
+            deadline: options.timeout.map(|t| Instant::now() + t),
+            max_rows: options.max_rows,
+        }
+    }
+
+    /// Fails when the query was cancelled or ran out of time.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Cancelled`].
+    pub fn check(&self) -> Result<(), QueryError> {
+        if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(QueryError::new(ErrorKind::Cancelled, "the query was cancelled"));
+        }
+        if self.deadline.is_some_and(|d| Instant::now() > d) {
+            return Err(QueryError::new(ErrorKind::Cancelled, "the query ran out of time")
+                .with_help("narrow the pattern (bound the *-length) or raise the time limit"));
+        }
+        Ok(())
+    }
+
+    /// Fails when the result has more rows than allowed, or an intermediate table more than
+    /// twenty times that (so `UNWIND` of a long list followed by `LIMIT` still works, while a
+    /// runaway expansion stops before exhausting memory).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Cancelled`].
+    pub fn check_rows(&self, rows: usize, intermediate: bool) -> Result<(), QueryError> {
+        let factor = if intermediate { 20 } else { 1 };
+        match self.max_rows {
+            Some(max) if rows as u64 > max.saturating_mul(factor) => {
+                Err(QueryError::new(ErrorKind::Cancelled, format!("the query produced more than {max} rows"))
+                    .with_help("add LIMIT or narrow the pattern, or raise the row limit"))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Sets `slot` of `row`, widening the row when needed.
+pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
+    if row.len() <= slot {
+        row.resize(slot + 1, Value::Null);
+    }
+    row[slot] = v;
+}
+
+/// Execution state for write operators.
+pub struct Ctx<'a> {
+    /// The graph.
+    pub graph: &'a mut PropertyGraph,
+    /// Parameters.
+    pub params: &'a Params,
+    /// Limits.
+    pub guard: &'a Guard,
+    /// What the query changed so far.
+    pub stats: QueryStats,
+    /// Rows out and time per top-level operator, when profiling.
+    pub profile: Option<Vec<(usize, Duration)>>,
+}
+
+impl Ctx<'_> {
+    /// A read-only view for expressions and read operators.
+    pub fn env(&self) -> Env<'_> {
+        Env { graph: self.graph, params: self.params, guard: self.guard }
+    }
+}
+
+/// Runs a pipeline that may write.
+///
+/// # Errors
+/// Any runtime error of an operator.
+pub fn run(ops: &[LogicalOp], mut rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> Result<Vec<Row>, QueryError> {
+    for op in ops {
+        let started = Instant::now();
+        rows = match op {
+            LogicalOp::Create(spec) => create::create(spec, rows, ctx)?,
+            LogicalOp::Merge { ops, create, on_create, on_match } => {
+                merge::merge(ops, create, on_create, on_match, rows, ctx)?
+            }
+            LogicalOp::Set(items) => set::set(items, rows, ctx)?,
+            LogicalOp::Delete { exprs, detach } => delete::delete(exprs, *detach, rows, ctx)?,
+            LogicalOp::Union { parts, all } => {
+                let mut outs = Vec::new();
+                for part in parts {
+                    outs.push(run(part, vec![Vec::new()], ctx, false)?);
+                }
+                union::union(outs, *all)
+            }
+            op => read_op(op, rows, &ctx.env())?,
+        };
+        ctx.guard.check_rows(rows.len(), true)?;
+        if top {
+            if let Some(p) = &mut ctx.profile {
+                p.push((rows.len(), started.elapsed()));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Runs a read-only pipeline (sub-pipelines of expressions, `OPTIONAL MATCH`, `MERGE`'s match).
+///
+/// # Errors
+/// Any runtime error of an operator.
+pub fn run_read(ops: &[LogicalOp], mut rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
+    for op in ops {
+        rows = read_op(op, rows, env)?;
+        env.guard.check_rows(rows.len(), true)?;
+    }
+    Ok(rows)
+}
+
+fn read_op(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
+    match op {
+        LogicalOp::NodeScan { var, source, labels, props } => scan::node_scan(var, source, labels, props, rows, env),
+        LogicalOp::NodeCheck { var, labels, props } => scan::node_check(var, labels, props, rows, env),
+        LogicalOp::Expand { .. } => expand::expand(op, rows, env),
+        LogicalOp::VarExpand { .. } => var_expand::var_expand(op, rows, env),
+        LogicalOp::ShortestPath { .. } => shortest::shortest_path(op, rows, env),
+        LogicalOp::Filter(e) => filter::filter(e, rows, env),
+        LogicalOp::Bind(v, e) => filter::bind(v, e, rows, env),
+        LogicalOp::Optional { ops, nulls } => optional::optional(ops, nulls, rows, env),
+        LogicalOp::Project { items, keep, .. } => project::project(items, *keep, rows, env),
+        LogicalOp::Aggregate { keys, aggs } => aggregate::aggregate(keys, aggs, rows, env),
+        LogicalOp::Distinct(n) => Ok(project::distinct(*n, rows)),
+        LogicalOp::Truncate(n) => Ok(project::truncate(*n, rows)),
+        LogicalOp::Sort(keys) => sort::sort(keys, rows, env),
+        LogicalOp::Skip(e) => sort::skip(e, rows, env),
+        LogicalOp::Limit(e) => sort::limit(e, rows, env),
+        LogicalOp::Unwind(e, v) => unwind::unwind(e, v, rows, env),
+        LogicalOp::Discard => Ok(Vec::new()),
+        LogicalOp::Create(_)
+        | LogicalOp::Merge { .. }
+        | LogicalOp::Set(_)
+        | LogicalOp::Delete { .. }
+        | LogicalOp::Union { .. } => Err(QueryError::new(
+            ErrorKind::SemanticError,
+            "an updating clause cannot appear inside a pattern expression or OPTIONAL MATCH",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use crate::query::testutil::graph;
+    use crate::query::{execute, ErrorKind, ExecOptions, Params};
+
+    #[test]
+    fn cancellation_flag_stops_the_query() {
+        let mut g = graph("UNWIND range(1, 10) AS i CREATE ()");
+        let opts = ExecOptions { cancel: Some(Arc::new(AtomicBool::new(true))), ..ExecOptions::default() };
+        let e = execute(&mut g, "MATCH (n) RETURN n", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+    }
+
+    #[test]
+    fn row_limit_and_timeout_stop_runaway_queries() {
+        let mut g = graph("UNWIND range(1, 30) AS i CREATE ()");
+        let opts = ExecOptions { max_rows: Some(10), ..ExecOptions::default() };
+        let e = execute(&mut g, "MATCH (n) RETURN n", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+        let mut dense = graph("UNWIND range(1, 8) AS i CREATE (:N)");
+        execute(
+            &mut dense,
+            "MATCH (a:N), (b:N) WHERE a <> b CREATE (a)-[:R]->(b)",
+            &Params::new(),
+            &ExecOptions::default(),
+        )
+        .unwrap();
+        let opts = ExecOptions { timeout: Some(Duration::from_millis(50)), ..ExecOptions::default() };
+        let e = execute(&mut dense, "MATCH p = (a)-[*]-(b) RETURN count(p)", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+    }
+}

@@ -1,0 +1,829 @@
+//! The logical plan: what the binder makes of a query, before any row is produced.
+//!
+//! A plan is a linear pipeline of [`LogicalOp`]s applied, in order, to a table of rows that
+//! starts as one empty row (Cypher's clauses each transform the current table). Operators that
+//! need a sub-pipeline per input row (`OPTIONAL MATCH`, `MERGE`, pattern predicates) hold one.
+//! Variables are resolved to slots (row positions) by the binder; expressions are [`Expr`]s over
+//! those slots. Rewrites live in [`rewrite`] and run in the order listed there. The plan has a
+//! stable [`Display`](fmt::Display), which `EXPLAIN` prints and the golden tests compare.
+//!
+//! This module holds types only: it neither parses nor runs anything.
+
+pub mod rewrite;
+
+use std::fmt;
+
+use crate::graph::{Direction, Value};
+
+use super::span::Span;
+
+/// A variable resolved to its row position, with its name kept for display and errors.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Var {
+    /// Position in the row.
+    pub slot: usize,
+    /// Name as written (or a generated `  anon_N` name for unnamed pattern parts).
+    pub name: String,
+}
+
+/// Unnamed pattern parts display as nothing, as written: `()`, `-[:T]->`.
+impl fmt::Display for Var {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.name.starts_with("  ") {
+            Ok(())
+        } else {
+            f.write_str(&self.name)
+        }
+    }
+}
+
+/// Unary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `NOT x`
+    Not,
+    /// `-x`
+    Neg,
+    /// `+x`
+    Plus,
+}
+
+/// Binary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `AND`
+    And,
+    /// `OR`
+    Or,
+    /// `XOR`
+    Xor,
+    /// `=`
+    Eq,
+    /// `<>`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Mod,
+    /// `^`
+    Pow,
+    /// `IN`
+    In,
+    /// `STARTS WITH`
+    StartsWith,
+    /// `ENDS WITH`
+    EndsWith,
+    /// `CONTAINS`
+    Contains,
+    /// `=~`
+    Regex,
+}
+
+impl BinaryOp {
+    /// The operator as written in Cypher.
+    pub fn symbol(self) -> &'static str {
+        use BinaryOp::*;
+        match self {
+            And => "AND",
+            Or => "OR",
+            Xor => "XOR",
+            Eq => "=",
+            Ne => "<>",
+            Lt => "<",
+            Le => "<=",
+            Gt => ">",
+            Ge => ">=",
+            Add => "+",
+            Sub => "-",
+            Mul => "*",
+            Div => "/",
+            Mod => "%",
+            Pow => "^",
+            In => "IN",
+            StartsWith => "STARTS WITH",
+            EndsWith => "ENDS WITH",
+            Contains => "CONTAINS",
+            Regex => "=~",
+        }
+    }
+}
+
+/// List predicates `all(x IN l WHERE p)` and friends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    /// `all`
+    All,
+    /// `any`
+    Any,
+    /// `none`
+    None,
+    /// `single`
+    Single,
+}
+
+/// One piece of a named path: a node, a single relationship or a variable-length list.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PathPart {
+    /// A node slot.
+    Node(usize),
+    /// A single relationship slot.
+    Rel(usize),
+    /// A slot holding the list of relationships of a variable-length hop.
+    RelList(usize),
+}
+
+/// A bound expression: variables are slots, functions are resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A constant.
+    Lit(Value),
+    /// `$name`
+    Param(String),
+    /// A variable.
+    Var(Var),
+    /// `e.key`
+    Prop(Box<Expr>, String),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `{k: v}`
+    Map(Vec<(String, Expr)>),
+    /// `NOT x`, `-x`
+    Unary(UnaryOp, Box<Expr>),
+    /// `a op b`
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `x IS NULL` (false) / `x IS NOT NULL` (true)
+    IsNull(Box<Expr>, bool),
+    /// `n:A:B`
+    HasLabels(Box<Expr>, Vec<String>),
+    /// A scalar function call (name lower-cased).
+    Call(String, Vec<Expr>),
+    /// The result of aggregate number `i`, only after the aggregation operator.
+    AggRef(usize, String),
+    /// `CASE [operand] WHEN .. THEN .. ELSE .. END`
+    Case(Option<Box<Expr>>, Vec<(Expr, Expr)>, Option<Box<Expr>>),
+    /// `l[i]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `l[a..b]`
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    /// `[x IN l WHERE p | e]`: the local slot, the list, the filter and the mapping.
+    ListComp(usize, Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    /// `all/any/none/single(x IN l WHERE p)`
+    Quantified(Quantifier, usize, Box<Expr>, Box<Expr>),
+    /// `reduce(acc = init, x IN l | e)`: accumulator slot, init, element slot, list, step.
+    Reduce(usize, Box<Expr>, usize, Box<Expr>, Box<Expr>),
+    /// A path built from bound pieces.
+    Path(Vec<PathPart>),
+    /// Whether a pattern has at least one match from the current row.
+    Exists(Box<SubPlan>),
+    /// `[pattern WHERE p | e]`: one value per match.
+    PatternList(Box<SubPlan>, Box<Expr>),
+    /// `map {.k, k: v, .*}`: the base, then selectors.
+    MapProjection(Box<Expr>, Vec<MapSelector>),
+}
+
+/// One entry of a map projection.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MapSelector {
+    /// `.key`
+    Prop(String),
+    /// `key: expr` (also a bare variable `v`)
+    Literal(String, Expr),
+    /// `.*`
+    All,
+}
+
+/// A read-only pipeline run from a copy of the current row, widened to `width` slots.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubPlan {
+    /// Row width the sub-pipeline needs.
+    pub width: usize,
+    /// The operators.
+    pub ops: Vec<LogicalOp>,
+}
+
+/// Aggregate functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggFunc {
+    /// `count(*)`
+    CountStar,
+    /// `count(x)`
+    Count,
+    /// `collect(x)`
+    Collect,
+    /// `sum(x)`
+    Sum,
+    /// `avg(x)`
+    Avg,
+    /// `min(x)`
+    Min,
+    /// `max(x)`
+    Max,
+    /// `stDev(x)`
+    StDev,
+    /// `stDevP(x)`
+    StDevP,
+    /// `percentileCont(x, p)`
+    PercentileCont,
+    /// `percentileDisc(x, p)`
+    PercentileDisc,
+}
+
+impl AggFunc {
+    /// The aggregate for a lower-cased function name.
+    pub fn from_name(name: &str) -> Option<AggFunc> {
+        Some(match name {
+            "count" => AggFunc::Count,
+            "collect" => AggFunc::Collect,
+            "sum" => AggFunc::Sum,
+            "avg" => AggFunc::Avg,
+            "min" => AggFunc::Min,
+            "max" => AggFunc::Max,
+            "stdev" => AggFunc::StDev,
+            "stdevp" => AggFunc::StDevP,
+            "percentilecont" => AggFunc::PercentileCont,
+            "percentiledisc" => AggFunc::PercentileDisc,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            AggFunc::CountStar | AggFunc::Count => "count",
+            AggFunc::Collect => "collect",
+            AggFunc::Sum => "sum",
+            AggFunc::Avg => "avg",
+            AggFunc::Min => "min",
+            AggFunc::Max => "max",
+            AggFunc::StDev => "stDev",
+            AggFunc::StDevP => "stDevP",
+            AggFunc::PercentileCont => "percentileCont",
+            AggFunc::PercentileDisc => "percentileDisc",
+        }
+    }
+}
+
+/// One aggregate computed by [`LogicalOp::Aggregate`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggCall {
+    /// Which aggregate.
+    pub func: AggFunc,
+    /// `DISTINCT`
+    pub distinct: bool,
+    /// The argument (none for `count(*)`).
+    pub arg: Option<Expr>,
+    /// The second argument of the percentiles.
+    pub extra: Option<Expr>,
+}
+
+/// Where a node scan takes its candidates from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScanSource {
+    /// Every node.
+    All,
+    /// The label index.
+    Label(String),
+    /// The name index, for `{name: e}` or `WHERE n.name = e`.
+    Name(Expr),
+}
+
+/// A node to create (bound ones are reused).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateNode {
+    /// The node's slot.
+    pub var: Var,
+    /// Whether the slot is already bound (then nothing is created).
+    pub bound: bool,
+    /// Labels to put on a new node.
+    pub labels: Vec<String>,
+    /// Properties of a new node.
+    pub props: Option<Expr>,
+}
+
+/// A relationship to create.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateRel {
+    /// The relationship's slot.
+    pub var: Var,
+    /// Slot of the start node.
+    pub start: usize,
+    /// Slot of the end node.
+    pub end: usize,
+    /// The type.
+    pub rel_type: String,
+    /// Properties.
+    pub props: Option<Expr>,
+}
+
+/// What `CREATE` (or `MERGE`, when nothing matched) creates, in order.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct CreateSpec {
+    /// Nodes, in pattern order.
+    pub nodes: Vec<CreateNode>,
+    /// Relationships, in pattern order.
+    pub rels: Vec<CreateRel>,
+    /// Named paths to bind after creation: slot and pieces.
+    pub paths: Vec<(usize, Vec<PathPart>)>,
+}
+
+/// One `SET` or `REMOVE` item.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SetItem {
+    /// `e.k = v` (`REMOVE e.k` is `e.k = null`).
+    Prop(Expr, String, Expr),
+    /// `e = map` (replace all) or `e += map` (merge).
+    Props(Expr, Expr, bool),
+    /// `n:A:B`
+    Labels(Expr, Vec<String>),
+    /// `REMOVE n:A:B`
+    RemoveLabels(Expr, Vec<String>),
+}
+
+/// One operator of the pipeline.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LogicalOp {
+    /// Binds `var` to each candidate node that has `labels` and `props`.
+    NodeScan {
+        /// The node slot.
+        var: Var,
+        /// Where candidates come from.
+        source: ScanSource,
+        /// Labels every match must carry.
+        labels: Vec<String>,
+        /// Property equalities every match must satisfy.
+        props: Vec<(String, Expr)>,
+    },
+    /// Keeps rows whose already-bound `var` is a node with `labels` and `props`.
+    NodeCheck {
+        /// The node slot.
+        var: Var,
+        /// Labels it must carry.
+        labels: Vec<String>,
+        /// Property equalities.
+        props: Vec<(String, Expr)>,
+    },
+    /// Follows one relationship from `from` through the adjacency lists.
+    Expand {
+        /// The bound start node.
+        from: Var,
+        /// The relationship slot.
+        rel: Var,
+        /// The other node.
+        to: Var,
+        /// Direction relative to `from`.
+        dir: Direction,
+        /// Allowed types (empty: any).
+        types: Vec<String>,
+        /// Property equalities on the relationship.
+        props: Vec<(String, Expr)>,
+        /// Whether `to` is already bound (then the expansion only checks it).
+        to_bound: bool,
+        /// Whether `rel` is already bound (then only that relationship may be followed).
+        rel_bound: bool,
+        /// Relationship slots (single or lists) it must differ from (trail semantics).
+        uniq: Vec<usize>,
+    },
+    /// A variable-length hop `*min..max`, binding the list of relationships.
+    VarExpand {
+        /// The bound start node.
+        from: Var,
+        /// Slot for the list of relationships.
+        rel: Var,
+        /// The other node.
+        to: Var,
+        /// Direction relative to `from`.
+        dir: Direction,
+        /// Allowed types.
+        types: Vec<String>,
+        /// Property equalities on every relationship.
+        props: Vec<(String, Expr)>,
+        /// Minimum hops.
+        min: u64,
+        /// Maximum hops (`None`: unbounded).
+        max: Option<u64>,
+        /// Whether `to` is already bound.
+        to_bound: bool,
+        /// Whether `rel` already holds a list of relationships (then only that walk is checked).
+        rel_bound: bool,
+        /// Relationship slots it must differ from.
+        uniq: Vec<usize>,
+    },
+    /// `shortestPath` / `allShortestPaths` between two bound nodes (BFS).
+    ShortestPath {
+        /// The start node.
+        from: Var,
+        /// The end node.
+        to: Var,
+        /// The path slot.
+        path: Var,
+        /// Optional slot for the relationship list.
+        rel: Option<Var>,
+        /// Direction.
+        dir: Direction,
+        /// Allowed types.
+        types: Vec<String>,
+        /// Minimum hops (0 or 1).
+        min: u64,
+        /// Maximum hops.
+        max: Option<u64>,
+        /// All shortest paths rather than one.
+        all: bool,
+    },
+    /// Keeps rows where the predicate is true.
+    Filter(Expr),
+    /// Sets a slot to an expression's value.
+    Bind(Var, Expr),
+    /// Runs the sub-pipeline per row; when it yields nothing, keeps the row with `nulls` set to null.
+    Optional {
+        /// The sub-pipeline.
+        ops: Vec<LogicalOp>,
+        /// Slots the sub-pipeline binds.
+        nulls: Vec<usize>,
+    },
+    /// Replaces each row by the listed expressions (followed by the old row when `keep`).
+    Project {
+        /// Column names (for display).
+        names: Vec<String>,
+        /// The expressions.
+        items: Vec<Expr>,
+        /// Whether to append the input row (so `ORDER BY` can see old variables).
+        keep: bool,
+    },
+    /// Groups rows by `keys` and computes `aggs`: output is keys then aggregates.
+    Aggregate {
+        /// Grouping keys.
+        keys: Vec<Expr>,
+        /// Aggregates.
+        aggs: Vec<AggCall>,
+    },
+    /// Removes duplicate rows, comparing the first `width` slots.
+    Distinct(usize),
+    /// Sorts rows by the keys (`true`: descending).
+    Sort(Vec<(Expr, bool)>),
+    /// Drops the first n rows.
+    Skip(Expr),
+    /// Keeps the first n rows.
+    Limit(Expr),
+    /// Cuts rows to the first n slots.
+    Truncate(usize),
+    /// One row per list element.
+    Unwind(Expr, Var),
+    /// Creates nodes and relationships per row.
+    Create(CreateSpec),
+    /// Matches the pattern per row, or creates it.
+    Merge {
+        /// The match sub-pipeline.
+        ops: Vec<LogicalOp>,
+        /// What to create when nothing matched.
+        create: CreateSpec,
+        /// `ON CREATE SET`
+        on_create: Vec<SetItem>,
+        /// `ON MATCH SET`
+        on_match: Vec<SetItem>,
+    },
+    /// `SET` / `REMOVE`
+    Set(Vec<SetItem>),
+    /// `DELETE` / `DETACH DELETE`
+    Delete {
+        /// What to delete.
+        exprs: Vec<Expr>,
+        /// `DETACH`
+        detach: bool,
+    },
+    /// Drops all rows (a query ending in an update clause returns nothing).
+    Discard,
+    /// `UNION` / `UNION ALL` of whole pipelines.
+    Union {
+        /// The pipelines.
+        parts: Vec<Vec<LogicalOp>>,
+        /// `UNION ALL` keeps duplicates.
+        all: bool,
+    },
+}
+
+/// A whole statement's plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// The pipeline.
+    pub ops: Vec<LogicalOp>,
+    /// Row width.
+    pub width: usize,
+    /// Output column names (empty when the statement returns nothing).
+    pub columns: Vec<String>,
+    /// Where the statement is (for runtime errors).
+    pub span: Span,
+}
+
+/// Whether a pipeline changes the graph.
+pub fn writes(ops: &[LogicalOp]) -> bool {
+    ops.iter().any(|op| match op {
+        LogicalOp::Create(_) | LogicalOp::Merge { .. } | LogicalOp::Set(_) | LogicalOp::Delete { .. } => true,
+        LogicalOp::Union { parts, .. } => parts.iter().any(|p| writes(p)),
+        _ => false,
+    })
+}
+
+// ----- display ------------------------------------------------------------------------------
+
+fn join<T: fmt::Display>(items: &[T], sep: &str) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(sep)
+}
+
+fn props_text(props: &[(String, Expr)]) -> String {
+    if props.is_empty() {
+        return String::new();
+    }
+    format!(" {{{}}}", props.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", "))
+}
+
+fn labels_text(labels: &[String]) -> String {
+    labels.iter().map(|l| format!(":{l}")).collect()
+}
+
+fn arrow(dir: Direction, inner: &str) -> String {
+    match dir {
+        Direction::Outgoing => format!("-[{inner}]->"),
+        Direction::Incoming => format!("<-[{inner}]-"),
+        Direction::Both => format!("-[{inner}]-"),
+    }
+}
+
+fn hops(min: u64, max: Option<u64>) -> String {
+    match max {
+        Some(m) if m == min => format!("*{min}"),
+        Some(m) => format!("*{min}..{m}"),
+        None => format!("*{min}.."),
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Lit(v) => write!(f, "{v}"),
+            Expr::Param(p) => write!(f, "${p}"),
+            Expr::Var(v) => write!(f, "{v}"),
+            Expr::Prop(e, k) => write!(f, "{e}.{k}"),
+            Expr::List(items) => write!(f, "[{}]", join(items, ", ")),
+            Expr::Map(items) => {
+                write!(f, "{{{}}}", items.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", "))
+            }
+            Expr::Unary(UnaryOp::Not, e) => write!(f, "NOT {e}"),
+            Expr::Unary(UnaryOp::Neg, e) => write!(f, "-{e}"),
+            Expr::Unary(UnaryOp::Plus, e) => write!(f, "+{e}"),
+            Expr::Binary(op, a, b) => write!(f, "({a} {} {b})", op.symbol()),
+            Expr::IsNull(e, false) => write!(f, "{e} IS NULL"),
+            Expr::IsNull(e, true) => write!(f, "{e} IS NOT NULL"),
+            Expr::HasLabels(e, l) => write!(f, "{e}{}", labels_text(l)),
+            Expr::Call(name, args) => write!(f, "{name}({})", join(args, ", ")),
+            Expr::AggRef(_, name) => write!(f, "{name}"),
+            Expr::Case(op, whens, els) => {
+                f.write_str("CASE")?;
+                if let Some(op) = op {
+                    write!(f, " {op}")?;
+                }
+                for (w, t) in whens {
+                    write!(f, " WHEN {w} THEN {t}")?;
+                }
+                if let Some(e) = els {
+                    write!(f, " ELSE {e}")?;
+                }
+                f.write_str(" END")
+            }
+            Expr::Index(a, i) => write!(f, "{a}[{i}]"),
+            Expr::Slice(a, lo, hi) => {
+                let lo = lo.as_ref().map(ToString::to_string).unwrap_or_default();
+                let hi = hi.as_ref().map(ToString::to_string).unwrap_or_default();
+                write!(f, "{a}[{lo}..{hi}]")
+            }
+            Expr::ListComp(slot, l, p, m) => {
+                write!(f, "[#{slot} IN {l}")?;
+                if let Some(p) = p {
+                    write!(f, " WHERE {p}")?;
+                }
+                if let Some(m) = m {
+                    write!(f, " | {m}")?;
+                }
+                f.write_str("]")
+            }
+            Expr::Quantified(q, slot, l, p) => write!(f, "{q:?}(#{slot} IN {l} WHERE {p})"),
+            Expr::Reduce(acc, init, x, l, e) => write!(f, "reduce(#{acc} = {init}, #{x} IN {l} | {e})"),
+            Expr::Path(parts) => write!(f, "path({})", parts.len()),
+            Expr::Exists(sub) => write!(f, "exists({})", sub.ops.iter().map(op_summary).collect::<Vec<_>>().join(" ")),
+            Expr::PatternList(sub, e) => {
+                write!(f, "[{} | {e}]", sub.ops.iter().map(op_summary).collect::<Vec<_>>().join(" "))
+            }
+            Expr::MapProjection(base, sels) => {
+                let s: Vec<String> = sels
+                    .iter()
+                    .map(|s| match s {
+                        MapSelector::Prop(k) => format!(".{k}"),
+                        MapSelector::Literal(k, e) => format!("{k}: {e}"),
+                        MapSelector::All => ".*".to_string(),
+                    })
+                    .collect();
+                write!(f, "{base} {{{}}}", s.join(", "))
+            }
+        }
+    }
+}
+
+fn op_summary(op: &LogicalOp) -> String {
+    let mut s = String::new();
+    let _ = write_op(&mut s, op, 0);
+    s.trim().replace('\n', "; ")
+}
+
+fn set_item_text(item: &SetItem) -> String {
+    match item {
+        SetItem::Prop(e, k, v) => format!("{e}.{k} = {v}"),
+        SetItem::Props(e, v, true) => format!("{e} = {v}"),
+        SetItem::Props(e, v, false) => format!("{e} += {v}"),
+        SetItem::Labels(e, l) => format!("{e}{}", labels_text(l)),
+        SetItem::RemoveLabels(e, l) => format!("-{e}{}", labels_text(l)),
+    }
+}
+
+fn create_text(spec: &CreateSpec) -> String {
+    let mut parts = Vec::new();
+    for n in spec.nodes.iter().filter(|n| !n.bound) {
+        let props = n.props.as_ref().map(|p| format!(" {p}")).unwrap_or_default();
+        parts.push(format!("({}{}{props})", n.var, labels_text(&n.labels)));
+    }
+    for r in &spec.rels {
+        let props = r.props.as_ref().map(|p| format!(" {p}")).unwrap_or_default();
+        parts.push(format!("(#{})-[{}:{}{props}]->(#{})", r.start, r.var, r.rel_type, r.end));
+    }
+    parts.join(", ")
+}
+
+fn write_op(out: &mut String, op: &LogicalOp, depth: usize) -> fmt::Result {
+    use fmt::Write as _;
+    let pad = "  ".repeat(depth);
+    match op {
+        LogicalOp::NodeScan { var, source, labels, props } => {
+            let src = match source {
+                ScanSource::All => "AllNodes".to_string(),
+                ScanSource::Label(l) => format!("LabelIndex(:{l})"),
+                ScanSource::Name(e) => format!("NameIndex({e})"),
+            };
+            writeln!(out, "{pad}NodeScan ({var}{}{}) via {src}", labels_text(labels), props_text(props))
+        }
+        LogicalOp::NodeCheck { var, labels, props } => {
+            writeln!(out, "{pad}NodeCheck ({var}{}{})", labels_text(labels), props_text(props))
+        }
+        LogicalOp::Expand { from, rel, to, dir, types, props, to_bound, rel_bound, .. } => {
+            let inner = format!("{rel}{}{}", types_text(types), props_text(props));
+            let mode = match (to_bound, rel_bound) {
+                (_, true) => " (bound relationship)",
+                (true, false) => " (into)",
+                _ => "",
+            };
+            writeln!(out, "{pad}Expand ({from}){}({to}){mode}", arrow(*dir, &inner))
+        }
+        LogicalOp::VarExpand { from, rel, to, dir, types, props, min, max, to_bound, rel_bound, .. } => {
+            let inner = format!("{rel}{}{}{}", types_text(types), hops(*min, *max), props_text(props));
+            let mode = match (to_bound, rel_bound) {
+                (_, true) => " (bound relationships)",
+                (true, false) => " (into)",
+                _ => "",
+            };
+            writeln!(out, "{pad}VarExpand ({from}){}({to}){mode}", arrow(*dir, &inner))
+        }
+        LogicalOp::ShortestPath { from, to, path, dir, types, min, max, all, .. } => {
+            let name = if *all { "AllShortestPaths" } else { "ShortestPath" };
+            let inner = format!("{}{}", types_text(types), hops(*min, *max));
+            writeln!(out, "{pad}{name} {path} = ({from}){}({to})", arrow(*dir, &inner))
+        }
+        LogicalOp::Filter(e) => writeln!(out, "{pad}Filter {e}"),
+        LogicalOp::Bind(v, e) => writeln!(out, "{pad}Bind {v} = {e}"),
+        LogicalOp::Optional { ops, .. } => {
+            writeln!(out, "{pad}Optional")?;
+            for op in ops {
+                write_op(out, op, depth + 1)?;
+            }
+            Ok(())
+        }
+        LogicalOp::Project { names, items, keep } => {
+            let keep = if *keep { " (keeping input)" } else { "" };
+            let cols: Vec<String> = names
+                .iter()
+                .zip(items)
+                .map(|(n, e)| {
+                    let text = e.to_string();
+                    if text == *n {
+                        text
+                    } else {
+                        format!("{text} AS {n}")
+                    }
+                })
+                .collect();
+            writeln!(out, "{pad}Project {}{keep}", cols.join(", "))
+        }
+        LogicalOp::Aggregate { keys, aggs } => {
+            let aggs: Vec<String> = aggs
+                .iter()
+                .map(|a| {
+                    let d = if a.distinct { "DISTINCT " } else { "" };
+                    match (&a.arg, a.func) {
+                        (None, _) => "count(*)".to_string(),
+                        (Some(e), f) => format!("{}({d}{e})", f.name()),
+                    }
+                })
+                .collect();
+            writeln!(out, "{pad}Aggregate keys [{}] aggregates [{}]", join(keys, ", "), aggs.join(", "))
+        }
+        LogicalOp::Distinct(n) => writeln!(out, "{pad}Distinct on {n} column(s)"),
+        LogicalOp::Sort(keys) => {
+            let k: Vec<String> = keys.iter().map(|(e, d)| format!("{e}{}", if *d { " DESC" } else { "" })).collect();
+            writeln!(out, "{pad}Sort {}", k.join(", "))
+        }
+        LogicalOp::Skip(e) => writeln!(out, "{pad}Skip {e}"),
+        LogicalOp::Limit(e) => writeln!(out, "{pad}Limit {e}"),
+        LogicalOp::Truncate(n) => writeln!(out, "{pad}Truncate to {n} column(s)"),
+        LogicalOp::Unwind(e, v) => writeln!(out, "{pad}Unwind {e} AS {v}"),
+        LogicalOp::Create(spec) => writeln!(out, "{pad}Create {}", create_text(spec)),
+        LogicalOp::Merge { ops, create, on_create, on_match } => {
+            writeln!(out, "{pad}Merge")?;
+            for op in ops {
+                write_op(out, op, depth + 1)?;
+            }
+            writeln!(out, "{pad}  on no match: Create {}", create_text(create))?;
+            if !on_create.is_empty() {
+                writeln!(
+                    out,
+                    "{pad}  on create: Set {}",
+                    on_create.iter().map(set_item_text).collect::<Vec<_>>().join(", ")
+                )?;
+            }
+            if !on_match.is_empty() {
+                writeln!(
+                    out,
+                    "{pad}  on match: Set {}",
+                    on_match.iter().map(set_item_text).collect::<Vec<_>>().join(", ")
+                )?;
+            }
+            Ok(())
+        }
+        LogicalOp::Set(items) => {
+            writeln!(out, "{pad}Set {}", items.iter().map(set_item_text).collect::<Vec<_>>().join(", "))
+        }
+        LogicalOp::Delete { exprs, detach } => {
+            writeln!(out, "{pad}{}Delete {}", if *detach { "Detach" } else { "" }, join(exprs, ", "))
+        }
+        LogicalOp::Discard => writeln!(out, "{pad}Discard"),
+        LogicalOp::Union { parts, all } => {
+            writeln!(out, "{pad}Union{}", if *all { " All" } else { "" })?;
+            for (i, part) in parts.iter().enumerate() {
+                writeln!(out, "{pad}  part {}", i + 1)?;
+                for op in part {
+                    write_op(out, op, depth + 2)?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn types_text(types: &[String]) -> String {
+    if types.is_empty() {
+        String::new()
+    } else {
+        format!(":{}", types.join("|"))
+    }
+}
+
+/// Writes the operators, one per line, nested ones indented.
+pub fn write_ops(out: &mut String, ops: &[LogicalOp], depth: usize) {
+    for op in ops {
+        let _ = write_op(out, op, depth);
+    }
+}
+
+impl fmt::Display for LogicalOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        write_op(&mut s, self, 0)?;
+        f.write_str(s.trim_end())
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        write_ops(&mut s, &self.ops, 0);
+        f.write_str(&s)
+    }
+}
