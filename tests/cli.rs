@@ -226,6 +226,10 @@ fn gen_argument_errors() {
         2,
         "--nodes 5000000000 is too large",
     );
+    let notes = util::write(dir.path(), "notes.md", "# my notes\n");
+    assert_error(&run_kg(&["gen", "--nodes", "5", "--rels", "5", "-g", s(&notes)]), 1, "refusing to overwrite it");
+    assert_eq!(fs::read_to_string(&notes).unwrap(), "# my notes\n");
+    assert_error(&run_kg(&["gen", "--nodes", "5", "--rels", "5", "-g", s(dir.path())]), 1, "is a directory");
     let nowhere = dir.path().join("no/such/dir/g.kg");
     assert_error(&run_kg(&["gen", "--nodes", "5", "--rels", "5", "-g", s(&nowhere)]), 1, "does not exist");
     assert!(!graph.exists());

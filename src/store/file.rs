@@ -37,6 +37,7 @@ pub fn load(path: &Path) -> Result<PropertyGraph, StoreError> {
 /// As [`load`].
 pub fn load_with_info(path: &Path) -> Result<(PropertyGraph, FileInfo), StoreError> {
     let io_err = |e: io::Error| StoreError::io(path, e);
+    check_file_path(path)?;
     let mut file = File::open(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => StoreError::NotFound { path: path.to_path_buf() },
         _ => StoreError::io(path, e),
@@ -74,6 +75,7 @@ pub fn load_with_info(path: &Path) -> Result<(PropertyGraph, FileInfo), StoreErr
 /// # Errors
 /// [`StoreError::Locked`], [`StoreError::Io`], [`StoreError::Unencodable`].
 pub fn save(path: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
+    check_file_path(path)?;
     let _lock = Lock::acquire(path)?;
     write_atomic(path, graph)
 }
@@ -106,12 +108,17 @@ impl GraphFile {
     /// [`StoreError::Locked`], [`StoreError::NotFound`], and any error of [`load`].
     pub fn open(path: impl AsRef<Path>, mode: OpenMode) -> Result<GraphFile, StoreError> {
         let path = path.as_ref();
+        check_file_path(path)?;
         if mode == OpenMode::MustExist && !path.exists() {
             return Err(StoreError::NotFound { path: path.to_path_buf() });
         }
         let lock = Lock::acquire(path)?;
         let existed = path.exists();
         let graph = match mode {
+            OpenMode::Replace if existed => {
+                refuse_foreign_file(path)?;
+                PropertyGraph::new()
+            }
             OpenMode::Replace => PropertyGraph::new(),
             OpenMode::CreateIfMissing if !existed => PropertyGraph::new(),
             OpenMode::CreateIfMissing | OpenMode::MustExist => load(path)?,
@@ -157,6 +164,34 @@ impl GraphFile {
     /// Gives up the lock and returns the graph.
     pub fn into_graph(self) -> PropertyGraph {
         self.graph
+    }
+}
+
+/// Rejects paths that cannot name a graph file (a directory, `..`, an empty path) before a
+/// lock file is created beside them.
+fn check_file_path(path: &Path) -> Result<(), StoreError> {
+    let problem = if path.file_name().is_none() {
+        "not a file name"
+    } else if path.is_dir() {
+        "is a directory, not a graph file"
+    } else {
+        return Ok(());
+    };
+    Err(StoreError::io(path, io::Error::new(io::ErrorKind::InvalidInput, problem)))
+}
+
+/// Refuses to replace an existing file that is not a graph file (say `kg gen -g notes.txt`):
+/// only an empty file or one starting with the magic bytes may be overwritten.
+fn refuse_foreign_file(path: &Path) -> Result<(), StoreError> {
+    let mut head = Vec::with_capacity(format::MAGIC.len());
+    File::open(path)
+        .and_then(|f| f.take(format::MAGIC.len() as u64).read_to_end(&mut head))
+        .map_err(|e| StoreError::io(path, e))?;
+    if head.is_empty() || head.starts_with(&format::MAGIC) {
+        Ok(())
+    } else {
+        let msg = "exists and is not a kgraph graph file; refusing to overwrite it";
+        Err(StoreError::io(path, io::Error::new(io::ErrorKind::AlreadyExists, msg)))
     }
 }
 
@@ -286,15 +321,43 @@ mod tests {
     }
 
     #[test]
-    fn replace_ignores_the_old_file_until_save() {
+    fn replace_ignores_the_old_graph_until_save() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.kg");
-        fs::write(&path, b"not a graph").unwrap();
+        let mut old = PropertyGraph::new();
+        old.add_node(["Place"], [("name", Value::from("Gao"))]).unwrap();
+        save(&path, &old).unwrap();
         let mut f = GraphFile::open(&path, OpenMode::Replace).unwrap();
         assert_eq!(f.graph().node_count(), 0);
-        assert!(matches!(load(&path), Err(StoreError::NotKgraph { .. })));
+        assert_eq!(load(&path).unwrap(), old);
         f.save().unwrap();
         assert_eq!(load(&path).unwrap(), PropertyGraph::new());
         assert!(!sibling(&path, ".tmp").exists());
+    }
+
+    #[test]
+    fn replace_refuses_a_file_that_is_not_a_graph() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes.txt");
+        fs::write(&notes, b"my notes").unwrap();
+        let err = GraphFile::open(&notes, OpenMode::Replace).unwrap_err();
+        assert!(err.to_string().contains("refusing to overwrite"), "{err}");
+        assert_eq!(fs::read(&notes).unwrap(), b"my notes");
+        let empty = dir.path().join("empty.kg");
+        fs::write(&empty, b"").unwrap();
+        GraphFile::open(&empty, OpenMode::Replace).unwrap();
+    }
+
+    #[test]
+    fn directories_are_not_graph_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for mode in [OpenMode::CreateIfMissing, OpenMode::MustExist, OpenMode::Replace] {
+            let err = GraphFile::open(dir.path(), mode).unwrap_err();
+            assert!(err.to_string().contains("is a directory"), "{err}");
+        }
+        assert!(load(dir.path()).unwrap_err().to_string().contains("is a directory"));
+        assert!(!sibling(dir.path(), ".lock").exists(), "no lock file beside a directory");
+        let err = GraphFile::open(dir.path().join(".."), OpenMode::CreateIfMissing).unwrap_err();
+        assert!(err.to_string().contains("not a file name"), "{err}");
     }
 }
