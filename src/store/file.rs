@@ -54,7 +54,10 @@ pub fn load_with_info(path: &Path) -> Result<(PropertyGraph, FileInfo), StoreErr
     let mut left = header.payload_len;
     while left > 0 {
         let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = file.read(&mut buf[..want]).map_err(io_err)?;
+        let n = match file.read(&mut buf[..want]) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => other.map_err(io_err)?,
+        };
         if n == 0 {
             let found = file_len - left;
             return Err(StoreError::Truncated { path: path.to_path_buf(), expected: file_len, found });
