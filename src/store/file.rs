@@ -268,7 +268,9 @@ fn write_atomic(path: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
 
 fn write_tmp(tmp: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
     let file = File::create(tmp).map_err(|e| StoreError::io(tmp, e))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
+    // 64 KiB: large enough that write calls cost nothing next to encoding, small enough that
+    // a save makes visible progress (the crash-safety test kills saves by bytes written).
+    let mut out = BufWriter::with_capacity(64 << 10, file);
     format::write(&mut out, graph).map_err(|e| match e {
         WriteError::Io(e) => StoreError::io(tmp, e),
         WriteError::Encode(message) => StoreError::Unencodable { path: tmp.to_path_buf(), message },
