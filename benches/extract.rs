@@ -28,7 +28,8 @@ fn main() {
     let mb: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(64);
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("graphs");
     let mut sample = String::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
+    let mut entries: Vec<_> =
+        std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
     entries.sort();
     for p in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
         sample.push_str(&std::fs::read_to_string(p).unwrap_or_default());
@@ -40,7 +41,12 @@ fn main() {
     }
     let t = Instant::now();
     let lex = Lexicon::embedded();
-    println!("lexicon: {} entities, {} triggers, compiled in {:.3}s", lex.entities.len(), lex.triggers.len(), t.elapsed().as_secs_f64());
+    println!(
+        "lexicon: {} entities, {} triggers, compiled in {:.3}s",
+        lex.entities.len(),
+        lex.triggers.len(),
+        t.elapsed().as_secs_f64()
+    );
 
     let target = mb * 1_000_000;
     let mut corpus = String::with_capacity(target + sample.len());

@@ -27,7 +27,9 @@ struct Input {
 }
 
 fn is_text_file(p: &Path) -> bool {
-    p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
 }
 
 /// Expand the command-line inputs; missing paths and unreadable directories are reported.
@@ -104,7 +106,11 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     bar.finish_and_clear();
     file.save()?;
     let mut out = std::io::stdout().lock();
-    let already = if stats.documents_skipped > 0 { format!(" ({} already built)", stats.documents_skipped) } else { String::new() };
+    let already = if stats.documents_skipped > 0 {
+        format!(" ({} already built)", stats.documents_skipped)
+    } else {
+        String::new()
+    };
     let binary = if skipped_binary > 0 { format!(", {skipped_binary} binary skipped") } else { String::new() };
     writeln!(
         out,
@@ -119,7 +125,10 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         started.elapsed().as_secs_f64()
     )?;
     if failed > 0 {
-        return Err(Error::Failed(format!("{failed} input(s) failed; the others were built into {}", args.graph.display())));
+        return Err(Error::Failed(format!(
+            "{failed} input(s) failed; the others were built into {}",
+            args.graph.display()
+        )));
     }
     Ok(())
 }

@@ -290,7 +290,14 @@ fn accept(text: &str, word_start: usize, start: usize, end: usize, p: &Pattern) 
     } else {
         return None;
     };
-    Some(RawMatch { start: start as u32, end: word_end as u32, word_start: word_start as u32, term: p.term, clitics, suffix })
+    Some(RawMatch {
+        start: start as u32,
+        end: word_end as u32,
+        word_start: word_start as u32,
+        term: p.term,
+        clitics,
+        suffix,
+    })
 }
 
 #[cfg(test)]

@@ -104,7 +104,11 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, Que
                 return Err(syntax(
                     "DifferentColumnsInUnion",
                     u.span,
-                    format!("all parts of a UNION must return the same columns: [{}] vs [{}]", columns.join(", "), cols.join(", ")),
+                    format!(
+                        "all parts of a UNION must return the same columns: [{}] vs [{}]",
+                        columns.join(", "),
+                        cols.join(", ")
+                    ),
                 ));
             }
             width = width.max(w);
@@ -225,7 +229,10 @@ impl Binder<'_> {
                     for e in &d.exprs {
                         if !matches!(
                             e.kind,
-                            ExprKind::Variable(_) | ExprKind::Property { .. } | ExprKind::Index { .. } | ExprKind::FunctionCall { .. }
+                            ExprKind::Variable(_)
+                                | ExprKind::Property { .. }
+                                | ExprKind::Index { .. }
+                                | ExprKind::FunctionCall { .. }
                         ) {
                             return Err(syntax("InvalidDelete", e.span, "DELETE expects a node, relationship or path"));
                         }
@@ -238,7 +245,11 @@ impl Binder<'_> {
             if last && !matches!(clause, ast::Clause::Return(_)) {
                 let updating = matches!(
                     clause,
-                    ast::Clause::Create(_) | ast::Clause::Merge(_) | ast::Clause::Set(_) | ast::Clause::Remove(_) | ast::Clause::Delete(_)
+                    ast::Clause::Create(_)
+                        | ast::Clause::Merge(_)
+                        | ast::Clause::Set(_)
+                        | ast::Clause::Remove(_)
+                        | ast::Clause::Delete(_)
                 );
                 if !updating {
                     return Err(syntax(
@@ -270,7 +281,11 @@ impl Binder<'_> {
             names.dedup_by(|a, b| a.name == b.name);
             let names: Vec<Binding> = names.into_iter().filter_map(|b| scope.get(&b.name).cloned()).collect();
             if names.is_empty() && p.items.is_empty() {
-                return Err(syntax("NoVariablesInScope", p.span, "RETURN * and WITH * need at least one variable in scope"));
+                return Err(syntax(
+                    "NoVariablesInScope",
+                    p.span,
+                    "RETURN * and WITH * need at least one variable in scope",
+                ));
             }
             for b in names {
                 star_items.push((b.name.clone(), Var { slot: b.slot, name: b.name.clone() }, b.kind));
@@ -296,7 +311,8 @@ impl Binder<'_> {
         // Bound item expressions and kinds.
         let mut bound: Vec<Expr> = star_items.iter().map(|s| Expr::Var(s.1.clone())).collect();
         let mut kinds: Vec<Kind> = star_items.iter().map(|s| s.2).collect();
-        let texts: Vec<String> = star_items.iter().map(|s| s.0.clone()).chain(items.iter().map(|i| i.1.clone())).collect();
+        let texts: Vec<String> =
+            star_items.iter().map(|s| s.0.clone()).chain(items.iter().map(|i| i.1.clone())).collect();
 
         if aggregating {
             let mut keys: Vec<Expr> = bound.clone();
@@ -332,7 +348,13 @@ impl Binder<'_> {
             for (i, kp) in key_pos.iter().enumerate() {
                 match kp {
                     Some(k) => finals.push(Expr::Var(Var { slot: *k, name: names[i].clone() })),
-                    None => finals.push(agg_exprs.iter().find(|(p, _)| *p == i).map(|(_, e)| e.clone()).unwrap_or(Expr::Lit(Value::Null))),
+                    None => finals.push(
+                        agg_exprs
+                            .iter()
+                            .find(|(p, _)| *p == i)
+                            .map(|(_, e)| e.clone())
+                            .unwrap_or(Expr::Lit(Value::Null)),
+                    ),
                 }
             }
             ops.push(LogicalOp::Aggregate { keys, aggs });
@@ -512,8 +534,13 @@ impl Binder<'_> {
                     Some(id) => {
                         if let Some(b) = scope.get(&id.name) {
                             if new_names.contains(&id.name) || creating {
-                                let detail = if creating { "VariableAlreadyBound" } else { "RelationshipUniquenessViolation" };
-                                return Err(syntax(detail, id.span, format!("relationship variable '{}' is used twice", id.name)));
+                                let detail =
+                                    if creating { "VariableAlreadyBound" } else { "RelationshipUniquenessViolation" };
+                                return Err(syntax(
+                                    detail,
+                                    id.span,
+                                    format!("relationship variable '{}' is used twice", id.name),
+                                ));
                             }
                             let want = if r.length.is_some() { Kind::RelList } else { Kind::Rel };
                             if b.kind != want && b.kind != Kind::Value {
@@ -557,13 +584,21 @@ impl Binder<'_> {
             }
             if let Some(pv) = &part.variable {
                 if scope.get(&pv.name).is_some() {
-                    return Err(syntax("VariableAlreadyBound", pv.span, format!("variable '{}' is already defined", pv.name)));
+                    return Err(syntax(
+                        "VariableAlreadyBound",
+                        pv.span,
+                        format!("variable '{}' is already defined", pv.name),
+                    ));
                 }
                 let v = scope.bind(&pv.name, Kind::Path, false);
                 new_names.insert(pv.name.clone());
                 if shortest {
                     if part.path.steps.len() != 1 {
-                        return Err(syntax("InvalidShortestPath", part.span, "shortestPath needs exactly one relationship"));
+                        return Err(syntax(
+                            "InvalidShortestPath",
+                            part.span,
+                            "shortestPath needs exactly one relationship",
+                        ));
                     }
                     if let Some(last) = g.rels.last_mut() {
                         last.shortest = Some((part.kind == ast::PathKind::AllShortest, v));
@@ -595,7 +630,11 @@ impl Binder<'_> {
         if let Some(id) = &n.variable {
             if let Some(i) = g.nodes.iter().position(|x| x.var.name == id.name) {
                 if creating && (!labels.is_empty() || props_expr.is_some()) {
-                    return Err(syntax("VariableAlreadyBound", id.span, format!("variable '{}' is already defined", id.name)));
+                    return Err(syntax(
+                        "VariableAlreadyBound",
+                        id.span,
+                        format!("variable '{}' is already defined", id.name),
+                    ));
                 }
                 let node = &mut g.nodes[i];
                 node.labels.extend(labels);
@@ -607,7 +646,11 @@ impl Binder<'_> {
                     return Err(conflict(&id.name, id.span, b.kind, Kind::Node));
                 }
                 if creating && (!labels.is_empty() || props_expr.is_some()) {
-                    return Err(syntax("VariableAlreadyBound", id.span, format!("variable '{}' is already defined", id.name)));
+                    return Err(syntax(
+                        "VariableAlreadyBound",
+                        id.span,
+                        format!("variable '{}' is already defined", id.name),
+                    ));
                 }
                 let bound = !new_names.contains(&id.name);
                 g.nodes.push(PNode {
@@ -632,7 +675,11 @@ impl Binder<'_> {
 
     /// A pattern's property map: as key/expression pairs for matching, and as one map
     /// expression for creating.
-    fn props(&mut self, e: Option<&ast::Expr>, scope: &Scope) -> Result<(Vec<(String, Expr)>, Option<Expr>), QueryError> {
+    fn props(
+        &mut self,
+        e: Option<&ast::Expr>,
+        scope: &Scope,
+    ) -> Result<(Vec<(String, Expr)>, Option<Expr>), QueryError> {
         let Some(e) = e else { return Ok((Vec::new(), None)) };
         match &e.kind {
             ExprKind::Map(entries) => {
@@ -651,7 +698,12 @@ impl Binder<'_> {
         }
     }
 
-    fn match_clause(&mut self, m: &ast::MatchClause, scope: &mut Scope, ops: &mut Vec<LogicalOp>) -> Result<(), QueryError> {
+    fn match_clause(
+        &mut self,
+        m: &ast::MatchClause,
+        scope: &mut Scope,
+        ops: &mut Vec<LogicalOp>,
+    ) -> Result<(), QueryError> {
         let before: HashSet<usize> = scope.vars.iter().map(|b| b.slot).collect();
         let mut inner_scope = scope.clone();
         let g = self.pattern_graph(&m.pattern.parts, &mut inner_scope, false)?;
@@ -670,7 +722,12 @@ impl Binder<'_> {
     /// Orders the pattern's scans and expansions: anchor each connected part on its most
     /// selective node, then expand through adjacency; WHERE conjuncts become filters (pushed
     /// down later by [`rewrite::push_down_filters`]).
-    fn plan_pattern(&mut self, mut g: PGraph, where_: Option<Expr>, before: &HashSet<usize>) -> Result<Vec<LogicalOp>, QueryError> {
+    fn plan_pattern(
+        &mut self,
+        mut g: PGraph,
+        where_: Option<Expr>,
+        before: &HashSet<usize>,
+    ) -> Result<Vec<LogicalOp>, QueryError> {
         let mut ops = Vec::new();
         let mut conjuncts = Vec::new();
         if let Some(w) = where_ {
@@ -705,7 +762,11 @@ impl Binder<'_> {
         for (i, n) in g.nodes.iter().enumerate() {
             if n.bound && done_nodes.insert(n.var.slot) {
                 if !n.labels.is_empty() || !n.props.is_empty() {
-                    ops.push(LogicalOp::NodeCheck { var: n.var.clone(), labels: n.labels.clone(), props: n.props.clone() });
+                    ops.push(LogicalOp::NodeCheck {
+                        var: n.var.clone(),
+                        labels: n.labels.clone(),
+                        props: n.props.clone(),
+                    });
                 }
                 let _ = i;
             }
@@ -738,7 +799,8 @@ impl Binder<'_> {
                     pending.iter().position(|&r| {
                         let rel = &g.rels[r];
                         rel.shortest.is_none()
-                            && (bound.contains(&g.nodes[rel.left].var.slot) || bound.contains(&g.nodes[rel.right].var.slot))
+                            && (bound.contains(&g.nodes[rel.left].var.slot)
+                                || bound.contains(&g.nodes[rel.right].var.slot))
                     })
                 })
                 .or_else(|| {
@@ -767,11 +829,7 @@ impl Binder<'_> {
                 if let Some((all, path)) = &rel.shortest {
                     let (min, max) = rel.length.unwrap_or((1, Some(1)));
                     let rel_var = (!rel.var.name.starts_with("  ")).then(|| rel.var.clone());
-                    let (from, to, dir) = if from_left {
-                        (from, to, dir)
-                    } else {
-                        (to, from, flip(dir))
-                    };
+                    let (from, to, dir) = if from_left { (from, to, dir) } else { (to, from, flip(dir)) };
                     ops.push(LogicalOp::ShortestPath {
                         from,
                         to,
@@ -832,20 +890,19 @@ impl Binder<'_> {
                     if done_nodes.insert(to.slot) {
                         let n = node_by_slot(to.slot, &g);
                         if !n.labels.is_empty() || !n.props.is_empty() {
-                            ops.push(LogicalOp::NodeCheck { var: n.var.clone(), labels: n.labels.clone(), props: n.props });
+                            ops.push(LogicalOp::NodeCheck {
+                                var: n.var.clone(),
+                                labels: n.labels.clone(),
+                                props: n.props,
+                            });
                         }
                     }
                 }
                 continue;
             }
             // Otherwise scan the most selective unbound node (of a pending relationship first).
-            let candidates: Vec<usize> = g
-                .nodes
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| !bound.contains(&n.var.slot))
-                .map(|(i, _)| i)
-                .collect();
+            let candidates: Vec<usize> =
+                g.nodes.iter().enumerate().filter(|(_, n)| !bound.contains(&n.var.slot)).map(|(i, _)| i).collect();
             if candidates.is_empty() {
                 break;
             }
@@ -892,7 +949,12 @@ impl Binder<'_> {
         }
     }
 
-    fn create_clause(&mut self, c: &ast::CreateClause, scope: &mut Scope, ops: &mut Vec<LogicalOp>) -> Result<(), QueryError> {
+    fn create_clause(
+        &mut self,
+        c: &ast::CreateClause,
+        scope: &mut Scope,
+        ops: &mut Vec<LogicalOp>,
+    ) -> Result<(), QueryError> {
         let spec = self.create_spec(&c.pattern.parts, scope, false)?;
         ops.push(LogicalOp::Create(spec));
         Ok(())
@@ -906,23 +968,41 @@ impl Binder<'_> {
                     return Err(syntax("CreatingVarLength", r.span, "cannot create a variable-length relationship"));
                 }
                 if r.types.len() != 1 {
-                    return Err(syntax("NoSingleRelationshipType", r.span, "a created relationship needs exactly one type"));
+                    return Err(syntax(
+                        "NoSingleRelationshipType",
+                        r.span,
+                        "a created relationship needs exactly one type",
+                    ));
                 }
                 if !merging && matches!(r.direction, ast::Direction::Both | ast::Direction::Undirected) {
-                    return Err(syntax("RequiresDirectedRelationship", r.span, "a created relationship needs a direction"));
+                    return Err(syntax(
+                        "RequiresDirectedRelationship",
+                        r.span,
+                        "a created relationship needs a direction",
+                    ));
                 }
             }
         }
         Ok(())
     }
 
-    fn create_spec(&mut self, parts: &[ast::PatternPart], scope: &mut Scope, merging: bool) -> Result<CreateSpec, QueryError> {
+    fn create_spec(
+        &mut self,
+        parts: &[ast::PatternPart],
+        scope: &mut Scope,
+        merging: bool,
+    ) -> Result<CreateSpec, QueryError> {
         Self::check_creatable(parts, merging)?;
         let g = self.pattern_graph(parts, scope, !merging)?;
         spec_from(&g)
     }
 
-    fn merge_clause(&mut self, m: &ast::MergeClause, scope: &mut Scope, ops: &mut Vec<LogicalOp>) -> Result<(), QueryError> {
+    fn merge_clause(
+        &mut self,
+        m: &ast::MergeClause,
+        scope: &mut Scope,
+        ops: &mut Vec<LogicalOp>,
+    ) -> Result<(), QueryError> {
         let before: HashSet<usize> = scope.vars.iter().map(|b| b.slot).collect();
         let parts = std::slice::from_ref(&m.part);
         Self::check_creatable(parts, true)?;
@@ -955,13 +1035,21 @@ impl Binder<'_> {
 
     /// Binds an expression with aggregates: each aggregate call becomes an [`Expr::AggRef`] to
     /// a new [`AggCall`] at position `offset + i`.
-    fn agg_expr(&mut self, e: &ast::Expr, scope: &Scope, aggs: &mut Vec<AggCall>, offset: usize) -> Result<Expr, QueryError> {
+    fn agg_expr(
+        &mut self,
+        e: &ast::Expr,
+        scope: &Scope,
+        aggs: &mut Vec<AggCall>,
+        offset: usize,
+    ) -> Result<Expr, QueryError> {
         match &e.kind {
             ExprKind::CountStar => {
                 aggs.push(AggCall { func: AggFunc::CountStar, distinct: false, arg: None, extra: None });
                 Ok(Expr::AggRef(offset + aggs.len() - 1, "count(*)".into()))
             }
-            ExprKind::FunctionCall { name, distinct, args } if AggFunc::from_name(&name.name.to_lowercase()).is_some() => {
+            ExprKind::FunctionCall { name, distinct, args }
+                if AggFunc::from_name(&name.name.to_lowercase()).is_some() =>
+            {
                 let func = AggFunc::from_name(&name.name.to_lowercase()).unwrap_or(AggFunc::Count);
                 if args.iter().any(contains_aggregate) {
                     return Err(syntax("NestedAggregation", e.span, "aggregate functions cannot be nested"));
@@ -1034,7 +1122,9 @@ impl Binder<'_> {
                     out.push(sub!(it));
                 }
                 if out.iter().all(|x| matches!(x, Expr::Lit(_))) {
-                    Expr::Lit(Value::List(out.into_iter().map(|x| if let Expr::Lit(v) = x { v } else { Value::Null }).collect()))
+                    Expr::Lit(Value::List(
+                        out.into_iter().map(|x| if let Expr::Lit(v) = x { v } else { Value::Null }).collect(),
+                    ))
                 } else {
                     Expr::List(out)
                 }
@@ -1111,7 +1201,11 @@ impl Binder<'_> {
                 if op == BinaryOp::In {
                     if let Expr::Lit(v) = &b {
                         if !matches!(v, Value::List(_) | Value::Null) {
-                            return Err(syntax("InvalidArgumentType", e.span, format!("IN expects a list, found {}", v.type_name())));
+                            return Err(syntax(
+                                "InvalidArgumentType",
+                                e.span,
+                                format!("IN expects a list, found {}", v.type_name()),
+                            ));
                         }
                     }
                 }
@@ -1189,7 +1283,9 @@ impl Binder<'_> {
                 for a in args {
                     out.push(sub!(a));
                 }
-                if lname == "exists" && !matches!(args[0].kind, ExprKind::Property { .. } | ExprKind::PatternPredicate(_)) {
+                if lname == "exists"
+                    && !matches!(args[0].kind, ExprKind::Property { .. } | ExprKind::PatternPredicate(_))
+                {
                     return Err(syntax("InvalidArgumentType", e.span, "exists() expects a property or a pattern"));
                 }
                 Expr::Call(lname, out)
@@ -1253,7 +1349,12 @@ impl Binder<'_> {
                 Expr::Quantified(q, v.slot, Box::new(l), Box::new(p))
             }
             ExprKind::PatternPredicate(path) => {
-                let part = ast::PatternPart { variable: None, kind: ast::PathKind::Plain, path: (**path).clone(), span: e.span };
+                let part = ast::PatternPart {
+                    variable: None,
+                    kind: ast::PathKind::Plain,
+                    path: (**path).clone(),
+                    span: e.span,
+                };
                 let sub = self.sub_plan(std::slice::from_ref(&part), None, scope, true)?;
                 Expr::Exists(Box::new(sub.0))
             }
@@ -1262,8 +1363,12 @@ impl Binder<'_> {
                 Expr::Exists(Box::new(sub.0))
             }
             ExprKind::PatternComprehension { variable, path, predicate, projection } => {
-                let part =
-                    ast::PatternPart { variable: variable.clone(), kind: ast::PathKind::Plain, path: (**path).clone(), span: e.span };
+                let part = ast::PatternPart {
+                    variable: variable.clone(),
+                    kind: ast::PathKind::Plain,
+                    path: (**path).clone(),
+                    span: e.span,
+                };
                 let (sub, inner) = self.sub_plan(std::slice::from_ref(&part), predicate.as_deref(), scope, false)?;
                 let proj = self.expr(projection, &inner)?;
                 Expr::PatternList(Box::new(sub), Box::new(proj))
@@ -1310,11 +1415,20 @@ fn spec_from(g: &PGraph) -> Result<CreateSpec, QueryError> {
         if !seen.insert(n.var.slot) {
             continue;
         }
-        spec.nodes.push(CreateNode { var: n.var.clone(), bound: n.bound, labels: n.labels.clone(), props: n.props_expr.clone() });
+        spec.nodes.push(CreateNode {
+            var: n.var.clone(),
+            bound: n.bound,
+            labels: n.labels.clone(),
+            props: n.props_expr.clone(),
+        });
     }
     for r in &g.rels {
         if r.bound {
-            return Err(syntax("VariableAlreadyBound", r.span, format!("variable '{}' is already defined", r.var.name)));
+            return Err(syntax(
+                "VariableAlreadyBound",
+                r.span,
+                format!("variable '{}' is already defined", r.var.name),
+            ));
         }
         let (ls, rs) = (g.nodes[r.left].var.slot, g.nodes[r.right].var.slot);
         let (start, end) = if r.dir == ast::Direction::Left { (rs, ls) } else { (ls, rs) };
@@ -1336,11 +1450,7 @@ fn undefined(name: &str, span: Span) -> QueryError {
 }
 
 fn conflict(name: &str, span: Span, was: Kind, now: Kind) -> QueryError {
-    syntax(
-        "VariableTypeConflict",
-        span,
-        format!("variable '{name}' is {} but is used as {}", was.name(), now.name()),
-    )
+    syntax("VariableTypeConflict", span, format!("variable '{name}' is {} but is used as {}", was.name(), now.name()))
 }
 
 fn compile_type_error(e: QueryError, span: Span) -> QueryError {
@@ -1359,13 +1469,16 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
             AggFunc::from_name(&name.name.to_lowercase()).is_some() || args.iter().any(contains_aggregate)
         }
         ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Variable(_) | ExprKind::MapProjection { .. } => false,
-        ExprKind::Property { expr, .. } | ExprKind::IsNull { expr, .. } | ExprKind::HasLabels { expr, .. } | ExprKind::Unary { expr, .. } => {
-            contains_aggregate(expr)
-        }
+        ExprKind::Property { expr, .. }
+        | ExprKind::IsNull { expr, .. }
+        | ExprKind::HasLabels { expr, .. }
+        | ExprKind::Unary { expr, .. } => contains_aggregate(expr),
         ExprKind::List(items) => items.iter().any(contains_aggregate),
         ExprKind::Map(entries) => entries.iter().any(|(_, v)| contains_aggregate(v)),
         ExprKind::Binary { left, right, .. } => contains_aggregate(left) || contains_aggregate(right),
-        ExprKind::Comparison { first, rest } => contains_aggregate(first) || rest.iter().any(|(_, x)| contains_aggregate(x)),
+        ExprKind::Comparison { first, rest } => {
+            contains_aggregate(first) || rest.iter().any(|(_, x)| contains_aggregate(x))
+        }
         ExprKind::Case { operand, whens, else_ } => {
             operand.as_deref().is_some_and(contains_aggregate)
                 || whens.iter().any(|(a, b)| contains_aggregate(a) || contains_aggregate(b))
@@ -1373,7 +1486,9 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
         }
         ExprKind::Index { expr, index } => contains_aggregate(expr) || contains_aggregate(index),
         ExprKind::Slice { expr, from, to } => {
-            contains_aggregate(expr) || from.as_deref().is_some_and(contains_aggregate) || to.as_deref().is_some_and(contains_aggregate)
+            contains_aggregate(expr)
+                || from.as_deref().is_some_and(contains_aggregate)
+                || to.as_deref().is_some_and(contains_aggregate)
         }
         ExprKind::ListComprehension { list, .. } | ExprKind::Quantifier { list, .. } => contains_aggregate(list),
         ExprKind::PatternComprehension { .. } | ExprKind::PatternPredicate(_) | ExprKind::Exists { .. } => false,

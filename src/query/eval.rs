@@ -202,7 +202,9 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
                     BinaryOp::Sub => x.checked_sub(y),
                     BinaryOp::Mul => x.checked_mul(y),
                     _ if y == 0 => {
-                        return Err(QueryError::new(ErrorKind::ArgumentError, "division by zero").with_detail("DivisionByZero"))
+                        return Err(
+                            QueryError::new(ErrorKind::ArgumentError, "division by zero").with_detail("DivisionByZero")
+                        )
                     }
                     BinaryOp::Div => x.checked_div(y),
                     _ => x.checked_rem(y),
@@ -225,12 +227,7 @@ fn arith_float(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, QueryError> 
         _ => None,
     };
     let (Some(x), Some(y)) = (as_f(a), as_f(b)) else {
-        return Err(type_error(format!(
-            "cannot apply '{}' to {} and {}",
-            op.symbol(),
-            a.type_name(),
-            b.type_name()
-        )));
+        return Err(type_error(format!("cannot apply '{}' to {} and {}", op.symbol(), a.type_name(), b.type_name())));
     };
     Ok(Value::Float(match op {
         BinaryOp::Add => x + y,
@@ -276,7 +273,9 @@ fn index(graph: &PropertyGraph, base: Value, idx: Value) -> Result<Value, QueryE
             let i = if *i < 0 { len + i } else { *i };
             Ok(if (0..len).contains(&i) { items[i as usize].clone() } else { Value::Null })
         }
-        (Value::List(_), other) => Err(type_error(format!("a list index must be an integer, found {}", other.type_name()))),
+        (Value::List(_), other) => {
+            Err(type_error(format!("a list index must be an integer, found {}", other.type_name())))
+        }
         (Value::Map(_) | Value::Node(_) | Value::Relationship(_), Value::String(k)) => property(graph, &base, k),
         (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => {
             Err(type_error(format!("a map key must be a string, found {}", other.type_name())))
@@ -373,9 +372,9 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
             property(env.graph, &b, key)?
         }
         Expr::List(items) => Value::List(items.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?),
-        Expr::Map(items) => {
-            Value::Map(items.iter().map(|(k, e)| Ok((k.clone(), eval(e, row, env)?))).collect::<Result<_, QueryError>>()?)
-        }
+        Expr::Map(items) => Value::Map(
+            items.iter().map(|(k, e)| Ok((k.clone(), eval(e, row, env)?))).collect::<Result<_, QueryError>>()?,
+        ),
         Expr::Unary(op, e) => {
             let v = eval(e, row, env)?;
             match (op, v) {
@@ -607,7 +606,10 @@ mod tests {
     fn in_with_nulls() {
         let list = |v: Vec<Value>| Box::new(Expr::Lit(Value::List(v)));
         assert_eq!(ev(&Expr::Binary(BinaryOp::In, lit(1), list(vec![2.into(), Value::Null]))).unwrap(), Value::Null);
-        assert_eq!(ev(&Expr::Binary(BinaryOp::In, lit(1), list(vec![1.into(), Value::Null]))).unwrap(), Value::Bool(true));
+        assert_eq!(
+            ev(&Expr::Binary(BinaryOp::In, lit(1), list(vec![1.into(), Value::Null]))).unwrap(),
+            Value::Bool(true)
+        );
         assert_eq!(ev(&Expr::Binary(BinaryOp::In, lit(1), list(vec![]))).unwrap(), Value::Bool(false));
     }
 

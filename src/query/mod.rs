@@ -65,17 +65,16 @@ pub fn execute_ast(
 ) -> Result<QueryResult, QueryError> {
     let plan = binder::plan_query(ast, graph)?;
     if ast.mode == ast::QueryMode::Explain {
-        return Ok(QueryResult { columns: plan.columns.clone(), plan: Some(plan.to_string()), ..QueryResult::default() });
+        return Ok(QueryResult {
+            columns: plan.columns.clone(),
+            plan: Some(plan.to_string()),
+            ..QueryResult::default()
+        });
     }
     let guard = exec::Guard::new(options);
     let profiling = ast.mode == ast::QueryMode::Profile;
-    let mut ctx = exec::Ctx {
-        graph,
-        params,
-        guard: &guard,
-        stats: QueryStats::default(),
-        profile: profiling.then(Vec::new),
-    };
+    let mut ctx =
+        exec::Ctx { graph, params, guard: &guard, stats: QueryStats::default(), profile: profiling.then(Vec::new) };
     let started = std::time::Instant::now();
     let rows = exec::run(&plan.ops, vec![Vec::new()], &mut ctx, true)?;
     let width = plan.columns.len();

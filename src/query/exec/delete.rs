@@ -34,7 +34,9 @@ fn collect(v: &Value, nodes: &mut IndexSet<NodeId>, rels: &mut IndexSet<RelId>) 
                 collect(x, nodes, rels)?;
             }
         }
-        other => return Err(type_error(format!("DELETE expects a node, relationship or path, found {}", other.type_name()))),
+        other => {
+            return Err(type_error(format!("DELETE expects a node, relationship or path, found {}", other.type_name())))
+        }
     }
     Ok(())
 }

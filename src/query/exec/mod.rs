@@ -76,11 +76,10 @@ impl Guard {
     /// [`ErrorKind::Cancelled`].
     pub fn check_rows(&self, rows: usize) -> Result<(), QueryError> {
         match self.max_rows {
-            Some(max) if rows as u64 > max => Err(QueryError::new(
-                ErrorKind::Cancelled,
-                format!("the query produced more than {max} rows"),
-            )
-            .with_help("add LIMIT or narrow the pattern, or raise the row limit")),
+            Some(max) if rows as u64 > max => {
+                Err(QueryError::new(ErrorKind::Cancelled, format!("the query produced more than {max} rows"))
+                    .with_help("add LIMIT or narrow the pattern, or raise the row limit"))
+            }
             _ => Ok(()),
         }
     }

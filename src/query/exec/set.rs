@@ -92,7 +92,9 @@ pub fn apply_items(items: &[SetItem], row: &[Value], ctx: &mut Ctx) -> Result<()
                 let tv = eval(t, row, &ctx.env())?;
                 let id = match tv {
                     Value::Null => continue,
-                    v => node_id_of(&v).ok_or_else(|| type_error(format!("cannot set labels on a {}", v.type_name())))?,
+                    v => {
+                        node_id_of(&v).ok_or_else(|| type_error(format!("cannot set labels on a {}", v.type_name())))?
+                    }
                 };
                 for l in labels {
                     if matches!(item, SetItem::Labels(..)) {

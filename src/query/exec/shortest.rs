@@ -24,7 +24,8 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
     let tids = type_ids(env, types);
     let mut out = Vec::new();
     for row in rows {
-        let (Some(a), Some(b)) = (row.get(from.slot).and_then(node_id_of), row.get(to.slot).and_then(node_id_of)) else {
+        let (Some(a), Some(b)) = (row.get(from.slot).and_then(node_id_of), row.get(to.slot).and_then(node_id_of))
+        else {
             continue;
         };
         let mut found: Vec<Vec<Step>> = Vec::new();

@@ -40,8 +40,10 @@ pub fn sort(keys: &[(Expr, bool)], rows: Vec<Row>, env: &Env) -> Result<Vec<Row>
 pub fn count(e: &Expr, env: &Env, what: &str) -> Result<usize, QueryError> {
     match eval(e, &[], env)? {
         Value::Int(i) if i >= 0 => Ok(i as usize),
-        Value::Int(i) => Err(QueryError::new(ErrorKind::ArgumentError, format!("{what} must not be negative, found {i}"))
-            .with_detail("NegativeIntegerArgument")),
+        Value::Int(i) => {
+            Err(QueryError::new(ErrorKind::ArgumentError, format!("{what} must not be negative, found {i}"))
+                .with_detail("NegativeIntegerArgument"))
+        }
         Value::Float(f) if f.fract() == 0.0 && f >= 0.0 => Ok(f as usize),
         other => Err(QueryError::new(ErrorKind::ArgumentError, format!("{what} must be an integer, found {other}"))
             .with_detail("InvalidArgumentType")),
