@@ -702,12 +702,8 @@ impl Attach<'_> {
                 break;
             }
             match q.kind {
-                ItemKind::Trigger(_) => {
-                    // "attacks and clashes with X": a coordinated trigger shares the object.
-                    if !(q.clitics.conj && q.tok <= self.items[k - 1].tok_end + 1) {
-                        break;
-                    }
-                }
+                // "attacks and clashes with X": a coordinated trigger shares the object.
+                ItemKind::Trigger(_) if !(q.clitics.conj && q.tok <= self.items[k - 1].tok_end + 1) => break,
                 ItemKind::Marker(Marker::Negation | Marker::Relative) => break,
                 ItemKind::Marker(Marker::Comma) if rel != RelationType::Controls => break,
                 _ => {}

@@ -408,7 +408,8 @@ impl Lexicon {
 
     fn empty() -> Lexicon {
         let automaton = NFA::builder().build(["\u{0}"]).unwrap_or_else(|_| unreachable!());
-        let patterns = vec![Pattern { term: Term::Marker(Marker::Prep), arabic: false, has_article: false, lam_variant: false }];
+        let patterns =
+            vec![Pattern { term: Term::Marker(Marker::Prep), arabic: false, has_article: false, lam_variant: false }];
         Lexicon { entities: Vec::new(), triggers: Vec::new(), patterns, automaton, by_name: HashMap::new() }
     }
 

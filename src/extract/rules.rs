@@ -156,7 +156,7 @@ impl Context {
     pub fn country(&self) -> &str {
         let mut best: Option<(&str, u32)> = None;
         for (c, &n) in COUNTRIES.iter().zip(&self.counts) {
-            if n > 0 && best.map_or(true, |(_, b)| n > b) {
+            if n > 0 && best.is_none_or(|(_, b)| n > b) {
                 best = Some((c, n));
             }
         }
@@ -679,9 +679,9 @@ impl SentenceItems<'_> {
             let prev_marker = items.iter().filter(|i| i.tok_end == tok).map(|i| i.kind).next_back();
             let label = if words.iter().any(|w| GROUP_WORDS.contains(w)) && words.len() >= 2 {
                 Some(if words.iter().any(|w| *w == "Forces" || *w == "Army") { "Force" } else { "ArmedGroup" })
-            } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::HeadPlace))) {
-                Some("Place")
-            } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::Locative))) && tok > 0 && words.len() <= 3 {
+            } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::HeadPlace)))
+                || (matches!(prev_marker, Some(ItemKind::Marker(Marker::Locative))) && tok > 0 && words.len() <= 3)
+            {
                 Some("Place")
             } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::Title))) && words.len() >= 2 {
                 Some("Person")
