@@ -44,6 +44,12 @@ pub struct DocState {
     pub last_jihadist: Option<Ent>,
     /// The last place named.
     pub last_place: Option<Ent>,
+    /// The last military base named.
+    pub last_base: Option<Ent>,
+    /// Sentence where `last_pair` was set.
+    pub pair_sentence: usize,
+    /// The last two distinct armed groups named, most recent last.
+    pub recent_groups: [Option<Ent>; 2],
     /// Subjects of the last relation, for subject-less clauses.
     pub topic: Vec<Ent>,
     /// Sentence index where `topic` was set.
@@ -146,6 +152,9 @@ impl Attach<'_> {
                 let info = &self.table.infos[e as usize];
                 if info.label() == "ArmedGroup" {
                     self.state.last_group = Some(e);
+                    if self.state.recent_groups[1] != Some(e) {
+                        self.state.recent_groups = [self.state.recent_groups[1], Some(e)];
+                    }
                     if info.jihadist {
                         self.state.last_jihadist = Some(e);
                     }
@@ -153,10 +162,15 @@ impl Attach<'_> {
                 if info.label() == "Place" && info.owner.is_none() && !info.region {
                     self.state.last_place = Some(e);
                 }
+                if info.owner.is_some() {
+                    self.state.last_base = Some(e);
+                }
                 if let Some(j) = it.coord_prev {
                     if let Some(&a) = self.members(j).first() {
-                        if a != e && self.is_actor(a) && self.is_actor(e) {
-                            self.state.last_pair = Some((a, e));
+                        // "X led by Y" names a group and its leader, not two sides.
+                        let person = self.label(a) == "Person" || self.label(e) == "Person";
+                        if a != e && self.is_actor(a) && self.is_actor(e) && !person {
+                            self.set_pair((a, e));
                         }
                     }
                 }
@@ -174,19 +188,31 @@ impl Attach<'_> {
             ItemKind::Marker(Marker::GroupRef) => self.state.last_group.into_iter().collect(),
             ItemKind::Marker(Marker::JihadistRef) => self.state.last_jihadist.into_iter().collect(),
             ItemKind::Marker(Marker::PlaceRef) => self.state.last_place.into_iter().collect(),
+            ItemKind::Marker(Marker::BaseRef) => self.state.last_base.into_iter().collect(),
             _ => Vec::new(),
         }
     }
 
+    /// "the two groups": the pair last named together, else the last two armed groups named.
     fn pair(&self) -> Vec<Ent> {
-        self.state.last_pair.map(|(a, b)| vec![a, b]).unwrap_or_default()
+        match (self.state.last_pair, self.state.recent_groups) {
+            (Some((a, b)), _) | (None, [Some(a), Some(b)]) => vec![a, b],
+            _ => Vec::new(),
+        }
+    }
+
+    fn set_pair(&mut self, pair: (Ent, Ent)) {
+        self.state.last_pair = Some(pair);
+        self.state.pair_sentence = self.sentence;
     }
 
     fn is_nominal(&self, i: usize) -> bool {
         matches!(
             self.items[i].kind,
             ItemKind::Entity(_)
-                | ItemKind::Marker(Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef)
+                | ItemKind::Marker(
+                    Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef | Marker::BaseRef
+                )
         )
     }
 
@@ -296,7 +322,7 @@ impl Attach<'_> {
         }
         if let ([x], [y]) = (a, b) {
             if x != y && self.is_actor(*x) && self.is_actor(*y) && (rel.is_symmetric() || both) {
-                self.state.last_pair = Some((*x, *y));
+                self.set_pair((*x, *y));
             }
         }
     }
@@ -309,7 +335,12 @@ impl Attach<'_> {
             return;
         }
         let mutual = def.mutual || rel.is_symmetric();
-        if let Some((a, b, last)) = self.between(ti) {
+        let between = self.between(ti);
+        if between.is_none() && self.between_marker_follows(ti) {
+            // "fighting between the army and armed groups": sides we cannot name.
+            return;
+        }
+        if let Some((a, b, last)) = between {
             if b.is_empty() {
                 if a.len() >= 2 {
                     let (x, y) = (vec![a[0]], vec![a[1]]);
@@ -394,14 +425,14 @@ impl Attach<'_> {
                 let os: Vec<Ent> = objects.iter().map(|&(o, _)| o).collect();
                 if let (Some(&x), Some(&y)) = (subjects.first(), os.first()) {
                     if x != y && self.is_actor(x) && self.is_actor(y) {
-                        self.state.last_pair = Some((x, y));
+                        self.set_pair((x, y));
                     }
                 }
             }
             self.last_objects = objects.iter().map(|&(o, _)| o).collect();
         }
         if subjects.len() >= 2 {
-            self.state.last_pair = Some((subjects[0], subjects[1]));
+            self.set_pair((subjects[0], subjects[1]));
         }
         self.set_topic(&subjects);
         let _ = trig;
@@ -441,6 +472,15 @@ impl Attach<'_> {
             }
         }
         None
+    }
+
+    /// Whether a "between" word follows the trigger closely.
+    fn between_marker_follows(&self, ti: usize) -> bool {
+        let t = self.items[ti];
+        self.items[ti + 1..]
+            .iter()
+            .take_while(|q| q.tok <= t.tok_end + 2)
+            .any(|q| matches!(q.marker(), Some(Marker::Between | Marker::BetweenPair)))
     }
 
     /// The second side after the first one ending at item `after`.
@@ -659,6 +699,10 @@ impl Attach<'_> {
     /// Arabic verb-subject-object: "هاجم مسلحو X قاعدة Y".
     fn verb_subject_after(&self, ti: usize) -> Option<(Vec<Ent>, usize)> {
         let t = self.items[ti];
+        // English is subject-verb-object; only Arabic puts the verb first.
+        if !self.text.as_bytes().get(t.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b)) {
+            return None;
+        }
         // Only a clause-initial verb: at most two words (و، بينما، حيث …) after the last comma.
         let clause_start = self.items[..ti]
             .iter()

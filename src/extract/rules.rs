@@ -584,6 +584,9 @@ impl SentenceItems<'_> {
         if !Self::is_arabic_word(w) || w.starts_with("ال") || w.chars().count() < 3 || !self.free_word(items, tok) {
             return None;
         }
+        if self.lex.is_not_name(w) {
+            return None;
+        }
         let mut end = e;
         let mut tok_end = tok + 1;
         if let Some((s2, e2)) = self.word_at(tok + 1) {
@@ -729,7 +732,9 @@ fn is_nominal(it: &Item) -> bool {
     matches!(
         it.kind,
         ItemKind::Entity(_)
-            | ItemKind::Marker(Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef)
+            | ItemKind::Marker(
+                Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef | Marker::BaseRef
+            )
     )
 }
 
@@ -742,7 +747,10 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             prep = if it.clitics.lam { Prep::Weak } else { Prep::Strong };
         } else if i > 0 {
             let p = items[i - 1];
-            if p.tok_end == it.tok {
+            // An English article between a preposition and its noun is transparent.
+            let article = p.tok_end + 1 == it.tok
+                && si.word_at(p.tok_end).is_some_and(|(s, e)| matches!(&si.norm.text[s..e], "the" | "a" | "an"));
+            if p.tok_end == it.tok || article {
                 match p.kind {
                     ItemKind::Marker(Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase) => prep = p.prep,
                     ItemKind::Marker(m) => prep = prep_of(m).unwrap_or(Prep::None),
@@ -790,7 +798,7 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
                     led = true;
                 }
                 ItemKind::Marker(Marker::Comma) => comma = true,
-                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen) => {}
+                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen | Marker::Title) => {}
                 _ => {
                     blocked = true;
                     break;
@@ -801,7 +809,13 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             continue;
         }
         let q = items[j];
-        let gap = it.tok.saturating_sub(q.tok_end);
+        // Words of "and", "led by", titles do not count as a gap.
+        let covered: u32 = items[j + 1..i]
+            .iter()
+            .filter(|m| matches!(m.marker(), Some(Marker::And | Marker::LedBy | Marker::Title)))
+            .map(|m| m.tok_end.saturating_sub(m.tok))
+            .sum();
+        let gap = it.tok.saturating_sub(q.tok_end).saturating_sub(covered);
         if gap > 2 {
             continue;
         }
