@@ -202,6 +202,10 @@ impl Attach<'_> {
     }
 
     fn set_pair(&mut self, pair: (Ent, Ent)) {
+        // A group and its leader ("X led by Y") are not two sides.
+        if self.label(pair.0) == "Person" || self.label(pair.1) == "Person" {
+            return;
+        }
         self.state.last_pair = Some(pair);
         self.state.pair_sentence = self.sentence;
     }
