@@ -802,3 +802,59 @@ impl Attach<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::{extract_document, Lexicon};
+
+    fn triples(text: &str) -> Vec<(String, String, String)> {
+        let lex = Lexicon::embedded();
+        let x = extract_document(&lex, "t", text);
+        x.relations.iter().map(|r| (r.subject.clone(), r.relation.as_str().to_string(), r.object.clone())).collect()
+    }
+
+    fn has(t: &[(String, String, String)], s: &str, r: &str, o: &str) -> bool {
+        t.iter().any(|(a, b, c)| a == s && b == r && c == o)
+    }
+
+    #[test]
+    fn negation_drops_the_edge() {
+        let t = triples("لم يهاجم الجيش المالي مدينة كيدال. JNIM did not attack Gao.");
+        assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn passive_agent_is_the_subject() {
+        let t = triples("The town of Djibo was besieged by JNIM.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Djibo"), "{t:?}");
+    }
+
+    #[test]
+    fn mutual_fighting_between_two_sides_goes_both_ways() {
+        let t = triples("اندلعت اشتباكات بين الجيش المالي وتنسيقية الحركات الأزوادية قرب أنفيس.");
+        assert!(has(&t, "Malian army", "ATTACKED", "CMA") && has(&t, "CMA", "ATTACKED", "Malian army"), "{t:?}");
+    }
+
+    #[test]
+    fn the_two_groups_refers_to_the_last_pair() {
+        let t =
+            triples("JNIM and the Islamic State Sahel Province met in Menaka. The two groups later signed a truce.");
+        assert!(has(&t, "Islamic State Sahel", "TRUCE_BETWEEN", "JNIM"), "{t:?}");
+    }
+
+    #[test]
+    fn coordinated_subjects_and_objects() {
+        let t = triples("The Malian army and the Wagner Group attacked JNIM and Ansarul Islam.");
+        for s in ["Malian army", "Wagner Group"] {
+            for o in ["JNIM", "Ansarul Islam"] {
+                assert!(has(&t, s, "ATTACKED", o), "{s} {o} {t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn border_states_are_not_objects() {
+        let t = triples("تسيطر الجماعة على مناطق في شمال مالي قرب الحدود مع الجزائر.");
+        assert!(!t.iter().any(|(_, _, o)| o == "Algeria"), "{t:?}");
+    }
+}
