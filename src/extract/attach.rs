@@ -42,6 +42,8 @@ pub struct DocState {
     pub last_group: Option<Ent>,
     /// The last jihadist group named.
     pub last_jihadist: Option<Ent>,
+    /// Sentence where `last_group`/`last_jihadist` were last named.
+    pub group_sentence: usize,
     /// The last place named.
     pub last_place: Option<Ent>,
     /// The last military base named.
@@ -77,6 +79,9 @@ const WIDE_NEGATIONS: &[&str] = &[
     "يتهم",
     "اتهام",
 ];
+
+/// How many sentences back "the group" / "the jihadists" may refer.
+const GROUP_REF_SENTENCES: usize = 3;
 
 /// Words allowed between a trigger and its first object.
 const OBJECT_WINDOW: u32 = 6;
@@ -152,6 +157,7 @@ impl Attach<'_> {
                 let info = &self.table.infos[e as usize];
                 if info.label() == "ArmedGroup" {
                     self.state.last_group = Some(e);
+                    self.state.group_sentence = self.sentence;
                     if self.state.recent_groups[1] != Some(e) {
                         self.state.recent_groups = [self.state.recent_groups[1], Some(e)];
                     }
@@ -185,8 +191,11 @@ impl Attach<'_> {
         match it.kind {
             ItemKind::Entity(e) => vec![e],
             ItemKind::Marker(Marker::PairRef) => self.pair(),
-            ItemKind::Marker(Marker::GroupRef) => self.state.last_group.into_iter().collect(),
-            ItemKind::Marker(Marker::JihadistRef) => self.state.last_jihadist.into_iter().collect(),
+            // "the group", "the jihadists": a group named in the last few sentences.
+            ItemKind::Marker(Marker::GroupRef) if self.group_is_recent() => self.state.last_group.into_iter().collect(),
+            ItemKind::Marker(Marker::JihadistRef) if self.group_is_recent() => {
+                self.state.last_jihadist.into_iter().collect()
+            }
             ItemKind::Marker(Marker::PlaceRef) => self.state.last_place.into_iter().collect(),
             ItemKind::Marker(Marker::BaseRef) => self.state.last_base.into_iter().collect(),
             _ => Vec::new(),
@@ -194,6 +203,10 @@ impl Attach<'_> {
     }
 
     /// "the two groups": the pair last named together, else the last two armed groups named.
+    fn group_is_recent(&self) -> bool {
+        self.state.group_sentence + GROUP_REF_SENTENCES >= self.sentence
+    }
+
     fn pair(&self) -> Vec<Ent> {
         match (self.state.last_pair, self.state.recent_groups) {
             (Some((a, b)), _) | (None, [Some(a), Some(b)]) => vec![a, b],
@@ -653,6 +666,25 @@ impl Attach<'_> {
                 ) {
                     break;
                 }
+            }
+        }
+        // "X expelled Y and signed a pact with Z": an English verb after "and" shares the
+        // clause's first subject, not the nearest noun.
+        let latin = !self.text.as_bytes().get(t.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b));
+        if latin
+            && ti >= 1
+            && self.items[ti - 1].marker() == Some(Marker::And)
+            && self.items[ti - 1].tok_end + 2 >= t.tok
+        {
+            let first = (0..ti)
+                .find(|&k| self.is_nominal(k) && self.items[k].prep == Prep::None && !self.subject_group(k).is_empty());
+            if let Some(k) = first {
+                self.last_subject_index = Some(k);
+                let mut v = self.subject_group(k);
+                for g in self.group_forward(k).into_iter().skip(1) {
+                    v.extend(self.members(g).into_iter().filter(|&e| self.is_actor(e)));
+                }
+                return (v, ti);
             }
         }
         let vso = self.verb_subject_after(ti);

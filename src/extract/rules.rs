@@ -138,6 +138,7 @@ impl EntityTable {
 #[derive(Debug, Default)]
 pub struct Context {
     counts: [u32; 3],
+    sentence_counts: [u32; 3],
     /// A Sahel entity has been mentioned.
     pub sahel: bool,
 }
@@ -149,13 +150,16 @@ impl Context {
         self.sahel |= sahel;
         if let Some(i) = country.and_then(|c| COUNTRIES.iter().position(|k| *k == c)) {
             self.counts[i] += 1;
+            self.sentence_counts[i] += 1;
         }
     }
 
-    /// The country the text is mainly about (Mali when none is named).
+    /// The country the current sentence, else the text, is mainly about (Mali when none is
+    /// named).
     pub fn country(&self) -> &str {
+        let counts = if self.sentence_counts.iter().any(|&n| n > 0) { &self.sentence_counts } else { &self.counts };
         let mut best: Option<(&str, u32)> = None;
-        for (c, &n) in COUNTRIES.iter().zip(&self.counts) {
+        for (c, &n) in COUNTRIES.iter().zip(counts) {
             if n > 0 && best.is_none_or(|(_, b)| n > b) {
                 best = Some((c, n));
             }
@@ -476,6 +480,7 @@ impl SentenceItems<'_> {
     /// Turn raw matches into annotated items; guessed entities are added to `table`.
     pub fn build(&self, raw: &[RawMatch], ctx: &mut Context, table: &mut EntityTable, out: &mut Vec<Item>) {
         out.clear();
+        ctx.sentence_counts = [0; 3];
         for m in raw {
             if let Term::Entity(id) = m.term {
                 let def = &self.lex.entities[id as usize];
