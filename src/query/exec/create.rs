@@ -96,6 +96,7 @@ pub fn create_one(spec: &CreateSpec, row: &mut Row, ctx: &mut Ctx) -> Result<(),
         }
         let set = props.values().filter(|v| !v.is_null()).count() as u64;
         let id = ctx.graph.add_node(&n.labels, props).map_err(graph_error)?;
+        ctx.record(super::Undo::Node(id));
         ctx.stats.nodes_created += 1;
         ctx.stats.labels_added += n.labels.len() as u64;
         ctx.stats.properties_set += set;
@@ -114,6 +115,7 @@ pub fn create_one(spec: &CreateSpec, row: &mut Row, ctx: &mut Ctx) -> Result<(),
         }
         let set = props.values().filter(|v| !v.is_null()).count() as u64;
         let id = ctx.graph.add_relationship(s, e, &r.rel_type, props).map_err(graph_error)?;
+        ctx.record(super::Undo::Rel(id));
         ctx.stats.relationships_created += 1;
         ctx.stats.properties_set += set;
         set_slot(row, r.var.slot, rel_ref_with(id, s, e));

@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::graph::{PropertyGraph, Value};
+use crate::graph::{NodeId, PropertyGraph, RelId, Value};
 
 use super::error::{ErrorKind, QueryError};
 use super::eval::Env;
@@ -96,6 +96,23 @@ pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
     row[slot] = v;
 }
 
+/// How to take back one change, so a failing statement leaves the graph as it was.
+#[derive(Clone, Debug)]
+pub enum Undo {
+    /// A node was created.
+    Node(NodeId),
+    /// A relationship was created.
+    Rel(RelId),
+    /// A node property had this value before (`None`: absent).
+    NodeProp(NodeId, String, Option<Value>),
+    /// A relationship property had this value before.
+    RelProp(RelId, String, Option<Value>),
+    /// A label was added.
+    LabelAdded(NodeId, String),
+    /// A label was removed.
+    LabelRemoved(NodeId, String),
+}
+
 /// Execution state for write operators.
 pub struct Ctx<'a> {
     /// The graph.
@@ -108,9 +125,34 @@ pub struct Ctx<'a> {
     pub stats: QueryStats,
     /// Rows out and time per top-level operator, when profiling.
     pub profile: Option<Vec<(usize, Duration)>>,
+    /// Changes to take back if the statement fails (`None`: not recorded).
+    pub undo: Option<Vec<Undo>>,
 }
 
 impl Ctx<'_> {
+    /// Records how to take back a change.
+    pub fn record(&mut self, u: Undo) {
+        if let Some(log) = &mut self.undo {
+            log.push(u);
+        }
+    }
+
+    /// Takes back every recorded change, newest first.
+    pub fn rollback(&mut self) {
+        let Some(log) = self.undo.take() else { return };
+        for u in log.into_iter().rev() {
+            // Each step reverts a change this statement made, so it applies to a live element.
+            let _ = match u {
+                Undo::Node(n) => self.graph.remove_node(n, true),
+                Undo::Rel(r) => self.graph.remove_relationship(r),
+                Undo::NodeProp(n, k, old) => self.graph.set_node_property(n, &k, old.unwrap_or(Value::Null)).map(drop),
+                Undo::RelProp(r, k, old) => self.graph.set_rel_property(r, &k, old.unwrap_or(Value::Null)).map(drop),
+                Undo::LabelAdded(n, l) => self.graph.remove_label(n, &l).map(drop),
+                Undo::LabelRemoved(n, l) => self.graph.add_label(n, &l).map(drop),
+            };
+        }
+    }
+
     /// A read-only view for expressions and read operators.
     pub fn env(&self) -> Env<'_> {
         Env { graph: self.graph, params: self.params, guard: self.guard }
