@@ -24,13 +24,16 @@ pub fn graph_error(e: GraphError) -> QueryError {
     }
 }
 
-/// Checks that a value may be stored as a property: no maps, and lists only of simple values.
+/// Checks that a value may be stored as a property: no graph elements, and lists only of
+/// simple values, as openCypher requires. (kgraph's graph model also keeps map values, which
+/// extracted and imported data use, so a map is accepted.)
 ///
 /// # Errors
 /// `TypeError (InvalidPropertyType)`.
 pub fn check_property(key: &str, v: &Value) -> Result<(), QueryError> {
     let ok = match v {
-        Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
+        Value::Map(m) => m.values().all(Value::is_storable),
+        Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
         Value::List(items) => items.iter().all(|x| !matches!(x, Value::Map(_) | Value::List(_)) && x.is_storable()),
         _ => true,
     };
