@@ -157,7 +157,7 @@ mod tests {
     #[test]
     fn a_failing_statement_is_taken_back() {
         let mut g = graph("CREATE (:A {x: 1})");
-        let e = run(&mut g, "MATCH (n:A) SET n.x = 2, n:B CREATE (:C) SET n.bad = [{k: 1}]").unwrap_err();
+        let e = run(&mut g, "MATCH (n:A) SET n.x = 2, n:B CREATE (:C) SET n.bad = n").unwrap_err();
         assert_eq!(e.kind_label(), "TypeError (InvalidPropertyType)");
         assert_eq!(rows(&mut g, "MATCH (n) RETURN labels(n), n.x"), ["['A'], 1"]);
     }
