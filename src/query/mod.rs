@@ -92,7 +92,7 @@ pub fn execute_ast(
     if backup.is_none() && plan::writes(&plan.ops) {
         ctx.undo = Some(Vec::new());
     }
-    let run = exec::run(&plan.ops, vec![Vec::new()], &mut ctx, true);
+    let run = exec::run_spanned(&plan.ops, &plan.spans, vec![Vec::new()], &mut ctx, true);
     let rows = match run.and_then(|rows| guard.check_rows(rows.len(), false).map(|()| rows)) {
         Ok(rows) => rows,
         Err(e) => {

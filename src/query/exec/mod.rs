@@ -163,25 +163,27 @@ impl Ctx<'_> {
 ///
 /// # Errors
 /// Any runtime error of an operator.
-pub fn run(ops: &[LogicalOp], mut rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> Result<Vec<Row>, QueryError> {
-    for op in ops {
+pub fn run(ops: &[LogicalOp], rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> Result<Vec<Row>, QueryError> {
+    run_spanned(ops, &[], rows, ctx, top)
+}
+
+/// Runs a pipeline; an error without a position gets the span of its operator's clause.
+///
+/// # Errors
+/// Any runtime error of an operator.
+pub fn run_spanned(
+    ops: &[LogicalOp],
+    spans: &[super::Span],
+    mut rows: Vec<Row>,
+    ctx: &mut Ctx,
+    top: bool,
+) -> Result<Vec<Row>, QueryError> {
+    for (i, op) in ops.iter().enumerate() {
         let started = Instant::now();
-        rows = match op {
-            LogicalOp::Create(spec) => create::create(spec, rows, ctx)?,
-            LogicalOp::Merge { ops, create, on_create, on_match } => {
-                merge::merge(ops, create, on_create, on_match, rows, ctx)?
-            }
-            LogicalOp::Set(items) => set::set(items, rows, ctx)?,
-            LogicalOp::Delete { exprs, detach } => delete::delete(exprs, *detach, rows, ctx)?,
-            LogicalOp::Union { parts, all } => {
-                let mut outs = Vec::new();
-                for part in parts {
-                    outs.push(run(part, vec![Vec::new()], ctx, false)?);
-                }
-                union::union(outs, *all)
-            }
-            op => read_op(op, rows, &ctx.env())?,
-        };
+        rows = run_op(op, rows, ctx).map_err(|e| match (e.span, spans.get(i)) {
+            (None, Some(s)) => e.with_span(*s),
+            _ => e,
+        })?;
         ctx.guard.check_rows(rows.len(), true)?;
         if top {
             if let Some(p) = &mut ctx.profile {
@@ -190,6 +192,25 @@ pub fn run(ops: &[LogicalOp], mut rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> R
         }
     }
     Ok(rows)
+}
+
+fn run_op(op: &LogicalOp, rows: Vec<Row>, ctx: &mut Ctx) -> Result<Vec<Row>, QueryError> {
+    Ok(match op {
+        LogicalOp::Create(spec) => create::create(spec, rows, ctx)?,
+        LogicalOp::Merge { ops, create, on_create, on_match } => {
+            merge::merge(ops, create, on_create, on_match, rows, ctx)?
+        }
+        LogicalOp::Set(items) => set::set(items, rows, ctx)?,
+        LogicalOp::Delete { exprs, detach } => delete::delete(exprs, *detach, rows, ctx)?,
+        LogicalOp::Union { parts, all } => {
+            let mut outs = Vec::new();
+            for part in parts {
+                outs.push(run(part, vec![Vec::new()], ctx, false)?);
+            }
+            union::union(outs, *all)
+        }
+        op => read_op(op, rows, &ctx.env())?,
+    })
 }
 
 /// Runs a read-only pipeline (sub-pipelines of expressions, `OPTIONAL MATCH`, `MERGE`'s match).

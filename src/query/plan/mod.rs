@@ -519,6 +519,8 @@ pub enum LogicalOp {
 pub struct Plan {
     /// The pipeline.
     pub ops: Vec<LogicalOp>,
+    /// For each operator, the clause it came from (runtime errors point there).
+    pub spans: Vec<Span>,
     /// Row width.
     pub width: usize,
     /// Output column names (empty when the statement returns nothing).
