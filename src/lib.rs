@@ -18,10 +18,12 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod graph;
+pub mod import;
 pub mod query;
 pub mod render;
 pub mod shell;
 pub mod store;
+pub mod synth;
 
 pub use error::{Error, Result};
 pub use graph::{PropertyGraph, Value};

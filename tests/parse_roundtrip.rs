@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use kgraph::query::ast::{Clause, Expr, Query};
 use kgraph::query::parse_query;
 use proptest::prelude::*;
 
@@ -120,18 +121,63 @@ fn extract(path: &Path) -> Vec<TckQuery> {
     out
 }
 
-/// Debug output of the tree without spans and source texts, so trees from different texts
-/// compare.
-fn shape(q: &kgraph::query::ast::Query) -> String {
+/// Regexes matching spans and projection texts in Debug output.
+fn patterns() -> &'static (regex::Regex, regex::Regex) {
     static PATTERNS: OnceLock<(regex::Regex, regex::Regex)> = OnceLock::new();
-    let (spans, texts) = PATTERNS.get_or_init(|| {
+    PATTERNS.get_or_init(|| {
         (
             regex::Regex::new(r"Span \{ start: \d+, end: \d+ \}").expect("regex"),
             regex::Regex::new(r#"text: "(?:[^"\\]|\\.)*""#).expect("regex"),
         )
-    });
+    })
+}
+
+/// Debug output of the tree without spans and source texts, so trees from different texts
+/// compare.
+fn shape(q: &kgraph::query::ast::Query) -> String {
+    let (spans, texts) = patterns();
     let debug = format!("{q:?}");
     texts.replace_all(&spans.replace_all(&debug, "S"), "text").into_owned()
+}
+
+fn expr_shape(e: &Expr) -> String {
+    let (spans, _) = patterns();
+    spans.replace_all(&format!("{e:?}"), "S").into_owned()
+}
+
+/// Every top-level expression of RETURN, WITH and WHERE covers text that parses, alone, to the
+/// same expression: spans neither cut an operand's parentheses off nor run past the expression.
+fn check_spans(text: &str, q: &Query) -> Option<String> {
+    let parts = std::iter::once(&q.first).chain(q.unions.iter().map(|u| &u.query));
+    for clause in parts.flat_map(|p| &p.clauses) {
+        let exprs: Vec<&Expr> = match clause {
+            Clause::Return(r) => r.projection.items.iter().map(|i| &i.expr).collect(),
+            Clause::With(w) => w.projection.items.iter().map(|i| &i.expr).chain(&w.where_).collect(),
+            Clause::Match(m) => m.where_.iter().collect(),
+            _ => Vec::new(),
+        };
+        for e in exprs {
+            let Some(sub) = text.get(e.span.start..e.span.end) else {
+                return Some(format!("span {:?} is not inside the text", e.span));
+            };
+            let alone = format!("RETURN {sub}");
+            match parse_query(&alone) {
+                Ok(again) => {
+                    let Some(Clause::Return(r)) = again.first.clauses.first() else {
+                        return Some(format!("`{sub}` is not a RETURN"));
+                    };
+                    match r.projection.items.as_slice() {
+                        [item] if expr_shape(&item.expr) == expr_shape(e) => {}
+                        _ => return Some(format!("the span of {e} covers `{sub}`, which parses differently")),
+                    }
+                }
+                Err(err) => {
+                    return Some(format!("the span of {e} covers `{sub}`, which does not parse: {}", err.message))
+                }
+            }
+        }
+    }
+    None
 }
 
 #[test]
@@ -186,6 +232,9 @@ fn tck_queries_round_trip() {
             }
             (Ok(ast), None) => {
                 parsed += 1;
+                if let Some(problem) = check_spans(&q.text, &ast) {
+                    problems.push(format!("{}: {problem}\n{}", q.origin, q.text));
+                }
                 let printed = ast.to_string();
                 match parse_query(&printed) {
                     Ok(again) if shape(&again) == shape(&ast) && again.to_string() == printed => round_trips += 1,

@@ -50,5 +50,11 @@ fn explain_matches_golden_files() {
             },
         }
     }
-    assert!(failures.is_empty(), "{} of {} plan fixtures failed:\n{}", failures.len(), inputs.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} plan fixtures failed:\n{}",
+        failures.len(),
+        inputs.len(),
+        failures.join("\n")
+    );
 }

@@ -107,7 +107,11 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, Que
                 return Err(syntax(
                     "DifferentColumnsInUnion",
                     u.span,
-                    format!("all parts of a UNION must return the same columns: [{}] vs [{}]", columns.join(", "), cols.join(", ")),
+                    format!(
+                        "all parts of a UNION must return the same columns: [{}] vs [{}]",
+                        columns.join(", "),
+                        cols.join(", ")
+                    ),
                 ));
             }
             width = width.max(w);
@@ -227,13 +231,24 @@ impl Binder<'_> {
                     let mut exprs = Vec::new();
                     for e in &d.exprs {
                         if matches!(e.kind, ExprKind::HasLabels { .. }) {
-                            return Err(syntax("InvalidDelete", e.span, "DELETE expects a node, relationship or path, not a label test"));
+                            return Err(syntax(
+                                "InvalidDelete",
+                                e.span,
+                                "DELETE expects a node, relationship or path, not a label test",
+                            ));
                         }
                         if !matches!(
                             e.kind,
-                            ExprKind::Variable(_) | ExprKind::Property { .. } | ExprKind::Index { .. } | ExprKind::FunctionCall { .. }
+                            ExprKind::Variable(_)
+                                | ExprKind::Property { .. }
+                                | ExprKind::Index { .. }
+                                | ExprKind::FunctionCall { .. }
                         ) {
-                            return Err(syntax("InvalidArgumentType", e.span, "DELETE expects a node, relationship or path"));
+                            return Err(syntax(
+                                "InvalidArgumentType",
+                                e.span,
+                                "DELETE expects a node, relationship or path",
+                            ));
                         }
                         exprs.push(self.expr(e, &scope)?);
                     }
@@ -244,7 +259,11 @@ impl Binder<'_> {
             if last && !matches!(clause, ast::Clause::Return(_)) {
                 let updating = matches!(
                     clause,
-                    ast::Clause::Create(_) | ast::Clause::Merge(_) | ast::Clause::Set(_) | ast::Clause::Remove(_) | ast::Clause::Delete(_)
+                    ast::Clause::Create(_)
+                        | ast::Clause::Merge(_)
+                        | ast::Clause::Set(_)
+                        | ast::Clause::Remove(_)
+                        | ast::Clause::Delete(_)
                 );
                 if !updating {
                     return Err(syntax(
@@ -285,8 +304,13 @@ impl Binder<'_> {
             }
         }
         for it in &p.items {
-            if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) && alias_error.is_none() {
-                alias_error = Some(syntax("NoExpressionAlias", it.span, "an expression in WITH must be aliased with AS"));
+            if !is_return
+                && it.alias.is_none()
+                && !matches!(it.expr.kind, ExprKind::Variable(_))
+                && alias_error.is_none()
+            {
+                alias_error =
+                    Some(syntax("NoExpressionAlias", it.span, "an expression in WITH must be aliased with AS"));
             }
             items.push((it.column_name().to_string(), &it.expr, it.span));
         }
@@ -342,7 +366,11 @@ impl Binder<'_> {
                 match kp {
                     Some(k) => finals.push(Expr::Var(Var { slot: *k, name: names[i].clone() })),
                     None => finals.push(
-                        agg_exprs.iter().find(|(p, _)| *p == i).map(|(_, e)| e.clone()).unwrap_or(Expr::Lit(Value::Null)),
+                        agg_exprs
+                            .iter()
+                            .find(|(p, _)| *p == i)
+                            .map(|(_, e)| e.clone())
+                            .unwrap_or(Expr::Lit(Value::Null)),
                     ),
                 }
             }
@@ -355,7 +383,15 @@ impl Binder<'_> {
             if p.distinct {
                 ops.push(LogicalOp::Distinct(n));
             }
-            let sort = self.sort_keys(p, &texts, &names, &new_scope, scope, None, true)?;
+            let sc = SortScope {
+                texts: &texts,
+                names: &names,
+                new_scope: &new_scope,
+                old_scope: scope,
+                combined: None,
+                aggregating: true,
+            };
+            let sort = self.sort_keys(p, &sc)?;
             if let Some(e) = alias_error {
                 return Err(e);
             }
@@ -396,7 +432,15 @@ impl Binder<'_> {
             ops.push(LogicalOp::Distinct(n));
         }
         let old = (keep && !p.distinct).then_some(&combined);
-        let sort = self.sort_keys(p, &texts, &names, &new_scope, scope, old, false)?;
+        let sc = SortScope {
+            texts: &texts,
+            names: &names,
+            new_scope: &new_scope,
+            old_scope: scope,
+            combined: old,
+            aggregating: false,
+        };
+        let sort = self.sort_keys(p, &sc)?;
         if !sort.is_empty() {
             ops.push(LogicalOp::Sort(sort));
         }
@@ -416,16 +460,8 @@ impl Binder<'_> {
     /// Binds the ORDER BY items. An item (or, around an aggregate, a variable, property or
     /// aggregate inside it) written like a projected item refers to that column; the rest sees
     /// the projected names, plus the previous variables when `combined` is given.
-    fn sort_keys(
-        &mut self,
-        p: &ast::Projection,
-        texts: &[String],
-        names: &[String],
-        new_scope: &Scope,
-        old_scope: &Scope,
-        combined: Option<&Scope>,
-        aggregating: bool,
-    ) -> Result<Vec<(Expr, bool)>, QueryError> {
+    fn sort_keys(&mut self, p: &ast::Projection, sc: &SortScope) -> Result<Vec<(Expr, bool)>, QueryError> {
+        let SortScope { texts, names, new_scope, old_scope, combined, aggregating } = *sc;
         let mut keys = Vec::new();
         let item_vars: HashSet<String> = p.items.iter().flat_map(|i| ast_vars(&i.expr)).collect();
         for item in &p.order_by {
@@ -438,7 +474,10 @@ impl Binder<'_> {
             let mut hook = |_: &mut Binder, inner: &ast::Expr| -> Result<Option<Expr>, QueryError> {
                 if !matches!(
                     inner.kind,
-                    ExprKind::Variable(_) | ExprKind::Property { .. } | ExprKind::FunctionCall { .. } | ExprKind::CountStar
+                    ExprKind::Variable(_)
+                        | ExprKind::Property { .. }
+                        | ExprKind::FunctionCall { .. }
+                        | ExprKind::CountStar
                 ) {
                     return Ok(None);
                 }
@@ -562,8 +601,13 @@ impl Binder<'_> {
                                 return Err(conflict(&id.name, id.span, b.kind, want));
                             }
                             if new_names.contains(&id.name) || creating {
-                                let detail = if creating { "VariableAlreadyBound" } else { "RelationshipUniquenessViolation" };
-                                return Err(syntax(detail, id.span, format!("relationship variable '{}' is used twice", id.name)));
+                                let detail =
+                                    if creating { "VariableAlreadyBound" } else { "RelationshipUniquenessViolation" };
+                                return Err(syntax(
+                                    detail,
+                                    id.span,
+                                    format!("relationship variable '{}' is used twice", id.name),
+                                ));
                             }
                             (Var { slot: b.slot, name: id.name.clone() }, true)
                         } else {
@@ -603,13 +647,21 @@ impl Binder<'_> {
             }
             if let Some(pv) = &part.variable {
                 if scope.get(&pv.name).is_some() {
-                    return Err(syntax("VariableAlreadyBound", pv.span, format!("variable '{}' is already defined", pv.name)));
+                    return Err(syntax(
+                        "VariableAlreadyBound",
+                        pv.span,
+                        format!("variable '{}' is already defined", pv.name),
+                    ));
                 }
                 let v = scope.bind(&pv.name, Kind::Path, false);
                 new_names.insert(pv.name.clone());
                 if shortest {
                     if part.path.steps.len() != 1 {
-                        return Err(syntax("InvalidShortestPath", part.span, "shortestPath needs exactly one relationship"));
+                        return Err(syntax(
+                            "InvalidShortestPath",
+                            part.span,
+                            "shortestPath needs exactly one relationship",
+                        ));
                     }
                     if let Some(last) = g.rels.last_mut() {
                         last.shortest = Some((part.kind == ast::PathKind::AllShortest, v));
@@ -641,7 +693,11 @@ impl Binder<'_> {
         if let Some(id) = &n.variable {
             if let Some(i) = g.nodes.iter().position(|x| x.var.name == id.name) {
                 if creating && (!labels.is_empty() || props_expr.is_some()) {
-                    return Err(syntax("VariableAlreadyBound", id.span, format!("variable '{}' is already defined", id.name)));
+                    return Err(syntax(
+                        "VariableAlreadyBound",
+                        id.span,
+                        format!("variable '{}' is already defined", id.name),
+                    ));
                 }
                 let node = &mut g.nodes[i];
                 node.labels.extend(labels);
@@ -653,7 +709,11 @@ impl Binder<'_> {
                     return Err(conflict(&id.name, id.span, b.kind, Kind::Node));
                 }
                 if creating && (!labels.is_empty() || props_expr.is_some() || self.lone_node) {
-                    return Err(syntax("VariableAlreadyBound", id.span, format!("variable '{}' is already defined", id.name)));
+                    return Err(syntax(
+                        "VariableAlreadyBound",
+                        id.span,
+                        format!("variable '{}' is already defined", id.name),
+                    ));
                 }
                 let bound = !new_names.contains(&id.name);
                 g.nodes.push(PNode {
@@ -678,7 +738,7 @@ impl Binder<'_> {
 
     /// A pattern's property map: as key/expression pairs for matching, and as one map
     /// expression for creating.
-    fn props(&mut self, e: Option<&ast::Expr>, scope: &Scope) -> Result<(Vec<(String, Expr)>, Option<Expr>), QueryError> {
+    fn props(&mut self, e: Option<&ast::Expr>, scope: &Scope) -> Result<PatternProps, QueryError> {
         let Some(e) = e else { return Ok((Vec::new(), None)) };
         match &e.kind {
             ExprKind::Map(entries) => {
@@ -689,9 +749,11 @@ impl Binder<'_> {
                 let m = Expr::Map(out.clone());
                 Ok((out, Some(m)))
             }
-            ExprKind::Parameter(_) if !self.param_props => {
-                Err(syntax("InvalidParameterUse", e.span, "a parameter cannot be used as a property map here; write {key: $param.key}"))
-            }
+            ExprKind::Parameter(_) if !self.param_props => Err(syntax(
+                "InvalidParameterUse",
+                e.span,
+                "a parameter cannot be used as a property map here; write {key: $param.key}",
+            )),
             _ => {
                 let be = self.expr(e, scope)?;
                 // A parameter map: match each of its entries at run time.
@@ -700,7 +762,12 @@ impl Binder<'_> {
         }
     }
 
-    fn match_clause(&mut self, m: &ast::MatchClause, scope: &mut Scope, ops: &mut Vec<LogicalOp>) -> Result<(), QueryError> {
+    fn match_clause(
+        &mut self,
+        m: &ast::MatchClause,
+        scope: &mut Scope,
+        ops: &mut Vec<LogicalOp>,
+    ) -> Result<(), QueryError> {
         let before: HashSet<usize> = scope.vars.iter().map(|b| b.slot).collect();
         let mut inner_scope = scope.clone();
         let g = self.pattern_graph(&m.pattern.parts, &mut inner_scope, false)?;
@@ -719,7 +786,12 @@ impl Binder<'_> {
     /// Orders the pattern's scans and expansions: anchor each connected part on its most
     /// selective node, then expand through adjacency; WHERE conjuncts become filters (pushed
     /// down later by [`rewrite::push_down_filters`]).
-    fn plan_pattern(&mut self, mut g: PGraph, where_: Option<Expr>, before: &HashSet<usize>) -> Result<Vec<LogicalOp>, QueryError> {
+    fn plan_pattern(
+        &mut self,
+        mut g: PGraph,
+        where_: Option<Expr>,
+        before: &HashSet<usize>,
+    ) -> Result<Vec<LogicalOp>, QueryError> {
         let mut ops = Vec::new();
         let mut conjuncts = Vec::new();
         if let Some(w) = where_ {
@@ -754,7 +826,11 @@ impl Binder<'_> {
         for (i, n) in g.nodes.iter().enumerate() {
             if n.bound && done_nodes.insert(n.var.slot) {
                 if !n.labels.is_empty() || !n.props.is_empty() {
-                    ops.push(LogicalOp::NodeCheck { var: n.var.clone(), labels: n.labels.clone(), props: n.props.clone() });
+                    ops.push(LogicalOp::NodeCheck {
+                        var: n.var.clone(),
+                        labels: n.labels.clone(),
+                        props: n.props.clone(),
+                    });
                 }
                 let _ = i;
             }
@@ -787,7 +863,8 @@ impl Binder<'_> {
                     pending.iter().position(|&r| {
                         let rel = &g.rels[r];
                         rel.shortest.is_none()
-                            && (bound.contains(&g.nodes[rel.left].var.slot) || bound.contains(&g.nodes[rel.right].var.slot))
+                            && (bound.contains(&g.nodes[rel.left].var.slot)
+                                || bound.contains(&g.nodes[rel.right].var.slot))
                     })
                 })
                 .or_else(|| {
@@ -816,11 +893,7 @@ impl Binder<'_> {
                 if let Some((all, path)) = &rel.shortest {
                     let (min, max) = rel.length.unwrap_or((1, Some(1)));
                     let rel_var = (!rel.var.name.starts_with("  ")).then(|| rel.var.clone());
-                    let (from, to, dir) = if from_left {
-                        (from, to, dir)
-                    } else {
-                        (to, from, flip(dir))
-                    };
+                    let (from, to, dir) = if from_left { (from, to, dir) } else { (to, from, flip(dir)) };
                     ops.push(LogicalOp::ShortestPath {
                         from,
                         to,
@@ -882,20 +955,19 @@ impl Binder<'_> {
                     if done_nodes.insert(to.slot) {
                         let n = node_by_slot(to.slot, &g);
                         if !n.labels.is_empty() || !n.props.is_empty() {
-                            ops.push(LogicalOp::NodeCheck { var: n.var.clone(), labels: n.labels.clone(), props: n.props });
+                            ops.push(LogicalOp::NodeCheck {
+                                var: n.var.clone(),
+                                labels: n.labels.clone(),
+                                props: n.props,
+                            });
                         }
                     }
                 }
                 continue;
             }
             // Otherwise scan the most selective unbound node (of a pending relationship first).
-            let candidates: Vec<usize> = g
-                .nodes
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| !bound.contains(&n.var.slot))
-                .map(|(i, _)| i)
-                .collect();
+            let candidates: Vec<usize> =
+                g.nodes.iter().enumerate().filter(|(_, n)| !bound.contains(&n.var.slot)).map(|(i, _)| i).collect();
             if candidates.is_empty() {
                 break;
             }
@@ -942,7 +1014,12 @@ impl Binder<'_> {
         }
     }
 
-    fn create_clause(&mut self, c: &ast::CreateClause, scope: &mut Scope, ops: &mut Vec<LogicalOp>) -> Result<(), QueryError> {
+    fn create_clause(
+        &mut self,
+        c: &ast::CreateClause,
+        scope: &mut Scope,
+        ops: &mut Vec<LogicalOp>,
+    ) -> Result<(), QueryError> {
         let spec = self.create_spec(&c.pattern.parts, scope, false)?;
         ops.push(LogicalOp::Create(spec));
         Ok(())
@@ -956,17 +1033,30 @@ impl Binder<'_> {
                     return Err(syntax("CreatingVarLength", r.span, "cannot create a variable-length relationship"));
                 }
                 if r.types.len() != 1 {
-                    return Err(syntax("NoSingleRelationshipType", r.span, "a created relationship needs exactly one type"));
+                    return Err(syntax(
+                        "NoSingleRelationshipType",
+                        r.span,
+                        "a created relationship needs exactly one type",
+                    ));
                 }
                 if !merging && matches!(r.direction, ast::Direction::Both | ast::Direction::Undirected) {
-                    return Err(syntax("RequiresDirectedRelationship", r.span, "a created relationship needs a direction"));
+                    return Err(syntax(
+                        "RequiresDirectedRelationship",
+                        r.span,
+                        "a created relationship needs a direction",
+                    ));
                 }
             }
         }
         Ok(())
     }
 
-    fn create_spec(&mut self, parts: &[ast::PatternPart], scope: &mut Scope, merging: bool) -> Result<CreateSpec, QueryError> {
+    fn create_spec(
+        &mut self,
+        parts: &[ast::PatternPart],
+        scope: &mut Scope,
+        merging: bool,
+    ) -> Result<CreateSpec, QueryError> {
         self.param_props = true;
         let g = self.pattern_graph(parts, scope, !merging);
         self.param_props = false;
@@ -975,7 +1065,12 @@ impl Binder<'_> {
         spec_from(&g)
     }
 
-    fn merge_clause(&mut self, m: &ast::MergeClause, scope: &mut Scope, ops: &mut Vec<LogicalOp>) -> Result<(), QueryError> {
+    fn merge_clause(
+        &mut self,
+        m: &ast::MergeClause,
+        scope: &mut Scope,
+        ops: &mut Vec<LogicalOp>,
+    ) -> Result<(), QueryError> {
         let before: HashSet<usize> = scope.vars.iter().map(|b| b.slot).collect();
         let parts = std::slice::from_ref(&m.part);
         let g = self.pattern_graph(parts, scope, true)?;
@@ -1008,13 +1103,21 @@ impl Binder<'_> {
 
     /// Binds an expression with aggregates: each aggregate call becomes an [`Expr::AggRef`] to
     /// a new [`AggCall`] at position `offset + i`.
-    fn agg_expr(&mut self, e: &ast::Expr, scope: &Scope, aggs: &mut Vec<AggCall>, offset: usize) -> Result<Expr, QueryError> {
+    fn agg_expr(
+        &mut self,
+        e: &ast::Expr,
+        scope: &Scope,
+        aggs: &mut Vec<AggCall>,
+        offset: usize,
+    ) -> Result<Expr, QueryError> {
         match &e.kind {
             ExprKind::CountStar => {
                 aggs.push(AggCall { func: AggFunc::CountStar, distinct: false, arg: None, extra: None });
                 Ok(Expr::AggRef(offset + aggs.len() - 1, "count(*)".into()))
             }
-            ExprKind::FunctionCall { name, distinct, args } if AggFunc::from_name(&name.name.to_lowercase()).is_some() => {
+            ExprKind::FunctionCall { name, distinct, args }
+                if AggFunc::from_name(&name.name.to_lowercase()).is_some() =>
+            {
                 let func = AggFunc::from_name(&name.name.to_lowercase()).unwrap_or(AggFunc::Count);
                 if args.iter().any(contains_aggregate) {
                     return Err(syntax("NestedAggregation", e.span, "aggregate functions cannot be nested"));
@@ -1058,12 +1161,7 @@ impl Binder<'_> {
     }
 
     /// Binds `e`; `hook` may take over any direct sub-expression (used for aggregates).
-    fn expr_with(
-        &mut self,
-        e: &ast::Expr,
-        scope: &Scope,
-        hook: &mut dyn FnMut(&mut Binder, &ast::Expr) -> Result<Option<Expr>, QueryError>,
-    ) -> Result<Expr, QueryError> {
+    fn expr_with(&mut self, e: &ast::Expr, scope: &Scope, hook: &mut Hook<'_>) -> Result<Expr, QueryError> {
         macro_rules! sub {
             ($x:expr) => {{
                 let x: &ast::Expr = $x;
@@ -1086,7 +1184,11 @@ impl Binder<'_> {
             ExprKind::Property { expr, key } => {
                 let base = sub!(expr);
                 if matches!(self.kind_of(&base, scope), Kind::Path | Kind::RelList) {
-                    return Err(syntax("InvalidArgumentType", e.span, "a path or list of relationships has no properties"));
+                    return Err(syntax(
+                        "InvalidArgumentType",
+                        e.span,
+                        "a path or list of relationships has no properties",
+                    ));
                 }
                 Expr::Prop(Box::new(base), key.name.clone())
             }
@@ -1096,7 +1198,9 @@ impl Binder<'_> {
                     out.push(sub!(it));
                 }
                 if out.iter().all(|x| matches!(x, Expr::Lit(_))) {
-                    Expr::Lit(Value::List(out.into_iter().map(|x| if let Expr::Lit(v) = x { v } else { Value::Null }).collect()))
+                    Expr::Lit(Value::List(
+                        out.into_iter().map(|x| if let Expr::Lit(v) = x { v } else { Value::Null }).collect(),
+                    ))
                 } else {
                     Expr::List(out)
                 }
@@ -1173,7 +1277,11 @@ impl Binder<'_> {
                 if op == BinaryOp::In {
                     if let Expr::Lit(v) = &b {
                         if !matches!(v, Value::List(_) | Value::Null) {
-                            return Err(syntax("InvalidArgumentType", e.span, format!("IN expects a list, found {}", v.type_name())));
+                            return Err(syntax(
+                                "InvalidArgumentType",
+                                e.span,
+                                format!("IN expects a list, found {}", v.type_name()),
+                            ));
                         }
                     }
                 }
@@ -1253,7 +1361,11 @@ impl Binder<'_> {
                 }
                 if let (Some(a), Some(b)) = (args.first(), out.first()) {
                     if matches!(a.kind, ExprKind::PatternPredicate(_)) && lname != "exists" {
-                        return Err(syntax("UnexpectedSyntax", a.span, format!("{}() cannot take a pattern; use a pattern comprehension", name.name)));
+                        return Err(syntax(
+                            "UnexpectedSyntax",
+                            a.span,
+                            format!("{}() cannot take a pattern; use a pattern comprehension", name.name),
+                        ));
                     }
                     let k = self.kind_of(b, scope);
                     let bad = match lname.as_str() {
@@ -1262,10 +1374,16 @@ impl Binder<'_> {
                         _ => false,
                     };
                     if bad {
-                        return Err(syntax("InvalidArgumentType", e.span, format!("{}() cannot take {}", name.name, k.name())));
+                        return Err(syntax(
+                            "InvalidArgumentType",
+                            e.span,
+                            format!("{}() cannot take {}", name.name, k.name()),
+                        ));
                     }
                 }
-                if lname == "exists" && !matches!(args[0].kind, ExprKind::Property { .. } | ExprKind::PatternPredicate(_)) {
+                if lname == "exists"
+                    && !matches!(args[0].kind, ExprKind::Property { .. } | ExprKind::PatternPredicate(_))
+                {
                     return Err(syntax("InvalidArgumentType", e.span, "exists() expects a property or a pattern"));
                 }
                 Expr::Call(lname, out)
@@ -1329,7 +1447,12 @@ impl Binder<'_> {
                 Expr::Quantified(q, v.slot, Box::new(l), Box::new(p))
             }
             ExprKind::PatternPredicate(path) => {
-                let part = ast::PatternPart { variable: None, kind: ast::PathKind::Plain, path: (**path).clone(), span: e.span };
+                let part = ast::PatternPart {
+                    variable: None,
+                    kind: ast::PathKind::Plain,
+                    path: (**path).clone(),
+                    span: e.span,
+                };
                 let sub = self.sub_plan(std::slice::from_ref(&part), None, scope, true)?;
                 Expr::Exists(Box::new(sub.0))
             }
@@ -1338,8 +1461,12 @@ impl Binder<'_> {
                 Expr::Exists(Box::new(sub.0))
             }
             ExprKind::PatternComprehension { variable, path, predicate, projection } => {
-                let part =
-                    ast::PatternPart { variable: variable.clone(), kind: ast::PathKind::Plain, path: (**path).clone(), span: e.span };
+                let part = ast::PatternPart {
+                    variable: variable.clone(),
+                    kind: ast::PathKind::Plain,
+                    path: (**path).clone(),
+                    span: e.span,
+                };
                 let (sub, inner) = self.sub_plan(std::slice::from_ref(&part), predicate.as_deref(), scope, false)?;
                 let proj = self.expr(projection, &inner)?;
                 Expr::PatternList(Box::new(sub), Box::new(proj))
@@ -1371,6 +1498,28 @@ impl Binder<'_> {
     }
 }
 
+/// A pattern's properties as key/expression pairs, and as one map expression.
+type PatternProps = (Vec<(String, Expr)>, Option<Expr>);
+
+/// A callback that may bind a sub-expression itself (aggregates, projected items in ORDER BY).
+type Hook<'h> = dyn FnMut(&mut Binder, &ast::Expr) -> Result<Option<Expr>, QueryError> + 'h;
+
+/// What ORDER BY items are bound against.
+struct SortScope<'a> {
+    /// Normalized texts of the projected items.
+    texts: &'a [String],
+    /// Column names.
+    names: &'a [String],
+    /// The projected names.
+    new_scope: &'a Scope,
+    /// The variables before the projection.
+    old_scope: &'a Scope,
+    /// Projected names plus previous variables, when ORDER BY may read both.
+    combined: Option<&'a Scope>,
+    /// Whether the projection aggregates.
+    aggregating: bool,
+}
+
 fn flip(d: Direction) -> Direction {
     match d {
         Direction::Outgoing => Direction::Incoming,
@@ -1386,11 +1535,20 @@ fn spec_from(g: &PGraph) -> Result<CreateSpec, QueryError> {
         if !seen.insert(n.var.slot) {
             continue;
         }
-        spec.nodes.push(CreateNode { var: n.var.clone(), bound: n.bound, labels: n.labels.clone(), props: n.props_expr.clone() });
+        spec.nodes.push(CreateNode {
+            var: n.var.clone(),
+            bound: n.bound,
+            labels: n.labels.clone(),
+            props: n.props_expr.clone(),
+        });
     }
     for r in &g.rels {
         if r.bound {
-            return Err(syntax("VariableAlreadyBound", r.span, format!("variable '{}' is already defined", r.var.name)));
+            return Err(syntax(
+                "VariableAlreadyBound",
+                r.span,
+                format!("variable '{}' is already defined", r.var.name),
+            ));
         }
         let (ls, rs) = (g.nodes[r.left].var.slot, g.nodes[r.right].var.slot);
         let (start, end) = if r.dir == ast::Direction::Left { (rs, ls) } else { (ls, rs) };
@@ -1412,11 +1570,7 @@ fn undefined(name: &str, span: Span) -> QueryError {
 }
 
 fn conflict(name: &str, span: Span, was: Kind, now: Kind) -> QueryError {
-    syntax(
-        "VariableTypeConflict",
-        span,
-        format!("variable '{name}' is {} but is used as {}", was.name(), now.name()),
-    )
+    syntax("VariableTypeConflict", span, format!("variable '{name}' is {} but is used as {}", was.name(), now.name()))
 }
 
 fn compile_type_error(e: QueryError, span: Span) -> QueryError {
@@ -1435,13 +1589,16 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
             AggFunc::from_name(&name.name.to_lowercase()).is_some() || args.iter().any(contains_aggregate)
         }
         ExprKind::Literal(_) | ExprKind::Parameter(_) | ExprKind::Variable(_) | ExprKind::MapProjection { .. } => false,
-        ExprKind::Property { expr, .. } | ExprKind::IsNull { expr, .. } | ExprKind::HasLabels { expr, .. } | ExprKind::Unary { expr, .. } => {
-            contains_aggregate(expr)
-        }
+        ExprKind::Property { expr, .. }
+        | ExprKind::IsNull { expr, .. }
+        | ExprKind::HasLabels { expr, .. }
+        | ExprKind::Unary { expr, .. } => contains_aggregate(expr),
         ExprKind::List(items) => items.iter().any(contains_aggregate),
         ExprKind::Map(entries) => entries.iter().any(|(_, v)| contains_aggregate(v)),
         ExprKind::Binary { left, right, .. } => contains_aggregate(left) || contains_aggregate(right),
-        ExprKind::Comparison { first, rest } => contains_aggregate(first) || rest.iter().any(|(_, x)| contains_aggregate(x)),
+        ExprKind::Comparison { first, rest } => {
+            contains_aggregate(first) || rest.iter().any(|(_, x)| contains_aggregate(x))
+        }
         ExprKind::Case { operand, whens, else_ } => {
             operand.as_deref().is_some_and(contains_aggregate)
                 || whens.iter().any(|(a, b)| contains_aggregate(a) || contains_aggregate(b))
@@ -1449,7 +1606,9 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
         }
         ExprKind::Index { expr, index } => contains_aggregate(expr) || contains_aggregate(index),
         ExprKind::Slice { expr, from, to } => {
-            contains_aggregate(expr) || from.as_deref().is_some_and(contains_aggregate) || to.as_deref().is_some_and(contains_aggregate)
+            contains_aggregate(expr)
+                || from.as_deref().is_some_and(contains_aggregate)
+                || to.as_deref().is_some_and(contains_aggregate)
         }
         ExprKind::ListComprehension { list, .. } | ExprKind::Quantifier { list, .. } => contains_aggregate(list),
         ExprKind::PatternComprehension { .. } | ExprKind::PatternPredicate(_) | ExprKind::Exists { .. } => false,
@@ -1521,8 +1680,12 @@ fn ambiguous(e: &Expr, keys: &[Expr]) -> Option<String> {
 /// `Project` that keeps its input).
 fn combine(new_scope: &Scope, old: &Scope, names: &[String]) -> Scope {
     let shift = names.len();
-    let mut vars: Vec<Binding> =
-        old.vars.iter().map(|b| Binding { slot: b.slot + shift, ..b.clone() }).filter(|b| !names.contains(&b.name)).collect();
+    let mut vars: Vec<Binding> = old
+        .vars
+        .iter()
+        .map(|b| Binding { slot: b.slot + shift, ..b.clone() })
+        .filter(|b| !names.contains(&b.name))
+        .collect();
     vars.extend(new_scope.vars.iter().cloned());
     Scope { vars, next: shift + old.next }
 }
@@ -1543,7 +1706,9 @@ fn collect_ast_vars(e: &ast::Expr, out: &mut Vec<String>) {
         | ExprKind::IsNull { expr, .. }
         | ExprKind::HasLabels { expr, .. }
         | ExprKind::Unary { expr, .. } => collect_ast_vars(expr, out),
-        ExprKind::List(items) | ExprKind::FunctionCall { args: items, .. } => items.iter().for_each(|x| collect_ast_vars(x, out)),
+        ExprKind::List(items) | ExprKind::FunctionCall { args: items, .. } => {
+            items.iter().for_each(|x| collect_ast_vars(x, out))
+        }
         ExprKind::Map(entries) => entries.iter().for_each(|(_, x)| collect_ast_vars(x, out)),
         ExprKind::Binary { left, right, .. } | ExprKind::Index { expr: left, index: right } => {
             collect_ast_vars(left, out);
@@ -1585,4 +1750,66 @@ pub fn uses_any(e: &Expr, slots: &HashSet<usize>) -> bool {
     let mut used = HashSet::new();
     rewrite::slots_used(e, &mut used);
     used.iter().any(|s| slots.contains(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{error, graph, run};
+
+    #[test]
+    fn compile_time_errors_carry_tck_details() {
+        let mut g = graph("");
+        let cases = [
+            ("MATCH (n) RETURN m", "SyntaxError (UndefinedVariable)"),
+            ("MATCH (a) CREATE (a)", "SyntaxError (VariableAlreadyBound)"),
+            ("MATCH (a)-[a]->() RETURN a", "SyntaxError (VariableTypeConflict)"),
+            ("WITH 1 AS n MATCH (n) RETURN n", "SyntaxError (VariableTypeConflict)"),
+            ("MATCH (n) WHERE count(n) > 1 RETURN n", "SyntaxError (InvalidAggregation)"),
+            ("RETURN *", "SyntaxError (NoVariablesInScope)"),
+            ("RETURN 1 AS a, 2 AS a", "SyntaxError (ColumnNameConflict)"),
+            ("RETURN 1 AS a UNION RETURN 2 AS b", "SyntaxError (DifferentColumnsInUnion)"),
+            ("MATCH (n) DELETE n:Person", "SyntaxError (InvalidDelete)"),
+            ("CREATE ()-[:A|B]->()", "SyntaxError (NoSingleRelationshipType)"),
+            ("CREATE ()-[:A]-()", "SyntaxError (RequiresDirectedRelationship)"),
+            ("MATCH (a) RETURN a.x + count(*) AS c", "SyntaxError (AmbiguousAggregationExpression)"),
+            ("MATCH (n) RETURN n SKIP n.x", "SyntaxError (NonConstantExpression)"),
+            ("RETURN 1 LIMIT -1", "SyntaxError (NegativeIntegerArgument)"),
+            ("RETURN NOT 1", "SyntaxError (InvalidArgumentType)"),
+            ("RETURN nosuch(1)", "SyntaxError (UnknownFunction)"),
+            ("MATCH (n $p) RETURN n", "SyntaxError (InvalidParameterUse)"),
+            ("WITH 1 + 1 RETURN 1", "SyntaxError (NoExpressionAlias)"),
+        ];
+        for (q, want) in cases {
+            assert_eq!(error(&mut g, q), want, "{q}");
+        }
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_text() {
+        let mut g = graph("");
+        let q = "MATCH (n)\nRETURN m";
+        let e = run(&mut g, q).unwrap_err();
+        assert_eq!(
+            e.first_line("<query>", q),
+            "<query>:2:8: SyntaxError (UndefinedVariable): variable 'm' is not defined"
+        );
+    }
+
+    #[test]
+    fn anchor_prefers_name_then_smallest_label() {
+        let mut g = graph("CREATE (:P {name: 'x'}), (:P), (:P), (:Q)");
+        let plan = run(&mut g, "EXPLAIN MATCH (a:P)-->(b:Q) RETURN a").unwrap().plan.unwrap_or_default();
+        assert!(plan.starts_with("NodeScan (b) via LabelIndex(:Q)"), "{plan}");
+        let plan =
+            run(&mut g, "EXPLAIN MATCH (a:Q)-->(b:P) WHERE b.name = 'x' RETURN a").unwrap().plan.unwrap_or_default();
+        assert!(plan.starts_with("NodeScan (b:P {name: 'x'}) via NameIndex('x')"), "{plan}");
+    }
+
+    #[test]
+    fn order_by_sees_previous_variables_unless_aggregating() {
+        let mut g = graph("CREATE ({name: 'b', k: 1}), ({name: 'a', k: 2})");
+        let r = run(&mut g, "MATCH (n) RETURN n.name AS name ORDER BY n.k").unwrap();
+        assert_eq!(r.rows, vec![vec!["b".into()], vec!["a".into()]]);
+        assert_eq!(error(&mut g, "MATCH (n) RETURN count(*) AS c ORDER BY n.k"), "SyntaxError (UndefinedVariable)");
+    }
 }

@@ -203,7 +203,9 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
                     BinaryOp::Sub => x.checked_sub(y),
                     BinaryOp::Mul => x.checked_mul(y),
                     _ if y == 0 => {
-                        return Err(QueryError::new(ErrorKind::ArgumentError, "division by zero").with_detail("DivisionByZero"))
+                        return Err(
+                            QueryError::new(ErrorKind::ArgumentError, "division by zero").with_detail("DivisionByZero")
+                        )
                     }
                     BinaryOp::Div => x.checked_div(y),
                     _ => x.checked_rem(y),
@@ -233,12 +235,7 @@ fn arith_float(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, QueryError> 
         _ => None,
     };
     let (Some(x), Some(y)) = (as_f(a), as_f(b)) else {
-        return Err(type_error(format!(
-            "cannot apply '{}' to {} and {}",
-            op.symbol(),
-            a.type_name(),
-            b.type_name()
-        )));
+        return Err(type_error(format!("cannot apply '{}' to {} and {}", op.symbol(), a.type_name(), b.type_name())));
     };
     Ok(Value::Float(match op {
         BinaryOp::Add => x + y,
@@ -284,7 +281,9 @@ fn index(graph: &PropertyGraph, base: Value, idx: Value) -> Result<Value, QueryE
             let i = if *i < 0 { len + i } else { *i };
             Ok(if (0..len).contains(&i) { items[i as usize].clone() } else { Value::Null })
         }
-        (Value::List(_), other) => Err(type_error(format!("a list index must be an integer, found {}", other.type_name()))),
+        (Value::List(_), other) => {
+            Err(type_error(format!("a list index must be an integer, found {}", other.type_name())))
+        }
         (Value::Map(_) | Value::Node(_) | Value::Relationship(_), Value::String(k)) => property(graph, &base, k),
         (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => {
             Err(type_error(format!("a map key must be a string, found {}", other.type_name())))
@@ -381,9 +380,9 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
             property(env.graph, &b, key)?
         }
         Expr::List(items) => Value::List(items.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?),
-        Expr::Map(items) => {
-            Value::Map(items.iter().map(|(k, e)| Ok((k.clone(), eval(e, row, env)?))).collect::<Result<_, QueryError>>()?)
-        }
+        Expr::Map(items) => Value::Map(
+            items.iter().map(|(k, e)| Ok((k.clone(), eval(e, row, env)?))).collect::<Result<_, QueryError>>()?,
+        ),
         Expr::Unary(op, e) => {
             let v = eval(e, row, env)?;
             match (op, v) {
@@ -410,7 +409,7 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
             }
         }
         Expr::Binary(op, a, b) => binary(*op, eval(a, row, env)?, eval(b, row, env)?)?,
-        Expr::IsNull(e, negated) => Value::Bool(eval(e, row, env)?.is_null() == !negated),
+        Expr::IsNull(e, negated) => Value::Bool(eval(e, row, env)?.is_null() != *negated),
         Expr::HasLabels(e, labels) => match eval(e, row, env)? {
             Value::Null => Value::Null,
             Value::Node(n) => {
@@ -615,7 +614,10 @@ mod tests {
     fn in_with_nulls() {
         let list = |v: Vec<Value>| Box::new(Expr::Lit(Value::List(v)));
         assert_eq!(ev(&Expr::Binary(BinaryOp::In, lit(1), list(vec![2.into(), Value::Null]))).unwrap(), Value::Null);
-        assert_eq!(ev(&Expr::Binary(BinaryOp::In, lit(1), list(vec![1.into(), Value::Null]))).unwrap(), Value::Bool(true));
+        assert_eq!(
+            ev(&Expr::Binary(BinaryOp::In, lit(1), list(vec![1.into(), Value::Null]))).unwrap(),
+            Value::Bool(true)
+        );
         assert_eq!(ev(&Expr::Binary(BinaryOp::In, lit(1), list(vec![]))).unwrap(), Value::Bool(false));
     }
 
@@ -635,5 +637,29 @@ mod tests {
         assert_eq!(ev(&Expr::Index(l(), lit(-1))).unwrap(), Value::Int(3));
         assert_eq!(ev(&Expr::Index(l(), lit(5))).unwrap(), Value::Null);
         assert_eq!(ev(&Expr::Slice(l(), Some(lit(1)), None)).unwrap(), Value::List(vec![2.into(), 3.into()]));
+    }
+
+    #[test]
+    fn expressions_through_queries() {
+        use crate::query::testutil::{graph, rows};
+        let mut g = graph("CREATE (a:A {name: 'a', xs: [1, 2, 3]})-[:R]->(:B {name: 'b'})");
+        let cases = [
+            ("RETURN null = null, null <> 1, 1 < 'a', [1, null] = [1, 2]", "null, null, null, null"),
+            ("RETURN CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' END", "'two'"),
+            ("RETURN CASE WHEN null THEN 1 ELSE 2 END", "2"),
+            ("RETURN [x IN range(1, 6) WHERE x % 2 = 0 | x * 10]", "[20, 40, 60]"),
+            ("RETURN all(x IN [1, null] WHERE x > 0), any(x IN [1, null] WHERE x > 0)", "null, true"),
+            ("MATCH (n:A) RETURN n {.name, k: 1}", "{k: 1, name: 'a'}"),
+            ("MATCH (n) WHERE (n)-->() RETURN n.name", "'a'"),
+            ("MATCH (n:A) RETURN [(n)-->(m) | m.name]", "['b']"),
+            (
+                "MATCH (n:A) RETURN n.xs[1..], n.xs[-1], n.name STARTS WITH 'a', n.name =~ 'a.*'",
+                "[2, 3], 3, true, true",
+            ),
+            ("RETURN 'a' + 1, [1] + [2], 7 % 3, 2 ^ 2, -(3)", "'a1', [1, 2], 1, 4.0, -3"),
+        ];
+        for (q, want) in cases {
+            assert_eq!(rows(&mut g, q), [want], "{q}");
+        }
     }
 }

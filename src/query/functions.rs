@@ -37,12 +37,12 @@ pub fn arity(name: &str) -> Option<(usize, usize)> {
     Some(match name {
         "rand" | "pi" | "e" => (0, 0),
         "id" | "labels" | "type" | "properties" | "keys" | "size" | "length" | "nodes" | "relationships"
-        | "startnode" | "endnode" | "head" | "last" | "tail" | "tolower" | "toupper" | "trim" | "ltrim"
-        | "rtrim" | "reverse" | "tostring" | "tointeger" | "tofloat" | "toboolean" | "abs" | "ceil" | "floor"
-        | "round" | "sign" | "sqrt" | "exp" | "log" | "log10" | "exists" | "isempty" | "sin" | "cos" | "tan"
-        | "asin" | "acos" | "atan" | "cot" | "degrees" | "radians" | "haversin" | "tostringornull"
-        | "tointegerornull" | "tofloatornull" | "tobooleanornull" | "lower" | "upper" | "tobooleanlist"
-        | "tointegerlist" | "tofloatlist" | "tostringlist" | "valuetype" | "isnan" => (1, 1),
+        | "startnode" | "endnode" | "head" | "last" | "tail" | "tolower" | "toupper" | "trim" | "ltrim" | "rtrim"
+        | "reverse" | "tostring" | "tointeger" | "tofloat" | "toboolean" | "abs" | "ceil" | "floor" | "round"
+        | "sign" | "sqrt" | "exp" | "log" | "log10" | "exists" | "isempty" | "sin" | "cos" | "tan" | "asin"
+        | "acos" | "atan" | "cot" | "degrees" | "radians" | "haversin" | "tostringornull" | "tointegerornull"
+        | "tofloatornull" | "tobooleanornull" | "lower" | "upper" | "tobooleanlist" | "tointegerlist"
+        | "tofloatlist" | "tostringlist" | "valuetype" | "isnan" => (1, 1),
         "coalesce" => (1, usize::MAX),
         "date" | "localtime" | "time" | "localdatetime" | "datetime" => (1, 1),
         "range" => (2, 3),
@@ -166,7 +166,9 @@ pub fn properties_of(graph: &PropertyGraph, v: &Value) -> Result<Value, QueryErr
             let id = rel_arg(graph, "properties", v)?.ok_or_else(|| deleted_error("relationship"))?;
             Ok(Value::Map(graph.rel_properties(id).map(|(k, v)| (k.to_string(), v.clone())).collect()))
         }
-        other => Err(type_error(format!("properties() expects a node, relationship or map, found {}", other.type_name()))),
+        other => {
+            Err(type_error(format!("properties() expects a node, relationship or map, found {}", other.type_name())))
+        }
     }
 }
 
@@ -234,7 +236,12 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
                 let Some(id) = rel_arg(graph, "keys", a0)? else { return Ok(Null) };
                 List(graph.rel_properties(id).map(|(k, _)| Value::from(k)).collect())
             }
-            other => return Err(type_error(format!("keys() expects a node, relationship or map, found {}", other.type_name()))),
+            other => {
+                return Err(type_error(format!(
+                    "keys() expects a node, relationship or map, found {}",
+                    other.type_name()
+                )))
+            }
         },
         "size" => match a0 {
             List(l) => Int(l.len() as i64),
@@ -272,7 +279,9 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
             List(l) => Bool(l.is_empty()),
             String(s) => Bool(s.is_empty()),
             Map(m) => Bool(m.is_empty()),
-            other => return Err(type_error(format!("isEmpty() expects a list, string or map, found {}", other.type_name()))),
+            other => {
+                return Err(type_error(format!("isEmpty() expects a list, string or map, found {}", other.type_name())))
+            }
         },
         "tolower" | "lower" => return string_fn(name, a0, str::to_lowercase),
         "toupper" | "upper" => return string_fn(name, a0, str::to_uppercase),
@@ -282,7 +291,9 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
         "reverse" => match a0 {
             String(s) => String(s.chars().rev().collect()),
             List(l) => List(l.iter().rev().cloned().collect()),
-            other => return Err(type_error(format!("reverse() expects a string or list, found {}", other.type_name()))),
+            other => {
+                return Err(type_error(format!("reverse() expects a string or list, found {}", other.type_name())))
+            }
         },
         "split" => {
             let s = want_str(name, a0)?;
@@ -298,7 +309,9 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
                     }
                     List(parts.into_iter().map(Value::from).collect())
                 }
-                other => return Err(type_error(format!("split() expects a string delimiter, found {}", other.type_name()))),
+                other => {
+                    return Err(type_error(format!("split() expects a string delimiter, found {}", other.type_name())))
+                }
             }
         }
         "substring" => {
@@ -317,7 +330,10 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
                 v => {
                     let len = want_int(name, v)?;
                     if len < 0 {
-                        return Err(argument_error("NegativeIntegerArgument", "substring() length must not be negative"));
+                        return Err(argument_error(
+                            "NegativeIntegerArgument",
+                            "substring() length must not be negative",
+                        ));
                     }
                     String(chars.take(len as usize).collect())
                 }
@@ -392,7 +408,9 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
             other => return Err(type_error(format!("{name}() expects a list, found {}", other.type_name()))),
         },
         "abs" => match a0 {
-            Int(i) => Int(i.checked_abs().ok_or_else(|| argument_error("NumberOutOfRange", "integer overflow in abs()"))?),
+            Int(i) => {
+                Int(i.checked_abs().ok_or_else(|| argument_error("NumberOutOfRange", "integer overflow in abs()"))?)
+            }
             Float(f) => Float(f.abs()),
             other => return Err(type_error(format!("abs() expects a number, found {}", other.type_name()))),
         },
@@ -426,7 +444,10 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
         },
         "valuetype" => String(a0.type_name().to_string()),
         "date" | "localtime" | "time" | "localdatetime" | "datetime" => temporal(name, a0)?,
-        other => return Err(QueryError::new(ErrorKind::SyntaxError, format!("unknown function '{other}'")).with_detail("UnknownFunction")),
+        other => {
+            return Err(QueryError::new(ErrorKind::SyntaxError, format!("unknown function '{other}'"))
+                .with_detail("UnknownFunction"))
+        }
     })
 }
 
@@ -442,7 +463,9 @@ fn temporal(name: &str, arg: &Value) -> Result<Value, QueryError> {
         match m.get(k) {
             None | Some(Value::Null) => Ok(default),
             Some(Value::Int(i)) => Ok(*i),
-            Some(other) => Err(type_error(format!("{name}() expects '{k}' to be an integer, found {}", other.type_name()))),
+            Some(other) => {
+                Err(type_error(format!("{name}() expects '{k}' to be an integer, found {}", other.type_name())))
+            }
         }
     };
     let date = || -> Result<String, QueryError> {
@@ -614,7 +637,9 @@ impl Accumulator {
             }
             AggFunc::StDev | AggFunc::StDevP | AggFunc::PercentileCont | AggFunc::PercentileDisc => match value {
                 Value::Int(_) | Value::Float(_) => self.values.push(value),
-                other => return Err(type_error(format!("{:?}() expects numbers, found {}", self.func, other.type_name()))),
+                other => {
+                    return Err(type_error(format!("{:?}() expects numbers, found {}", self.func, other.type_name())))
+                }
             },
         }
         Ok(())
@@ -661,7 +686,10 @@ impl Accumulator {
                     None => return Err(type_error("the percentile must be a number")),
                 };
                 if !(0.0..=1.0).contains(&p) {
-                    return Err(argument_error("NumberOutOfRange", format!("percentile {p} is not between 0.0 and 1.0")));
+                    return Err(argument_error(
+                        "NumberOutOfRange",
+                        format!("percentile {p} is not between 0.0 and 1.0"),
+                    ));
                 }
                 let mut xs = self.values;
                 if xs.is_empty() {
@@ -719,7 +747,10 @@ mod tests {
 
     #[test]
     fn range_and_lists() {
-        assert_eq!(f("range", &[0.into(), 6.into(), 3.into()]).unwrap(), Value::List(vec![0.into(), 3.into(), 6.into()]));
+        assert_eq!(
+            f("range", &[0.into(), 6.into(), 3.into()]).unwrap(),
+            Value::List(vec![0.into(), 3.into(), 6.into()])
+        );
         assert_eq!(f("range", &[3.into(), 0.into()]).unwrap(), Value::List(vec![]));
         assert_eq!(f("range", &[0.into(), 1.into(), 0.into()]).unwrap_err().kind, ErrorKind::ArgumentError);
         assert_eq!(f("head", &[Value::List(vec![])]).unwrap(), Value::Null);

@@ -68,17 +68,16 @@ pub fn execute_ast(
 ) -> Result<QueryResult, QueryError> {
     let plan = binder::plan_query(ast, graph)?;
     if ast.mode == ast::QueryMode::Explain {
-        return Ok(QueryResult { columns: plan.columns.clone(), plan: Some(plan.to_string()), ..QueryResult::default() });
+        return Ok(QueryResult {
+            columns: plan.columns.clone(),
+            plan: Some(plan.to_string()),
+            ..QueryResult::default()
+        });
     }
     let guard = exec::Guard::new(options);
     let profiling = ast.mode == ast::QueryMode::Profile;
-    let mut ctx = exec::Ctx {
-        graph,
-        params,
-        guard: &guard,
-        stats: QueryStats::default(),
-        profile: profiling.then(Vec::new),
-    };
+    let mut ctx =
+        exec::Ctx { graph, params, guard: &guard, stats: QueryStats::default(), profile: profiling.then(Vec::new) };
     let started = std::time::Instant::now();
     // A statement that writes is all-or-nothing: keep a copy to restore if it fails.
     let backup = plan::writes(&plan.ops).then(|| ctx.graph.clone());
@@ -125,7 +124,8 @@ mod tests {
 
     #[test]
     fn smoke() {
-        let mut g = graph("CREATE (a:A {name: 'a'})-[:R {w: 1}]->(b:B {name: 'b'}), (b)-[:R {w: 2}]->(c:C {name: 'c'})");
+        let mut g =
+            graph("CREATE (a:A {name: 'a'})-[:R {w: 1}]->(b:B {name: 'b'}), (b)-[:R {w: 2}]->(c:C {name: 'c'})");
         assert_eq!(rows(&mut g, "MATCH (n) RETURN n.name ORDER BY n.name"), ["'a'", "'b'", "'c'"]);
         assert_eq!(rows(&mut g, "MATCH (a {name: 'a'})-->(b)-->(c) RETURN c.name"), ["'c'"]);
         assert_eq!(rows(&mut g, "MATCH (a)-[*]->(c) RETURN count(*)"), ["3"]);

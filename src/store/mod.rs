@@ -1,40 +1,33 @@
-//! The `.kg` graph file: header (magic, format version, payload length, checksum), bincode 2
-//! payload decoded with a size limit, atomic save (temp file, fsync, rename, fsync directory),
-//! and an advisory lock held by writers.
+//! The `.kg` graph file: one [`PropertyGraph`](crate::graph::PropertyGraph) per file.
+//!
+//! A file is a fixed header (magic, format version, payload length, CRC-32) followed by the graph
+//! encoded with bincode 2 (see [`format`] for the layout). [`load`] checks the header before
+//! decoding and decodes with a size limit, so a damaged or hostile file ends in a
+//! [`StoreError`], never a panic or a huge allocation. Saves are atomic (temporary file, fsync,
+//! rename, fsync of the directory). Writers hold an advisory lock through [`GraphFile`];
+//! readers use [`load`] and never wait.
+//!
+//! This module knows nothing of queries, extraction or the command line.
+//!
+//! ```no_run
+//! use kgraph::store::{self, GraphFile, OpenMode};
+//! use kgraph::Value;
+//!
+//! # fn main() -> Result<(), kgraph::store::StoreError> {
+//! let mut file = GraphFile::open("graphs/sahel.kg", OpenMode::CreateIfMissing)?;
+//! file.graph_mut().add_node(["Place"], [("name", Value::from("Gao"))]).expect("valid node");
+//! file.save()?;
+//! drop(file); // releases the lock
+//! let graph = store::load("graphs/sahel.kg".as_ref())?;
+//! assert!(!graph.nodes_by_name("Gao").is_empty());
+//! # Ok(())
+//! # }
+//! ```
 
-use std::path::{Path, PathBuf};
+mod error;
+mod file;
+pub mod format;
 
-use thiserror::Error;
-
-use crate::graph::PropertyGraph;
-
-/// Errors reading, writing or locking a graph file.
-#[derive(Debug, Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// An I/O error on the file.
-    #[error("{}: {source}", .path.display())]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-}
-
-/// Loads a graph file.
-///
-/// # Errors
-/// Any [`StoreError`].
-pub fn load(path: &Path) -> Result<PropertyGraph, StoreError> {
-    Err(StoreError::Io { path: path.to_path_buf(), source: std::io::Error::other("store not built yet") })
-}
-
-/// Saves a graph atomically.
-///
-/// # Errors
-/// Any [`StoreError`].
-pub fn save(path: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
-    let _ = graph;
-    Err(StoreError::Io { path: path.to_path_buf(), source: std::io::Error::other("store not built yet") })
-}
+pub use error::StoreError;
+pub use file::{load, load_with_info, save, FileInfo, GraphFile, OpenMode};
+pub use format::FORMAT_VERSION;

@@ -48,11 +48,19 @@ pub fn check_property(key: &str, v: &Value) -> Result<(), QueryError> {
 /// # Errors
 /// `SemanticError (MergeReadOwnWrites)`.
 pub fn check_merge_props(spec: &CreateSpec, row: &[Value], ctx: &Ctx) -> Result<(), QueryError> {
-    let exprs = spec.nodes.iter().filter(|n| !n.bound).map(|n| n.props.as_ref()).chain(spec.rels.iter().map(|r| r.props.as_ref()));
+    let exprs = spec
+        .nodes
+        .iter()
+        .filter(|n| !n.bound)
+        .map(|n| n.props.as_ref())
+        .chain(spec.rels.iter().map(|r| r.props.as_ref()));
     for e in exprs {
         if eval_map(e, row, ctx)?.values().any(Value::is_null) {
-            return Err(QueryError::new(ErrorKind::SemanticError, "cannot merge an element with a null property value")
-                .with_detail("MergeReadOwnWrites"));
+            return Err(QueryError::new(
+                ErrorKind::SemanticError,
+                "cannot merge an element with a null property value",
+            )
+            .with_detail("MergeReadOwnWrites"));
         }
     }
     Ok(())
@@ -129,4 +137,25 @@ pub fn create(spec: &CreateSpec, rows: Vec<Row>, ctx: &mut Ctx) -> Result<Vec<Ro
         out.push(row);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{error, graph, run};
+
+    #[test]
+    fn counts_what_it_creates() {
+        let mut g = graph("");
+        let r = run(&mut g, "CREATE (a:A:B {x: 1, y: null})-[:R {w: 2}]->(b) RETURN a.x").unwrap();
+        let s = r.stats;
+        assert_eq!((s.nodes_created, s.relationships_created, s.labels_added, s.properties_set), (2, 1, 2, 2));
+        assert_eq!(r.rows, vec![vec![1.into()]]);
+    }
+
+    #[test]
+    fn rejects_maps_as_property_values() {
+        let mut g = graph("");
+        assert_eq!(error(&mut g, "CREATE ({m: [{a: 1}]})"), "TypeError (InvalidPropertyType)");
+        assert_eq!(g.node_count(), 0);
+    }
 }

@@ -34,7 +34,9 @@ fn collect(v: &Value, nodes: &mut IndexSet<NodeId>, rels: &mut IndexSet<RelId>) 
                 collect(x, nodes, rels)?;
             }
         }
-        other => return Err(type_error(format!("DELETE expects a node, relationship or path, found {}", other.type_name()))),
+        other => {
+            return Err(type_error(format!("DELETE expects a node, relationship or path, found {}", other.type_name())))
+        }
     }
     Ok(())
 }
@@ -57,7 +59,13 @@ pub fn delete(exprs: &[Expr], detach: bool, rows: Vec<Row>, ctx: &mut Ctx) -> Re
     // Deleted relationships keep their type in the rows: `type(r)` still works afterwards.
     let types: std::collections::HashMap<u64, String> = rels
         .iter()
-        .chain(nodes.iter().flat_map(|n| ctx.graph.relationships_of(*n, Direction::Both, None).map(|a| a.rel)).collect::<Vec<_>>().iter())
+        .chain(
+            nodes
+                .iter()
+                .flat_map(|n| ctx.graph.relationships_of(*n, Direction::Both, None).map(|a| a.rel))
+                .collect::<Vec<_>>()
+                .iter(),
+        )
         .filter_map(|r| ctx.graph.rel_type(*r).map(|t| (r.as_u64(), t.to_string())))
         .collect();
     for r in rels {
@@ -96,5 +104,34 @@ fn keep_type(v: Value, types: &std::collections::HashMap<u64, String>) -> Value 
         }
         Value::List(items) => Value::List(items.into_iter().map(|x| keep_type(x, types)).collect()),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{error, graph, rows, run};
+
+    #[test]
+    fn connected_nodes_need_detach_and_failures_change_nothing() {
+        let mut g = graph("CREATE (a:A)-[:R]->(b:B)");
+        assert_eq!(error(&mut g, "MATCH (n:A) DELETE n"), "ConstraintVerificationFailed (DeleteConnectedNode)");
+        assert_eq!((g.node_count(), g.relationship_count()), (2, 1));
+        let r = run(&mut g, "MATCH (n:A) DETACH DELETE n").unwrap();
+        assert_eq!((r.stats.nodes_deleted, r.stats.relationships_deleted), (1, 1));
+    }
+
+    #[test]
+    fn relationship_and_node_in_one_clause() {
+        let mut g = graph("CREATE (a)-[:R]->(b), (a)-[:R]->(c)");
+        let r = run(&mut g, "MATCH (a)-[r]->() DELETE r, a").unwrap();
+        assert_eq!((r.stats.nodes_deleted, r.stats.relationships_deleted), (1, 2));
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN count(n)"), ["2"]);
+    }
+
+    #[test]
+    fn deleted_elements_cannot_be_read() {
+        let mut g = graph("CREATE ({x: 1})");
+        assert_eq!(error(&mut g, "MATCH (n) DELETE n RETURN n.x"), "EntityNotFound (DeletedEntityAccess)");
+        assert_eq!(g.node_count(), 1, "the failed statement is rolled back");
     }
 }

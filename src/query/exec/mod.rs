@@ -79,11 +79,10 @@ impl Guard {
     pub fn check_rows(&self, rows: usize, intermediate: bool) -> Result<(), QueryError> {
         let factor = if intermediate { 20 } else { 1 };
         match self.max_rows {
-            Some(max) if rows as u64 > max.saturating_mul(factor) => Err(QueryError::new(
-                ErrorKind::Cancelled,
-                format!("the query produced more than {max} rows"),
-            )
-            .with_help("add LIMIT or narrow the pattern, or raise the row limit")),
+            Some(max) if rows as u64 > max.saturating_mul(factor) => {
+                Err(QueryError::new(ErrorKind::Cancelled, format!("the query produced more than {max} rows"))
+                    .with_help("add LIMIT or narrow the pattern, or raise the row limit"))
+            }
             _ => Ok(()),
         }
     }
@@ -190,5 +189,42 @@ fn read_op(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryE
             ErrorKind::SemanticError,
             "an updating clause cannot appear inside a pattern expression or OPTIONAL MATCH",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use crate::query::testutil::graph;
+    use crate::query::{execute, ErrorKind, ExecOptions, Params};
+
+    #[test]
+    fn cancellation_flag_stops_the_query() {
+        let mut g = graph("UNWIND range(1, 10) AS i CREATE ()");
+        let opts = ExecOptions { cancel: Some(Arc::new(AtomicBool::new(true))), ..ExecOptions::default() };
+        let e = execute(&mut g, "MATCH (n) RETURN n", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+    }
+
+    #[test]
+    fn row_limit_and_timeout_stop_runaway_queries() {
+        let mut g = graph("UNWIND range(1, 30) AS i CREATE ()");
+        let opts = ExecOptions { max_rows: Some(10), ..ExecOptions::default() };
+        let e = execute(&mut g, "MATCH (n) RETURN n", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+        let mut dense = graph("UNWIND range(1, 8) AS i CREATE (:N)");
+        execute(
+            &mut dense,
+            "MATCH (a:N), (b:N) WHERE a <> b CREATE (a)-[:R]->(b)",
+            &Params::new(),
+            &ExecOptions::default(),
+        )
+        .unwrap();
+        let opts = ExecOptions { timeout: Some(Duration::from_millis(50)), ..ExecOptions::default() };
+        let e = execute(&mut dense, "MATCH p = (a)-[*]-(b) RETURN count(p)", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
     }
 }

@@ -81,7 +81,13 @@ pub fn node_scan(
 ///
 /// # Errors
 /// Errors of the property expressions.
-pub fn node_check(var: &Var, labels: &[String], props: &[(String, Expr)], rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
+pub fn node_check(
+    var: &Var,
+    labels: &[String],
+    props: &[(String, Expr)],
+    rows: Vec<Row>,
+    env: &Env,
+) -> Result<Vec<Row>, QueryError> {
     let mut out = Vec::new();
     for row in rows {
         env.guard.check()?;

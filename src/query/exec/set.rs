@@ -95,7 +95,9 @@ pub fn apply_items(items: &[SetItem], row: &[Value], ctx: &mut Ctx) -> Result<()
                 let tv = eval(t, row, &ctx.env())?;
                 let id = match tv {
                     Value::Null => continue,
-                    v => node_id_of(&v).ok_or_else(|| type_error(format!("cannot set labels on a {}", v.type_name())))?,
+                    v => {
+                        node_id_of(&v).ok_or_else(|| type_error(format!("cannot set labels on a {}", v.type_name())))?
+                    }
                 };
                 for l in labels {
                     if matches!(item, SetItem::Labels(..)) {
@@ -122,4 +124,27 @@ pub fn set(items: &[SetItem], rows: Vec<Row>, ctx: &mut Ctx) -> Result<Vec<Row>,
         apply_items(items, row, ctx)?;
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows, run};
+
+    #[test]
+    fn set_and_remove_count_changes() {
+        let mut g = graph("CREATE (:A {x: 1, y: 2})");
+        let r = run(&mut g, "MATCH (n:A) SET n.x = null, n.z = 3, n:B REMOVE n:A, n.y").unwrap();
+        let s = r.stats;
+        assert_eq!((s.properties_set, s.properties_removed, s.labels_added, s.labels_removed), (1, 2, 1, 1));
+        assert_eq!(rows(&mut g, "MATCH (n:B) RETURN properties(n), labels(n)"), ["{z: 3}, ['B']"]);
+    }
+
+    #[test]
+    fn replace_and_merge_maps() {
+        let mut g = graph("CREATE ({a: 1, b: 2})");
+        rows(&mut g, "MATCH (n) SET n += {b: 3, c: 4}");
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN properties(n)"), ["{a: 1, b: 3, c: 4}"]);
+        rows(&mut g, "MATCH (n) SET n = {d: 5}");
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN properties(n)"), ["{d: 5}"]);
+    }
 }

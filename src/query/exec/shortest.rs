@@ -24,7 +24,8 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
     let tids = type_ids(env, types);
     let mut out = Vec::new();
     for row in rows {
-        let (Some(a), Some(b)) = (row.get(from.slot).and_then(node_id_of), row.get(to.slot).and_then(node_id_of)) else {
+        let (Some(a), Some(b)) = (row.get(from.slot).and_then(node_id_of), row.get(to.slot).and_then(node_id_of))
+        else {
             continue;
         };
         let mut found: Vec<Vec<Step>> = Vec::new();
@@ -110,5 +111,23 @@ fn collect_paths(
         acc.push(*step);
         collect_paths(step.0, start, preds, acc, found, all);
         acc.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows};
+
+    #[test]
+    fn shortest_and_all_shortest() {
+        let mut g = graph(
+            "CREATE (a {name: 'a'})-[:R]->(b)-[:R]->(d {name: 'd'}), (a)-[:R]->(c)-[:R]->(d), (a)-[:R]->(x)-[:R]->(y)-[:R]->(d)",
+        );
+        let q = "MATCH (a {name: 'a'}), (d {name: 'd'}) MATCH p = shortestPath((a)-[*]->(d)) RETURN length(p)";
+        assert_eq!(rows(&mut g, q), ["2"]);
+        let q = "MATCH (a {name: 'a'}), (d {name: 'd'}) MATCH p = allShortestPaths((a)-[*]->(d)) RETURN count(p)";
+        assert_eq!(rows(&mut g, q), ["2"]);
+        let q = "MATCH (a {name: 'a'}), (d {name: 'd'}) MATCH p = shortestPath((d)-[*]->(a)) RETURN count(p)";
+        assert_eq!(rows(&mut g, q), ["0"]);
     }
 }

@@ -39,6 +39,9 @@ fn walk_bound(
     Some(at)
 }
 
+/// A DFS frame: a node, its followable relationships, and the next one to try.
+type Frame = (NodeId, Vec<(RelId, NodeId, bool)>, usize);
+
 /// Runs a [`LogicalOp::VarExpand`].
 ///
 /// # Errors
@@ -74,7 +77,7 @@ pub fn var_expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>,
         }
         // Depth-first: each stack entry is (node, index into its adjacency, path so far).
         let mut path: Vec<(RelId, NodeId, NodeId)> = Vec::new();
-        let mut stack: Vec<(NodeId, Vec<(RelId, NodeId, bool)>, usize)> = Vec::new();
+        let mut stack: Vec<Frame> = Vec::new();
         let adj_of = |n: NodeId| -> Vec<(RelId, NodeId, bool)> {
             env.graph
                 .relationships_of(n, *dir, None)
@@ -129,4 +132,25 @@ pub fn var_expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>,
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows};
+
+    #[test]
+    fn hop_bounds_and_trails() {
+        let mut g = graph("CREATE (a {n: 0})-[:R]->(b {n: 1})-[:R]->(c {n: 2})-[:R]->(a)");
+        assert_eq!(rows(&mut g, "MATCH ({n: 0})-[*2]->(m) RETURN m.n"), ["2"]);
+        assert_eq!(rows(&mut g, "MATCH ({n: 0})-[*0..1]->(m) RETURN m.n ORDER BY m.n"), ["0", "1"]);
+        // The cycle is a trail of three; a fourth hop would reuse a relationship.
+        assert_eq!(rows(&mut g, "MATCH ({n: 0})-[rs*]->(m) RETURN size(rs) ORDER BY size(rs)"), ["1", "2", "3"]);
+        assert_eq!(rows(&mut g, "MATCH p = ({n: 0})-[*]->({n: 2}) RETURN length(p)"), ["2"]);
+    }
+
+    #[test]
+    fn anchored_at_the_far_end_keeps_path_order() {
+        let mut g = graph("CREATE (a {name: 'a'})-[:R {i: 1}]->(b)-[:R {i: 2}]->(c {name: 'c'})");
+        assert_eq!(rows(&mut g, "MATCH (x)-[rs*2]->({name: 'c'}) RETURN [r IN rs | r.i]"), ["[1, 2]"]);
+    }
 }

@@ -22,8 +22,10 @@ use crate::query::span::{line_col, Span};
 pub(crate) struct PError<'a> {
     /// The remaining input where the failure was detected.
     pub at: &'a str,
-    /// What would have been accepted at `at` (e.g. `')'`, `an expression`).
-    pub expected: Vec<&'static str>,
+    /// What would have been accepted at `at` (e.g. `')'`, `an expression`). Alternatives
+    /// tried at the same place are collected by the furthest-failure record, so one label
+    /// suffices here (and failing costs no allocation).
+    pub expected: Option<&'static str>,
     /// A parser's own diagnosis, when it has one.
     pub diag: Option<Box<Diagnosis>>,
 }
@@ -48,13 +50,13 @@ impl<'a> PError<'a> {
     /// A failure at `at` expecting `label`.
     pub fn expected(at: &'a str, label: &'static str) -> Self {
         note_expected(at, label);
-        PError { at, expected: vec![label], diag: None }
+        PError { at, expected: Some(label), diag: None }
     }
 
     /// A diagnosed failure with its own message.
     pub fn custom(at: &'a str, len: usize, message: impl Into<String>) -> Self {
         let diag = Diagnosis { message: Some(message.into()), len: Some(len), ..Diagnosis::default() };
-        PError { at, expected: Vec::new(), diag: Some(Box::new(diag)) }
+        PError { at, expected: None, diag: Some(Box::new(diag)) }
     }
 
     fn diag_mut(&mut self) -> &mut Diagnosis {
@@ -97,7 +99,7 @@ impl<'a> PError<'a> {
 
 impl<'a> ParseError<&'a str> for PError<'a> {
     fn from_error_kind(input: &'a str, _kind: NomErrorKind) -> Self {
-        PError { at: input, expected: Vec::new(), diag: None }
+        PError { at: input, expected: None, diag: None }
     }
 
     fn append(_input: &'a str, _kind: NomErrorKind, other: Self) -> Self {
@@ -117,10 +119,8 @@ impl<'a> ParseError<&'a str> for PError<'a> {
                 if other.has_message() {
                     return other;
                 }
-                for e in other.expected {
-                    if !self.expected.contains(&e) {
-                        self.expected.push(e);
-                    }
+                if self.expected.is_none() {
+                    self.expected = other.expected;
                 }
                 self
             }
@@ -133,7 +133,7 @@ impl<'a> ContextError<&'a str> for PError<'a> {
         // A parser that failed without consuming anything is best described by its label.
         let input = super::lexical::ws(input).map_or(input, |(rest, ())| rest);
         if other.at.len() == input.len() && !other.has_message() {
-            other.expected = vec![ctx];
+            other.expected = Some(ctx);
             note_expected(input, ctx);
         }
         other
@@ -185,7 +185,7 @@ pub(crate) fn to_query_error(source: &str, err: PError<'_>) -> QueryError {
     let (message, len) = match diag.message {
         Some(message) => (message, diag.len.unwrap_or_else(|| token_len(&source[start..]))),
         None => {
-            let mut expected = err.expected;
+            let mut expected: Vec<&'static str> = err.expected.into_iter().collect();
             if let Some((rest_len, labels)) = furthest {
                 let f_start = source.len().saturating_sub(rest_len);
                 if f_start > start || expected.is_empty() && f_start == start {
@@ -304,6 +304,22 @@ fn slip_help(source: &str, rest: &str, message: &str) -> Option<String> {
         "UPDATE" => return Some("to change data, use MATCH ... SET n.key = value".into()),
         "JOIN" => return Some("Cypher joins by shared variables in patterns, e.g. MATCH (a)-[:R]->(b)".into()),
         _ => {}
+    }
+    let before = source[..source.len() - rest.len()].trim_end();
+    if rest.starts_with('=') && before.ends_with('=') {
+        return Some("Cypher tests equality with a single '='".into());
+    }
+    if rest.starts_with("!=") {
+        return Some("Cypher writes 'not equal' as '<>'".into());
+    }
+    if rest.starts_with('!') {
+        return Some("Cypher negates with NOT, e.g. WHERE NOT n.done".into());
+    }
+    if rest.starts_with("&&") {
+        return Some("Cypher writes 'and' as AND".into());
+    }
+    if rest.starts_with("||") {
+        return Some("Cypher writes 'or' as OR; string concatenation is '+'".into());
     }
     if rest.starts_with('=') && message.contains("':'") {
         return Some("map entries are written key: value, with ':' instead of '='".into());

@@ -13,8 +13,8 @@ use nom::Parser;
 
 use super::error::{PError, PResult};
 use super::lexical::{
-    at_kw, at_sym, at_variable, enter, kw, number_literal, opt_kw, opt_sym, parameter, skip, span_between,
-    string_literal, sym, symbolic_name, variable, ws,
+    at_kw, at_sym, at_variable, enter, kw, matches_kw, number_literal, opt_kw, opt_sym, parameter, pos, skip,
+    span_between, string_literal, sym, symbolic_name, variable, ws,
 };
 use super::patterns::{looks_like_pattern, path_pattern, pattern};
 use crate::query::ast::{
@@ -81,11 +81,11 @@ fn peek_infix(s: &str) -> Option<(Infix, Precedence)> {
         ("STARTS", BinaryOp::StartsWith),
         ("ENDS", BinaryOp::EndsWith),
     ] {
-        if at_kw(s, word) {
+        if matches_kw(s, word) {
             return symbol(op);
         }
     }
-    if at_kw(s, "IS") {
+    if matches_kw(s, "IS") {
         return Some((Infix::IsNull, Precedence::Predicate));
     }
     None
@@ -111,6 +111,9 @@ fn eat_binary(s: &str, op: BinaryOp) -> PResult<'_, ()> {
 fn expr_bp(i: &str, min: Precedence) -> PResult<'_, Expr> {
     let (i, s) = skip(i)?;
     let _depth = enter(s)?;
+    // Spans run from here to the end of the consumed input, so an operand's parentheses are
+    // inside its parent's span.
+    let start = pos(s);
     let (mut i, mut left) = prefix(i)?;
     loop {
         let (s, ()) = ws(i)?;
@@ -122,7 +125,8 @@ fn expr_bp(i: &str, min: Precedence) -> PResult<'_, Expr> {
             Infix::Binary(op) => {
                 let (j, ()) = eat_binary(s, op)?;
                 let (j, right) = operand(j, tighter(prec))?;
-                left = binary(op, left, right);
+                let span = Span::new(start, pos(j));
+                left = Expr::new(ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span);
                 i = j;
             }
             Infix::Compare(first_op) => {
@@ -143,15 +147,14 @@ fn expr_bp(i: &str, min: Precedence) -> PResult<'_, Expr> {
                         None => break,
                     }
                 }
-                let end = rest.last().map_or(left.span, |(_, e)| e.span);
-                let span = left.span.to(end);
+                let span = Span::new(start, pos(i));
                 left = Expr::new(ExprKind::Comparison { first: Box::new(left), rest }, span);
             }
             Infix::IsNull => {
                 let (j, _) = kw("IS", "'IS'")(s)?;
                 let (j, not) = opt_kw(j, "NOT", "'NOT'")?;
                 let (j, null) = kw("NULL", "'NULL'")(j)?;
-                let span = Span::new(left.span.start, null.end);
+                let span = Span::new(start, null.end);
                 left = Expr::new(ExprKind::IsNull { expr: Box::new(left), negated: not.is_some() }, span);
                 i = j;
             }
@@ -198,7 +201,7 @@ fn prefix(i: &str) -> PResult<'_, Expr> {
 fn not_prefix(s: &str) -> PResult<'_, Expr> {
     let (j, not) = kw("NOT", "'NOT'")(s)?;
     let (j, inner) = operand(j, Precedence::Not)?;
-    let span = Span::new(not.start, inner.span.end);
+    let span = Span::new(not.start, pos(j));
     Ok((j, Expr::new(ExprKind::Unary { op: UnaryOp::Not, expr: Box::new(inner) }, span)))
 }
 
@@ -216,7 +219,7 @@ fn sign_prefix(s: &str) -> PResult<'_, Expr> {
         }
     }
     let (j, inner) = operand(rest, Precedence::Unary)?;
-    let span = Span::new(start, inner.span.end);
+    let span = Span::new(start, pos(j));
     Ok((j, Expr::new(ExprKind::Unary { op, expr: Box::new(inner) }, span)))
 }
 
@@ -226,11 +229,13 @@ fn at_postfix(i: &str) -> bool {
 }
 
 fn postfix(i: &str) -> PResult<'_, Expr> {
-    let (i, e) = atom(i)?;
-    postfix_ops(i, e)
+    let (_, s) = skip(i)?;
+    let (i, e) = atom(s)?;
+    postfix_ops(i, e, pos(s))
 }
 
-fn postfix_ops(mut i: &str, mut e: Expr) -> PResult<'_, Expr> {
+/// Property lookups, indexes, slices and label tests after an atom starting at byte `start`.
+fn postfix_ops(mut i: &str, mut e: Expr, start: usize) -> PResult<'_, Expr> {
     loop {
         let (s, ()) = ws(i)?;
         if let Some(after) = s.strip_prefix('.') {
@@ -238,7 +243,7 @@ fn postfix_ops(mut i: &str, mut e: Expr) -> PResult<'_, Expr> {
                 break;
             }
             let (j, key) = symbolic_name(after, "a property key")?;
-            let span = Span::new(e.span.start, key.span.end);
+            let span = Span::new(start, key.span.end);
             e = Expr::new(ExprKind::Property { expr: Box::new(e), key }, span);
             i = j;
         } else if let Some(after) = s.strip_prefix('[') {
@@ -248,7 +253,7 @@ fn postfix_ops(mut i: &str, mut e: Expr) -> PResult<'_, Expr> {
             if dots.is_some() {
                 let (j, to) = if at_sym(j, "]") { (j, None) } else { expression(j).map(|(j, x)| (j, Some(x)))? };
                 let (j, close) = sym("]", "']'")(j)?;
-                let span = Span::new(e.span.start, close.end);
+                let span = Span::new(start, close.end);
                 e = Expr::new(
                     ExprKind::Slice { expr: Box::new(e), from: from.map(Box::new), to: to.map(Box::new) },
                     span,
@@ -259,14 +264,14 @@ fn postfix_ops(mut i: &str, mut e: Expr) -> PResult<'_, Expr> {
                 let Some(index) = from else {
                     return PError::expected(j, "an index").error();
                 };
-                let span = Span::new(e.span.start, close.end);
+                let span = Span::new(start, close.end);
                 e = Expr::new(ExprKind::Index { expr: Box::new(e), index: Box::new(index) }, span);
                 i = j;
             }
         } else if s.starts_with(':') && !s.starts_with("::") {
             let (j, labels) = label_list(s)?;
             let end = labels.last().map_or(e.span.end, |l| l.span.end);
-            let span = Span::new(e.span.start, end);
+            let span = Span::new(start, end);
             e = Expr::new(ExprKind::HasLabels { expr: Box::new(e), labels }, span);
             i = j;
         } else {
@@ -594,7 +599,7 @@ fn call<'a>(start: &'a str, i: &'a str, name: Ident) -> PResult<'a, Expr> {
     }
     let (i, distinct) = opt_kw(i, "DISTINCT", "'DISTINCT'")?;
     let mut args = Vec::new();
-    let (mut i, close) = opt_sym(i, ")", "')'")?;
+    let (mut i, close) = if distinct.is_some() { (i, None) } else { opt_sym(i, ")", "')'")? };
     if let Some(close) = close {
         let kind = ExprKind::FunctionCall { name: name.clone(), distinct: distinct.is_some(), args };
         return Ok((i, Expr::new(kind, Span::new(name.span.start, close.end))));

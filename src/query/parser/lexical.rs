@@ -73,6 +73,12 @@ pub(crate) fn span_between(from: &str, to: &str) -> Span {
 ///
 /// Fails (unrecoverably) on a block comment that is never closed.
 pub(crate) fn ws(mut i: &str) -> PResult<'_, ()> {
+    // Fast path: most tokens follow a token or a single space.
+    match i.as_bytes() {
+        [b, ..] if !b.is_ascii_whitespace() && *b != b'/' && b.is_ascii() => return Ok((i, ())),
+        [b' ', b, ..] if !b.is_ascii_whitespace() && *b != b'/' && b.is_ascii() => return Ok((&i[1..], ())),
+        _ => {}
+    }
     loop {
         let trimmed = i.trim_start();
         if let Some(rest) = trimmed.strip_prefix("//") {
@@ -104,7 +110,8 @@ pub(crate) fn at_kw(i: &str, word: &str) -> bool {
     matches_kw(i, word)
 }
 
-fn matches_kw(i: &str, word: &str) -> bool {
+/// Whether `i` (already past whitespace) starts with keyword `word`.
+pub(crate) fn matches_kw(i: &str, word: &str) -> bool {
     i.len() >= word.len()
         && i.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
         && !i[word.len()..].chars().next().is_some_and(is_ident_continue)
@@ -141,26 +148,27 @@ pub(crate) fn at_sym(i: &str, s: &str) -> bool {
 }
 
 /// Consumes symbol `s` if it comes next; records the expectation otherwise.
-pub(crate) fn opt_sym<'a>(i: &'a str, s: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
-    let (i, ()) = ws(i)?;
+pub(crate) fn opt_sym<'a>(input: &'a str, s: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
+    let (i, ()) = ws(input)?;
     match i.strip_prefix(s) {
         Some(rest) => Ok((rest, Some(span_between(i, rest)))),
         None => {
             note_expected(i, label);
-            Ok((i, None))
+            // Leave the whitespace in place, so spans end at the last token.
+            Ok((input, None))
         }
     }
 }
 
 /// Consumes keyword `word` if it comes next; records the expectation otherwise.
-pub(crate) fn opt_kw<'a>(i: &'a str, word: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
-    let (i, ()) = ws(i)?;
+pub(crate) fn opt_kw<'a>(input: &'a str, word: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
+    let (i, ()) = ws(input)?;
     if matches_kw(i, word) {
         let rest = &i[word.len()..];
         Ok((rest, Some(span_between(i, rest))))
     } else {
         note_expected(i, label);
-        Ok((i, None))
+        Ok((input, None))
     }
 }
 

@@ -762,14 +762,24 @@ fn write_op(out: &mut String, op: &LogicalOp, depth: usize) -> fmt::Result {
             }
             writeln!(out, "{pad}  on no match: Create {}", create_text(create))?;
             if !on_create.is_empty() {
-                writeln!(out, "{pad}  on create: Set {}", on_create.iter().map(set_item_text).collect::<Vec<_>>().join(", "))?;
+                writeln!(
+                    out,
+                    "{pad}  on create: Set {}",
+                    on_create.iter().map(set_item_text).collect::<Vec<_>>().join(", ")
+                )?;
             }
             if !on_match.is_empty() {
-                writeln!(out, "{pad}  on match: Set {}", on_match.iter().map(set_item_text).collect::<Vec<_>>().join(", "))?;
+                writeln!(
+                    out,
+                    "{pad}  on match: Set {}",
+                    on_match.iter().map(set_item_text).collect::<Vec<_>>().join(", ")
+                )?;
             }
             Ok(())
         }
-        LogicalOp::Set(items) => writeln!(out, "{pad}Set {}", items.iter().map(set_item_text).collect::<Vec<_>>().join(", ")),
+        LogicalOp::Set(items) => {
+            writeln!(out, "{pad}Set {}", items.iter().map(set_item_text).collect::<Vec<_>>().join(", "))
+        }
         LogicalOp::Delete { exprs, detach } => {
             writeln!(out, "{pad}{}Delete {}", if *detach { "Detach" } else { "" }, join(exprs, ", "))
         }

@@ -36,7 +36,9 @@ pub fn push_down_filters(ops: Vec<LogicalOp>) -> Vec<LogicalOp> {
     for op in ops {
         let op = match op {
             LogicalOp::Optional { ops, nulls } => LogicalOp::Optional { ops: push_down_filters(ops), nulls },
-            LogicalOp::Union { parts, all } => LogicalOp::Union { parts: parts.into_iter().map(push_down_filters).collect(), all },
+            LogicalOp::Union { parts, all } => {
+                LogicalOp::Union { parts: parts.into_iter().map(push_down_filters).collect(), all }
+            }
             other => other,
         };
         if let LogicalOp::Filter(e) = &op {
@@ -45,7 +47,9 @@ pub fn push_down_filters(ops: Vec<LogicalOp>) -> Vec<LogicalOp> {
             let mut pos = out.len();
             while pos > 0 {
                 match binds(&out[pos - 1]) {
-                    Some(b) if !b.iter().any(|s| used.contains(s)) && !matches!(out[pos - 1], LogicalOp::Filter(_)) => pos -= 1,
+                    Some(b) if !b.iter().any(|s| used.contains(s)) && !matches!(out[pos - 1], LogicalOp::Filter(_)) => {
+                        pos -= 1
+                    }
                     _ => break,
                 }
             }

@@ -1,0 +1,758 @@
+//! Argument attachment: for each trigger of a sentence, find its subjects and objects.
+//!
+//! Takes the annotated [`Item`]s of one sentence and the document's discourse state, and
+//! hands on [`Found`] triples. Rules, in the order they are tried:
+//! 1. negation: a negation word shortly before the trigger ("did not attack", "لم يهاجم",
+//!    "إنهاء الصراع") drops it;
+//! 2. "between X and Y" / "بين X و Y" / "between them (and Y)": symmetric relations between
+//!    the two sides, mutual fighting both ways, an added "or against Z" one way;
+//! 3. passive triggers ("under the control of", "backed by") and agents after the trigger
+//!    ("attacked by X", "هجوم نفذه X"): the agent is the subject;
+//! 4. active: the subject is the nearest actor before the trigger that is not behind a
+//!    preposition (with its coordinated partners), the one before "which/الذي", the pair a dual
+//!    suffix points to (لصراعهما), an Arabic verb's following subject, or the document's
+//!    current topic; objects follow the trigger within a few words, with coordination.
+//!
+//! Coreference is kept simple: "the two groups"/"التنظيمين"/"بينهما" → the pair last named
+//! together, "the group"/"التنظيم" → the last armed group. Labels constrain arguments: only
+//! actors act, CONTROLS takes a place, truces and alliances join actors.
+
+use super::lexicon::{Lexicon, Marker};
+use super::rules::{Ent, EntityTable, Item, ItemKind, Prep};
+use super::tokenize::Suffix;
+use super::RelationType;
+
+/// One relation found in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// Subject entity.
+    pub subject: Ent,
+    /// Relation type.
+    pub relation: RelationType,
+    /// Object entity.
+    pub object: Ent,
+}
+
+/// Discourse state carried from sentence to sentence.
+#[derive(Debug, Default, Clone)]
+pub struct DocState {
+    /// The two actors last named together or related symmetrically.
+    pub last_pair: Option<(Ent, Ent)>,
+    /// The last armed group named.
+    pub last_group: Option<Ent>,
+    /// The last jihadist group named.
+    pub last_jihadist: Option<Ent>,
+    /// The last place named.
+    pub last_place: Option<Ent>,
+    /// Subjects of the last relation, for subject-less clauses.
+    pub topic: Vec<Ent>,
+    /// Sentence index where `topic` was set.
+    pub topic_sentence: usize,
+}
+
+/// Negations that scope over a whole clause, subject included.
+const WIDE_NEGATIONS: &[&str] = &[
+    "نفي",
+    "نفت",
+    "ينفي",
+    "تنفي",
+    "رفض",
+    "رفضت",
+    "denied",
+    "deny",
+    "denies",
+    "rejected",
+    "rejects",
+    "accused",
+    "accuses",
+    "اتهم",
+    "اتهمت",
+    "تتهم",
+    "يتهم",
+    "اتهام",
+];
+
+/// Words allowed between a trigger and its first object.
+const OBJECT_WINDOW: u32 = 6;
+/// Words allowed between a passive trigger and the patient before it.
+const PATIENT_WINDOW: u32 = 6;
+
+struct Attach<'a> {
+    lex: &'a Lexicon,
+    table: &'a EntityTable,
+    items: &'a [Item],
+    text: &'a str,
+    state: &'a mut DocState,
+    sentence: usize,
+    out: &'a mut Vec<Found>,
+    used_as_object: Vec<bool>,
+    cursor: usize,
+    last_objects: Vec<Ent>,
+    emitted: bool,
+    last_subject_index: Option<usize>,
+}
+
+/// Find the relations of one sentence.
+pub fn attach(
+    lex: &Lexicon,
+    table: &EntityTable,
+    items: &[Item],
+    text: &str,
+    state: &mut DocState,
+    sentence: usize,
+    out: &mut Vec<Found>,
+) {
+    let mut a = Attach {
+        lex,
+        table,
+        items,
+        text,
+        state,
+        sentence,
+        out,
+        used_as_object: vec![false; items.len()],
+        cursor: 0,
+        last_objects: Vec::new(),
+        emitted: false,
+        last_subject_index: None,
+    };
+    a.run();
+}
+
+impl Attach<'_> {
+    fn run(&mut self) {
+        for ti in 0..self.items.len() {
+            self.advance(ti);
+            if let ItemKind::Trigger(t) = self.items[ti].kind {
+                self.trigger(ti, t);
+            }
+        }
+        self.advance(self.items.len());
+    }
+
+    fn is_actor(&self, e: Ent) -> bool {
+        self.table.infos[e as usize].is_actor()
+    }
+
+    fn label(&self, e: Ent) -> &str {
+        self.table.infos[e as usize].label()
+    }
+
+    /// Update coreference state with the mentions before item `upto`.
+    fn advance(&mut self, upto: usize) {
+        while self.cursor < upto {
+            let it = self.items[self.cursor];
+            if let ItemKind::Entity(e) = it.kind {
+                let info = &self.table.infos[e as usize];
+                if info.label() == "ArmedGroup" {
+                    self.state.last_group = Some(e);
+                    if info.known && super::rules::is_jihadist(self.lex, &info.name) {
+                        self.state.last_jihadist = Some(e);
+                    }
+                }
+                let region = info.known && self.lex.entity(&info.name).is_some_and(|d| d.region);
+                if info.label() == "Place" && info.owner.is_none() && !region {
+                    self.state.last_place = Some(e);
+                }
+                if let Some(j) = it.coord_prev {
+                    if let Some(&a) = self.members(j).first() {
+                        if a != e && self.is_actor(a) && self.is_actor(e) {
+                            self.state.last_pair = Some((a, e));
+                        }
+                    }
+                }
+            }
+            self.cursor += 1;
+        }
+    }
+
+    /// The entities an item stands for.
+    fn members(&self, i: usize) -> Vec<Ent> {
+        let it = self.items[i];
+        match it.kind {
+            ItemKind::Entity(e) => vec![e],
+            ItemKind::Marker(Marker::PairRef) => self.pair(),
+            ItemKind::Marker(Marker::GroupRef) => self.state.last_group.into_iter().collect(),
+            ItemKind::Marker(Marker::JihadistRef) => self.state.last_jihadist.into_iter().collect(),
+            ItemKind::Marker(Marker::PlaceRef) => self.state.last_place.into_iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn pair(&self) -> Vec<Ent> {
+        self.state.last_pair.map(|(a, b)| vec![a, b]).unwrap_or_default()
+    }
+
+    fn is_nominal(&self, i: usize) -> bool {
+        matches!(
+            self.items[i].kind,
+            ItemKind::Entity(_)
+                | ItemKind::Marker(Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef)
+        )
+    }
+
+    /// The item and the items coordinated with it before (walking `coord_prev`).
+    fn group_back(&self, i: usize) -> Vec<usize> {
+        let mut v = vec![i];
+        let mut cur = i;
+        while let Some(j) = self.items[cur].coord_prev {
+            v.push(j);
+            cur = j;
+        }
+        v.reverse();
+        v
+    }
+
+    /// The item and the items coordinated with it after; excluded items continue the chain.
+    fn group_forward(&self, i: usize) -> Vec<usize> {
+        let mut v = vec![i];
+        let mut cur = i;
+        for k in i + 1..self.items.len() {
+            if self.items[k].coord_prev == Some(cur) || self.items[k].apposition == Some(cur) {
+                if self.items[k].apposition.is_none() {
+                    v.push(k);
+                }
+                cur = k;
+            } else if matches!(self.items[k].kind, ItemKind::Trigger(_)) {
+                break;
+            }
+        }
+        v
+    }
+
+    /// A negation shortly before the trigger: three words for particles ("not", "لم"), six
+    /// for verbs of denial, which may have their subject in between ("نفت جماعة X أي تحالف").
+    fn negated(&self, ti: usize) -> bool {
+        let t = self.items[ti];
+        let mut crossed_entity = false;
+        for k in (0..ti).rev() {
+            let q = self.items[k];
+            if t.tok > q.tok_end + 6 {
+                return false;
+            }
+            match q.kind {
+                ItemKind::Trigger(_) | ItemKind::Marker(Marker::Comma) => return false,
+                ItemKind::Entity(_) => crossed_entity = true,
+                ItemKind::Marker(Marker::Negation) => {
+                    let w = &self.text[q.start as usize..q.end as usize];
+                    let wide = WIDE_NEGATIONS.contains(&w);
+                    return wide || (!crossed_entity && t.tok <= q.tok_end + 3);
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    fn emit(&mut self, s: Ent, rel: RelationType, o: Ent) {
+        if s == o || !self.is_actor(s) {
+            return;
+        }
+        self.emitted = true;
+        let info = &self.table.infos[o as usize];
+        let o = match (rel, info.owner) {
+            (RelationType::Attacked, Some(owner)) => owner,
+            _ => o,
+        };
+        if s == o {
+            return;
+        }
+        let ok = match rel {
+            RelationType::Controls => self.label(o) == "Place",
+            RelationType::Attacked => true,
+            RelationType::TruceBetween | RelationType::AlliedWith => self.is_actor(o),
+        };
+        if !ok {
+            return;
+        }
+        let (s, o) = if rel.is_symmetric() && self.table.infos[o as usize].name < self.table.infos[s as usize].name {
+            (o, s)
+        } else {
+            (s, o)
+        };
+        let f = Found { subject: s, relation: rel, object: o };
+        if !self.out.contains(&f) {
+            self.out.push(f);
+        }
+    }
+
+    fn set_topic(&mut self, subjects: &[Ent]) {
+        if !subjects.is_empty() && self.emitted {
+            self.state.topic = subjects.to_vec();
+            self.state.topic_sentence = self.sentence;
+        }
+    }
+
+    fn emit_pairwise(&mut self, a: &[Ent], b: &[Ent], rel: RelationType, both: bool) {
+        for &x in a {
+            for &y in b {
+                if x == y || !self.is_actor(x) || !self.is_actor(y) {
+                    continue;
+                }
+                self.emit(x, rel, y);
+                if both {
+                    self.emit(y, rel, x);
+                }
+            }
+        }
+        if let ([x], [y]) = (a, b) {
+            if x != y && self.is_actor(*x) && self.is_actor(*y) && (rel.is_symmetric() || both) {
+                self.state.last_pair = Some((*x, *y));
+            }
+        }
+    }
+
+    fn trigger(&mut self, ti: usize, t: u32) {
+        let def = self.lex.triggers[t as usize];
+        let rel = def.relation;
+        self.emitted = false;
+        if self.negated(ti) {
+            return;
+        }
+        let mutual = def.mutual || rel.is_symmetric();
+        if let Some((a, b, last)) = self.between(ti) {
+            if b.is_empty() {
+                if a.len() >= 2 {
+                    let (x, y) = (vec![a[0]], vec![a[1]]);
+                    self.emit_pairwise(&x, &y, rel, mutual || rel == RelationType::Attacked);
+                }
+            } else {
+                self.emit_pairwise(&a, &b, rel, mutual || rel == RelationType::Attacked);
+            }
+            let mut topic = a.clone();
+            topic.extend(&b);
+            self.set_topic(&topic);
+            if rel == RelationType::Attacked {
+                for o in self.against_after(last) {
+                    for &s in &a {
+                        self.emit(s, rel, o);
+                    }
+                }
+            }
+            return;
+        }
+        let trig = self.items[ti];
+        // Passive triggers and agents after the trigger.
+        let agent_at = self.agent_after(ti, def.nominal);
+        if def.passive || agent_at.is_some() {
+            let from = agent_at.unwrap_or(ti);
+            let subjects = self.agents(from);
+            if subjects.is_empty() {
+                return;
+            }
+            let mut objects = if def.passive { self.patient_before(ti, rel) } else { Vec::new() };
+            if objects.is_empty() && !def.passive {
+                let last_agent = self
+                    .items
+                    .iter()
+                    .enumerate()
+                    .skip(from)
+                    .find(|(_, i)| i.entity().is_some_and(|e| subjects.contains(&e)))
+                    .map_or(from, |(k, _)| k);
+                // "attack by X on Y": only an object behind on/against/على/ضد.
+                objects = self
+                    .objects_after(last_agent, rel, false)
+                    .into_iter()
+                    .map(|(e, _)| e)
+                    .filter(|&e| self.is_actor(e) || self.object_behind_prep(last_agent, e))
+                    .collect();
+                if objects.is_empty() {
+                    objects = self.patient_before(ti, rel);
+                }
+                if objects.is_empty() {
+                    objects = self.last_objects.clone();
+                }
+            }
+            for &s in &subjects {
+                for &o in &objects {
+                    self.emit(s, rel, o);
+                }
+            }
+            self.set_topic(&subjects);
+            return;
+        }
+        // Active voice.
+        let (subjects, object_from) = self.subjects(ti);
+        let objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
+        if objects.is_empty() {
+            if subjects.len() >= 2 && (mutual || rel == RelationType::Attacked && def.mutual) {
+                let (x, y) = (vec![subjects[0]], vec![subjects[1]]);
+                self.emit_pairwise(&x, &y, rel, def.mutual || rel.is_symmetric());
+            }
+        } else {
+            for &s in &subjects {
+                for &(o, with) in &objects {
+                    self.emit(s, rel, o);
+                    if def.mutual && with && self.is_actor(o) {
+                        self.emit(o, rel, s);
+                    }
+                }
+            }
+            if mutual {
+                let os: Vec<Ent> = objects.iter().map(|&(o, _)| o).collect();
+                if let (Some(&x), Some(&y)) = (subjects.first(), os.first()) {
+                    if x != y && self.is_actor(x) && self.is_actor(y) {
+                        self.state.last_pair = Some((x, y));
+                    }
+                }
+            }
+            self.last_objects = objects.iter().map(|&(o, _)| o).collect();
+        }
+        if subjects.len() >= 2 {
+            self.state.last_pair = Some((subjects[0], subjects[1]));
+        }
+        self.set_topic(&subjects);
+        let _ = trig;
+    }
+
+    /// "between X and Y", "between them (and Y)" shortly after the trigger.
+    fn between(&self, ti: usize) -> Option<(Vec<Ent>, Vec<Ent>, usize)> {
+        let t = self.items[ti];
+        for j in ti + 1..self.items.len() {
+            let q = self.items[j];
+            if q.tok > t.tok_end + 4 {
+                return None;
+            }
+            match q.kind {
+                ItemKind::Marker(Marker::BetweenPair) => {
+                    let a = self.pair();
+                    if a.len() < 2 {
+                        return None;
+                    }
+                    let (b, last) = self.second_side(j, None);
+                    return Some((a, b, last));
+                }
+                ItemKind::Marker(Marker::Between) => {
+                    let k = j + 1;
+                    if k >= self.items.len() || !self.is_nominal(k) || self.items[k].tok > q.tok_end + 1 {
+                        return None;
+                    }
+                    let a = self.members(k);
+                    let (b, last) = self.second_side(k, Some(k));
+                    if a.is_empty() || (b.is_empty() && a.len() < 2) {
+                        return None;
+                    }
+                    return Some((a, b, last));
+                }
+                ItemKind::Entity(_) | ItemKind::Marker(Marker::Comma | Marker::Negation) => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The second side after the first one ending at item `after`.
+    fn second_side(&self, after: usize, first: Option<usize>) -> (Vec<Ent>, usize) {
+        let mut k = after + 1;
+        while k < self.items.len() {
+            let q = self.items[k];
+            if q.tok > self.items[after].tok_end + 2 {
+                break;
+            }
+            match q.kind {
+                _ if self.is_nominal(k) && (first.is_some() && q.coord_prev == first) => {
+                    let mut v = Vec::new();
+                    for g in self.group_forward(k) {
+                        v.extend(self.members(g));
+                    }
+                    return (v, k);
+                }
+                ItemKind::Marker(Marker::Between) if k + 1 < self.items.len() && self.is_nominal(k + 1) => {
+                    let mut v = Vec::new();
+                    for g in self.group_forward(k + 1) {
+                        v.extend(self.members(g));
+                    }
+                    return (v, k + 1);
+                }
+                ItemKind::Marker(Marker::And | Marker::Comma) => {}
+                _ => break,
+            }
+            k += 1;
+        }
+        (Vec::new(), after)
+    }
+
+    /// "… or against Z" right after a between-phrase.
+    fn against_after(&self, last: usize) -> Vec<Ent> {
+        let end = self.items[last].tok_end;
+        for k in last + 1..self.items.len() {
+            let q = self.items[k];
+            if q.tok > end + 3 {
+                break;
+            }
+            if q.marker() == Some(Marker::Prep) {
+                let w = &self.text[q.start as usize..q.end as usize];
+                if matches!(w, "ضد" | "against" | "on" | "على") {
+                    for m in k + 1..self.items.len() {
+                        let r = self.items[m];
+                        if r.tok > q.tok_end + 2 {
+                            break;
+                        }
+                        if self.is_nominal(m) {
+                            return self.group_forward(m).into_iter().flat_map(|g| self.members(g)).collect();
+                        }
+                    }
+                }
+                break;
+            }
+            if matches!(q.kind, ItemKind::Entity(_) | ItemKind::Trigger(_)) {
+                break;
+            }
+        }
+        Vec::new()
+    }
+
+    /// An agent marker right after the trigger ("by", "نفذه").
+    fn agent_after(&self, ti: usize, nominal: bool) -> Option<usize> {
+        let t = self.items[ti];
+        let next = self.items.get(ti + 1)?;
+        if next.marker() == Some(Marker::Agent) && next.tok <= t.tok_end + 1 {
+            return Some(ti + 1);
+        }
+        // "هجوم لتنظيم الدولة": an actor behind the clitic ل right after a noun is its agent.
+        if nominal
+            && next.clitics.lam
+            && next.tok == t.tok_end
+            && self.is_nominal(ti + 1)
+            && self.members(ti + 1).iter().any(|&e| self.is_actor(e))
+        {
+            return Some(ti);
+        }
+        None
+    }
+
+    /// Actors after an agent marker or a passive trigger.
+    fn agents(&self, from: usize) -> Vec<Ent> {
+        let f = self.items[from];
+        for k in from + 1..self.items.len() {
+            let q = self.items[k];
+            if q.tok > f.tok_end + 4 || matches!(q.kind, ItemKind::Trigger(_)) {
+                break;
+            }
+            if self.is_nominal(k) {
+                let v: Vec<Ent> = self
+                    .group_forward(k)
+                    .into_iter()
+                    .flat_map(|g| self.members(g))
+                    .filter(|&e| self.is_actor(e))
+                    .collect();
+                if !v.is_empty() {
+                    return v;
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// The patient before a passive trigger.
+    fn patient_before(&self, ti: usize, rel: RelationType) -> Vec<Ent> {
+        let t = self.items[ti];
+        for k in (0..ti).rev() {
+            let q = self.items[k];
+            if t.tok > q.tok_end + PATIENT_WINDOW || matches!(q.kind, ItemKind::Trigger(_)) {
+                break;
+            }
+            if q.apposition.is_some() || q.prep == Prep::Border {
+                continue;
+            }
+            for e in self.members(k) {
+                let fits = match rel {
+                    RelationType::Controls => self.label(e) == "Place",
+                    RelationType::Attacked => true,
+                    _ => self.is_actor(e),
+                };
+                if fits {
+                    return self.group_back(k).into_iter().flat_map(|g| self.members(g)).collect();
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Whether entity `e` appears after item `from` right behind a strong preposition.
+    fn object_behind_prep(&self, from: usize, e: Ent) -> bool {
+        self.items[from + 1..].iter().any(|i| i.entity() == Some(e) && i.prep == Prep::Strong)
+    }
+
+    /// Whether the trigger is followed by an object pronoun (يسيطر عليها, "controls it").
+    fn pronoun_object(&self, ti: usize) -> bool {
+        let t = self.items[ti];
+        self.items.get(ti + 1).is_some_and(|n| n.marker() == Some(Marker::PronounObject) && n.tok == t.tok_end)
+    }
+
+    /// Subjects of an active trigger and the item after which objects are searched.
+    fn subjects(&mut self, ti: usize) -> (Vec<Ent>, usize) {
+        let t = self.items[ti];
+        if t.suffix == Suffix::Dual {
+            let p = self.pair();
+            if p.len() == 2 {
+                return (p, ti);
+            }
+        }
+        // "X, which controls Y"
+        if ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Relative) && self.items[ti - 1].tok_end + 1 >= t.tok {
+            let mut k = ti - 1;
+            while k > 0 {
+                k -= 1;
+                if self.is_nominal(k) {
+                    let v = self.subject_group(k);
+                    if !v.is_empty() {
+                        return (v, ti);
+                    }
+                    break;
+                }
+                if !matches!(
+                    self.items[k].kind,
+                    ItemKind::Marker(Marker::Comma | Marker::CloseParen | Marker::OpenParen)
+                ) {
+                    break;
+                }
+            }
+        }
+        let vso = self.verb_subject_after(ti);
+        let comma_before = self.items[..ti].iter().rposition(|i| i.marker() == Some(Marker::Comma));
+        if let Some(v) = self.subject_before(ti, Prep::None) {
+            // "…، بينما تتقاتل X وY": a verb right before its subject wins over an actor
+            // in an earlier clause.
+            let in_clause = match (comma_before, self.last_subject_index) {
+                (Some(c), Some(k)) => k > c,
+                _ => true,
+            };
+            if in_clause || vso.is_none() {
+                return (v, ti);
+            }
+        }
+        if let Some((v, k)) = vso {
+            return (v, k);
+        }
+        if let Some(v) = self.subject_before(ti, Prep::Weak) {
+            return (v, ti);
+        }
+        if self.state.topic_sentence == self.sentence && !self.state.topic.is_empty() {
+            return (self.state.topic.clone(), ti);
+        }
+        (Vec::new(), ti)
+    }
+
+    fn subject_group(&self, k: usize) -> Vec<Ent> {
+        let k = self.items[k].apposition.unwrap_or(k);
+        self.group_back(k).into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect()
+    }
+
+    fn subject_before(&mut self, ti: usize, want: Prep) -> Option<Vec<Ent>> {
+        for k in (0..ti).rev() {
+            let q = self.items[k];
+            if !self.is_nominal(k) || self.used_as_object[k] || q.prep != want {
+                continue;
+            }
+            let v = self.subject_group(k);
+            if !v.is_empty() {
+                self.last_subject_index = Some(k);
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Arabic verb-subject-object: "هاجم مسلحو X قاعدة Y".
+    fn verb_subject_after(&self, ti: usize) -> Option<(Vec<Ent>, usize)> {
+        let t = self.items[ti];
+        // Only a clause-initial verb: at most two words (و، بينما، حيث …) after the last comma.
+        let clause_start = self.items[..ti]
+            .iter()
+            .rev()
+            .find(|i| i.marker() == Some(Marker::Comma) || matches!(i.kind, ItemKind::Trigger(_) | ItemKind::Entity(_)))
+            .map_or(Some(0), |i| (i.marker() == Some(Marker::Comma)).then_some(i.tok_end))?;
+        if t.tok > clause_start + 2 {
+            return None;
+        }
+        let k = ti + 1;
+        let q = self.items.get(k)?;
+        if !self.is_nominal(k) || q.prep != Prep::None || q.tok > t.tok_end + 2 {
+            return None;
+        }
+        let subj: Vec<Ent> = self.members(k).into_iter().filter(|&e| self.is_actor(e)).collect();
+        if subj.is_empty() {
+            return None;
+        }
+        let group = self.group_forward(k);
+        let last = *group.last()?;
+        let end = self.items[last].tok_end;
+        let has_object = self.items[last + 1..]
+            .iter()
+            .take_while(|n| n.tok <= end + 5 && !matches!(n.kind, ItemKind::Trigger(_)))
+            .any(|n| matches!(n.kind, ItemKind::Entity(_)));
+        if !has_object && group.len() < 2 {
+            return None;
+        }
+        let v = group.into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
+        Some((v, last))
+    }
+
+    /// Objects after item `from`: the first fitting entity within the window, then its
+    /// coordinated partners. The flag says the object came after "with"/"مع".
+    fn objects_after(&mut self, from: usize, rel: RelationType, mark: bool) -> Vec<(Ent, bool)> {
+        let f = self.items[from];
+        let mut k = from + 1;
+        while k < self.items.len() {
+            let q = self.items[k];
+            if q.tok > f.tok_end + OBJECT_WINDOW {
+                break;
+            }
+            match q.kind {
+                ItemKind::Trigger(_) => {
+                    // "attacks and clashes with X": a coordinated trigger shares the object.
+                    if !(q.clitics.conj && q.tok <= self.items[k - 1].tok_end + 1) {
+                        break;
+                    }
+                }
+                ItemKind::Marker(Marker::Negation | Marker::Relative) => break,
+                ItemKind::Marker(Marker::Comma) if rel != RelationType::Controls => break,
+                _ => {}
+            }
+            if self.is_nominal(k) && q.apposition.is_none() {
+                let qprep = if q.prep == Prep::Agent && rel == RelationType::Attacked { Prep::None } else { q.prep };
+                if self.members(k).into_iter().any(|e| self.fits_object(e, qprep, rel)) {
+                    let with = q.prep == Prep::With
+                        || self.items[from + 1..k].iter().any(|m| m.marker() == Some(Marker::With));
+                    let mut v = Vec::new();
+                    for g in self.group_forward(k) {
+                        let gp = self.items[g].prep;
+                        let prep = if g == k || gp == Prep::None { qprep } else { gp };
+                        for e in self.members(g) {
+                            if self.fits_object(e, prep, rel) {
+                                v.push((e, with));
+                            }
+                        }
+                        if mark {
+                            self.used_as_object[g] = true;
+                        }
+                    }
+                    return v;
+                }
+            }
+            k += 1;
+        }
+        Vec::new()
+    }
+
+    fn fits_object(&self, e: Ent, prep: Prep, rel: RelationType) -> bool {
+        if prep == Prep::Border || prep == Prep::Agent {
+            return false;
+        }
+        let info = &self.table.infos[e as usize];
+        match rel {
+            RelationType::Controls => info.label() == "Place" && info.owner.is_none() || info.owner.is_some(),
+            RelationType::Attacked => {
+                if info.owner.is_some() {
+                    true
+                } else if matches!(info.label(), "Place" | "State") {
+                    prep != Prep::Locative && prep != Prep::Weak && prep != Prep::With
+                } else {
+                    true
+                }
+            }
+            RelationType::TruceBetween | RelationType::AlliedWith => info.is_actor() && prep != Prep::Locative,
+        }
+    }
+}

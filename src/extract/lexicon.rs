@@ -1,0 +1,530 @@
+//! The lexicon: entities with their aliases, relation triggers and function words, read from
+//! the data files in `lexicon/` and compiled into one Aho-Corasick automaton.
+//!
+//! Takes the text of three files (`entities.txt`, `triggers.txt`, `markers.txt`, format in
+//! `lexicon/README.md`), normalizes every alias with [`crate::extract::normalize`] and builds a
+//! leftmost-longest automaton whose patterns point at [`Term`]s. It does not decide whether a
+//! match is a whole word: [`crate::extract::tokenize`] does that.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use super::error::ExtractError;
+use super::normalize::normalize;
+use super::RelationType;
+
+const EMBEDDED_ENTITIES: &str = include_str!("../../lexicon/entities.txt");
+const EMBEDDED_TRIGGERS: &str = include_str!("../../lexicon/triggers.txt");
+const EMBEDDED_MARKERS: &str = include_str!("../../lexicon/markers.txt");
+
+/// One entity of the lexicon.
+#[derive(Debug, Clone)]
+pub struct EntityDef {
+    /// Canonical English name (or `*name` for a generic entity resolved per document).
+    pub name: String,
+    /// Labels, first one primary.
+    pub labels: Vec<String>,
+    /// The first Arabic alias, stored as `name_ar`.
+    pub name_ar: Option<String>,
+    /// All aliases as written in the lexicon.
+    pub aliases: Vec<String>,
+    /// The entity this one stands for in a document about the Sahel (`القاعدة` → JNIM).
+    pub sahel_target: Option<String>,
+    /// Whether a mention of this entity marks the document as being about the Sahel.
+    pub sahel: bool,
+    /// For generic entities: country → canonical entity name.
+    pub by_country: Vec<(String, String)>,
+    /// The country this entity is in (counts towards a text's main country).
+    pub country: Option<String>,
+    /// "the jihadists" may refer back to it.
+    pub jihadist: bool,
+    /// A region, not a town ("the town" never refers back to it).
+    pub region: bool,
+}
+
+impl EntityDef {
+    /// Whether this is a generic entity (`*army`) resolved by the document's country.
+    pub fn is_generic(&self) -> bool {
+        self.name.starts_with('*')
+    }
+}
+
+/// A relation trigger word and how its arguments are found.
+#[derive(Debug, Clone, Copy)]
+pub struct TriggerDef {
+    /// The relation it signals.
+    pub relation: RelationType,
+    /// Mutual fighting ("clashes"): ATTACKED both ways.
+    pub mutual: bool,
+    /// The agent follows and the patient precedes ("under the control of").
+    pub passive: bool,
+    /// An Arabic noun: an actor behind ل right after it is the agent (هجوم لتنظيم X).
+    pub nominal: bool,
+}
+
+/// Function words and phrases the rules look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Marker {
+    Prep,
+    WeakPrep,
+    With,
+    Locative,
+    Border,
+    Between,
+    BetweenPair,
+    And,
+    Negation,
+    Agent,
+    LedBy,
+    PairRef,
+    GroupRef,
+    JihadistRef,
+    PlaceRef,
+    Relative,
+    PronounObject,
+    HeadGroup,
+    HeadPlace,
+    HeadBase,
+    Title,
+    Comma,
+    OpenParen,
+    CloseParen,
+}
+
+impl Marker {
+    fn parse(s: &str) -> Option<Marker> {
+        Some(match s {
+            "prep" => Marker::Prep,
+            "weak_prep" => Marker::WeakPrep,
+            "with" => Marker::With,
+            "locative" => Marker::Locative,
+            "border" => Marker::Border,
+            "between" => Marker::Between,
+            "between_pair" => Marker::BetweenPair,
+            "and" => Marker::And,
+            "negation" => Marker::Negation,
+            "agent" => Marker::Agent,
+            "led_by" => Marker::LedBy,
+            "jihadist_ref" => Marker::JihadistRef,
+            "place_ref" => Marker::PlaceRef,
+            "pair_ref" => Marker::PairRef,
+            "group_ref" => Marker::GroupRef,
+            "relative" => Marker::Relative,
+            "pronoun_object" => Marker::PronounObject,
+            "head_group" => Marker::HeadGroup,
+            "head_place" => Marker::HeadPlace,
+            "head_base" => Marker::HeadBase,
+            "title" => Marker::Title,
+            _ => return None,
+        })
+    }
+}
+
+/// What a pattern of the automaton stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term {
+    /// An entity alias (index into [`Lexicon::entities`]).
+    Entity(u32),
+    /// A relation trigger (index into [`Lexicon::triggers`]).
+    Trigger(u32),
+    /// A function word.
+    Marker(Marker),
+}
+
+/// One pattern of the automaton.
+#[derive(Debug, Clone, Copy)]
+pub struct Pattern {
+    /// What it stands for.
+    pub term: Term,
+    /// Arabic pattern (clitic prefixes allowed) or Latin (whole words only).
+    pub arabic: bool,
+    /// The Arabic pattern starts with the article ال.
+    pub has_article: bool,
+    /// The ال-less variant used after the preposition ل (للقاعدة).
+    pub lam_variant: bool,
+}
+
+/// Entities, triggers and markers compiled for matching.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// All entities.
+    pub entities: Vec<EntityDef>,
+    /// All triggers.
+    pub triggers: Vec<TriggerDef>,
+    pub(crate) patterns: Vec<Pattern>,
+    pub(crate) automaton: AhoCorasick,
+    pub(crate) by_name: HashMap<String, u32>,
+}
+
+struct Builder {
+    entities: Vec<EntityDef>,
+    triggers: Vec<TriggerDef>,
+    strings: Vec<String>,
+    patterns: Vec<Pattern>,
+    seen: HashMap<String, usize>,
+}
+
+fn is_arabic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+impl Builder {
+    fn add(&mut self, alias: &str, term: Term) {
+        let n = normalize(alias);
+        if n.is_empty() {
+            return;
+        }
+        let arabic = is_arabic(&n);
+        let has_article = arabic && n.starts_with("ال") && n.chars().count() > 3;
+        self.push(n.clone(), Pattern { term, arabic, has_article, lam_variant: false });
+        if has_article {
+            self.push(n["ا".len()..].to_string(), Pattern { term, arabic, has_article, lam_variant: true });
+        }
+    }
+
+    fn push(&mut self, n: String, p: Pattern) {
+        if self.seen.contains_key(&n) {
+            return;
+        }
+        self.seen.insert(n.clone(), self.patterns.len());
+        self.strings.push(n);
+        self.patterns.push(p);
+    }
+}
+
+/// Split `key: a | b | c` lines; returns the key and the values.
+fn alias_line(line: &str) -> Option<(&str, impl Iterator<Item = &str>)> {
+    let (key, rest) = line.split_once(':')?;
+    Some((key.trim(), rest.split('|').map(str::trim).filter(|s| !s.is_empty())))
+}
+
+fn parse_error(file: &str, line: usize, message: impl Into<String>) -> ExtractError {
+    ExtractError::LexiconParse { file: file.to_string(), line, message: message.into() }
+}
+
+fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractError> {
+    let mut sahel_section = false;
+    let mut country_section: Option<String> = None;
+    let mut current: Option<usize> = None;
+    for (no, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        let no = no + 1;
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(directive) = line.strip_prefix('%') {
+            match directive.trim() {
+                "sahel on" => sahel_section = true,
+                "sahel off" => sahel_section = false,
+                "country none" => country_section = None,
+                d if d.starts_with("country ") => country_section = Some(d["country ".len()..].trim().to_string()),
+                other => return Err(parse_error(file, no, format!("unknown directive '%{other}'"))),
+            }
+            continue;
+        }
+        if let Some(head) = line.strip_prefix('@') {
+            let mut parts = head.split('|').map(str::trim);
+            let name = parts.next().unwrap_or("").to_string();
+            if name.is_empty() {
+                return Err(parse_error(file, no, "expected '@ NAME | Label' with a name"));
+            }
+            let labels: Vec<String> =
+                parts.next().unwrap_or("").split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            if labels.is_empty() {
+                return Err(parse_error(file, no, format!("entity '{name}' needs a label after '|'")));
+            }
+            let mut def = EntityDef {
+                name,
+                labels,
+                name_ar: None,
+                aliases: Vec::new(),
+                sahel_target: None,
+                sahel: sahel_section,
+                by_country: Vec::new(),
+                country: country_section.clone(),
+                jihadist: false,
+                region: false,
+            };
+            for attr in parts {
+                if attr == "sahel" {
+                    def.sahel = true;
+                } else if attr == "jihadist" {
+                    def.jihadist = true;
+                } else if attr == "region" {
+                    def.region = true;
+                } else if let Some((k, v)) = attr.split_once('=') {
+                    let (k, v) = (k.trim(), v.trim().to_string());
+                    if k == "sahel" {
+                        def.sahel_target = Some(v);
+                    } else if k == "country" {
+                        def.country = Some(v);
+                    } else {
+                        def.by_country.push((k.to_string(), v));
+                    }
+                } else if !attr.is_empty() {
+                    return Err(parse_error(file, no, format!("unknown attribute '{attr}'")));
+                }
+            }
+            let id = b.entities.len();
+            if !def.is_generic() {
+                let name = def.name.clone();
+                b.add(&name, Term::Entity(id as u32));
+                def.aliases.push(name);
+            }
+            b.entities.push(def);
+            current = Some(id);
+            continue;
+        }
+        let Some(id) = current else {
+            return Err(parse_error(file, no, "alias line before any '@ NAME | Label' header"));
+        };
+        let Some((key, values)) = alias_line(line) else {
+            return Err(parse_error(file, no, "expected 'en: alias | alias' or 'ar: alias | alias'"));
+        };
+        if key != "en" && key != "ar" {
+            return Err(parse_error(file, no, format!("unknown key '{key}', expected 'en' or 'ar'")));
+        }
+        for v in values {
+            b.add(v, Term::Entity(id as u32));
+            let def = &mut b.entities[id];
+            if key == "ar" && def.name_ar.is_none() {
+                def.name_ar = Some(v.to_string());
+            }
+            def.aliases.push(v.to_string());
+        }
+    }
+    Ok(())
+}
+
+fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractError> {
+    let mut current: Option<usize> = None;
+    for (no, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        let no = no + 1;
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(head) = line.strip_prefix('@') {
+            let mut words = head.split_whitespace();
+            let rel = words.next().unwrap_or("");
+            let Some(relation) = RelationType::parse(rel) else {
+                return Err(parse_error(file, no, format!("unknown relation '{rel}'")));
+            };
+            let mut def = TriggerDef { relation, mutual: false, passive: false, nominal: false };
+            for w in words {
+                match w {
+                    "mutual" => def.mutual = true,
+                    "passive" => def.passive = true,
+                    "nominal" => def.nominal = true,
+                    other => return Err(parse_error(file, no, format!("unknown trigger flag '{other}'"))),
+                }
+            }
+            current = Some(b.triggers.len());
+            b.triggers.push(def);
+            continue;
+        }
+        let Some(id) = current else {
+            return Err(parse_error(file, no, "trigger words before any '@ RELATION' header"));
+        };
+        let Some((key, values)) = alias_line(line) else {
+            return Err(parse_error(file, no, "expected 'en: word | word' or 'ar: word | word'"));
+        };
+        if key != "en" && key != "ar" {
+            return Err(parse_error(file, no, format!("unknown key '{key}', expected 'en' or 'ar'")));
+        }
+        for v in values {
+            b.add(v, Term::Trigger(id as u32));
+        }
+    }
+    Ok(())
+}
+
+fn parse_markers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractError> {
+    let mut current: Option<Marker> = None;
+    for (no, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        let no = no + 1;
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(head) = line.strip_prefix('@') {
+            let name = head.trim();
+            let Some(m) = Marker::parse(name) else {
+                return Err(parse_error(file, no, format!("unknown marker kind '{name}'")));
+            };
+            current = Some(m);
+            continue;
+        }
+        let Some(m) = current else {
+            return Err(parse_error(file, no, "marker words before any '@ kind' header"));
+        };
+        let Some((key, values)) = alias_line(line) else {
+            return Err(parse_error(file, no, "expected 'en: word | word' or 'ar: word | word'"));
+        };
+        if key != "en" && key != "ar" {
+            return Err(parse_error(file, no, format!("unknown key '{key}', expected 'en' or 'ar'")));
+        }
+        for v in values {
+            b.add(v, Term::Marker(m));
+            // English articles would separate a preposition from its noun: "against the army".
+            let governs = matches!(
+                m,
+                Marker::Prep
+                    | Marker::WeakPrep
+                    | Marker::With
+                    | Marker::Locative
+                    | Marker::Border
+                    | Marker::Agent
+                    | Marker::Between
+                    | Marker::LedBy
+            );
+            if governs && key == "en" {
+                for article in ["the", "a", "an"] {
+                    b.add(&format!("{v} {article}"), Term::Marker(m));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Lexicon {
+    /// The lexicon compiled into the binary from `lexicon/`.
+    ///
+    /// The embedded files are checked by the unit tests; should they ever fail to parse, an
+    /// empty lexicon is returned rather than a panic.
+    pub fn embedded() -> Lexicon {
+        Lexicon::from_sources(
+            ("entities.txt", EMBEDDED_ENTITIES),
+            ("triggers.txt", EMBEDDED_TRIGGERS),
+            ("markers.txt", EMBEDDED_MARKERS),
+        )
+        .unwrap_or_else(|_| Lexicon::empty())
+    }
+
+    fn empty() -> Lexicon {
+        let automaton = AhoCorasick::new(Vec::<&str>::new()).unwrap_or_else(|_| unreachable!());
+        Lexicon { entities: Vec::new(), triggers: Vec::new(), patterns: Vec::new(), automaton, by_name: HashMap::new() }
+    }
+
+    /// Load a lexicon directory: each of `entities.txt`, `triggers.txt`, `markers.txt` found
+    /// there replaces the embedded one.
+    ///
+    /// # Errors
+    /// [`ExtractError::MissingFile`] if `dir` does not exist, [`ExtractError::LexiconMissing`]
+    /// if it holds none of the three files, [`ExtractError::LexiconParse`] with `file:line`
+    /// for a bad line, [`ExtractError::Io`] for read failures.
+    pub fn load_dir(dir: &Path) -> Result<Lexicon, ExtractError> {
+        if !dir.is_dir() {
+            return Err(ExtractError::MissingFile { path: dir.to_path_buf() });
+        }
+        let read = |name: &str, embedded: &'static str| -> Result<(String, String, bool), ExtractError> {
+            let path = dir.join(name);
+            if path.exists() {
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| ExtractError::Io { path: path.clone(), source })?;
+                Ok((path.display().to_string(), text, true))
+            } else {
+                Ok((name.to_string(), embedded.to_string(), false))
+            }
+        };
+        let e = read("entities.txt", EMBEDDED_ENTITIES)?;
+        let t = read("triggers.txt", EMBEDDED_TRIGGERS)?;
+        let m = read("markers.txt", EMBEDDED_MARKERS)?;
+        if !(e.2 || t.2 || m.2) {
+            return Err(ExtractError::LexiconMissing { path: dir.join("entities.txt") });
+        }
+        Lexicon::from_sources((&e.0, &e.1), (&t.0, &t.1), (&m.0, &m.1))
+    }
+
+    /// Build a lexicon from the texts of the three data files, each named for error messages.
+    ///
+    /// # Errors
+    /// [`ExtractError::LexiconParse`] naming `file:line` for a line that cannot be parsed.
+    pub fn from_sources(
+        entities: (&str, &str),
+        triggers: (&str, &str),
+        markers: (&str, &str),
+    ) -> Result<Lexicon, ExtractError> {
+        let mut b = Builder {
+            entities: Vec::new(),
+            triggers: Vec::new(),
+            strings: Vec::new(),
+            patterns: Vec::new(),
+            seen: HashMap::new(),
+        };
+        parse_entities(&mut b, entities.0, entities.1)?;
+        parse_triggers(&mut b, triggers.0, triggers.1)?;
+        parse_markers(&mut b, markers.0, markers.1)?;
+        for (s, m) in [(",", Marker::Comma), ("،", Marker::Comma), ("(", Marker::OpenParen), (")", Marker::CloseParen)]
+        {
+            b.push(
+                s.to_string(),
+                Pattern { term: Term::Marker(m), arabic: false, has_article: false, lam_variant: false },
+            );
+        }
+        let by_name: HashMap<String, u32> =
+            b.entities.iter().enumerate().map(|(i, e)| (e.name.clone(), i as u32)).collect();
+        for (i, e) in b.entities.iter().enumerate() {
+            let targets = e.sahel_target.iter().chain(e.by_country.iter().map(|(_, t)| t));
+            for t in targets {
+                if !by_name.contains_key(t) {
+                    return Err(parse_error(
+                        entities.0,
+                        0,
+                        format!("entity '{}' refers to unknown entity '{t}'", b.entities[i].name),
+                    ));
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&b.strings)
+            .or_else(|_| AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&b.strings))
+            .map_err(|e| parse_error(entities.0, 0, format!("cannot compile the lexicon: {e}")))?;
+        Ok(Lexicon { entities: b.entities, triggers: b.triggers, patterns: b.patterns, automaton, by_name })
+    }
+
+    /// The entity with this canonical name.
+    pub fn entity(&self, name: &str) -> Option<&EntityDef> {
+        self.by_name.get(name).map(|&i| &self.entities[i as usize])
+    }
+
+    pub(crate) fn entity_id(&self, name: &str) -> Option<u32> {
+        self.by_name.get(name).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_lexicon_parses() {
+        let r = Lexicon::from_sources(
+            ("entities.txt", EMBEDDED_ENTITIES),
+            ("triggers.txt", EMBEDDED_TRIGGERS),
+            ("markers.txt", EMBEDDED_MARKERS),
+        );
+        let lex = match r {
+            Ok(l) => l,
+            Err(e) => panic!("embedded lexicon: {e}"),
+        };
+        assert!(lex.entity("JNIM").is_some());
+        assert!(lex.entity("Malian army").is_some());
+        assert!(lex.triggers.len() >= 4);
+    }
+
+    #[test]
+    fn reports_file_and_line() {
+        let r = Lexicon::from_sources(("e.txt", "@ X | Place\nzz: y\n"), ("t.txt", ""), ("m.txt", ""));
+        match r {
+            Err(e) => assert_eq!(e.to_string(), "e.txt:2: unknown key 'zz', expected 'en' or 'ar'"),
+            Ok(_) => panic!("bad line accepted"),
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! Merge an [`Extraction`] into a [`PropertyGraph`] through the graph's public API only.
+//!
+//! Same canonical name → same node (labels and aliases added, `name_ar` set when missing); a
+//! triple seen again → the same relationship with `mentions` incremented and the document and
+//! evidence appended to `sources`/`evidence`; symmetric relations (TRUCE_BETWEEN, ALLIED_WITH)
+//! are stored once, from the name that sorts first, and found again in either direction. The
+//! content hashes of merged documents are kept in the graph's metadata under
+//! [`DOCUMENTS_META_KEY`], so building the same document twice changes nothing.
+
+use crate::graph::{GraphError, NodeId, PropertyGraph, Value};
+
+use super::{ExtractedEntity, Extraction};
+
+/// Metadata key: map from document content hash (SHA-256 hex) to document id.
+pub const DOCUMENTS_META_KEY: &str = "extract.documents";
+/// Most evidence snippets kept on one relationship.
+const MAX_EVIDENCE: usize = 20;
+
+/// Counts of what a merge changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MergeStats {
+    /// Documents merged (not seen before).
+    pub documents: usize,
+    /// Documents skipped because their content hash was already in the graph.
+    pub documents_skipped: usize,
+    /// Sentences of the merged documents.
+    pub sentences: usize,
+    /// Entity nodes created.
+    pub entities_new: usize,
+    /// Entities merged into existing nodes.
+    pub entities_merged: usize,
+    /// Relationships created.
+    pub relations_new: usize,
+    /// Relations merged into existing relationships.
+    pub relations_merged: usize,
+}
+
+impl std::ops::AddAssign for MergeStats {
+    fn add_assign(&mut self, o: MergeStats) {
+        self.documents += o.documents;
+        self.documents_skipped += o.documents_skipped;
+        self.sentences += o.sentences;
+        self.entities_new += o.entities_new;
+        self.entities_merged += o.entities_merged;
+        self.relations_new += o.relations_new;
+        self.relations_merged += o.relations_merged;
+    }
+}
+
+fn merge_entity(graph: &mut PropertyGraph, e: &ExtractedEntity, stats: &mut MergeStats) -> Result<NodeId, GraphError> {
+    let (id, created) = graph.merge_entity(&e.name, &e.labels, &e.aliases)?;
+    if created {
+        stats.entities_new += 1;
+    } else {
+        stats.entities_merged += 1;
+    }
+    if let Some(ar) = &e.name_ar {
+        if graph.node_property(id, "name_ar").is_none() {
+            graph.set_node_property(id, "name_ar", Value::from(ar.as_str()))?;
+        }
+    }
+    Ok(id)
+}
+
+fn node_for(graph: &mut PropertyGraph, name: &str, label: &str, stats: &mut MergeStats) -> Result<NodeId, GraphError> {
+    if let Some(&id) = graph.nodes_by_name(name).first() {
+        return Ok(id);
+    }
+    let (id, created) = graph.merge_entity(name, [label], std::iter::empty::<&str>())?;
+    if created {
+        stats.entities_new += 1;
+    }
+    Ok(id)
+}
+
+fn push_unique(
+    graph: &mut PropertyGraph,
+    rel: crate::graph::RelId,
+    key: &str,
+    item: &str,
+    cap: usize,
+) -> Result<(), GraphError> {
+    let mut list = match graph.rel_property(rel, key) {
+        Some(Value::List(v)) => v.clone(),
+        _ => Vec::new(),
+    };
+    if list.len() < cap && !list.iter().any(|v| v.as_str() == Some(item)) {
+        list.push(Value::from(item));
+        graph.set_rel_property(rel, key, Value::List(list))?;
+    }
+    Ok(())
+}
+
+/// Merge `x` into `graph`.
+///
+/// # Errors
+/// Only a [`GraphError`] from an inconsistent graph; valid input always merges.
+pub fn merge_into(graph: &mut PropertyGraph, x: &Extraction) -> Result<MergeStats, GraphError> {
+    let mut stats = MergeStats::default();
+    let mut skipped: Vec<&str> = Vec::new();
+    for d in &x.documents {
+        let seen = match graph.meta().get(DOCUMENTS_META_KEY) {
+            Some(Value::Map(m)) => m.contains_key(&d.hash),
+            _ => false,
+        };
+        if seen {
+            stats.documents_skipped += 1;
+            skipped.push(&d.id);
+            continue;
+        }
+        let meta = graph.meta_mut();
+        let entry = meta.entry(DOCUMENTS_META_KEY.to_string()).or_insert_with(|| Value::Map(Default::default()));
+        if !matches!(entry, Value::Map(_)) {
+            *entry = Value::Map(Default::default());
+        }
+        if let Value::Map(m) = entry {
+            m.insert(d.hash.clone(), Value::from(d.id.as_str()));
+        }
+        stats.documents += 1;
+        stats.sentences += d.sentences;
+    }
+    for e in &x.entities {
+        if skipped.contains(&e.doc.as_str()) {
+            continue;
+        }
+        merge_entity(graph, e, &mut stats)?;
+    }
+    for r in &x.relations {
+        if skipped.contains(&r.doc.as_str()) {
+            continue;
+        }
+        let (mut s, mut o) = (
+            node_for(graph, &r.subject, &r.subject_label, &mut stats)?,
+            node_for(graph, &r.object, &r.object_label, &mut stats)?,
+        );
+        let symmetric = r.relation.is_symmetric();
+        if symmetric && r.object < r.subject {
+            std::mem::swap(&mut s, &mut o);
+        }
+        let rel_type = r.relation.as_str();
+        match graph.find_relationship(s, o, rel_type, symmetric) {
+            Some(id) => {
+                stats.relations_merged += 1;
+                let mentions = match graph.rel_property(id, "mentions") {
+                    Some(Value::Int(n)) => *n,
+                    _ => 0,
+                };
+                graph.set_rel_property(id, "mentions", Value::Int(mentions + i64::from(r.mentions)))?;
+                push_unique(graph, id, "sources", &r.doc, usize::MAX)?;
+                push_unique(graph, id, "evidence", &r.evidence, MAX_EVIDENCE)?;
+            }
+            None => {
+                stats.relations_new += 1;
+                graph.add_relationship(
+                    s,
+                    o,
+                    rel_type,
+                    [
+                        ("mentions", Value::Int(i64::from(r.mentions))),
+                        ("sources", Value::List(vec![Value::from(r.doc.as_str())])),
+                        ("evidence", Value::List(vec![Value::from(r.evidence.as_str())])),
+                        ("doc", Value::from(r.doc.as_str())),
+                        ("sentence", Value::Int(r.sentence as i64)),
+                    ],
+                )?;
+            }
+        }
+    }
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{extract_document, Lexicon};
+
+    #[test]
+    fn merging_twice_changes_nothing_and_symmetric_once() {
+        let lex = Lexicon::embedded();
+        let x = extract_document(
+            &lex,
+            "a",
+            "Clashes between JNIM and the Islamic State Sahel Province ended in a truce between the two groups.",
+        );
+        let mut g = PropertyGraph::new();
+        let s1 = merge_into(&mut g, &x).unwrap_or_default();
+        assert_eq!(s1.documents, 1);
+        assert!(s1.relations_new >= 1, "{:?}", x.relations);
+        let rels = g.relationship_count();
+        let s2 = merge_into(&mut g, &x).unwrap_or_default();
+        assert_eq!(s2.documents_skipped, 1);
+        assert_eq!(g.relationship_count(), rels);
+        assert_eq!(g.rel_type_count("TRUCE_BETWEEN"), 1);
+        let y = extract_document(&lex, "b", "The truce between the Islamic State Sahel Province and JNIM held.");
+        let s3 = merge_into(&mut g, &y).unwrap_or_default();
+        assert_eq!(s3.relations_new, 0, "{:?}", y.relations);
+        assert_eq!(g.rel_type_count("TRUCE_BETWEEN"), 1);
+        let id = g.relationships_with_type("TRUCE_BETWEEN").next();
+        let mentions = id.and_then(|id| g.rel_property(id, "mentions").cloned());
+        assert_eq!(mentions, Some(Value::Int(2)));
+    }
+}

@@ -1,0 +1,157 @@
+//! Normalization for matching, with a map back to original byte offsets.
+//!
+//! Takes a slice of original text and writes a normalized copy: Arabic diacritics and tatweel
+//! dropped, alef forms (أ إ آ ٱ) → ا, ى → ي, ة → ه, ؤ → و, ئ → ي, Latin letters lower-cased and
+//! stripped of accents, curly quotes and guillemets folded to ASCII quotes, hyphens and runs of
+//! whitespace folded to one space. Every normalized byte records the original byte it came
+//! from, so evidence is always cut from the original text. Lexicon aliases go through the same
+//! function, so both sides agree.
+
+/// A normalized text and, for each of its bytes, the offset of the original byte it came from.
+#[derive(Debug, Default, Clone)]
+pub struct Normalized {
+    /// The normalized text.
+    pub text: String,
+    /// `map[i]` is the original offset of normalized byte `i`; one extra entry at the end
+    /// holds the original end offset.
+    pub map: Vec<u32>,
+}
+
+impl Normalized {
+    /// Original byte range of the normalized range `start..end`.
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.map.get(start).copied().unwrap_or(0) as usize;
+        // The last byte of the normalized range maps inside the last original char; the entry
+        // after it is where the next original char starts.
+        let e = self.map.get(end).copied().unwrap_or(s as u32) as usize;
+        (s, e.max(s))
+    }
+}
+
+/// The character a source character normalizes to, `None` to drop it, `Some(' ')` for space.
+#[inline]
+fn fold(c: char) -> Option<char> {
+    Some(match c {
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{06D6}'..='\u{06ED}' => return None,
+        '\u{200B}'..='\u{200F}' | '\u{FEFF}' | '\u{00AD}' | '\u{202A}'..='\u{202E}' => return None,
+        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+        'ى' | 'ی' | 'ئ' => 'ي',
+        'ة' => 'ه',
+        'ؤ' => 'و',
+        'ک' => 'ك',
+        '“' | '”' | '«' | '»' | '„' | '″' => '"',
+        '‘' | '’' | '`' | 'ʼ' | '′' | 'ʻ' => '\'',
+        '-' | '‐' | '‑' | '–' | '_' => ' ',
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'À' | 'Á' | 'Â' | 'Ä' => 'a',
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Î' | 'Ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'Ó' | 'Ô' | 'Ö' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Û' | 'Ü' => 'u',
+        'ç' | 'Ç' => 'c',
+        'ñ' => 'n',
+        c if c.is_whitespace() => ' ',
+        c if c.is_uppercase() => c.to_lowercase().next().unwrap_or(c),
+        c => c,
+    })
+}
+
+/// Normalize `src` into `out` (cleared first). `base` is added to every recorded offset.
+pub fn normalize_into(src: &str, base: usize, out: &mut Normalized) {
+    out.text.clear();
+    out.map.clear();
+    let bytes = src.as_bytes();
+    let mut last_space = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let c = match b {
+                b'A'..=b'Z' => b + 32,
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' | b'-' | b'_' => b' ',
+                b'`' => b'\'',
+                _ => b,
+            };
+            if c == b' ' {
+                if !last_space {
+                    out.text.push(' ');
+                    out.map.push((base + i) as u32);
+                }
+                last_space = true;
+            } else {
+                out.text.push(c as char);
+                out.map.push((base + i) as u32);
+                last_space = false;
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = src[i..].chars().next() else {
+            break;
+        };
+        let len = c.len_utf8();
+        if let Some(n) = fold(c) {
+            if n == ' ' {
+                if !last_space {
+                    out.text.push(' ');
+                    out.map.push((base + i) as u32);
+                }
+                last_space = true;
+            } else {
+                let before = out.text.len();
+                out.text.push(n);
+                for _ in before..out.text.len() {
+                    out.map.push((base + i) as u32);
+                }
+                last_space = false;
+            }
+        }
+        i += len;
+    }
+    if out.text.ends_with(' ') {
+        out.text.pop();
+        out.map.pop();
+    }
+    out.map.push((base + bytes.len()) as u32);
+}
+
+/// Normalize a whole string (used for lexicon entries).
+pub fn normalize(src: &str) -> String {
+    let mut n = Normalized::default();
+    normalize_into(src, 0, &mut n);
+    n.text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_arabic_forms() {
+        assert_eq!(normalize("الإسلام"), "الاسلام");
+        assert_eq!(normalize("مُستفيدًا"), "مستفيدا");
+        assert_eq!(normalize("جماعة"), "جماعه");
+        assert_eq!(normalize("موسى"), "موسي");
+        assert_eq!(normalize("الجزائر"), "الجزاير");
+        assert_eq!(normalize("تــنظيم"), "تنظيم");
+        assert_eq!(normalize("”كامب ديفيد”"), "\"كامب ديفيد\"");
+    }
+
+    #[test]
+    fn folds_latin_forms() {
+        assert_eq!(normalize("Ménaka  Al-Qaeda\n"), "menaka al qaeda");
+        assert_eq!(normalize("Goïta’s"), "goita's");
+    }
+
+    #[test]
+    fn maps_back_to_original() {
+        let src = "قُتل  في Ménaka";
+        let mut n = Normalized::default();
+        normalize_into(src, 0, &mut n);
+        assert_eq!(n.map.len(), n.text.len() + 1);
+        let at = n.text.find("menaka").unwrap_or(0);
+        let (s, e) = n.original_range(at, at + "menaka".len());
+        assert_eq!(&src[s..e], "Ménaka");
+        let (s, e) = n.original_range(0, "قتل".len());
+        assert_eq!(&src[s..e], "قُتل");
+    }
+}

@@ -1,0 +1,363 @@
+//! The pipeline: text (a string or a file read in chunks) → [`Extraction`].
+//!
+//! Takes a document's text, splits it into sentences, and for each sentence runs normalize →
+//! tokenize → rules → attach, keeping the document's context (main country, Sahel or not) and
+//! discourse state (last pair, last group, topic) from sentence to sentence. Files are read in
+//! 1 MiB chunks cut at line or sentence ends, so a 100 MB file without newlines is processed in
+//! bounded memory; invalid UTF-8 is decoded lossily with a warning naming the byte offset.
+//! Relations are deduplicated per document: one per (subject, relation, object), with the first
+//! sentence as evidence and a mention count.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::attach::{attach, DocState, Found};
+use super::error::ExtractError;
+use super::lang::{script_counts, Lang};
+use super::lexicon::Lexicon;
+use super::normalize::{normalize_into, Normalized};
+use super::rules::{Context, Ent, EntityTable, Item, SentenceItems};
+use super::sentence;
+use super::tokenize::{scan, word_starts, RawMatch};
+use super::{DocumentInfo, ExtractedEntity, ExtractedRelation, Extraction, RelationType, Warning};
+
+/// Longest evidence snippet, in bytes (cut at a char boundary).
+const MAX_EVIDENCE: usize = 600;
+/// Bytes read from a file at a time.
+const CHUNK: usize = 1 << 20;
+
+/// Extracts one document fed in pieces that end at sentence boundaries.
+pub struct DocumentExtractor<'a> {
+    lex: &'a Lexicon,
+    doc: String,
+    lang: Option<Lang>,
+    table: EntityTable,
+    ctx: Context,
+    state: DocState,
+    sentence: usize,
+    bytes: usize,
+    hasher: Sha256,
+    arabic: usize,
+    latin: usize,
+    relations: Vec<ExtractedRelation>,
+    index: HashMap<(Ent, RelationType, Ent), usize>,
+    norm: Normalized,
+    raw: Vec<RawMatch>,
+    items: Vec<Item>,
+    starts: Vec<u32>,
+    found: Vec<Found>,
+}
+
+impl<'a> DocumentExtractor<'a> {
+    /// Start a document. `lang` forces the recorded language; `None` detects it.
+    pub fn new(lex: &'a Lexicon, doc: &str, lang: Option<Lang>) -> Self {
+        DocumentExtractor {
+            lex,
+            doc: doc.to_string(),
+            lang,
+            table: EntityTable::default(),
+            ctx: Context::default(),
+            state: DocState::default(),
+            sentence: 0,
+            bytes: 0,
+            hasher: Sha256::new(),
+            arabic: 0,
+            latin: 0,
+            relations: Vec::new(),
+            index: HashMap::new(),
+            norm: Normalized::default(),
+            raw: Vec::new(),
+            items: Vec::new(),
+            starts: Vec::new(),
+            found: Vec::new(),
+        }
+    }
+
+    /// Account for raw input bytes in the content hash (files hash their bytes as read).
+    fn hash_bytes(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.bytes += bytes.len();
+    }
+
+    /// Feed text that ends at a sentence boundary (or is the last piece).
+    pub fn feed(&mut self, text: &str) {
+        self.hash_bytes(text.as_bytes());
+        self.process(text);
+    }
+
+    fn process(&mut self, text: &str) {
+        if self.lang.is_none() {
+            let (a, l) = script_counts(&text[..text.len().min(64 * 1024)]);
+            self.arabic += a;
+            self.latin += l;
+        }
+        for (s, e) in sentence::split(text) {
+            self.sentence_at(text, s, e);
+            self.sentence += 1;
+        }
+    }
+
+    fn sentence_at(&mut self, text: &str, s: usize, e: usize) {
+        normalize_into(&text[s..e], s, &mut self.norm);
+        scan(self.lex, &self.norm.text, &mut self.raw);
+        if self.raw.is_empty() {
+            return;
+        }
+        word_starts(&self.norm.text, &mut self.starts);
+        let si = SentenceItems { lex: self.lex, norm: &self.norm, original: text, starts: &self.starts };
+        si.build(&self.raw, &mut self.ctx, &mut self.table, &mut self.items);
+        if std::env::var_os("KG_EXTRACT_DEBUG").is_some() {
+            self.debug_items();
+        }
+        self.found.clear();
+        attach(self.lex, &self.table, &self.items, &self.norm.text, &mut self.state, self.sentence, &mut self.found);
+        for f in &self.found {
+            let key = (f.subject, f.relation, f.object);
+            if let Some(&i) = self.index.get(&key) {
+                self.relations[i].mentions += 1;
+                continue;
+            }
+            let subj = &self.table.infos[f.subject as usize];
+            let obj = &self.table.infos[f.object as usize];
+            self.index.insert(key, self.relations.len());
+            self.relations.push(ExtractedRelation {
+                subject: subj.name.clone(),
+                relation: f.relation,
+                object: obj.name.clone(),
+                subject_label: subj.label().to_string(),
+                object_label: obj.label().to_string(),
+                doc: self.doc.clone(),
+                sentence: self.sentence,
+                evidence: evidence(&text[s..e]),
+                mentions: 1,
+            });
+        }
+    }
+
+    /// Print the items of the current sentence (set `KG_EXTRACT_DEBUG` to see them).
+    fn debug_items(&self) {
+        eprintln!("-- sentence {}", self.sentence);
+        for (i, it) in self.items.iter().enumerate() {
+            let text = self.norm.text.get(it.start as usize..it.end as usize).unwrap_or("");
+            let what = match it.kind {
+                super::rules::ItemKind::Entity(e) => format!("E {}", self.table.infos[e as usize].name),
+                super::rules::ItemKind::Trigger(t) => format!("T {}", self.lex.triggers[t as usize].relation),
+                super::rules::ItemKind::Marker(m) => format!("M {m:?}"),
+            };
+            eprintln!(
+                "  {i:>3} tok {:>3}-{:<3} {what:<28} {:?} prep={:?} coord={:?} app={:?} {text}",
+                it.tok, it.tok_end, it.clitics, it.prep, it.coord_prev, it.apposition
+            );
+        }
+    }
+
+    /// Finish the document.
+    pub fn finish(self) -> Extraction {
+        let lang = self.lang.unwrap_or(if self.arabic > self.latin { Lang::Ar } else { Lang::En });
+        let hash = self.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let doc = self.doc.clone();
+        let entities = self
+            .table
+            .infos
+            .into_iter()
+            .filter(|e| e.mentions > 0)
+            .map(|e| ExtractedEntity {
+                name: e.name,
+                labels: e.labels,
+                name_ar: e.name_ar,
+                aliases: e.aliases,
+                known: e.known,
+                mentions: e.mentions,
+                doc: doc.clone(),
+            })
+            .collect();
+        Extraction {
+            documents: vec![DocumentInfo { id: self.doc, lang, sentences: self.sentence, bytes: self.bytes, hash }],
+            relations: self.relations,
+            entities,
+        }
+    }
+}
+
+fn evidence(sentence: &str) -> String {
+    let s = sentence.trim();
+    if s.len() <= MAX_EVIDENCE {
+        return s.to_string();
+    }
+    let mut end = MAX_EVIDENCE;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// Extract one document given as a string; the language is detected.
+pub fn extract_document(lex: &Lexicon, doc_id: &str, text: &str) -> Extraction {
+    extract_document_as(lex, doc_id, text, None)
+}
+
+/// Extract one document, recording `lang` as its language when given.
+pub fn extract_document_as(lex: &Lexicon, doc_id: &str, text: &str, lang: Option<Lang>) -> Extraction {
+    let mut x = DocumentExtractor::new(lex, doc_id, lang);
+    x.feed(text);
+    x.finish()
+}
+
+/// The result of extracting one file.
+#[derive(Debug)]
+pub struct FileExtraction {
+    /// What was extracted.
+    pub extraction: Extraction,
+    /// Recoverable problems (invalid UTF-8, empty file).
+    pub warnings: Vec<Warning>,
+}
+
+/// Where to cut decoded text so the piece ends at a line or sentence end.
+fn cut_point(s: &str) -> usize {
+    if let Some(i) = s.rfind('\n') {
+        return i + 1;
+    }
+    if let Some(i) = s.rfind(['.', '!', '?', '؟', '؛']) {
+        return i + s[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    if let Some(i) = s.rfind(' ') {
+        return i + 1;
+    }
+    0
+}
+
+/// Extract one file, read in chunks.
+///
+/// # Errors
+/// [`ExtractError::MissingFile`] if it does not exist, [`ExtractError::BinaryFile`] if its
+/// first chunk contains NUL bytes, [`ExtractError::Io`] if it cannot be read.
+pub fn extract_file(lex: &Lexicon, path: &Path, lang: Option<Lang>) -> Result<FileExtraction, ExtractError> {
+    let doc = path.display().to_string();
+    let io = |source| ExtractError::Io { path: path.to_path_buf(), source };
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ExtractError::MissingFile { path: path.to_path_buf() })
+        }
+        Err(e) => return Err(io(e)),
+    };
+    if file.metadata().map_err(io)?.is_dir() {
+        return Err(io(std::io::Error::other("is a directory")));
+    }
+    let mut x = DocumentExtractor::new(lex, &doc, lang);
+    let mut warnings = Vec::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut pending: Vec<u8> = Vec::new();
+    let mut text = String::new();
+    let mut offset: u64 = 0;
+    let mut first = true;
+    let mut bad_bytes = 0usize;
+    let mut first_bad: Option<u64> = None;
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if first && n > 0 && buf[..n.min(8192)].contains(&0) {
+            return Err(ExtractError::BinaryFile { path: path.to_path_buf() });
+        }
+        first = false;
+        x.hash_bytes(&buf[..n]);
+        pending.extend_from_slice(&buf[..n]);
+        let eof = n == 0;
+        // Decode what is complete; keep an incomplete trailing sequence for the next read.
+        let mut consumed = 0;
+        loop {
+            match std::str::from_utf8(&pending[consumed..]) {
+                Ok(s) => {
+                    text.push_str(s);
+                    consumed = pending.len();
+                    break;
+                }
+                Err(e) => {
+                    let valid = e.valid_up_to();
+                    // The prefix up to `valid` is valid UTF-8 by the error's contract.
+                    text.push_str(&String::from_utf8_lossy(&pending[consumed..consumed + valid]));
+                    consumed += valid;
+                    match e.error_len() {
+                        Some(len) => {
+                            let at = offset + consumed as u64;
+                            first_bad.get_or_insert(at);
+                            bad_bytes += len;
+                            text.push('\u{FFFD}');
+                            consumed += len;
+                        }
+                        None if eof => {
+                            first_bad.get_or_insert(offset + consumed as u64);
+                            bad_bytes += pending.len() - consumed;
+                            text.push('\u{FFFD}');
+                            consumed = pending.len();
+                            break;
+                        }
+                        None => break,
+                    }
+                }
+            }
+        }
+        offset += consumed as u64;
+        pending.drain(..consumed);
+        if eof {
+            x.process(&text);
+            break;
+        }
+        let cut = cut_point(&text);
+        if cut > 0 {
+            x.process(&text[..cut]);
+            text.drain(..cut);
+        } else if text.len() > 4 * CHUNK {
+            x.process(&text);
+            text.clear();
+        }
+    }
+    if let Some(at) = first_bad {
+        warnings.push(Warning {
+            doc: doc.clone(),
+            message: format!("invalid UTF-8 at byte offset {at} ({bad_bytes} bad byte(s) replaced with U+FFFD)"),
+        });
+    }
+    let extraction = x.finish();
+    if extraction.documents.first().is_some_and(|d| d.bytes == 0) {
+        warnings.push(Warning { doc, message: "empty file".to_string() });
+    }
+    Ok(FileExtraction { extraction, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn triples(x: &Extraction) -> Vec<(String, &'static str, String)> {
+        x.relations.iter().map(|r| (r.subject.clone(), r.relation.as_str(), r.object.clone())).collect()
+    }
+
+    #[test]
+    fn english_active_and_passive() {
+        let lex = Lexicon::embedded();
+        let x =
+            extract_document(&lex, "t", "Gao was attacked by JNIM on Monday. The Malian army did not attack Kidal.");
+        let t = triples(&x);
+        assert!(t.contains(&("JNIM".into(), "ATTACKED", "Gao".into())), "{t:?}");
+        assert!(!t.iter().any(|(_, _, o)| o == "Kidal"), "{t:?}");
+    }
+
+    #[test]
+    fn arabic_between_and_coordination() {
+        let lex = Lexicon::embedded();
+        let x = extract_document(&lex, "t", "أعلنت جماعة نصرة الإسلام والمسلمين وتنسيقية الحركات الأزوادية هدنة بينهما.");
+        let t = triples(&x);
+        assert!(t.contains(&("CMA".into(), "TRUCE_BETWEEN", "JNIM".into())), "{t:?}");
+    }
+
+    #[test]
+    fn evidence_is_original_text() {
+        let lex = Lexicon::embedded();
+        let x = extract_document(&lex, "t", "Des combats: JNIM   attacked   Ménaka.");
+        let r = x.relations.iter().find(|r| r.object == "Menaka");
+        assert!(r.is_some_and(|r| r.evidence.contains("Ménaka")), "{:?}", x.relations);
+    }
+}

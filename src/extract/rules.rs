@@ -1,0 +1,830 @@
+//! Mentions: lexicon matches of one sentence turned into items the relation rules work on.
+//!
+//! Takes the [`RawMatch`]es of a normalized sentence and the document context, and hands on
+//! [`Item`]s: known entities resolved to canonical names (generic ones such as "the army" by the
+//! document's main country, `القاعدة` to JNIM in a text about the Sahel), unknown entities
+//! guessed from patterns (`جماعة X`, `مدينة X`, "army base in X", capitalised English names),
+//! triggers and function words, each annotated with the preposition in front of it and the
+//! entity it is coordinated with. Argument attachment is [`crate::extract::attach`]'s job.
+
+use std::collections::HashMap;
+
+use super::lexicon::{Lexicon, Marker, Term};
+use super::normalize::Normalized;
+use super::tokenize::{is_word_char, token_index, Clitics, RawMatch, Suffix};
+
+/// Index of an entity in a document's [`EntityTable`].
+pub type Ent = u32;
+
+/// Whether a lexicon entity is a jihadist group ("the jihadists" may refer to it).
+pub fn is_jihadist(lex: &Lexicon, name: &str) -> bool {
+    lex.entity(name).is_some_and(|d| d.jihadist)
+}
+
+/// Labels that can act (be a subject).
+pub fn is_actor_label(label: &str) -> bool {
+    matches!(label, "ArmedGroup" | "Force" | "State" | "Person" | "Organization")
+}
+
+/// An entity of one document.
+#[derive(Debug, Clone)]
+pub struct EntityInfo {
+    /// Canonical name.
+    pub name: String,
+    /// Labels, primary first.
+    pub labels: Vec<String>,
+    /// Arabic name.
+    pub name_ar: Option<String>,
+    /// Surface forms seen.
+    pub aliases: Vec<String>,
+    /// From the lexicon.
+    pub known: bool,
+    /// Mention count.
+    pub mentions: u32,
+    /// For a military base: the force it belongs to (attacking a base attacks its owner).
+    pub owner: Option<Ent>,
+}
+
+impl EntityInfo {
+    /// Primary label.
+    pub fn label(&self) -> &str {
+        self.labels.first().map_or("Entity", String::as_str)
+    }
+
+    /// Whether the entity can be a subject.
+    pub fn is_actor(&self) -> bool {
+        is_actor_label(self.label())
+    }
+}
+
+/// The entities of one document, by canonical name.
+#[derive(Debug, Default)]
+pub struct EntityTable {
+    /// All entities in order of first mention.
+    pub infos: Vec<EntityInfo>,
+    index: HashMap<String, Ent>,
+}
+
+const MAX_ALIASES: usize = 8;
+
+impl EntityTable {
+    /// The entity for a lexicon entry, created on first use.
+    pub fn known(&mut self, lex: &Lexicon, id: u32) -> Ent {
+        let def = &lex.entities[id as usize];
+        if let Some(&e) = self.index.get(&def.name) {
+            return e;
+        }
+        let e = self.infos.len() as Ent;
+        self.index.insert(def.name.clone(), e);
+        self.infos.push(EntityInfo {
+            name: def.name.clone(),
+            labels: def.labels.clone(),
+            name_ar: def.name_ar.clone(),
+            aliases: Vec::new(),
+            known: true,
+            mentions: 0,
+            owner: None,
+        });
+        e
+    }
+
+    /// An entity guessed from a pattern.
+    pub fn unknown(&mut self, name: &str, label: &str, name_ar: Option<&str>, owner: Option<Ent>) -> Ent {
+        if let Some(&e) = self.index.get(name) {
+            return e;
+        }
+        let e = self.infos.len() as Ent;
+        self.index.insert(name.to_string(), e);
+        self.infos.push(EntityInfo {
+            name: name.to_string(),
+            labels: vec![label.to_string()],
+            name_ar: name_ar.map(str::to_string),
+            aliases: Vec::new(),
+            known: false,
+            mentions: 0,
+            owner,
+        });
+        e
+    }
+
+    /// Record a mention with its original surface form.
+    pub fn mention(&mut self, e: Ent, surface: &str) {
+        let info = &mut self.infos[e as usize];
+        info.mentions += 1;
+        let surface = surface.trim_matches(|c: char| !c.is_alphanumeric());
+        if !surface.is_empty()
+            && surface != info.name
+            && info.aliases.len() < MAX_ALIASES
+            && !info.aliases.iter().any(|a| a == surface)
+        {
+            info.aliases.push(surface.to_string());
+        }
+    }
+}
+
+/// What a document is about so far: its main country, whether it is about the Sahel.
+#[derive(Debug, Default)]
+pub struct Context {
+    counts: HashMap<String, u32>,
+    first: Option<String>,
+    /// A Sahel entity has been mentioned.
+    pub sahel: bool,
+}
+
+const COUNTRIES: &[&str] = &["Mali", "Burkina Faso", "Niger"];
+
+impl Context {
+    fn note(&mut self, country: Option<&str>, sahel: bool) {
+        self.sahel |= sahel;
+        if let Some(name) = country.filter(|c| COUNTRIES.contains(c)) {
+            *self.counts.entry(name.to_string()).or_insert(0) += 1;
+            if self.first.is_none() {
+                self.first = Some(name.to_string());
+            }
+        }
+    }
+
+    /// The country the text is mainly about (Mali when none is named).
+    pub fn country(&self) -> &str {
+        let mut best: Option<(&str, u32)> = None;
+        for c in COUNTRIES {
+            let n = self.counts.get(*c).copied().unwrap_or(0);
+            if n > 0 && best.map_or(true, |(_, b)| n > b) {
+                best = Some((c, n));
+            }
+        }
+        best.map_or("Mali", |(c, _)| c)
+    }
+}
+
+/// Preposition in front of a mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Prep {
+    /// None: may be a subject.
+    #[default]
+    None,
+    /// "of", "من", the clitic ل: may still be the actor.
+    Weak,
+    /// Any other preposition.
+    Strong,
+    /// "with", "مع".
+    With,
+    /// "in", "في", "near": a location.
+    Locative,
+    /// After "border", "الحدود مع".
+    Border,
+    /// After "by", "نفذه": the agent.
+    Agent,
+}
+
+/// What an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// An entity mention.
+    Entity(Ent),
+    /// A relation trigger (index into the lexicon's triggers).
+    Trigger(u32),
+    /// A function word.
+    Marker(Marker),
+}
+
+/// One mention in a sentence, annotated for the attachment rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Item {
+    /// What it is.
+    pub kind: ItemKind,
+    /// Normalized byte range (after any clitic prefix).
+    pub start: u32,
+    /// Start of the word, before any clitic prefix.
+    pub word_start: u32,
+    /// End of the normalized byte range.
+    pub end: u32,
+    /// Index of the first word.
+    pub tok: u32,
+    /// Index one past the last word.
+    pub tok_end: u32,
+    /// Clitic prefixes.
+    pub clitics: Clitics,
+    /// Pronoun suffix (triggers).
+    pub suffix: Suffix,
+    /// Preposition in front.
+    pub prep: Prep,
+    /// The entity item this one is coordinated with ("X and Y": Y → X).
+    pub coord_prev: Option<usize>,
+    /// The entity item this one stands in apposition to ("X (Y)": Y → X).
+    pub apposition: Option<usize>,
+}
+
+impl Item {
+    fn new(kind: ItemKind, m: &RawMatch) -> Item {
+        Item {
+            kind,
+            start: m.start,
+            word_start: m.word_start,
+            end: m.end,
+            tok: 0,
+            tok_end: 0,
+            clitics: m.clitics,
+            suffix: m.suffix,
+            prep: Prep::None,
+            coord_prev: None,
+            apposition: None,
+        }
+    }
+
+    /// The entity, if this is an entity item.
+    pub fn entity(&self) -> Option<Ent> {
+        match self.kind {
+            ItemKind::Entity(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The marker, if this is a marker item.
+    pub fn marker(&self) -> Option<Marker> {
+        match self.kind {
+            ItemKind::Marker(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+/// Resolve a lexicon entity in context: generic entities by country, Sahel redirects.
+fn resolve(lex: &Lexicon, ctx: &Context, id: u32) -> u32 {
+    let def = &lex.entities[id as usize];
+    if def.is_generic() {
+        let country = ctx.country();
+        let target = def.by_country.iter().find(|(c, _)| c == country).or(def.by_country.first());
+        if let Some(t) = target.and_then(|(_, t)| lex.entity_id(t)) {
+            return t;
+        }
+    }
+    if ctx.sahel {
+        if let Some(t) = def.sahel_target.as_deref().and_then(|t| lex.entity_id(t)) {
+            return t;
+        }
+    }
+    id
+}
+
+/// Transliterate an Arabic word or phrase into a Latin name.
+pub fn transliterate(ar: &str) -> String {
+    let mut out = String::new();
+    for (wi, word) in ar.split_whitespace().enumerate() {
+        if wi > 0 {
+            out.push(' ');
+        }
+        let (article, word) = match word.strip_prefix("ال") {
+            Some(rest) if rest.chars().count() >= 2 => (true, rest),
+            _ => (false, word),
+        };
+        if article {
+            out.push_str("al-");
+        }
+        let chars: Vec<char> = word.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            let next = chars.get(i + 1).copied();
+            let last = i + 1 == chars.len();
+            let s = match c {
+                'ا' | 'أ' | 'إ' | 'آ' => "a",
+                'ب' => "b",
+                'ت' => "t",
+                'ث' => "th",
+                'ج' => "j",
+                'ح' => "h",
+                'خ' => "kh",
+                'د' => "d",
+                'ذ' => "dh",
+                'ر' => "r",
+                'ز' => "z",
+                'س' | 'ص' => "s",
+                'ش' => "sh",
+                'ض' => "d",
+                'ط' => "t",
+                'ظ' => "z",
+                'ع' => "'",
+                'غ' => "gh",
+                'ف' => "f",
+                'ق' => "q",
+                'ك' => "k",
+                'ل' => "l",
+                'م' => "m",
+                'ن' => "n",
+                'ه' | 'ة' if last => "a",
+                'ه' => "h",
+                'و' if i == 0 || next == Some('ا') => "w",
+                'و' => "ou",
+                'ي' | 'ى' if i == 0 || next == Some('ا') => "y",
+                'ي' | 'ى' => "i",
+                'ء' | 'ئ' | 'ؤ' => "'",
+                c if c.is_ascii_alphanumeric() => {
+                    out.push(c);
+                    continue;
+                }
+                _ => "",
+            };
+            out.push_str(s);
+        }
+    }
+    let out = out.trim_matches('\'').to_string();
+    let mut chars = out.chars();
+    match chars.next() {
+        Some(f) => f.to_uppercase().chain(chars).collect(),
+        None => out,
+    }
+}
+
+/// Words of English that start sentences or name things the rules must not guess as entities.
+const CAPITAL_STOP: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "Or",
+    "He",
+    "She",
+    "They",
+    "It",
+    "We",
+    "I",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "There",
+    "Since",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "According",
+    "Last",
+    "Earlier",
+    "Later",
+    "Meanwhile",
+    "However",
+    "Also",
+    "Its",
+    "Their",
+    "His",
+    "Her",
+    "Some",
+    "Many",
+    "Several",
+    "Two",
+    "Three",
+    "Both",
+    "Islamist",
+    "Jihadist",
+    "Reuters",
+    "AFP",
+    "AP",
+    "Al",
+    "Jazeera",
+    "BBC",
+    "Human",
+    "Rights",
+    "Watch",
+    "Amnesty",
+];
+
+const GROUP_WORDS: &[&str] = &[
+    "Group",
+    "Brigade",
+    "Brigades",
+    "Battalion",
+    "Front",
+    "Movement",
+    "Militia",
+    "Katiba",
+    "Alliance",
+    "Coalition",
+    "Jamaat",
+    "Ansar",
+    "Army",
+    "Forces",
+    "Liberation",
+    "Mujahideen",
+    "Brotherhood",
+    "Council",
+];
+
+/// Build the items of one sentence.
+pub struct SentenceItems<'a> {
+    /// The lexicon.
+    pub lex: &'a Lexicon,
+    /// The normalized sentence.
+    pub norm: &'a Normalized,
+    /// The whole original text the normalized offsets point into.
+    pub original: &'a str,
+    /// Word starts of the normalized sentence.
+    pub starts: &'a [u32],
+}
+
+impl SentenceItems<'_> {
+    fn word_at(&self, tok: u32) -> Option<(usize, usize)> {
+        let s = *self.starts.get(tok as usize)? as usize;
+        let t = &self.norm.text[s..];
+        let e = s + t.find(|c: char| !is_word_char(c)).unwrap_or(t.len());
+        Some((s, e))
+    }
+
+    fn original_of(&self, s: usize, e: usize) -> &str {
+        let (os, oe) = self.norm.original_range(s, e);
+        self.original.get(os..oe).unwrap_or("")
+    }
+
+    fn is_arabic_word(w: &str) -> bool {
+        w.chars().next().is_some_and(|c| ('\u{0621}'..='\u{064A}').contains(&c))
+    }
+
+    fn capitalized(&self, s: usize) -> bool {
+        let (os, _) = self.norm.original_range(s, s + 1);
+        self.original.get(os..).and_then(|t| t.chars().next()).is_some_and(|c| c.is_ascii_uppercase())
+    }
+
+    /// Turn raw matches into annotated items; guessed entities are added to `table`.
+    pub fn build(&self, raw: &[RawMatch], ctx: &mut Context, table: &mut EntityTable, out: &mut Vec<Item>) {
+        out.clear();
+        for m in raw {
+            if let Term::Entity(id) = m.term {
+                let def = &self.lex.entities[id as usize];
+                if !def.is_generic() {
+                    ctx.note(def.country.as_deref(), def.sahel);
+                }
+            }
+        }
+        let mut has_trigger = false;
+        for m in raw {
+            let kind = match m.term {
+                Term::Entity(id) => {
+                    let id = resolve(self.lex, ctx, id);
+                    let e = table.known(self.lex, id);
+                    let surface = self.original_of(m.start as usize, m.end as usize).to_string();
+                    table.mention(e, &surface);
+                    ItemKind::Entity(e)
+                }
+                Term::Trigger(t) => {
+                    has_trigger = true;
+                    ItemKind::Trigger(t)
+                }
+                Term::Marker(k) => ItemKind::Marker(k),
+            };
+            out.push(Item::new(kind, m));
+        }
+        for it in out.iter_mut() {
+            it.tok = token_index(self.starts, it.word_start);
+            it.tok_end = token_index(self.starts, it.end);
+            if it.tok_end <= it.tok
+                && !matches!(it.marker(), Some(Marker::Comma | Marker::OpenParen | Marker::CloseParen))
+            {
+                it.tok_end = it.tok + 1;
+            }
+        }
+        if !has_trigger {
+            return;
+        }
+        self.guess_unknown(ctx, table, out);
+        self.guess_capitalized(table, out);
+        out.sort_by_key(|i| i.start);
+        // "the Islamic State" + "Sahel Province" both naming one entity: one mention.
+        out.dedup_by(|b, a| {
+            let same = a.entity().is_some() && a.entity() == b.entity() && b.tok == a.tok_end;
+            if same {
+                a.end = b.end;
+                a.tok_end = b.tok_end;
+            }
+            same
+        });
+        annotate(self, out);
+    }
+
+    /// Is the word at `tok` free of any item?
+    fn free_word(&self, items: &[Item], tok: u32) -> bool {
+        !items.iter().any(|i| i.tok <= tok && tok < i.tok_end)
+    }
+
+    fn guess_unknown(&self, ctx: &Context, table: &mut EntityTable, items: &mut Vec<Item>) {
+        let mut i = 0;
+        while i < items.len() {
+            let it = items[i];
+            match it.marker() {
+                Some(Marker::HeadGroup | Marker::HeadPlace) => {
+                    let label = if it.marker() == Some(Marker::HeadGroup) { "ArmedGroup" } else { "Place" };
+                    if let Some((name, name_ar, end, tok_end)) = self.unknown_name(items, it.tok_end) {
+                        let e = table.unknown(&name, label, name_ar.as_deref(), None);
+                        let surface = self.original_of(it.start as usize, end).to_string();
+                        table.mention(e, &surface);
+                        items[i].kind = ItemKind::Entity(e);
+                        items[i].end = end as u32;
+                        items[i].tok_end = tok_end;
+                    }
+                }
+                Some(Marker::HeadBase) => {
+                    if let Some((place, end, tok_end, remove)) = self.base_place(items, i, table) {
+                        let owner = self.lex.entity("*army").and_then(|def| {
+                            let country = ctx.country();
+                            let target =
+                                def.by_country.iter().find(|(c, _)| c == country).or(def.by_country.first())?;
+                            self.lex.entity_id(&target.1)
+                        });
+                        let owner = owner.map(|id| table.known(self.lex, id));
+                        let name = format!("{place} army base");
+                        let e = table.unknown(&name, "Place", None, owner);
+                        let surface = self.original_of(it.start as usize, end).to_string();
+                        table.mention(e, &surface);
+                        items[i].kind = ItemKind::Entity(e);
+                        items[i].end = end as u32;
+                        items[i].tok_end = tok_end;
+                        if let Some(r) = remove {
+                            items.remove(r);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+
+    /// The unknown name starting at word `tok`: one Arabic word without the article, plus a
+    /// following word with the article (an idafa such as أنصار الشريعة).
+    fn unknown_name(&self, items: &[Item], tok: u32) -> Option<(String, Option<String>, usize, u32)> {
+        let (s, e) = self.word_at(tok)?;
+        let w = &self.norm.text[s..e];
+        if !Self::is_arabic_word(w) || w.starts_with("ال") || w.chars().count() < 3 || !self.free_word(items, tok) {
+            return None;
+        }
+        let mut end = e;
+        let mut tok_end = tok + 1;
+        if let Some((s2, e2)) = self.word_at(tok + 1) {
+            let w2 = &self.norm.text[s2..e2];
+            if s2 == e + 1 && w2.starts_with("ال") && w2.chars().count() > 4 && self.free_word(items, tok + 1) {
+                end = e2;
+                tok_end = tok + 2;
+            }
+        }
+        let ar = self.norm.text[s..end].to_string();
+        let original = self.original_of(s, end).to_string();
+        Some((transliterate(&ar), Some(original), end, tok_end))
+    }
+
+    /// The place a base marker at `i` names: a known place within four words after it, an
+    /// unknown word after "near", or a place right before it ("the Boulkessi base").
+    fn base_place(
+        &self,
+        items: &[Item],
+        i: usize,
+        table: &mut EntityTable,
+    ) -> Option<(String, usize, u32, Option<usize>)> {
+        let it = items[i];
+        for (j, next) in items.iter().enumerate().skip(i + 1) {
+            if next.tok > it.tok_end + 4 {
+                break;
+            }
+            match next.kind {
+                ItemKind::Entity(e) => {
+                    let info = &table.infos[e as usize];
+                    if info.label() == "Place" && info.owner.is_none() {
+                        return Some((info.name.clone(), next.end as usize, next.tok_end, Some(j)));
+                    }
+                    break;
+                }
+                ItemKind::Trigger(_) => break,
+                ItemKind::Marker(Marker::Locative) => {
+                    if let Some((name, _, end, tok_end)) = self.unknown_name(items, next.tok_end) {
+                        return Some((name, end, tok_end, None));
+                    }
+                }
+                ItemKind::Marker(_) => {}
+            }
+        }
+        if i > 0 {
+            let prev = items[i - 1];
+            if let ItemKind::Entity(e) = prev.kind {
+                let info = &table.infos[e as usize];
+                if info.label() == "Place" && prev.tok_end == it.tok && info.owner.is_none() {
+                    return Some((info.name.clone(), it.end as usize, it.tok_end, None));
+                }
+            }
+        }
+        None
+    }
+
+    /// Capitalised English names not in the lexicon, when their shape or context gives a label.
+    fn guess_capitalized(&self, table: &mut EntityTable, items: &mut Vec<Item>) {
+        let n = self.starts.len() as u32;
+        let mut tok = 0;
+        let mut added = Vec::new();
+        while tok < n {
+            let Some((s, e)) = self.word_at(tok) else { break };
+            if Self::is_arabic_word(&self.norm.text[s..e]) || !self.capitalized(s) || !self.free_word(items, tok) {
+                tok += 1;
+                continue;
+            }
+            let mut end_tok = tok + 1;
+            let mut end = e;
+            while end_tok < n {
+                let Some((s2, e2)) = self.word_at(end_tok) else { break };
+                let w2 = &self.norm.text[s2..e2];
+                let connector = matches!(w2, "al" | "el" | "ag" | "ould" | "ben" | "bin" | "ibn" | "de" | "du" | "of");
+                if !self.free_word(items, end_tok) || self.norm.text[end..s2].trim() != "" {
+                    break;
+                }
+                if self.capitalized(s2)
+                    || (connector && self.word_at(end_tok + 1).is_some_and(|(s3, _)| self.capitalized(s3)))
+                {
+                    end_tok += 1;
+                    end = e2;
+                } else {
+                    break;
+                }
+            }
+            let surface = self.original_of(s, end).to_string();
+            let words: Vec<&str> = surface.split_whitespace().collect();
+            let first_stop = words.first().is_some_and(|w| CAPITAL_STOP.contains(w));
+            let prev_marker = items.iter().filter(|i| i.tok_end == tok).map(|i| i.kind).next_back();
+            let label = if words.iter().any(|w| GROUP_WORDS.contains(w)) && words.len() >= 2 {
+                Some(if words.iter().any(|w| *w == "Forces" || *w == "Army") { "Force" } else { "ArmedGroup" })
+            } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::HeadPlace))) {
+                Some("Place")
+            } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::Locative))) && tok > 0 && words.len() <= 3 {
+                Some("Place")
+            } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::Title))) && words.len() >= 2 {
+                Some("Person")
+            } else if matches!(prev_marker, Some(ItemKind::Trigger(_))) && tok > 0 && words.len() <= 2 {
+                Some("Place")
+            } else {
+                None
+            };
+            if let (Some(label), false) = (label, first_stop || words.iter().all(|w| CAPITAL_STOP.contains(w))) {
+                let e = table.unknown(&surface, label, None, None);
+                table.mention(e, &surface);
+                added.push(Item {
+                    kind: ItemKind::Entity(e),
+                    start: s as u32,
+                    word_start: s as u32,
+                    end: end as u32,
+                    tok,
+                    tok_end: end_tok,
+                    clitics: Clitics::default(),
+                    suffix: Suffix::None,
+                    prep: Prep::None,
+                    coord_prev: None,
+                    apposition: None,
+                });
+            }
+            tok = end_tok;
+        }
+        items.extend(added);
+    }
+}
+
+fn prep_of(m: Marker) -> Option<Prep> {
+    Some(match m {
+        Marker::Prep | Marker::Between | Marker::BetweenPair => Prep::Strong,
+        Marker::WeakPrep => Prep::Weak,
+        Marker::With => Prep::With,
+        Marker::Locative => Prep::Locative,
+        Marker::Border => Prep::Border,
+        Marker::Agent => Prep::Agent,
+        _ => return None,
+    })
+}
+
+fn is_nominal(it: &Item) -> bool {
+    matches!(
+        it.kind,
+        ItemKind::Entity(_)
+            | ItemKind::Marker(Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef)
+    )
+}
+
+/// Fill in `prep`, `coord_prev` and `apposition`.
+fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
+    for i in 0..items.len() {
+        let it = items[i];
+        let mut prep = Prep::None;
+        if it.clitics.prep {
+            prep = if it.clitics.lam { Prep::Weak } else { Prep::Strong };
+        } else if i > 0 {
+            let p = items[i - 1];
+            if p.tok_end == it.tok {
+                match p.kind {
+                    ItemKind::Marker(Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase) => prep = p.prep,
+                    ItemKind::Marker(m) => prep = prep_of(m).unwrap_or(Prep::None),
+                    _ => {}
+                }
+            }
+            if prep == Prep::None && i > 1 {
+                // "border with X", "الحدود مع X": a border word two words back.
+                let q = items[i - 2];
+                if q.marker() == Some(Marker::Border) && it.tok.saturating_sub(q.tok_end) <= 1 {
+                    prep = Prep::Border;
+                }
+            }
+        }
+        items[i].prep = prep;
+        if !is_nominal(&it) {
+            continue;
+        }
+        // Apposition: "X (Y)".
+        if i >= 2
+            && items[i - 1].marker() == Some(Marker::OpenParen)
+            && is_nominal(&items[i - 2])
+            && items[i - 2].tok_end == it.tok
+        {
+            items[i].apposition = Some(i - 2);
+            items[i].prep = items[i - 2].prep;
+            continue;
+        }
+        // Coordination with the previous nominal item.
+        let mut j = i;
+        let mut conj = it.clitics.conj;
+        let mut comma = false;
+        let mut led = false;
+        let mut blocked = false;
+        while j > 0 {
+            j -= 1;
+            let q = items[j];
+            if is_nominal(&q) {
+                break;
+            }
+            match q.kind {
+                ItemKind::Marker(Marker::And) => conj = true,
+                ItemKind::Marker(Marker::LedBy) => {
+                    conj = true;
+                    led = true;
+                }
+                ItemKind::Marker(Marker::Comma) => comma = true,
+                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen) => {}
+                _ => {
+                    blocked = true;
+                    break;
+                }
+            }
+        }
+        if blocked || !is_nominal(&items[j]) || j == i {
+            continue;
+        }
+        let q = items[j];
+        let gap = it.tok.saturating_sub(q.tok_end);
+        if gap > 2 {
+            continue;
+        }
+        let gap_starts_with_waw =
+            gap > 0 && si.word_at(q.tok_end).is_some_and(|(s, _)| si.norm.text[s..].starts_with('و'));
+        if comma {
+            // A comma joins list items ("X, Y and Z", "X، وY") but not clauses.
+            let list = gap == 0 || (gap <= 1 && (gap_starts_with_waw || conj));
+            let governed =
+                matches!(q.prep, Prep::Locative | Prep::Strong | Prep::Border) && it.prep == Prep::None && gap > 0;
+            conj = list && !governed;
+        } else if !conj && gap > 0 {
+            conj = gap_starts_with_waw;
+        }
+        if led {
+            items[i].prep = Prep::None;
+        }
+        if conj {
+            items[i].coord_prev = Some(j);
+            if gap == 0 && prep == Prep::None {
+                items[i].prep = q.prep;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transliterates() {
+        assert_eq!(transliterate("كوالا"), "Kwala");
+        assert_eq!(transliterate("انصار الشريعه"), "Ansar al-shari'a");
+    }
+}

@@ -1,0 +1,121 @@
+//! Sentence splitting over original text.
+//!
+//! Yields byte ranges of sentences: a sentence ends at `. ! ? ؟ ؛ ;`, an ellipsis or a line
+//! break. A period does not end a sentence after a known abbreviation (`U.S.`, `Gen.`, `د.`), a
+//! single capital initial, or when no space follows (`2.5`, `U.N.`). Over-long runs without any
+//! terminator are cut at a space so memory stays bounded whatever the input. Arabic commas
+//! (`،`) do not end sentences; the rules treat them as clause boundaries.
+
+/// Longest sentence in bytes before a forced cut.
+pub const MAX_SENTENCE: usize = 4096;
+
+const ABBREVIATIONS: &[&str] = &[
+    "u.s", "u.n", "u.k", "e.u", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "brig", "adm", "mr", "mrs", "ms",
+    "dr", "prof", "st", "sen", "rep", "gov", "pres", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "no", "vs", "etc", "inc", "ltd", "co", "jr", "sr", "mt", "ft", "e.g", "i.e", "approx", "dept",
+    "col", "cmdr", "د", "م", "أ",
+];
+
+fn is_abbreviation(text: &str, dot: usize) -> bool {
+    let before = &text[..dot];
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
+        .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    let word = &before[word_start..];
+    if word.is_empty() {
+        return false;
+    }
+    let mut chars = word.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        if c.is_uppercase() {
+            return true;
+        }
+    }
+    let lower = word.to_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// Split `text` into sentence byte ranges (trimmed, never empty).
+pub fn split(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut last_space = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (is_end, len) = if b < 0x80 {
+            let end = match b {
+                b'\n' | b'!' | b'?' | b';' => true,
+                b'.' => {
+                    let next = bytes.get(i + 1).copied();
+                    let spaced = matches!(next, None | Some(b' ' | b'\n' | b'\r' | b'\t' | b'"' | b')'))
+                        || next.is_some_and(|n| n >= 0x80);
+                    spaced && !is_abbreviation(text, i)
+                }
+                _ => false,
+            };
+            if b == b' ' {
+                last_space = Some(i);
+            }
+            (end, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (matches!(c, '؟' | '؛' | '…' | '\u{2029}' | '\u{2028}' | '。'), c.len_utf8())
+        };
+        if is_end {
+            push_trimmed(text, start, i + len, &mut out);
+            start = i + len;
+            last_space = None;
+        } else if i + len - start >= MAX_SENTENCE {
+            let cut = match last_space {
+                Some(s) if s > start => s + 1,
+                _ => i + len,
+            };
+            push_trimmed(text, start, cut, &mut out);
+            start = cut;
+            last_space = None;
+        }
+        i += len;
+    }
+    push_trimmed(text, start, bytes.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let s = &text[start..end];
+    let trimmed_start = s.len() - s.trim_start().len();
+    let t = s.trim();
+    if !t.is_empty() && t.chars().any(char::is_alphanumeric) {
+        out.push((start + trimmed_start, start + trimmed_start + t.len()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        split(text).into_iter().map(|(s, e)| &text[s..e]).collect()
+    }
+
+    #[test]
+    fn splits_english_with_abbreviations() {
+        let s = sentences("The U.S. Army left. Gen. Tiani spoke in Niamey! Then 2.5 km away.");
+        assert_eq!(s, vec!["The U.S. Army left.", "Gen. Tiani spoke in Niamey!", "Then 2.5 km away."]);
+    }
+
+    #[test]
+    fn splits_arabic() {
+        let s = sentences("هاجمت الجماعة غاو. هل انسحب الجيش؟ نعم؛ انسحب\nسطر آخر، وتتمة");
+        assert_eq!(s, vec!["هاجمت الجماعة غاو.", "هل انسحب الجيش؟", "نعم؛", "انسحب", "سطر آخر، وتتمة"]);
+    }
+
+    #[test]
+    fn cuts_long_runs() {
+        let text = "word ".repeat(5000);
+        let parts = split(&text);
+        assert!(parts.len() > 1);
+        assert!(parts.iter().all(|(s, e)| e - s <= MAX_SENTENCE));
+    }
+}

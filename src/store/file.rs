@@ -1,0 +1,277 @@
+//! Whole-file operations: load, atomic save, and [`GraphFile`], the writer handle that holds the
+//! advisory lock.
+//!
+//! The lock lives in a sibling file `PATH.lock` rather than on PATH itself: a save replaces
+//! PATH by renaming a new file over it, and a lock on the old inode would not stop a second
+//! writer from opening the new one. Readers never lock: a rename is atomic, so a reader sees the
+//! old file or the new one, never a half-written one.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+
+use super::error::StoreError;
+use super::format::{self, WriteError};
+use crate::graph::PropertyGraph;
+
+/// Facts about a graph file, for `kg stats`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileInfo {
+    /// The file's format version.
+    pub format_version: u32,
+    /// The file's size in bytes.
+    pub file_size: u64,
+}
+
+/// Loads a graph file (without taking the lock).
+///
+/// # Errors
+/// [`StoreError::NotFound`], [`StoreError::Io`], or any header or payload error.
+pub fn load(path: &Path) -> Result<PropertyGraph, StoreError> {
+    load_with_info(path).map(|(g, _)| g)
+}
+
+/// Loads a graph file and reports its format version and size.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_with_info(path: &Path) -> Result<(PropertyGraph, FileInfo), StoreError> {
+    let bytes = fs::read(path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => StoreError::NotFound { path: path.to_path_buf() },
+        _ => StoreError::io(path, e),
+    })?;
+    let (header, payload) = format::check(path, &bytes)?;
+    let graph = format::decode(path, payload)?;
+    Ok((graph, FileInfo { format_version: header.version, file_size: bytes.len() as u64 }))
+}
+
+/// Saves a graph atomically, taking the writer lock for the duration of the save. Writers that
+/// also read should use [`GraphFile`] to hold the lock from load to save.
+///
+/// # Errors
+/// [`StoreError::Locked`], [`StoreError::Io`], [`StoreError::Unencodable`].
+pub fn save(path: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
+    let _lock = Lock::acquire(path)?;
+    write_atomic(path, graph)
+}
+
+/// How [`GraphFile::open`] treats the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Load the graph, or start an empty one when the file does not exist (`build`, `import`).
+    CreateIfMissing,
+    /// Load the graph; a missing file is [`StoreError::NotFound`] (`query`, `run`).
+    MustExist,
+    /// Start an empty graph that replaces the file on save, without reading it (`gen`).
+    Replace,
+}
+
+/// A graph opened for writing: holds the writer lock from open until dropped.
+#[derive(Debug)]
+pub struct GraphFile {
+    path: PathBuf,
+    graph: PropertyGraph,
+    existed: bool,
+    _lock: Lock,
+}
+
+impl GraphFile {
+    /// Takes the writer lock of `path` at once (failing if another process holds it), then
+    /// loads the graph as `mode` says.
+    ///
+    /// # Errors
+    /// [`StoreError::Locked`], [`StoreError::NotFound`], and any error of [`load`].
+    pub fn open(path: impl AsRef<Path>, mode: OpenMode) -> Result<GraphFile, StoreError> {
+        let path = path.as_ref();
+        if mode == OpenMode::MustExist && !path.exists() {
+            return Err(StoreError::NotFound { path: path.to_path_buf() });
+        }
+        let lock = Lock::acquire(path)?;
+        let existed = path.exists();
+        let graph = match mode {
+            OpenMode::Replace => PropertyGraph::new(),
+            OpenMode::CreateIfMissing if !existed => PropertyGraph::new(),
+            OpenMode::CreateIfMissing | OpenMode::MustExist => load(path)?,
+        };
+        Ok(GraphFile { path: path.to_path_buf(), graph, existed, _lock: lock })
+    }
+
+    /// The graph file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file existed when it was opened.
+    pub fn existed(&self) -> bool {
+        self.existed
+    }
+
+    /// The graph.
+    pub fn graph(&self) -> &PropertyGraph {
+        &self.graph
+    }
+
+    /// The graph, for changes; they reach the file on [`GraphFile::save`].
+    pub fn graph_mut(&mut self) -> &mut PropertyGraph {
+        &mut self.graph
+    }
+
+    /// Replaces the graph held in memory (saved on [`GraphFile::save`]).
+    pub fn set_graph(&mut self, graph: PropertyGraph) {
+        self.graph = graph;
+    }
+
+    /// Saves the graph atomically; the lock stays held.
+    ///
+    /// # Errors
+    /// [`StoreError::Io`], [`StoreError::Unencodable`].
+    pub fn save(&mut self) -> Result<(), StoreError> {
+        write_atomic(&self.path, &self.graph)?;
+        self.existed = true;
+        Ok(())
+    }
+
+    /// Gives up the lock and returns the graph.
+    pub fn into_graph(self) -> PropertyGraph {
+        self.graph
+    }
+}
+
+/// `PATH` with `suffix` appended to its file name.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// The directory holding `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// The exclusive advisory lock on `PATH.lock`, released when dropped (or when the process dies).
+#[derive(Debug)]
+struct Lock {
+    file: File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Unlock explicitly instead of relying on close: a child forked by another thread
+        // shares the open file description (and so the lock) until it execs, and would
+        // otherwise keep the graph locked for that moment after we are done.
+        let _ = fs4::fs_std::FileExt::unlock(&self.file);
+    }
+}
+
+impl Lock {
+    fn acquire(path: &Path) -> Result<Lock, StoreError> {
+        let dir = parent_dir(path);
+        if !dir.is_dir() {
+            let msg = format!("directory {} does not exist", dir.display());
+            return Err(StoreError::io(path, io::Error::new(io::ErrorKind::NotFound, msg)));
+        }
+        let lock_path = sibling(path, ".lock");
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(|e| StoreError::io(&lock_path, e))?;
+        match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
+            Ok(true) => Ok(Lock { file }),
+            Ok(false) => Err(StoreError::Locked { path: path.to_path_buf() }),
+            Err(e) => Err(StoreError::io(&lock_path, e)),
+        }
+    }
+}
+
+/// Writes `PATH.tmp`, fsyncs it, renames it over PATH and fsyncs the directory, so that after a
+/// crash at any moment PATH holds either the old graph or the new one. The caller holds the lock.
+fn write_atomic(path: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
+    let tmp = sibling(path, ".tmp");
+    let result = write_tmp(&tmp, graph).and_then(|()| {
+        fs::rename(&tmp, path).map_err(|e| StoreError::io(path, e))?;
+        sync_dir(parent_dir(path)).map_err(|e| StoreError::io(parent_dir(path), e))
+    });
+    if result.is_err() {
+        // Best effort: a stale PATH.tmp is harmless (the next save truncates it), only untidy.
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn write_tmp(tmp: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
+    let file = File::create(tmp).map_err(|e| StoreError::io(tmp, e))?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    format::write(&mut out, graph).map_err(|e| match e {
+        WriteError::Io(e) => StoreError::io(tmp, e),
+        WriteError::Encode(message) => StoreError::Unencodable { path: tmp.to_path_buf(), message },
+    })?;
+    let file = out.into_inner().map_err(|e| StoreError::io(tmp, e.into_error()))?;
+    file.sync_all().map_err(|e| StoreError::io(tmp, e))
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    // Windows cannot open a directory as a file; its rename is durable once it returns.
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Value;
+
+    #[test]
+    fn second_writer_is_refused_until_the_first_drops() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        let mut first = GraphFile::open(&path, OpenMode::CreateIfMissing).unwrap();
+        assert!(!first.existed());
+        first.graph_mut().add_node(["Place"], [("name", Value::from("Gao"))]).unwrap();
+        first.save().unwrap();
+        let err = GraphFile::open(&path, OpenMode::MustExist).unwrap_err();
+        assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+        assert!(err.to_string().contains("graph is locked by another process"));
+        assert!(matches!(save(&path, &PropertyGraph::new()), Err(StoreError::Locked { .. })));
+        drop(first);
+        let second = GraphFile::open(&path, OpenMode::MustExist).unwrap();
+        assert!(second.existed());
+        assert_eq!(second.graph().nodes_by_name("Gao").len(), 1);
+    }
+
+    #[test]
+    fn missing_file_and_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("none.kg");
+        assert!(matches!(load(&path), Err(StoreError::NotFound { .. })));
+        assert!(matches!(GraphFile::open(&path, OpenMode::MustExist), Err(StoreError::NotFound { .. })));
+        assert!(!sibling(&path, ".lock").exists(), "no lock file for a refused open");
+        let nested = dir.path().join("no/such/dir/g.kg");
+        let err = GraphFile::open(&nested, OpenMode::CreateIfMissing).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn replace_ignores_the_old_file_until_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        fs::write(&path, b"not a graph").unwrap();
+        let mut f = GraphFile::open(&path, OpenMode::Replace).unwrap();
+        assert_eq!(f.graph().node_count(), 0);
+        assert!(matches!(load(&path), Err(StoreError::NotKgraph { .. })));
+        f.save().unwrap();
+        assert_eq!(load(&path).unwrap(), PropertyGraph::new());
+        assert!(!sibling(&path, ".tmp").exists());
+    }
+}

@@ -1,0 +1,248 @@
+//! The byte layout of a `.kg` file and its codec.
+//!
+//! ```text
+//! offset  size  field
+//!      0     8  magic "KGRAPH\0\0"
+//!      8     4  format version, u32 little-endian
+//!     12     8  payload length in bytes, u64 little-endian
+//!     20     4  CRC-32 (IEEE) of the payload, u32 little-endian
+//!     24     …  payload: the PropertyGraph, bincode 2 standard config (varints) via serde
+//! ```
+//!
+//! Everything in the header is checked before the payload is decoded, each failure with its own
+//! [`StoreError`] variant. The payload is then decoded with a byte limit proportional to its
+//! length, so a crafted length inside it can never make the decoder allocate more than a small
+//! multiple of the file size.
+
+use std::io::{self, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use bincode::error::{DecodeError, EncodeError};
+
+use super::error::StoreError;
+use crate::graph::PropertyGraph;
+
+/// The first eight bytes of every graph file.
+pub const MAGIC: [u8; 8] = *b"KGRAPH\0\0";
+
+/// The format version this build writes, and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Length of the fixed header before the payload.
+pub const HEADER_LEN: usize = 24;
+
+/// What the header of a graph file says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// The format version.
+    pub version: u32,
+    /// The payload length in bytes.
+    pub payload_len: u64,
+    /// CRC-32 of the payload.
+    pub checksum: u32,
+}
+
+impl Header {
+    fn to_bytes(self) -> [u8; HEADER_LEN] {
+        let mut out = [0u8; HEADER_LEN];
+        out[..8].copy_from_slice(&MAGIC);
+        out[8..12].copy_from_slice(&self.version.to_le_bytes());
+        out[12..20].copy_from_slice(&self.payload_len.to_le_bytes());
+        out[20..24].copy_from_slice(&self.checksum.to_le_bytes());
+        out
+    }
+}
+
+/// Checks the header of `bytes` (a whole file) and returns it with the payload slice: magic,
+/// version, length (short or long file) and checksum, in that order.
+///
+/// # Errors
+/// [`StoreError::NotKgraph`], [`StoreError::NewerVersion`], [`StoreError::UnknownVersion`],
+/// [`StoreError::Truncated`], [`StoreError::TrailingBytes`], [`StoreError::ChecksumMismatch`].
+pub fn check<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Header, &'a [u8]), StoreError> {
+    let found = bytes.len() as u64;
+    let magic_len = bytes.len().min(MAGIC.len());
+    if bytes[..magic_len] != MAGIC[..magic_len] || bytes.is_empty() {
+        return Err(StoreError::NotKgraph { path: path.to_path_buf() });
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(StoreError::Truncated { path: path.to_path_buf(), expected: HEADER_LEN as u64, found });
+    }
+    let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&bytes[12..20]);
+    let payload_len = u64::from_le_bytes(len);
+    let checksum = u32::from_le_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+    if version > FORMAT_VERSION {
+        return Err(StoreError::NewerVersion { path: path.to_path_buf(), found: version, supported: FORMAT_VERSION });
+    }
+    if version == 0 {
+        return Err(StoreError::UnknownVersion { path: path.to_path_buf(), found: version });
+    }
+    let expected = payload_len.saturating_add(HEADER_LEN as u64);
+    if found < expected {
+        return Err(StoreError::Truncated { path: path.to_path_buf(), expected, found });
+    }
+    if found > expected {
+        return Err(StoreError::TrailingBytes { path: path.to_path_buf(), extra: found - expected });
+    }
+    let payload = &bytes[HEADER_LEN..];
+    let computed = crc32fast::hash(payload);
+    if computed != checksum {
+        return Err(StoreError::ChecksumMismatch { path: path.to_path_buf(), stored: checksum, computed });
+    }
+    Ok((Header { version, payload_len, checksum }, payload))
+}
+
+/// Decodes a checked payload into a graph.
+///
+/// bincode's limit counts the bytes a decode claims: each integer claims its in-memory width
+/// (at most 8 bytes per encoded byte for varints) and each string its length. A valid payload
+/// therefore never claims more than 8× its length; the limit is that, rounded up to a power
+/// of four so only a few decoder instances are compiled.
+///
+/// # Errors
+/// [`StoreError::Undecodable`].
+pub fn decode(path: &Path, payload: &[u8]) -> Result<PropertyGraph, StoreError> {
+    let need = (payload.len() as u64).saturating_mul(8).saturating_add(1 << 20);
+    let log2 = 64 - (need - 1).leading_zeros();
+    let log2 = log2 + (log2 % 2);
+    macro_rules! decode_bounded {
+        ($($k:literal)*) => {
+            match log2 {
+                $($k => bincode::serde::decode_from_slice::<PropertyGraph, _>(
+                    payload,
+                    bincode::config::standard().with_limit::<{ 1usize << $k }>(),
+                ),)*
+                _ => Err(DecodeError::LimitExceeded),
+            }
+        };
+    }
+    let (graph, used) = decode_bounded!(22 24 26 28 30 32 34 36 38 40 42)
+        .map_err(|e| StoreError::Undecodable { path: path.to_path_buf(), message: decode_message(&e) })?;
+    if used != payload.len() {
+        return Err(StoreError::Undecodable {
+            path: path.to_path_buf(),
+            message: format!("{} bytes left over after the graph", payload.len() - used),
+        });
+    }
+    Ok(graph)
+}
+
+fn decode_message(e: &DecodeError) -> String {
+    match e {
+        DecodeError::LimitExceeded => "the payload claims more memory than its size allows".to_string(),
+        DecodeError::UnexpectedEnd { additional } => format!("the payload ends {additional} bytes early"),
+        other => other.to_string().to_lowercase(),
+    }
+}
+
+/// Writes header and payload to `out`, streaming the payload through the checksum, then seeks
+/// back to fill in the header. `out` should be buffered.
+///
+/// # Errors
+/// An I/O error, or an encode error as `Err(Err(message))`.
+pub fn write(out: &mut (impl Write + Seek), graph: &PropertyGraph) -> Result<(), WriteError> {
+    let start = out.stream_position()?;
+    out.write_all(&[0u8; HEADER_LEN])?;
+    let mut w = HashingWriter { inner: out, hasher: crc32fast::Hasher::new(), len: 0 };
+    bincode::serde::encode_into_std_write(graph, &mut w, bincode::config::standard()).map_err(|e| match e {
+        EncodeError::Io { inner, .. } => WriteError::Io(inner),
+        other => WriteError::Encode(other.to_string()),
+    })?;
+    let header = Header { version: FORMAT_VERSION, payload_len: w.len, checksum: w.hasher.finalize() };
+    out.seek(SeekFrom::Start(start))?;
+    out.write_all(&header.to_bytes())?;
+    out.seek(SeekFrom::Start(start + HEADER_LEN as u64 + header.payload_len))?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Why [`write`] failed.
+#[derive(Debug)]
+pub enum WriteError {
+    /// Writing failed.
+    Io(io::Error),
+    /// The graph could not be encoded.
+    Encode(String),
+}
+
+impl From<io::Error> for WriteError {
+    fn from(e: io::Error) -> Self {
+        WriteError::Io(e)
+    }
+}
+
+struct HashingWriter<'a, W> {
+    inner: &'a mut W,
+    hasher: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<W: Write> Write for HashingWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use super::*;
+    use crate::graph::Value;
+
+    fn encoded() -> Vec<u8> {
+        let mut g = PropertyGraph::new();
+        let a = g.add_node(["ArmedGroup"], [("name", Value::from("JNIM"))]).unwrap();
+        let b = g.add_node(["Place"], [("name", Value::from("Mopti"))]).unwrap();
+        g.add_relationship(a, b, "CONTROLS", [("mentions", Value::Int(2))]).unwrap();
+        let mut out = Cursor::new(Vec::new());
+        write(&mut out, &g).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn header_describes_payload() {
+        let bytes = encoded();
+        let (h, payload) = check(Path::new("g.kg"), &bytes).unwrap();
+        assert_eq!(&bytes[..8], b"KGRAPH\0\0");
+        assert_eq!(h.version, FORMAT_VERSION);
+        assert_eq!(h.payload_len as usize, bytes.len() - HEADER_LEN);
+        assert_eq!(h.checksum, crc32fast::hash(payload));
+        assert_eq!(decode(Path::new("g.kg"), payload).unwrap().node_count(), 2);
+    }
+
+    #[test]
+    fn header_checks_in_order() {
+        let p = Path::new("g.kg");
+        let bytes = encoded();
+        assert!(matches!(check(p, b"hello world, this is text"), Err(StoreError::NotKgraph { .. })));
+        assert!(matches!(check(p, &bytes[..5]), Err(StoreError::Truncated { expected: 24, found: 5, .. })));
+        let mut newer = bytes.clone();
+        newer[8] = 9;
+        assert!(matches!(check(p, &newer), Err(StoreError::NewerVersion { found: 9, supported: 1, .. })));
+        let mut long = bytes.clone();
+        long.push(0);
+        assert!(matches!(check(p, &long), Err(StoreError::TrailingBytes { extra: 1, .. })));
+        let mut flipped = bytes.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert!(matches!(check(p, &flipped), Err(StoreError::ChecksumMismatch { .. })));
+    }
+
+    #[test]
+    fn bad_payload_with_good_checksum_is_undecodable() {
+        // One node, no labels, one property: key 0, Value::String (variant 4) of length 2^40.
+        // Without the limit the decoder would try to allocate a terabyte for the string.
+        let payload = [1, 0, 1, 0, 4, 0xfd, 0, 0, 0, 0, 0, 1, 0, 0, b'x', b'y'];
+        let err = decode(Path::new("g.kg"), &payload).unwrap_err();
+        assert!(err.to_string().contains("claims more memory"), "{err}");
+    }
+}
