@@ -243,8 +243,16 @@ fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch>
             if dfa.is_dead(sid) {
                 break;
             }
-            if dfa.is_match(sid) {
-                let pid = dfa.match_pattern(sid, 0).as_u32();
+            // A match state may also report patterns that are suffixes of the path walked
+            // (they would start after `off`): keep only one that starts at `off`.
+            let len = i + 1;
+            let found = if dfa.is_match(sid) {
+                (0..dfa.match_len(sid)).map(|k| dfa.match_pattern(sid, k)).find(|&p| dfa.pattern_len(p) == len)
+            } else {
+                None
+            };
+            if let Some(pid) = found {
+                let pid = pid.as_u32();
                 if n == ends.len() {
                     ends.copy_within(1.., 0);
                     n -= 1;
@@ -282,7 +290,14 @@ fn accept(text: &str, word_start: usize, start: usize, end: usize, p: &Pattern) 
     } else {
         return None;
     };
-    Some(RawMatch { start: start as u32, end: word_end as u32, word_start: word_start as u32, term: p.term, clitics, suffix })
+    Some(RawMatch {
+        start: start as u32,
+        end: word_end as u32,
+        word_start: word_start as u32,
+        term: p.term,
+        clitics,
+        suffix,
+    })
 }
 
 #[cfg(test)]
