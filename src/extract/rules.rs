@@ -138,6 +138,7 @@ impl EntityTable {
 #[derive(Debug, Default)]
 pub struct Context {
     counts: [u32; 3],
+    sentence_counts: [u32; 3],
     /// A Sahel entity has been mentioned.
     pub sahel: bool,
 }
@@ -149,13 +150,16 @@ impl Context {
         self.sahel |= sahel;
         if let Some(i) = country.and_then(|c| COUNTRIES.iter().position(|k| *k == c)) {
             self.counts[i] += 1;
+            self.sentence_counts[i] += 1;
         }
     }
 
-    /// The country the text is mainly about (Mali when none is named).
+    /// The country the current sentence, else the text, is mainly about (Mali when none is
+    /// named).
     pub fn country(&self) -> &str {
+        let counts = if self.sentence_counts.iter().any(|&n| n > 0) { &self.sentence_counts } else { &self.counts };
         let mut best: Option<(&str, u32)> = None;
-        for (c, &n) in COUNTRIES.iter().zip(&self.counts) {
+        for (c, &n) in COUNTRIES.iter().zip(counts) {
             if n > 0 && best.is_none_or(|(_, b)| n > b) {
                 best = Some((c, n));
             }
@@ -476,6 +480,7 @@ impl SentenceItems<'_> {
     /// Turn raw matches into annotated items; guessed entities are added to `table`.
     pub fn build(&self, raw: &[RawMatch], ctx: &mut Context, table: &mut EntityTable, out: &mut Vec<Item>) {
         out.clear();
+        ctx.sentence_counts = [0; 3];
         for m in raw {
             if let Term::Entity(id) = m.term {
                 let def = &self.lex.entities[id as usize];
@@ -582,6 +587,9 @@ impl SentenceItems<'_> {
         let (s, e) = self.word_at(tok)?;
         let w = &self.norm.text[s..e];
         if !Self::is_arabic_word(w) || w.starts_with("ال") || w.chars().count() < 3 || !self.free_word(items, tok) {
+            return None;
+        }
+        if self.lex.is_not_name(w) {
             return None;
         }
         let mut end = e;
@@ -729,7 +737,9 @@ fn is_nominal(it: &Item) -> bool {
     matches!(
         it.kind,
         ItemKind::Entity(_)
-            | ItemKind::Marker(Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef)
+            | ItemKind::Marker(
+                Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef | Marker::BaseRef
+            )
     )
 }
 
@@ -742,7 +752,10 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             prep = if it.clitics.lam { Prep::Weak } else { Prep::Strong };
         } else if i > 0 {
             let p = items[i - 1];
-            if p.tok_end == it.tok {
+            // An English article between a preposition and its noun is transparent.
+            let article = p.tok_end + 1 == it.tok
+                && si.word_at(p.tok_end).is_some_and(|(s, e)| matches!(&si.norm.text[s..e], "the" | "a" | "an"));
+            if p.tok_end == it.tok || article {
                 match p.kind {
                     ItemKind::Marker(Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase) => prep = p.prep,
                     ItemKind::Marker(m) => prep = prep_of(m).unwrap_or(Prep::None),
@@ -790,7 +803,7 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
                     led = true;
                 }
                 ItemKind::Marker(Marker::Comma) => comma = true,
-                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen) => {}
+                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen | Marker::Title) => {}
                 _ => {
                     blocked = true;
                     break;
@@ -801,7 +814,13 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             continue;
         }
         let q = items[j];
-        let gap = it.tok.saturating_sub(q.tok_end);
+        // Words of "and", "led by", titles do not count as a gap.
+        let covered: u32 = items[j + 1..i]
+            .iter()
+            .filter(|m| matches!(m.marker(), Some(Marker::And | Marker::LedBy | Marker::Title)))
+            .map(|m| m.tok_end.saturating_sub(m.tok))
+            .sum();
+        let gap = it.tok.saturating_sub(q.tok_end).saturating_sub(covered);
         if gap > 2 {
             continue;
         }

@@ -54,7 +54,10 @@ pub fn load_with_info(path: &Path) -> Result<(PropertyGraph, FileInfo), StoreErr
     let mut left = header.payload_len;
     while left > 0 {
         let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = file.read(&mut buf[..want]).map_err(io_err)?;
+        let n = match file.read(&mut buf[..want]) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => other.map_err(io_err)?,
+        };
         if n == 0 {
             let found = file_len - left;
             return Err(StoreError::Truncated { path: path.to_path_buf(), expected: file_len, found });
@@ -265,7 +268,9 @@ fn write_atomic(path: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
 
 fn write_tmp(tmp: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
     let file = File::create(tmp).map_err(|e| StoreError::io(tmp, e))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
+    // 64 KiB: large enough that write calls cost nothing next to encoding, small enough that
+    // a save makes visible progress (the crash-safety test kills saves by bytes written).
+    let mut out = BufWriter::with_capacity(64 << 10, file);
     format::write(&mut out, graph).map_err(|e| match e {
         WriteError::Io(e) => StoreError::io(tmp, e),
         WriteError::Encode(message) => StoreError::Unencodable { path: tmp.to_path_buf(), message },
