@@ -94,6 +94,16 @@ fn hostile_graph() -> PropertyGraph {
         g.add_relationship(w[0], w[1], t, p).expect("relationship");
     }
     g.add_relationship(ids[0], ids[0], "TRUCE_BETWEEN", props(vec![])).expect("self-loop");
+    let extremes = props(vec![
+        ("name", Value::from("numbers at the edges")),
+        ("nan", Value::Float(f64::NAN)),
+        ("inf", Value::Float(f64::NEG_INFINITY)),
+        ("min", Value::Int(i64::MIN)),
+        ("huge", Value::Float(1e300)),
+        ("tiny", Value::Float(5e-324)),
+        ("nested", Value::List(vec![Value::List(vec![]), Value::Map(PropertyMap::new()), Value::Null])),
+    ]);
+    g.add_node(["Place"], extremes).expect("node");
     g
 }
 
@@ -155,26 +165,58 @@ fn dot_of_hostile_names_is_valid() {
     assert_eq!(svg.matches("class=\"edge\"").count(), g.relationship_count());
 }
 
+/// The example graphs of `graphs/`: each hand-annotated `*.expected.tsv` as a graph (subject,
+/// relation, object; built here so the test never depends on extraction quality), and each
+/// `*.txt` built by `kg build` when this build can.
+fn example_graphs(dir: &Path) -> Vec<(String, PropertyGraph)> {
+    let root = util::repo_root().join("graphs");
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&root).map(|rd| rd.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    files.sort();
+    let mut graphs = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        if name.ends_with(".expected.tsv") {
+            let text = std::fs::read_to_string(file).expect("example tsv");
+            let mut g = PropertyGraph::new();
+            for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+                let cols: Vec<&str> = line.split('\t').collect();
+                let [subject, relation, object, ..] = cols[..] else { continue };
+                let (a, _) =
+                    g.merge_entity(subject, std::iter::empty::<&str>(), std::iter::empty::<&str>()).expect("entity");
+                let (b, _) =
+                    g.merge_entity(object, std::iter::empty::<&str>(), std::iter::empty::<&str>()).expect("entity");
+                g.add_relationship(a, b, relation, props(vec![("evidence", list(&[line]))])).expect("relationship");
+            }
+            graphs.push((name, g));
+        } else if name.ends_with(".txt") {
+            let out = dir.join(format!("{name}.kg"));
+            let o = util::kg().arg("build").arg(file).arg("-g").arg(&out).output().expect("run kg build");
+            match kgraph::store::load(&out) {
+                Ok(g) if o.status.success() => graphs.push((format!("kg build {name}"), g)),
+                _ => eprintln!("SKIP kg build {name}: {}", util::stderr(&o).lines().next().unwrap_or("")),
+            }
+        } else if name.ends_with(".kg") {
+            if let Ok(g) = kgraph::store::load(file) {
+                graphs.push((name, g));
+            }
+        }
+    }
+    graphs
+}
+
 #[test]
-fn dot_of_every_example_graph_file() {
-    let dir = util::repo_root().join("graphs");
-    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "kg")).collect())
-        .unwrap_or_default();
-    if files.is_empty() {
-        eprintln!("SKIP dot_of_every_example_graph_file: no graphs/*.kg built yet");
+fn dot_of_every_example_graph() {
+    if !require_dot("dot_of_every_example_graph") {
         return;
     }
-    if !require_dot("dot_of_every_example_graph_file") {
-        return;
-    }
-    for file in files {
-        let Ok(g) = kgraph::store::load(&file) else {
-            eprintln!("SKIP {}: cannot be loaded by this build's store", file.display());
-            continue;
-        };
+    let dir = util::tempdir("dot-examples");
+    let graphs = example_graphs(dir.path());
+    assert!(graphs.iter().any(|(name, _)| name.ends_with(".expected.tsv")), "graphs/ holds annotated examples");
+    for (name, g) in graphs {
         let dot = write_to_string(&Subgraph::from_graph(&g), Format::Dot);
-        assert_dot_accepts(&dot, &file.display().to_string());
+        let svg = assert_dot_accepts(&dot, &name);
+        assert_eq!(svg.matches("class=\"edge\"").count(), g.relationship_count(), "{name}");
     }
 }
 
@@ -254,6 +296,23 @@ print(e["label"], type(e["mentions"]).__name__, json.loads(e["sources"]))
     assert_eq!(lines[0], format!("{} {}", g.node_count(), g.relationship_count()));
     assert_eq!(lines[1], "Mali :State");
     assert_eq!(lines[2], "ATTACKED int ['doc-1', 'doc-2']");
+
+    let hostile = hostile_graph();
+    let path = dir.path().join("hostile.graphml");
+    export::export_to_path(&Subgraph::from_graph(&hostile), Format::Graphml, &path).expect("export");
+    let script = r#"
+import sys, math, networkx
+g = networkx.read_graphml(sys.argv[1])
+print(g.number_of_nodes(), g.number_of_edges())
+last = g.nodes["n%d" % (g.number_of_nodes() - 1)]
+print(math.isnan(last["nan"]), last["inf"], last["min"], last["weird key `x`"] if "weird key `x`" in last else "-")
+print(repr(g.nodes["n1"]["name"]), g.nodes["n1"]["labels"])
+"#;
+    let Some(out) = python("graphml_loads_in_networkx", script, &path) else { return };
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{} {}", hostile.node_count(), hostile.relationship_count()));
+    assert_eq!(lines[1], "True -inf -9223372036854775808 -");
+    assert_eq!(lines[2], r"'back\\slash\\' :Odd Label:مكان");
 }
 
 #[test]
@@ -294,7 +353,7 @@ fn csv_files_have_neo4j_admin_headers() {
             "nodes_Force.csv",
             "nodes_Person.csv",
             "nodes_Place.csv",
-            "nodes_Organization_ArmedGroup.csv"
+            "nodes_ArmedGroup_Organization.csv"
         ]
     );
     let (header, rows) = read_csv(&dir.path().join("nodes_ArmedGroup.csv"));
@@ -302,29 +361,42 @@ fn csv_files_have_neo4j_admin_headers() {
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0][2], "JNIM");
     assert_eq!(rows[0][4], "ArmedGroup");
-    let (_, rows) = read_csv(&dir.path().join("nodes_Organization_ArmedGroup.csv"));
-    assert_eq!(rows[0][4], "Organization|ArmedGroup", "labels joined by the array delimiter");
+    let (_, rows) = read_csv(&dir.path().join("nodes_ArmedGroup_Organization.csv"));
+    assert_eq!(rows[0][4], "ArmedGroup|Organization", "labels joined by the array delimiter");
 
     let mut total = 0;
     for f in &files.relationship_files {
         let (header, rows) = read_csv(f);
-        assert_eq!(&header[..2], [":START_ID", ":END_ID"]);
-        assert_eq!(header.last().map(String::as_str), Some(":TYPE"));
-        assert!(header.contains(&"mentions:long".to_string()) && header.contains(&"sources:string[]".to_string()));
+        assert_eq!(
+            header,
+            [
+                ":START_ID",
+                ":END_ID",
+                "doc:string",
+                "evidence:string[]",
+                "mentions:long",
+                "sentence:long",
+                "sources:string[]",
+                ":TYPE"
+            ]
+        );
         total += rows.len();
     }
     assert_eq!(total, g.relationship_count());
-    let (_, rows) = read_csv(&dir.path().join("rels_ATTACKED_ArmedGroup_Force.csv"));
+    let (_, rows) = read_csv(&dir.path().join("rels_ATTACKED.csv"));
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0][..2], ["0", "3"]);
+    assert_eq!(
+        rows[0],
+        ["0", "3", "doc-1", "Militants attacked an army post near the river.", "4", "3", "doc-1|doc-2", "ATTACKED"]
+    );
 
     let script = std::fs::read_to_string(&files.neo4j_script).expect("neo4j script");
     assert!(script.contains("neo4j-admin database import full"));
     assert!(script.contains("--nodes='nodes_ArmedGroup.csv'"));
-    assert!(script.contains("--relationships='rels_ATTACKED_ArmedGroup_Force.csv'"));
+    assert!(script.contains("--relationships='rels_ATTACKED.csv'"));
     let kuzu = std::fs::read_to_string(&files.kuzu_script).expect("kuzu script");
-    assert!(kuzu.contains("CREATE NODE TABLE `ArmedGroup`(kg_id INT64"));
-    assert!(kuzu.contains("CREATE REL TABLE `ATTACKED`(FROM `ArmedGroup` TO `Force`"));
+    assert!(kuzu.contains("CREATE NODE TABLE `Entity`(kg_id INT64, kg_labels STRING[], `aliases` STRING[]"));
+    assert!(kuzu.contains("CREATE REL TABLE `ATTACKED`(FROM `Entity` TO `Entity`"));
 }
 
 /// Loads the CSV export into Kùzu (when its Python package is installed) and checks counts and
@@ -341,7 +413,7 @@ def one(q):
     r = conn.execute(q)
     return r.get_next()[0]
 print(one("MATCH (n) RETURN count(n)"), one("MATCH ()-[r]->() RETURN count(r)"))
-print(repr(one("MATCH (n) WHERE n.kg_id = 0 RETURN n.aliases")))
+print(repr(one("MATCH (n) WHERE n.kg_id = 0 RETURN n.aliases")), repr(one("MATCH (n) WHERE n.kg_id = 1 RETURN n.kg_labels")))
 print(repr(one("MATCH (n) WHERE n.kg_id = 2 RETURN n.name")))
 "#;
     let Some(out) = python(test, script, &files.kuzu_script) else { return };
@@ -353,8 +425,13 @@ print(repr(one("MATCH (n) WHERE n.kg_id = 2 RETURN n.name")))
         }
         _ => Vec::new(),
     };
+    let mut labels: Vec<String> = g.node_labels(NodeId(1)).map(|l| format!("'{l}'")).collect();
+    labels.sort();
+    let labels = if labels.is_empty() { "None".to_string() } else { format!("[{}]", labels.join(", ")) };
     if aliases.iter().all(|a| !a.contains('|')) {
-        assert_eq!(lines[1], format!("[{}]", aliases.join(", ")), "{out}");
+        assert_eq!(lines[1], format!("[{}] {labels}", aliases.join(", ")), "{out}");
+    } else {
+        assert!(lines[1].ends_with(&format!(" {labels}")), "{out}");
     }
     let name = g.node_property(NodeId(2), "name").and_then(Value::as_str).unwrap_or("");
     assert!(lines[2].contains(&name.replace('\n', "\\n").replace('\r', "\\r")), "{out}");
@@ -370,13 +447,25 @@ fn csv_of_hostile_names_loads_into_kuzu() {
     check_csv_in_kuzu("csv_of_hostile_names_loads_into_kuzu", &hostile_graph());
 }
 
-/// A graph's content without ids: each node as Cypher text (labels sorted), each relationship as
-/// `start -[type props]-> end` in terms of those texts; both sorted.
-fn canonical(g: &PropertyGraph) -> (Vec<String>, Vec<String>) {
+/// What a property looks like after a trip through Cypher: itself, or its JSON text when
+/// Cypher cannot store it (maps, nested lists).
+fn through_cypher(v: &Value) -> Value {
+    if export::is_cypher_property(v) {
+        v.clone()
+    } else {
+        Value::from(export::value_to_json_string(v))
+    }
+}
+
+/// A graph's content without ids: each node as Cypher text (labels sorted, property values as
+/// `prop` maps them), each relationship as `start -[type props]-> end` in terms of those texts;
+/// both sorted.
+fn canonical_with(g: &PropertyGraph, prop: fn(&Value) -> Value) -> (Vec<String>, Vec<String>) {
     let node_text = |id: NodeId| {
         let mut v = g.node_value(id).expect("live node");
         v.labels.sort();
         v.id = 0;
+        v.properties.values_mut().for_each(|x| *x = prop(x));
         v.to_string()
     };
     let mut nodes: Vec<String> = g.node_ids().map(node_text).collect();
@@ -384,13 +473,18 @@ fn canonical(g: &PropertyGraph) -> (Vec<String>, Vec<String>) {
         .relationship_ids()
         .map(|r| {
             let (a, b) = g.endpoints(r).expect("endpoints");
-            let v = g.relationship_value(r).expect("live relationship");
+            let mut v = g.relationship_value(r).expect("live relationship");
+            v.properties.values_mut().for_each(|x| *x = prop(x));
             format!("{}-{}->{}", node_text(a), v, node_text(b))
         })
         .collect();
     nodes.sort();
     rels.sort();
     (nodes, rels)
+}
+
+fn canonical(g: &PropertyGraph) -> (Vec<String>, Vec<String>) {
+    canonical_with(g, Value::clone)
 }
 
 fn run_script(g: &mut PropertyGraph, script: &str) {
@@ -404,13 +498,15 @@ fn run_script(g: &mut PropertyGraph, script: &str) {
 }
 
 #[test]
-#[ignore = "needs the query engine (branches qparse/qexec)"]
 fn cypher_export_round_trips_through_kg() {
-    for (what, g) in [("example", example_graph()), ("hostile", hostile_graph())] {
+    let dir = util::tempdir("cypher-round-trip");
+    let mut graphs = vec![("example".to_string(), example_graph()), ("hostile".to_string(), hostile_graph())];
+    graphs.extend(example_graphs(dir.path()));
+    for (what, g) in graphs {
         let script = write_to_string(&Subgraph::from_graph(&g), Format::Cypher);
         let mut back = PropertyGraph::new();
         run_script(&mut back, &script);
-        assert_eq!(canonical(&back), canonical(&g), "{what} graph after export → run");
+        assert_eq!(canonical(&back), canonical_with(&g, through_cypher), "{what} graph after export → run");
         assert_eq!(back.label_count(export::EXPORT_LABEL), 0, "temporary label removed");
     }
 }
@@ -584,4 +680,57 @@ fn cli_render_runs_graphviz_or_says_it_is_missing() {
     assert!(text.contains("<svg") && text.contains("Malian &quot;army&quot;"), "{text}");
     let png = util::kg().args(["export", "--format", "dot", "--render", "png", "-g"]).arg(&graph).output().expect("kg");
     assert!(png.status.success() && png.stdout.starts_with(b"\x89PNG"), "png on standard output");
+}
+
+#[test]
+fn cli_exports_the_subgraph_of_a_query() {
+    let dir = util::tempdir("cli-export-query");
+    let graph = imported_graph(dir.path());
+    let query = "MATCH p = (a)-[:ATTACKED]->(b) RETURN p, [a.name] AS names";
+    let o = util::kg().args(["export", "--format", "jsonl", "--query", query, "-g"]).arg(&graph).output().expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let lines: Vec<serde_json::Value> =
+        util::stdout(&o).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    let kinds: Vec<&str> = lines.iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert_eq!(kinds, ["node", "node", "relationship"], "the path's two nodes and one relationship");
+    assert_eq!(lines[1]["properties"]["name"], "Malian \"army\"");
+
+    let query = "MATCH ()-[r:TRUCE_BETWEEN]-() RETURN DISTINCT r";
+    let o = util::kg().args(["export", "--format", "dot", "--query", query, "-g"]).arg(&graph).output().expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let dot = util::stdout(&o);
+    assert!(dot.contains("label=\"<{Gao}>\""), "the endpoint the query did not return is filled in: {dot}");
+    assert_eq!(dot.matches(" -> ").count(), 1);
+
+    let o = util::kg()
+        .args(["export", "--format", "dot", "--query", "MATCH (n RETURN n", "-g"])
+        .arg(&graph)
+        .output()
+        .expect("kg");
+    util::assert_error(&o, 1, "<query>:1:");
+}
+
+#[test]
+fn cli_cypher_export_runs_back_into_the_same_graph() {
+    let dir = util::tempdir("cli-cypher-round-trip");
+    let graph = imported_graph(dir.path());
+    let script = dir.path().join("g.cypher");
+    let o = util::kg()
+        .args(["export", "--format", "cypher", "-g"])
+        .arg(&graph)
+        .arg("-o")
+        .arg(&script)
+        .output()
+        .expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let copy = dir.path().join("copy.kg");
+    let o = util::kg().arg("run").arg("-g").arg(&copy).arg(&script).output().expect("kg run");
+    assert!(o.status.success(), "kg run of the export failed: {}", util::stderr(&o));
+    let jsonl = |g: &Path| {
+        let o = util::kg().args(["export", "--format", "jsonl", "-g"]).arg(g).output().expect("kg");
+        assert!(o.status.success(), "{}", util::stderr(&o));
+        util::stdout(&o)
+    };
+    // Created in id order into an empty graph, the copy gets the same ids too.
+    assert_eq!(jsonl(&copy), jsonl(&graph));
 }

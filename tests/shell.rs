@@ -1,1 +1,223 @@
-//! Integration tests: shell.
+//! Integration tests: shell — the real `kg shell` driven in a pseudo-terminal the way a person
+//! uses it (multi-line statements, Tab completion of entity names incl. Arabic, Ctrl-C mid-line,
+//! meta-commands, leaving with Ctrl-D or `:quit`, history written to the XDG data directory),
+//! and its non-interactive mode reading stdin.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use expectrl::{Eof, Regex, Session, WaitStatus};
+
+use crate::run::sahel_graph;
+use crate::util::{self, stderr, stdout};
+
+/// `kg shell` in a pseudo-terminal with a private HOME and XDG data directory, no colours.
+fn spawn_shell(home: &Path, args: &[&str]) -> Session {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kg"));
+    cmd.arg("shell")
+        .args(args)
+        .current_dir(home)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("KG_HISTORY")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = Session::spawn(cmd).expect("spawn kg shell in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p
+}
+
+/// Waits for `needle`, failing with what the terminal showed instead.
+fn expect(p: &mut Session, needle: &str) {
+    if let Err(e) = p.expect(needle) {
+        let mut rest = vec![0u8; 8192];
+        let n = p.try_read(&mut rest).unwrap_or(0);
+        panic!("waiting for {needle:?}: {e}; terminal showed afterwards: {:?}", String::from_utf8_lossy(&rest[..n]));
+    }
+}
+
+fn expect_regex(p: &mut Session, re: &str) {
+    if let Err(e) = p.expect(Regex(re)) {
+        panic!("waiting for /{re}/: {e}");
+    }
+}
+
+fn expect_exit(p: &mut Session) {
+    p.expect(Eof).expect("kg shell ends");
+    let status = p.get_process().wait().expect("wait for kg shell");
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "exit status {status:?}");
+}
+
+fn history(home: &Path) -> String {
+    std::fs::read_to_string(home.join("data/kgraph/history")).expect("history file in $XDG_DATA_HOME/kgraph")
+}
+
+#[test]
+fn meta_commands_completion_ctrl_c_and_history() {
+    let dir = util::tempdir("shell-meta");
+    let mut p = spawn_shell(dir.path(), &[]);
+    expect(&mut p, "in-memory graph");
+    expect(&mut p, "kg> ");
+    // Tab completes the meta-command name.
+    p.send(":sch\t\r").unwrap();
+    expect(&mut p, "| kind | name | count |");
+    expect(&mut p, "0 rows");
+    p.send(":fromat csv\r").unwrap();
+    expect(&mut p, "did you mean ':format'?");
+    // Ctrl-C throws the half-typed line away (an open string would otherwise swallow ':stats').
+    p.send("RETURN 'half a line").unwrap();
+    expect(&mut p, "half a line");
+    p.send("\x03").unwrap();
+    expect(&mut p, "kg> ");
+    p.send(":stats\r").unwrap();
+    expect(&mut p, "'(in memory)'");
+    p.send(":help export\r").unwrap();
+    expect(&mut p, ":export dot|cypher|graphml|jsonl PATH [QUERY]");
+    // Ctrl-D leaves (nothing unsaved).
+    p.send("\x04").unwrap();
+    expect_exit(&mut p);
+    let h = history(dir.path());
+    assert!(h.contains(":schema") && h.contains(":stats"), "history: {h}");
+    assert!(!h.contains("half a line"), "a cancelled line is not history: {h}");
+}
+
+#[test]
+fn multiline_query_entity_completion_and_autosave() {
+    let dir = util::tempdir("shell-query");
+    let graph = sahel_graph(dir.path());
+    let mut p = spawn_shell(dir.path(), &["-g", graph.to_str().unwrap()]);
+    expect(&mut p, "17 nodes");
+    expect(&mut p, "kg> ");
+    // A statement over three lines runs at its ';'.
+    p.send("MATCH (g:ArmedGroup)\r").unwrap();
+    p.send("WHERE g.name STARTS WITH 'Islamic'\r").unwrap();
+    p.send("RETURN g.name AS name;\r").unwrap();
+    expect_regex(&mut p, r"\| 'Islamic State Sahel' +\|");
+    expect(&mut p, "1 row");
+    // Tab completes an entity name inside a string, quoted.
+    p.send("MATCH (t {name: 'Malian a").unwrap();
+    p.send("\t").unwrap();
+    expect(&mut p, "army'");
+    p.send("}) RETURN t.name AS completed;\r").unwrap();
+    expect_regex(&mut p, r"\| 'Malian army' +\|");
+    // ... and Arabic names too.
+    p.send("MATCH (t {name_ar: 'الجيش").unwrap();
+    p.send("\t").unwrap();
+    p.send("}) RETURN t.name AS by_arabic;\r").unwrap();
+    expect(&mut p, "by_arabic");
+    expect_regex(&mut p, r"\| 'Malian army' +\|");
+    // A write is saved when it returns (autocommit).
+    p.send("CREATE (:Place {name: 'Ansongo'});\r").unwrap();
+    expect(&mut p, "created 1 node");
+    p.send(":quit\r").unwrap();
+    expect_exit(&mut p);
+    let g = kgraph::store::load(&graph).unwrap();
+    assert_eq!(g.nodes_by_name("Ansongo").len(), 1);
+    let h = history(dir.path());
+    assert!(h.contains("WHERE g.name STARTS WITH 'Islamic'"), "history: {h}");
+}
+
+#[test]
+fn ctrl_c_cancels_a_running_query_and_stays_in_the_shell() {
+    let dir = util::tempdir("shell-cancel");
+    let mut p = spawn_shell(dir.path(), &[]);
+    expect(&mut p, "kg> ");
+    // About 10^12 rows: this runs until cancelled.
+    p.send("UNWIND range(1,999999) AS x UNWIND range(1,999999) AS y RETURN count(*);\r").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    p.send("\x03").unwrap();
+    expect(&mut p, "Cancelled");
+    expect(&mut p, "kg> ");
+    p.send("RETURN 'still here' AS s;\r").unwrap();
+    expect_regex(&mut p, r"\| 'still here' +\|");
+    expect(&mut p, "kg> ");
+    p.send("\x04").unwrap();
+    expect_exit(&mut p);
+}
+
+#[test]
+fn leaving_with_unsaved_changes_asks_first() {
+    let dir = util::tempdir("shell-unsaved");
+    let mut p = spawn_shell(dir.path(), &[]);
+    expect(&mut p, "kg> ");
+    p.send("CREATE (:Place {name: 'Gao'});\r").unwrap();
+    expect(&mut p, "created 1 node");
+    expect(&mut p, "kg> ");
+    p.send("\x04").unwrap();
+    expect(&mut p, "discard them? [y/N]");
+    p.send("n\r").unwrap();
+    expect(&mut p, "kg> ");
+    p.send(":save saved.kg\r").unwrap();
+    expect(&mut p, "saved saved.kg");
+    expect(&mut p, "kg> ");
+    p.send("\x04").unwrap();
+    expect_exit(&mut p);
+    let g = kgraph::store::load(&dir.path().join("saved.kg")).unwrap();
+    assert_eq!(g.nodes_by_name("Gao").len(), 1);
+}
+
+fn piped(graph: &Path, input: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kg"))
+        .current_dir(graph.parent().unwrap())
+        .arg("shell")
+        .arg("-g")
+        .arg(graph)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn piped_stdin_prints_only_results() {
+    let dir = util::tempdir("shell-piped");
+    let graph = sahel_graph(dir.path());
+    let o = piped(&graph, ":format csv\n:schema\n:export dot whole.dot\n:export graphml whole.graphml\n");
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    assert_eq!(stderr(&o), "", "no greeting or notices");
+    let out = stdout(&o);
+    assert!(out.starts_with("kind,name,count\nlabel,ArmedGroup,6\nlabel,Force,3\n"), "{out}");
+    assert!(out.contains("relationship type,ATTACKED,6\n"), "{out}");
+    assert!(out.contains("property key,mentions,17\n"), "{out}");
+    let dot = std::fs::read_to_string(dir.path().join("whole.dot")).expect(":export dot wrote the file");
+    assert!(dot.contains("digraph") && dot.contains("Islamic State Sahel"), "{dot}");
+    assert!(std::fs::read_to_string(dir.path().join("whole.graphml")).unwrap().contains("<graphml"));
+}
+
+#[test]
+fn piped_statements_run_and_errors_set_the_exit_code() {
+    let dir = util::tempdir("shell-piped-cypher");
+    let graph = sahel_graph(dir.path());
+    let o = piped(&graph, ":format csv\nRETURN nope;\nMATCH (p:Place) RETURN p.name AS place ORDER BY place;\n");
+    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
+    assert!(stderr(&o).starts_with("<stdin>:2:8: "), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "place\nKidal\nMenaka\nMopti\n");
+}
+
+#[test]
+fn build_and_import_merge_into_the_open_graph() {
+    let dir = util::tempdir("shell-build");
+    let graph = dir.path().join("built.kg");
+    util::write(dir.path(), "news.txt", "JNIM fighters attacked the Malian army near Mopti on Tuesday.\n");
+    util::write(
+        dir.path(),
+        "triples.tsv",
+        "subject\trelation\tobject\tsubject_label\tobject_label\nWagner Group\tATTACKED\tJNIM\tForce\tArmedGroup\n",
+    );
+    let o = piped(
+        &graph,
+        ":build news.txt\n:import triples.tsv\n:format csv\nMATCH (a)-[:ATTACKED]->(b) RETURN a.name AS a, b.name AS b ORDER BY a;\n",
+    );
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("built 1 of 1 files"), "{out}");
+    assert!(out.contains("imported 1 triples from triples.tsv"), "{out}");
+    assert!(out.ends_with("a,b\nJNIM,Malian army\nWagner Group,JNIM\n"), "{out}");
+    let g = kgraph::store::load(&graph).expect("piped shell saved the graph at the end");
+    assert_eq!(g.nodes_by_name("Wagner Group").len(), 1);
+}

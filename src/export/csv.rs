@@ -3,19 +3,23 @@
 //!
 //! [`write_csv`] writes into a directory:
 //!
-//! - `nodes_<Table>.csv`, one file per label set (`Table` is the labels joined by `_`, `Node`
-//!   for unlabelled nodes), with the neo4j-admin header `:ID,<key>:<type>,…,:LABEL`;
-//! - `rels_<TYPE>_<From>_<To>.csv`, one file per relationship type and pair of endpoint
-//!   tables, with the header `:START_ID,:END_ID,<key>:<type>,…,:TYPE`;
+//! - `nodes_<Labels>.csv`, one file per label set (labels sorted and joined by `_`,
+//!   `unlabelled` for nodes without labels), with the neo4j-admin header
+//!   `:ID,<key>:<type>,…,:LABEL`;
+//! - `rels_<TYPE>.csv`, one file per relationship type, with the header
+//!   `:START_ID,:END_ID,<key>:<type>,…,:TYPE`;
 //! - `import-neo4j.sh`, the exact neo4j-admin command for these files;
-//! - `load-kuzu.cypher`, the Kùzu schema (one node table per label set, one relationship table
-//!   per type) and one `COPY … FROM (LOAD WITH HEADERS … )` per file.
+//! - `load-kuzu.cypher`, a Kùzu schema (one node table `Entity` holding every node, its labels
+//!   in `kg_labels STRING[]`; one relationship table per type, `FROM Entity TO Entity`) and one
+//!   `COPY … FROM (LOAD WITH HEADERS (…) FROM '<file>' …)` per file.
 //!
 //! `:ID` is the node's kgraph id (one id space for all files; in Kùzu the `kg_id INT64` primary
-//! key). Column types: `long`, `double`, `boolean`, `string`, and arrays `long[]`, `double[]`,
-//! `boolean[]`, `string[]` whose items are joined by `|`; a column whose values disagree, maps,
-//! and lists that do not fit an array (mixed items, nulls, a `|` inside a string) are `string`
-//! holding JSON. An empty field is a missing property (so an empty list or string is lost).
+//! key). A property key has one type across all node files (and across the relationships of one
+//! type), so the files of a kind agree. Column types: `long`, `double`, `boolean`, `string`, and
+//! arrays `long[]`, `double[]`, `boolean[]`, `string[]` whose items are joined by `|`; a column
+//! whose values disagree, maps, and lists that do not fit an array (mixed items, nulls, a `|`
+//! inside a string) are `string` holding JSON. An empty field is a missing property (so an empty
+//! list or string is lost).
 //!
 //! Loading, from inside the export directory:
 //!
@@ -31,14 +35,13 @@
 //! Kùzu reads the header-typed columns itself, which would misread `|`-joined arrays, so the
 //! script names every column in `LOAD WITH HEADERS (…)` and splits arrays with `string_split`.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use indexmap::{IndexMap, IndexSet};
 
-use super::jsonl::value_to_json;
+use super::jsonl::value_to_json_string;
 use super::subgraph::Subgraph;
 use super::ExportError;
 use crate::graph::Value;
@@ -51,7 +54,7 @@ pub const ARRAY_DELIMITER: char = '|';
 pub struct CsvExport {
     /// Node files, one per label set.
     pub node_files: Vec<PathBuf>,
-    /// Relationship files, one per type and pair of endpoint tables.
+    /// Relationship files, one per type.
     pub relationship_files: Vec<PathBuf>,
     /// `import-neo4j.sh`.
     pub neo4j_script: PathBuf,
@@ -193,7 +196,7 @@ impl ColType {
             (ColType::Array(_), Value::List(items)) => {
                 items.iter().map(scalar_field).collect::<Vec<_>>().join(&ARRAY_DELIMITER.to_string())
             }
-            (ColType::Text, other) => value_to_json(other).to_string(),
+            (ColType::Text, other) => value_to_json_string(other),
             (_, other) => scalar_field(other),
         }
     }
@@ -208,38 +211,44 @@ fn scalar_field(v: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::String(s) => s.clone(),
-        other => value_to_json(other).to_string(),
+        other => value_to_json_string(other),
     }
 }
 
-/// One output file: its table, columns and whether a field spans lines.
+/// The columns of one kind of element (nodes, or relationships of one type): every property
+/// key with the type that fits all its values, in key order.
+#[derive(Default)]
+struct Columns {
+    types: IndexMap<String, ColType>,
+}
+
+impl Columns {
+    fn see(&mut self, key: &str, v: &Value) {
+        let t = ColType::of(v);
+        match self.types.get_mut(key) {
+            Some(slot) => *slot = slot.merge(t),
+            None => {
+                self.types.insert(key.to_string(), t);
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        self.types.sort_unstable_keys();
+    }
+}
+
+/// One output file: which of its kind's columns it has, and whether a field spans lines.
 struct Group {
-    table: String,
     file: String,
-    columns: IndexMap<String, ColType>,
+    /// Indices into the kind's [`Columns`], ascending.
+    columns: Vec<usize>,
     multiline: bool,
-    rows: usize,
 }
 
 impl Group {
-    fn new(table: String, file: String) -> Group {
-        Group { table, file, columns: IndexMap::new(), multiline: false, rows: 0 }
-    }
-
-    fn see<'v>(&mut self, props: impl IntoIterator<Item = (&'v str, &'v Value)>) {
-        self.rows += 1;
-        for (k, v) in props {
-            let t = ColType::of(v);
-            match self.columns.get_mut(k) {
-                Some(slot) => *slot = slot.merge(t),
-                None => {
-                    self.columns.insert(k.to_string(), t);
-                }
-            }
-            if has_line_break(v) {
-                self.multiline = true;
-            }
-        }
+    fn new(file: String) -> Group {
+        Group { file, columns: Vec::new(), multiline: false }
     }
 }
 
@@ -252,7 +261,7 @@ fn has_line_break(v: &Value) -> bool {
     }
 }
 
-/// An identifier for Kùzu and a file name: ASCII letters, digits and `_` only, unique.
+/// A name for Kùzu and for a file: ASCII letters, digits and `_` only, unique (ignoring case).
 fn table_name(raw: &str, used: &mut IndexSet<String>) -> String {
     let mut base: String = raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
     if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
@@ -281,6 +290,16 @@ fn csv_error(path: &Path, e: csv::Error) -> ExportError {
     ExportError::File { path: path.to_path_buf(), source: std::io::Error::other(e) }
 }
 
+/// The Kùzu node table every node is copied into.
+pub const KUZU_NODE_TABLE: &str = "Entity";
+
+/// A node's label set as its file groups it: sorted, so `:A:B` and `:B:A` share a file.
+fn label_key<'a>(labels: &[&'a str]) -> Vec<&'a str> {
+    let mut key = labels.to_vec();
+    key.sort_unstable();
+    key
+}
+
 /// Writes `sub` as CSV files and load scripts into `dir` (created if missing; files of the same
 /// names are overwritten). See the module documentation for the layout and load commands.
 ///
@@ -288,89 +307,94 @@ fn csv_error(path: &Path, e: csv::Error) -> ExportError {
 /// [`ExportError::File`] when the directory or a file cannot be written.
 pub fn write_csv(sub: &Subgraph<'_>, dir: &Path) -> Result<CsvExport, ExportError> {
     std::fs::create_dir_all(dir).map_err(|source| ExportError::File { path: dir.to_path_buf(), source })?;
-    let mut used = IndexSet::new();
 
-    // Pass 1: which file each element goes to, and each file's columns and types.
-    let mut node_groups: Vec<Group> = Vec::new();
-    let mut group_by_labels: HashMap<Vec<&str>, usize> = HashMap::new();
-    let mut group_of_node: HashMap<u64, usize> = HashMap::new();
+    // Pass 1: the files, and the columns and types of each kind of element.
+    let mut node_columns = Columns::default();
+    let mut node_groups: IndexMap<Vec<&str>, (Group, IndexSet<String>)> = IndexMap::new();
+    let mut used = IndexSet::new();
     for n in sub.nodes() {
-        let g = match group_by_labels.get(&n.labels) {
-            Some(&g) => g,
-            None => {
-                let raw = if n.labels.is_empty() { "Node".to_string() } else { n.labels.join("_") };
-                let table = table_name(&raw, &mut used);
-                node_groups.push(Group::new(table.clone(), format!("nodes_{table}.csv")));
-                group_by_labels.insert(n.labels.clone(), node_groups.len() - 1);
-                node_groups.len() - 1
+        let key = label_key(&n.labels);
+        if !node_groups.contains_key(&key) {
+            let raw = if key.is_empty() { "unlabelled".to_string() } else { key.join("_") };
+            let file = format!("nodes_{}.csv", table_name(&raw, &mut used));
+            node_groups.insert(key.clone(), (Group::new(file), IndexSet::new()));
+        }
+        let Some((group, keys)) = node_groups.get_mut(&key) else { continue };
+        for (k, v) in &n.properties {
+            node_columns.see(k, v);
+            if !keys.contains(*k) {
+                keys.insert(k.to_string());
             }
-        };
-        group_of_node.insert(n.id, g);
-        node_groups[g].see(n.properties.iter().copied());
-    }
-    let mut rel_tables: IndexMap<&str, String> = IndexMap::new();
-    for r in sub.relationships() {
-        if !rel_tables.contains_key(r.rel_type) {
-            rel_tables.insert(r.rel_type, table_name(r.rel_type, &mut used));
+            group.multiline |= has_line_break(v);
         }
     }
-    let mut rel_groups: Vec<Group> = Vec::new();
-    let mut rel_group_key: IndexMap<(String, usize, usize), usize> = IndexMap::new();
-    let mut pairs: IndexMap<String, Vec<(usize, usize)>> = IndexMap::new();
+    node_columns.finish();
+    for (group, keys) in node_groups.values_mut() {
+        group.columns = (0..node_columns.types.len())
+            .filter(|&i| node_columns.types.get_index(i).is_some_and(|(k, _)| keys.contains(k)))
+            .collect();
+    }
+    let mut rel_groups: IndexMap<&str, (Group, Columns, String)> = IndexMap::new();
+    let mut used = IndexSet::from([KUZU_NODE_TABLE.to_ascii_lowercase()]);
     for r in sub.relationships() {
-        let (Some(&from), Some(&to)) = (group_of_node.get(&r.start), group_of_node.get(&r.end)) else { continue };
-        let table = rel_tables.get(r.rel_type).cloned().unwrap_or_default();
-        let key = (table.clone(), from, to);
-        let g = match rel_group_key.get(&key) {
-            Some(&g) => g,
-            None => {
-                let file = format!("rels_{table}_{}_{}.csv", node_groups[from].table, node_groups[to].table);
-                rel_groups.push(Group::new(table.clone(), file));
-                rel_group_key.insert(key, rel_groups.len() - 1);
-                pairs.entry(table).or_default().push((from, to));
-                rel_groups.len() - 1
-            }
-        };
-        rel_groups[g].see(r.properties.iter().copied());
+        if !rel_groups.contains_key(r.rel_type) {
+            let table = table_name(r.rel_type, &mut used);
+            rel_groups.insert(r.rel_type, (Group::new(format!("rels_{table}.csv")), Columns::default(), table));
+        }
+        let Some((group, columns, _)) = rel_groups.get_mut(r.rel_type) else { continue };
+        for (k, v) in &r.properties {
+            columns.see(k, v);
+            group.multiline |= has_line_break(v);
+        }
+    }
+    for (group, columns, _) in rel_groups.values_mut() {
+        columns.finish();
+        group.columns = (0..columns.types.len()).collect();
     }
 
     // Pass 2: the rows.
     let mut node_writers = Vec::new();
-    for g in &node_groups {
-        let path = dir.join(&g.file);
+    for (group, _) in node_groups.values() {
+        let path = dir.join(&group.file);
         let mut w = create_file(&path)?;
         let mut header = vec![":ID".to_string()];
-        header.extend(g.columns.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())));
+        header.extend(
+            group
+                .columns
+                .iter()
+                .filter_map(|&i| node_columns.types.get_index(i))
+                .map(|(k, t)| format!("{k}:{}", t.neo4j())),
+        );
         header.push(":LABEL".into());
         w.write_record(&header).map_err(|e| csv_error(&path, e))?;
         node_writers.push((path, w));
     }
     for n in sub.nodes() {
-        let Some(&g) = group_of_node.get(&n.id) else { continue };
-        let group = &node_groups[g];
+        let key = label_key(&n.labels);
+        let Some((g, _, (group, _))) = node_groups.get_full(&key) else { continue };
         let mut record = vec![n.id.to_string()];
-        record.extend(group.columns.iter().map(|(k, t)| n.property(k).map_or_else(String::new, |v| t.field(v))));
-        record.push(n.labels.join(&ARRAY_DELIMITER.to_string()));
+        for &i in &group.columns {
+            let Some((k, t)) = node_columns.types.get_index(i) else { continue };
+            record.push(n.property(k).map_or_else(String::new, |v| t.field(v)));
+        }
+        record.push(key.join(&ARRAY_DELIMITER.to_string()));
         let (path, w) = &mut node_writers[g];
         w.write_record(&record).map_err(|e| csv_error(path, e))?;
     }
     let mut rel_writers = Vec::new();
-    for g in &rel_groups {
-        let path = dir.join(&g.file);
+    for (group, columns, _) in rel_groups.values() {
+        let path = dir.join(&group.file);
         let mut w = create_file(&path)?;
         let mut header = vec![":START_ID".to_string(), ":END_ID".to_string()];
-        header.extend(g.columns.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())));
+        header.extend(columns.types.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())));
         header.push(":TYPE".into());
         w.write_record(&header).map_err(|e| csv_error(&path, e))?;
         rel_writers.push((path, w));
     }
     for r in sub.relationships() {
-        let (Some(&from), Some(&to)) = (group_of_node.get(&r.start), group_of_node.get(&r.end)) else { continue };
-        let table = rel_tables.get(r.rel_type).cloned().unwrap_or_default();
-        let Some(&g) = rel_group_key.get(&(table, from, to)) else { continue };
-        let group = &rel_groups[g];
+        let Some((g, _, (_, columns, _))) = rel_groups.get_full(r.rel_type) else { continue };
         let mut record = vec![r.start.to_string(), r.end.to_string()];
-        record.extend(group.columns.iter().map(|(k, t)| r.property(k).map_or_else(String::new, |v| t.field(v))));
+        record.extend(columns.types.iter().map(|(k, t)| r.property(k).map_or_else(String::new, |v| t.field(v))));
         record.push(r.rel_type.to_string());
         let (path, w) = &mut rel_writers[g];
         w.write_record(&record).map_err(|e| csv_error(path, e))?;
@@ -385,10 +409,12 @@ pub fn write_csv(sub: &Subgraph<'_>, dir: &Path) -> Result<CsvExport, ExportErro
         export.relationship_files.push(path);
     }
 
+    let node_groups: Vec<&Group> = node_groups.values().map(|(g, _)| g).collect();
+    let rel_groups: Vec<(&Group, &Columns, &str)> = rel_groups.values().map(|(g, c, t)| (g, c, t.as_str())).collect();
     export.neo4j_script = dir.join("import-neo4j.sh");
     write_text(&export.neo4j_script, &neo4j_script(&node_groups, &rel_groups))?;
     export.kuzu_script = dir.join("load-kuzu.cypher");
-    write_text(&export.kuzu_script, &kuzu_script(&node_groups, &rel_groups, &rel_tables, &pairs))?;
+    write_text(&export.kuzu_script, &kuzu_script(&node_columns, &node_groups, &rel_groups))?;
     Ok(export)
 }
 
@@ -402,7 +428,7 @@ fn write_text(path: &Path, text: &str) -> Result<(), ExportError> {
     std::fs::write(path, text).map_err(|source| ExportError::File { path: path.to_path_buf(), source })
 }
 
-fn neo4j_script(nodes: &[Group], rels: &[Group]) -> String {
+fn neo4j_script(nodes: &[&Group], rels: &[(&Group, &Columns, &str)]) -> String {
     let mut s = String::from(
         "#!/bin/sh\n# Loads this kgraph CSV export into a new Neo4j 5 database (default: neo4j; stop it first).\n\
          # Usage: sh import-neo4j.sh [DATABASE]\nset -e\ncd \"$(dirname \"$0\")\"\n\
@@ -411,46 +437,27 @@ fn neo4j_script(nodes: &[Group], rels: &[Group]) -> String {
     for g in nodes {
         s.push_str(&format!("  --nodes='{}' \\\n", g.file));
     }
-    for g in rels {
+    for (g, _, _) in rels {
         s.push_str(&format!("  --relationships='{}' \\\n", g.file));
     }
     s.push_str("  \"${1:-neo4j}\"\n");
     s
 }
 
-fn kuzu_script(
-    nodes: &[Group],
-    rels: &[Group],
-    rel_tables: &IndexMap<&str, String>,
-    pairs: &IndexMap<String, Vec<(usize, usize)>>,
-) -> String {
+fn kuzu_script(node_columns: &Columns, nodes: &[&Group], rels: &[(&Group, &Columns, &str)]) -> String {
     let mut s = String::from(
         "// Loads this kgraph CSV export into Kùzu; run from this directory, e.g.\n\
          // python3 -c \"import kuzu; kuzu.Connection(kuzu.Database('DB')).execute(open('load-kuzu.cypher').read())\"\n",
     );
-    for g in nodes {
-        s.push_str(&format!("CREATE NODE TABLE {}(kg_id INT64", kuzu_name(&g.table)));
-        for (k, t) in &g.columns {
-            s.push_str(&format!(", {} {}", kuzu_name(k), t.kuzu()));
-        }
-        s.push_str(", PRIMARY KEY(kg_id));\n");
+    let node_table = kuzu_name(KUZU_NODE_TABLE);
+    s.push_str(&format!("CREATE NODE TABLE {node_table}(kg_id INT64, kg_labels STRING[]"));
+    for (k, t) in &node_columns.types {
+        s.push_str(&format!(", {} {}", kuzu_name(k), t.kuzu()));
     }
-    for table in rel_tables.values() {
-        let groups: Vec<&Group> = rels.iter().filter(|g| &g.table == table).collect();
-        let mut columns: IndexMap<&str, ColType> = IndexMap::new();
-        for g in &groups {
-            for (k, t) in &g.columns {
-                columns.entry(k.as_str()).and_modify(|c| *c = c.merge(*t)).or_insert(*t);
-            }
-        }
-        let ends: Vec<String> = pairs
-            .get(table)
-            .into_iter()
-            .flatten()
-            .map(|(f, t)| format!("FROM {} TO {}", kuzu_name(&nodes[*f].table), kuzu_name(&nodes[*t].table)))
-            .collect();
-        s.push_str(&format!("CREATE REL TABLE {}({}", kuzu_name(table), ends.join(", ")));
-        for (k, t) in &columns {
+    s.push_str(", PRIMARY KEY(kg_id));\n");
+    for (_, columns, table) in rels {
+        s.push_str(&format!("CREATE REL TABLE {}(FROM {node_table} TO {node_table}", kuzu_name(table)));
+        for (k, t) in &columns.types {
             s.push_str(&format!(", {} {}", kuzu_name(k), t.kuzu()));
         }
         s.push_str(");\n");
@@ -458,60 +465,52 @@ fn kuzu_script(
     let options = |g: &Group| if g.multiline { "header=true, parallel=false" } else { "header=true" };
     for g in nodes {
         let mut raw = vec!["c_id INT64".to_string()];
-        let mut out = vec!["c_id".to_string()];
-        for (i, t) in g.columns.values().enumerate() {
-            raw.push(format!("c{i} {}", t.kuzu_raw()));
-            out.push(t.kuzu_load(&format!("c{i}")));
+        for &i in &g.columns {
+            if let Some((_, t)) = node_columns.types.get_index(i) {
+                raw.push(format!("c{i} {}", t.kuzu_raw()));
+            }
         }
         raw.push("c_labels STRING".into());
+        let mut out = vec!["c_id".to_string(), "string_split(c_labels, '|')".to_string()];
+        for (i, (_, t)) in node_columns.types.iter().enumerate() {
+            out.push(if g.columns.contains(&i) {
+                t.kuzu_load(&format!("c{i}"))
+            } else {
+                format!("CAST(NULL AS {})", t.kuzu())
+            });
+        }
         s.push_str(&format!(
-            "COPY {} FROM (LOAD WITH HEADERS ({}) FROM '{}' ({}) RETURN {});\n",
-            kuzu_name(&g.table),
+            "COPY {node_table} FROM (LOAD WITH HEADERS ({}) FROM '{}' ({}) RETURN {});\n",
             raw.join(", "),
             g.file,
             options(g),
-            out.join(", ")
+            aliased(&out)
         ));
     }
-    for table in rel_tables.values() {
-        let groups: Vec<&Group> = rels.iter().filter(|g| &g.table == table).collect();
-        let mut columns: IndexMap<&str, ColType> = IndexMap::new();
-        for g in &groups {
-            for (k, t) in &g.columns {
-                columns.entry(k.as_str()).and_modify(|c| *c = c.merge(*t)).or_insert(*t);
-            }
+    for (g, columns, table) in rels {
+        let mut raw = vec!["c_from INT64".to_string(), "c_to INT64".to_string()];
+        let mut out = vec!["c_from".to_string(), "c_to".to_string()];
+        for (i, (_, t)) in columns.types.iter().enumerate() {
+            raw.push(format!("c{i} {}", t.kuzu_raw()));
+            out.push(t.kuzu_load(&format!("c{i}")));
         }
-        let multi = groups.len() > 1;
-        for (g, (from, to)) in groups.iter().zip(pairs.get(table).into_iter().flatten()) {
-            let mut raw = vec!["c_from INT64".to_string(), "c_to INT64".to_string()];
-            for (i, t) in g.columns.values().enumerate() {
-                raw.push(format!("c{i} {}", t.kuzu_raw()));
-            }
-            raw.push("c_type STRING".into());
-            let mut out = vec!["c_from".to_string(), "c_to".to_string()];
-            for (k, t) in &columns {
-                out.push(match g.columns.get_index_of(*k) {
-                    Some(i) => t.kuzu_load(&format!("c{i}")),
-                    None => format!("CAST(NULL AS {})", t.kuzu()),
-                });
-            }
-            // A table with several endpoint pairs needs the pair on the COPY itself.
-            let pair = if multi {
-                format!(" (from='{}', to='{}')", nodes[*from].table, nodes[*to].table)
-            } else {
-                String::new()
-            };
-            s.push_str(&format!(
-                "COPY {} FROM (LOAD WITH HEADERS ({}) FROM '{}' ({}) RETURN {}){pair};\n",
-                kuzu_name(table),
-                raw.join(", "),
-                g.file,
-                options(g),
-                out.join(", ")
-            ));
-        }
+        raw.push("c_type STRING".into());
+        s.push_str(&format!(
+            "COPY {} FROM (LOAD WITH HEADERS ({}) FROM '{}' ({}) RETURN {});\n",
+            kuzu_name(table),
+            raw.join(", "),
+            g.file,
+            options(g),
+            aliased(&out)
+        ));
     }
     s
+}
+
+/// Kùzu refuses two result columns with the same text (e.g. two `CAST(NULL AS STRING)`), so
+/// every returned expression gets its own name.
+fn aliased(exprs: &[String]) -> String {
+    exprs.iter().enumerate().map(|(i, e)| format!("{e} AS r{i}")).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

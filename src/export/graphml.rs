@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use super::jsonl::value_to_json;
+use super::jsonl::value_to_json_string;
 use super::subgraph::Subgraph;
 use super::ExportError;
 use crate::graph::Value;
@@ -94,18 +94,17 @@ fn attr_name(name: &str, reserved: &str) -> String {
 /// # Errors
 /// [`ExportError::Io`] when writing fails.
 pub fn write_graphml(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), ExportError> {
-    // Keys must be declared before the graph, so the property names and types come first.
-    let nodes: Vec<_> = sub.nodes().collect();
-    let rels: Vec<_> = sub.relationships().collect();
+    // Keys must be declared before the graph: a first pass finds the property names and types,
+    // a second writes the elements, so nothing is held in memory but the keys.
     let mut node_keys = Keys::new();
-    for n in &nodes {
-        for (k, v) in &n.properties {
+    for n in sub.nodes() {
+        for (k, v) in n.properties {
             node_keys.see(k, v);
         }
     }
     let mut edge_keys = Keys::new();
-    for r in &rels {
-        for (k, v) in &r.properties {
+    for r in sub.relationships() {
+        for (k, v) in r.properties {
             edge_keys.see(k, v);
         }
     }
@@ -128,7 +127,7 @@ pub fn write_graphml(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Expor
         writeln!(w, r#"  <key id="{id}" for="edge" attr.name="{attr}" attr.type="{}"/>"#, t.name())?;
     }
     writeln!(w, r#"  <graph id="G" edgedefault="directed">"#)?;
-    for n in &nodes {
+    for n in sub.nodes() {
         writeln!(w, r#"    <node id="n{}">"#, n.id)?;
         let labels: String = n.labels.iter().map(|l| format!(":{l}")).collect();
         writeln!(w, r#"      <data key="labels">{}</data>"#, escape(&labels))?;
@@ -139,7 +138,7 @@ pub fn write_graphml(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Expor
         }
         writeln!(w, "    </node>")?;
     }
-    for r in &rels {
+    for r in sub.relationships() {
         writeln!(w, r#"    <edge id="e{}" source="n{}" target="n{}">"#, r.id, r.start, r.end)?;
         writeln!(w, r#"      <data key="label">{}</data>"#, escape(r.rel_type))?;
         for (k, v) in &r.properties {
@@ -164,7 +163,7 @@ fn data_text(v: &Value, t: KeyType) -> String {
         (Value::Float(f), _) => format!("{f:?}"),
         (Value::Int(i), _) => i.to_string(),
         (Value::Bool(b), _) => b.to_string(),
-        (other, _) => value_to_json(other).to_string(),
+        (other, _) => value_to_json_string(other),
     }
 }
 

@@ -11,7 +11,8 @@
 
 use std::io::Write;
 
-use serde_json::{json, Map, Value as Json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value as Json;
 
 use super::subgraph::Subgraph;
 use super::ExportError;
@@ -23,55 +24,145 @@ use crate::graph::{NodeValue, RelationshipValue, Value};
 /// [`ExportError::Io`] when writing fails.
 pub fn write_jsonl(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), ExportError> {
     for n in sub.nodes() {
-        let props: Map<String, Json> = n.properties.iter().map(|(k, v)| (k.to_string(), value_to_json(v))).collect();
-        let line = json!({"kind": "node", "id": n.id, "labels": n.labels, "properties": props});
+        let line = NodeLine { kind: "node", id: n.id, labels: &n.labels, properties: Props(&n.properties) };
         serde_json::to_writer(&mut *w, &line).map_err(std::io::Error::from)?;
         w.write_all(b"\n")?;
     }
     for r in sub.relationships() {
-        let props: Map<String, Json> = r.properties.iter().map(|(k, v)| (k.to_string(), value_to_json(v))).collect();
-        let line = json!({"kind": "relationship", "id": r.id, "type": r.rel_type, "start": r.start, "end": r.end,
-            "properties": props});
+        let line = RelLine {
+            kind: "relationship",
+            id: r.id,
+            rel_type: r.rel_type,
+            start: r.start,
+            end: r.end,
+            properties: Props(&r.properties),
+        };
         serde_json::to_writer(&mut *w, &line).map_err(std::io::Error::from)?;
         w.write_all(b"\n")?;
     }
     Ok(())
 }
 
-fn node_json(n: &NodeValue) -> Json {
-    let props: Map<String, Json> = n.properties.iter().map(|(k, v)| (k.clone(), value_to_json(v))).collect();
-    json!({"kind": "node", "id": n.id, "labels": n.labels, "properties": props})
+#[derive(serde::Serialize)]
+struct NodeLine<'a> {
+    kind: &'static str,
+    id: u64,
+    labels: &'a [&'a str],
+    properties: Props<'a>,
 }
 
-fn rel_json(r: &RelationshipValue) -> Json {
-    let props: Map<String, Json> = r.properties.iter().map(|(k, v)| (k.clone(), value_to_json(v))).collect();
-    json!({"kind": "relationship", "id": r.id, "type": r.rel_type, "start": r.start, "end": r.end, "properties": props})
+#[derive(serde::Serialize)]
+struct RelLine<'a> {
+    kind: &'static str,
+    id: u64,
+    #[serde(rename = "type")]
+    rel_type: &'a str,
+    start: u64,
+    end: u64,
+    properties: Props<'a>,
 }
 
-/// A value as JSON, in DESIGN.md's result contract shapes.
-pub fn value_to_json(v: &Value) -> Json {
-    match v {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Int(i) => Json::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
-        Value::String(s) => Json::String(s.clone()),
-        Value::List(items) => Json::Array(items.iter().map(value_to_json).collect()),
-        Value::Map(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), value_to_json(v))).collect()),
-        Value::Node(n) => node_json(n),
-        Value::Relationship(r) => rel_json(r),
-        Value::Path(p) => json!({
-            "kind": "path",
-            "nodes": p.nodes.iter().map(node_json).collect::<Vec<_>>(),
-            "relationships": p.relationships.iter().map(rel_json).collect::<Vec<_>>(),
-        }),
+/// Properties as a JSON object, serialized in place (no intermediate JSON tree).
+struct Props<'a>(&'a [(&'a str, &'a Value)]);
+
+impl Serialize for Props<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, &JsonValue(v))?;
+        }
+        map.end()
     }
+}
+
+/// A [`Value`] serialized in DESIGN.md's JSON result shapes; floats JSON cannot carry become
+/// `null`.
+#[derive(Clone, Copy, Debug)]
+pub struct JsonValue<'a>(pub &'a Value);
+
+fn node_line(n: &NodeValue) -> (Vec<&str>, Vec<(&str, &Value)>) {
+    (n.labels.iter().map(String::as_str).collect(), n.properties.iter().map(|(k, v)| (k.as_str(), v)).collect())
+}
+
+fn rel_line(r: &RelationshipValue) -> RelLine<'_> {
+    RelLine {
+        kind: "relationship",
+        id: r.id,
+        rel_type: &r.rel_type,
+        start: r.start,
+        end: r.end,
+        properties: Props(&[]),
+    }
+}
+
+struct NodeJson<'a>(&'a NodeValue);
+
+impl Serialize for NodeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (labels, props) = node_line(self.0);
+        NodeLine { kind: "node", id: self.0.id, labels: &labels, properties: Props(&props) }.serialize(s)
+    }
+}
+
+struct RelJson<'a>(&'a RelationshipValue);
+
+impl Serialize for RelJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let props: Vec<(&str, &Value)> = self.0.properties.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        RelLine { properties: Props(&props), ..rel_line(self.0) }.serialize(s)
+    }
+}
+
+impl Serialize for JsonValue<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            Value::Float(_) => s.serialize_unit(),
+            Value::String(x) => s.serialize_str(x),
+            Value::List(items) => s.collect_seq(items.iter().map(JsonValue)),
+            Value::Map(map) => s.collect_map(map.iter().map(|(k, v)| (k, JsonValue(v)))),
+            Value::Node(n) => NodeJson(n).serialize(s),
+            Value::Relationship(r) => RelJson(r).serialize(s),
+            Value::Path(p) => {
+                let mut map = s.serialize_map(Some(3))?;
+                map.serialize_entry("kind", "path")?;
+                map.serialize_entry("nodes", &p.nodes.iter().map(NodeJson).collect::<Vec<_>>())?;
+                map.serialize_entry("relationships", &p.relationships.iter().map(RelJson).collect::<Vec<_>>())?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// A value as a JSON tree, in DESIGN.md's result contract shapes.
+pub fn value_to_json(v: &Value) -> Json {
+    serde_json::to_value(JsonValue(v)).unwrap_or(Json::Null)
+}
+
+/// A value as compact JSON text.
+pub fn value_to_json_string(v: &Value) -> String {
+    serde_json::to_string(&JsonValue(v)).unwrap_or_else(|_| "null".into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::PropertyGraph;
+    use crate::graph::{PathValue, PropertyGraph};
+
+    #[test]
+    fn nested_graph_values_use_contract_shapes() {
+        let n = NodeValue { id: 1, labels: vec!["A".into()], properties: Default::default() };
+        let r = RelationshipValue { id: 2, rel_type: "T".into(), start: 1, end: 1, properties: Default::default() };
+        let p = Value::Path(Box::new(PathValue { nodes: vec![n.clone(), n], relationships: vec![r] }));
+        assert_eq!(
+            value_to_json_string(&p),
+            r#"{"kind":"path","nodes":[{"kind":"node","id":1,"labels":["A"],"properties":{}},{"kind":"node","id":1,"labels":["A"],"properties":{}}],"relationships":[{"kind":"relationship","id":2,"type":"T","start":1,"end":1,"properties":{}}]}"#
+        );
+        assert_eq!(value_to_json_string(&Value::Float(f64::INFINITY)), "null");
+    }
 
     #[test]
     fn one_line_per_element_in_contract_shapes() {

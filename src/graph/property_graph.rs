@@ -699,36 +699,70 @@ impl PropertyGraph {
         }
     }
 
+    /// Rebuilds the indices after decoding, checking every label, type and key id and that every
+    /// relationship joins two live nodes. Sets are sized from counts first so they never
+    /// rehash, and for large graphs the relationship side is built on a second thread while
+    /// this one builds the node side.
     fn rebuild_indices(&mut self) -> Result<(), GraphError> {
-        self.by_label = vec![IndexSet::new(); self.labels.len()];
-        self.by_type = vec![IndexSet::new(); self.rel_types.len()];
-        self.by_name = IndexMap::new();
         let (nl, nt, nk) = (self.labels.len(), self.rel_types.len(), self.keys.len());
-        for i in self.inner.node_indices() {
-            let data = &self.inner[i];
-            for l in &data.labels {
-                let set = self.by_label.get_mut(l.0 as usize).ok_or_else(|| bad("label", l.0, nl))?;
-                set.insert(node_id(i));
+        let inner = &self.inner;
+        let check_keys = |props: &[(KeyId, Value)]| match props.iter().find(|(k, _)| k.0 as usize >= nk) {
+            Some((k, _)) => Err(bad("property key", k.0, nk)),
+            None => Ok(()),
+        };
+        type NodeIndices = (Vec<IndexSet<NodeId>>, IndexMap<String, Vec<NodeId>>);
+        let node_side = || -> Result<NodeIndices, GraphError> {
+            let mut counts = vec![0usize; nl];
+            for i in inner.node_indices() {
+                for l in &inner[i].labels {
+                    *counts.get_mut(l.0 as usize).ok_or_else(|| bad("label", l.0, nl))? += 1;
+                }
+                check_keys(&inner[i].props)?;
             }
-            for (k, _) in &data.props {
-                if k.0 as usize >= nk {
-                    return Err(bad("property key", k.0, nk));
+            let mut by_label: Vec<IndexSet<NodeId>> = counts.into_iter().map(IndexSet::with_capacity).collect();
+            let mut by_name: IndexMap<String, Vec<NodeId>> = IndexMap::with_capacity(inner.node_count());
+            for i in inner.node_indices() {
+                let data = &inner[i];
+                for l in &data.labels {
+                    by_label[l.0 as usize].insert(node_id(i));
+                }
+                if let Some(Value::String(name)) = get_prop(&data.props, KeyId(0)) {
+                    by_name.entry(name.clone()).or_default().push(node_id(i));
                 }
             }
-            if let Some(Value::String(name)) = get_prop(&data.props, KeyId(0)) {
-                self.by_name.entry(name.clone()).or_default().push(node_id(i));
-            }
-        }
-        for e in self.inner.edge_indices() {
-            let data = &self.inner[e];
-            let set = self.by_type.get_mut(data.rel_type.0 as usize).ok_or_else(|| bad("type", data.rel_type.0, nt))?;
-            set.insert(rel_id(e));
-            for (k, _) in &data.props {
-                if k.0 as usize >= nk {
-                    return Err(bad("property key", k.0, nk));
+            Ok((by_label, by_name))
+        };
+        let rel_side = || -> Result<Vec<IndexSet<RelId>>, GraphError> {
+            let mut counts = vec![0usize; nt];
+            for e in inner.edge_indices() {
+                let data = &inner[e];
+                *counts.get_mut(data.rel_type.0 as usize).ok_or_else(|| bad("type", data.rel_type.0, nt))? += 1;
+                check_keys(&data.props)?;
+                let live =
+                    inner.edge_endpoints(e).is_some_and(|(a, b)| inner.contains_node(a) && inner.contains_node(b));
+                if !live {
+                    return Err(GraphError::Inconsistent(format!("relationship {} joins a deleted node", e.index())));
                 }
             }
-        }
+            let mut by_type: Vec<IndexSet<RelId>> = counts.into_iter().map(IndexSet::with_capacity).collect();
+            for e in inner.edge_indices() {
+                by_type[inner[e].rel_type.0 as usize].insert(rel_id(e));
+            }
+            Ok(by_type)
+        };
+        let (nodes, rels) = if inner.node_count() + inner.edge_count() >= 100_000 {
+            std::thread::scope(|s| {
+                let rels = s.spawn(rel_side);
+                let nodes = node_side();
+                (nodes, rels.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            })
+        } else {
+            (node_side(), rel_side())
+        };
+        let (by_label, by_name) = nodes?;
+        self.by_label = by_label;
+        self.by_name = by_name;
+        self.by_type = rels?;
         Ok(())
     }
 }

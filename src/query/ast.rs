@@ -506,7 +506,8 @@ pub struct VarLength {
 pub struct Expr {
     /// What kind of expression.
     pub kind: ExprKind,
-    /// The expression's text (without surrounding parentheses).
+    /// The expression's text: operands' parentheses are inside it, its own surrounding
+    /// parentheses are not.
     pub span: Span,
 }
 
@@ -931,7 +932,16 @@ pub const RESERVED_WORDS: &[&str] = &[
 
 /// Whether `word` is one of [`RESERVED_WORDS`] (case-insensitive).
 pub fn is_reserved_word(word: &str) -> bool {
-    RESERVED_WORDS.iter().any(|r| r.eq_ignore_ascii_case(word))
+    // The list is sorted: upper-case into a small buffer and binary-search.
+    let mut buf = [0u8; 10];
+    if word.len() < 2 || word.len() > buf.len() || !word.is_ascii() {
+        return false;
+    }
+    for (b, c) in buf.iter_mut().zip(word.bytes()) {
+        *b = c.to_ascii_uppercase();
+    }
+    let upper = &buf[..word.len()];
+    RESERVED_WORDS.binary_search_by(|r| r.as_bytes().cmp(upper)).is_ok()
 }
 
 /// Whether `c` may start an unquoted identifier.
@@ -961,6 +971,17 @@ pub fn write_name(f: &mut impl fmt::Write, name: &str) -> fmt::Result {
             }
         }
         f.write_char('`')
+    }
+}
+
+/// Writes a label, relationship type, property key or map key: bare when it is a plain
+/// identifier (reserved words included, as Cypher allows them there), else in backticks.
+pub fn write_symbolic_name(f: &mut impl fmt::Write, name: &str) -> fmt::Result {
+    let mut chars = name.chars();
+    if chars.next().is_some_and(is_ident_start) && chars.all(is_ident_continue) {
+        f.write_str(name)
+    } else {
+        write_name(f, name)
     }
 }
 
@@ -1142,7 +1163,9 @@ impl Display for SetItem {
         match self {
             SetItem::Property { entity, key, value, .. } => {
                 write_operand(f, entity, Precedence::Postfix)?;
-                write!(f, ".{key} = {value}")
+                f.write_str(".")?;
+                write_symbolic_name(f, &key.name)?;
+                write!(f, " = {value}")
             }
             SetItem::Replace { variable, value, .. } => write!(f, "{variable} = {value}"),
             SetItem::Merge { variable, value, .. } => write!(f, "{variable} += {value}"),
@@ -1159,7 +1182,8 @@ impl Display for RemoveItem {
         match self {
             RemoveItem::Property { entity, key, .. } => {
                 write_operand(f, entity, Precedence::Postfix)?;
-                write!(f, ".{key}")
+                f.write_str(".")?;
+                write_symbolic_name(f, &key.name)
             }
             RemoveItem::Labels { variable, labels, .. } => {
                 write!(f, "{variable}")?;
@@ -1171,7 +1195,8 @@ impl Display for RemoveItem {
 
 fn write_labels(f: &mut Formatter<'_>, labels: &[Ident]) -> fmt::Result {
     for label in labels {
-        write!(f, ":{label}")?;
+        f.write_str(":")?;
+        write_symbolic_name(f, &label.name)?;
     }
     Ok(())
 }
@@ -1234,7 +1259,7 @@ impl Display for RelationshipPattern {
             }
             for (i, t) in self.types.iter().enumerate() {
                 f.write_str(if i == 0 { ":" } else { "|" })?;
-                write!(f, "{t}")?;
+                write_symbolic_name(f, &t.name)?;
             }
             if let Some(len) = &self.length {
                 write!(f, "{len}")?;
@@ -1314,7 +1339,8 @@ impl Display for Expr {
             ExprKind::Variable(name) => write_name(f, name),
             ExprKind::Property { expr, key } => {
                 write_operand(f, expr, Precedence::Postfix)?;
-                write!(f, ".{key}")
+                f.write_str(".")?;
+                write_symbolic_name(f, &key.name)
             }
             ExprKind::List(items) => {
                 f.write_str("[")?;
@@ -1329,9 +1355,15 @@ impl Display for Expr {
                         f.write_str(", ")?;
                     }
                     match item {
-                        MapProjectionItem::Property(k) => write!(f, ".{k}")?,
+                        MapProjectionItem::Property(k) => {
+                            f.write_str(".")?;
+                            write_symbolic_name(f, &k.name)?;
+                        }
                         MapProjectionItem::AllProperties(_) => f.write_str(".*")?,
-                        MapProjectionItem::Literal(k, v) => write!(f, "{k}: {v}")?,
+                        MapProjectionItem::Literal(k, v) => {
+                            write_symbolic_name(f, &k.name)?;
+                            write!(f, ": {v}")?;
+                        }
                         MapProjectionItem::Variable(v) => write!(f, "{v}")?,
                     }
                 }
@@ -1391,7 +1423,13 @@ impl Display for Expr {
                     if i > 0 {
                         f.write_str(".")?;
                     }
-                    write_name(f, part)?;
+                    // Only these words change meaning before `(`; other keywords are fine
+                    // as function names.
+                    if ["TRUE", "FALSE", "NULL", "CASE", "NOT"].iter().any(|w| w.eq_ignore_ascii_case(part)) {
+                        write_name(f, part)?;
+                    } else {
+                        write_symbolic_name(f, part)?;
+                    }
                 }
                 f.write_str("(")?;
                 if *distinct {
@@ -1463,7 +1501,8 @@ fn write_map(f: &mut Formatter<'_>, entries: &[(Ident, Expr)]) -> fmt::Result {
         if i > 0 {
             f.write_str(", ")?;
         }
-        write!(f, "{k}: {v}")?;
+        write_symbolic_name(f, &k.name)?;
+        write!(f, ": {v}")?;
     }
     f.write_str("}")
 }
@@ -1500,6 +1539,13 @@ mod tests {
         s.clear();
         write_name(&mut s, "match").unwrap();
         assert_eq!(s, "`match`");
+    }
+
+    #[test]
+    fn reserved_words_are_sorted_and_found() {
+        assert!(RESERVED_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_reserved_word("match") && is_reserved_word("Descending") && is_reserved_word("XOR"));
+        assert!(!is_reserved_word("name") && !is_reserved_word("matches") && !is_reserved_word("جنيم"));
     }
 
     #[test]

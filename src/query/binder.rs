@@ -29,6 +29,8 @@ enum Kind {
     Rel,
     RelList,
     Path,
+    /// Certainly not a graph element (a literal, list, map or arithmetic result).
+    Scalar,
     Value,
 }
 
@@ -39,6 +41,7 @@ impl Kind {
             Kind::Rel => "a relationship",
             Kind::RelList => "a list of relationships",
             Kind::Path => "a path",
+            Kind::Scalar => "a plain value",
             Kind::Value => "a value",
         }
     }
@@ -90,8 +93,8 @@ fn syntax(detail: &'static str, span: Span, message: impl Into<String>) -> Query
 /// # Errors
 /// The TCK's compile-time errors, as `SyntaxError` with a detail code and the span.
 pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, QueryError> {
-    let mut b = Binder { graph, anon: 0 };
-    let (mut ops, columns, mut width) = b.single(&query.first)?;
+    let mut b = Binder { graph, anon: 0, lone_node: false, param_props: false };
+    let (mut ops, mut spans, columns, mut width) = b.single(&query.first)?;
     if !query.unions.is_empty() {
         let all = query.unions[0].all;
         let mut parts = vec![ops];
@@ -99,7 +102,7 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, Que
             if u.all != all {
                 return Err(syntax("InvalidClauseComposition", u.span, "cannot mix UNION and UNION ALL"));
             }
-            let (part_ops, cols, w) = b.single(&u.query)?;
+            let (part_ops, _, cols, w) = b.single(&u.query)?;
             if cols != columns {
                 return Err(syntax(
                     "DifferentColumnsInUnion",
@@ -115,14 +118,18 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, Que
             parts.push(part_ops);
         }
         ops = vec![LogicalOp::Union { parts, all }];
+        spans = vec![query.span];
     }
-    let ops = rewrite::optimize(ops);
-    Ok(Plan { ops, width, columns, span: query.span })
+    Ok(Plan { ops, spans, width, columns, span: query.span })
 }
 
 struct Binder<'g> {
     graph: &'g PropertyGraph,
     anon: usize,
+    /// Set while binding a pattern part that is a single node (CREATE/MERGE cannot reuse one).
+    lone_node: bool,
+    /// Whether a parameter may stand for a pattern's property map (only in CREATE).
+    param_props: bool,
 }
 
 /// A node of a pattern being planned.
@@ -167,7 +174,10 @@ impl Binder<'_> {
 
     // ----- queries and clauses ----------------------------------------------------------------
 
-    fn single(&mut self, q: &ast::SingleQuery) -> Result<(Vec<LogicalOp>, Vec<String>, usize), QueryError> {
+    /// Plans one query without UNION: the operators, the span of the clause each came from,
+    /// the columns and the row width.
+    fn single(&mut self, q: &ast::SingleQuery) -> Result<SinglePlan, QueryError> {
+        let mut spans: Vec<Span> = Vec::new();
         let mut scope = Scope::default();
         let mut ops = Vec::new();
         let mut columns = Vec::new();
@@ -175,6 +185,7 @@ impl Binder<'_> {
         let n = q.clauses.len();
         for (i, clause) in q.clauses.iter().enumerate() {
             let last = i + 1 == n;
+            let first_op = ops.len();
             match clause {
                 ast::Clause::Match(m) => self.match_clause(m, &mut scope, &mut ops)?,
                 ast::Clause::Unwind(u) => {
@@ -191,17 +202,13 @@ impl Binder<'_> {
                     ops.push(LogicalOp::Unwind(e, v));
                 }
                 ast::Clause::With(w) => {
-                    self.projection(&w.projection, false, &mut scope, &mut ops)?;
-                    if let Some(pred) = &w.where_ {
-                        let e = self.predicate(pred, &scope)?;
-                        ops.push(LogicalOp::Filter(e));
-                    }
+                    self.projection(&w.projection, false, w.where_.as_ref(), &mut scope, &mut ops)?;
                 }
                 ast::Clause::Return(r) => {
                     if !last {
                         return Err(syntax("InvalidClauseComposition", r.span, "RETURN must be the last clause"));
                     }
-                    columns = self.projection(&r.projection, true, &mut scope, &mut ops)?;
+                    columns = self.projection(&r.projection, true, None, &mut scope, &mut ops)?;
                 }
                 ast::Clause::Create(c) => self.create_clause(c, &mut scope, &mut ops)?,
                 ast::Clause::Merge(m) => self.merge_clause(m, &mut scope, &mut ops)?,
@@ -227,6 +234,13 @@ impl Binder<'_> {
                 ast::Clause::Delete(d) => {
                     let mut exprs = Vec::new();
                     for e in &d.exprs {
+                        if matches!(e.kind, ExprKind::HasLabels { .. }) {
+                            return Err(syntax(
+                                "InvalidDelete",
+                                e.span,
+                                "DELETE expects a node, relationship or path, not a label test",
+                            ));
+                        }
                         if !matches!(
                             e.kind,
                             ExprKind::Variable(_)
@@ -234,7 +248,11 @@ impl Binder<'_> {
                                 | ExprKind::Index { .. }
                                 | ExprKind::FunctionCall { .. }
                         ) {
-                            return Err(syntax("InvalidDelete", e.span, "DELETE expects a node, relationship or path"));
+                            return Err(syntax(
+                                "InvalidArgumentType",
+                                e.span,
+                                "DELETE expects a node, relationship or path",
+                            ));
                         }
                         exprs.push(self.expr(e, &scope)?);
                     }
@@ -242,6 +260,7 @@ impl Binder<'_> {
                 }
             }
             max_width = max_width.max(scope.next);
+            spans.resize(ops.len().max(first_op), clause.span());
             if last && !matches!(clause, ast::Clause::Return(_)) {
                 let updating = matches!(
                     clause,
@@ -262,63 +281,67 @@ impl Binder<'_> {
                 ops.push(LogicalOp::Discard);
             }
         }
-        Ok((ops, columns, max_width))
+        spans.resize(ops.len(), q.span);
+        Ok((ops, spans, columns, max_width))
     }
 
     fn projection(
         &mut self,
         p: &ast::Projection,
         is_return: bool,
+        where_: Option<&ast::Expr>,
         scope: &mut Scope,
         ops: &mut Vec<LogicalOp>,
     ) -> Result<Vec<String>, QueryError> {
         // The items, with their names and source texts.
-        let mut items: Vec<(String, String, &ast::Expr, Span)> = Vec::new();
+        let mut items: Vec<(String, &ast::Expr, Span)> = Vec::new();
         let mut star_items: Vec<(String, Var, Kind)> = Vec::new();
+        let mut alias_error = None;
         if p.star {
             let mut names: Vec<&Binding> = scope.vars.iter().filter(|b| !b.hidden).collect();
             names.sort_by(|a, b| a.name.cmp(&b.name));
             names.dedup_by(|a, b| a.name == b.name);
             let names: Vec<Binding> = names.into_iter().filter_map(|b| scope.get(&b.name).cloned()).collect();
-            if names.is_empty() && p.items.is_empty() {
-                return Err(syntax(
-                    "NoVariablesInScope",
-                    p.span,
-                    "RETURN * and WITH * need at least one variable in scope",
-                ));
+            if is_return && names.is_empty() && p.items.is_empty() {
+                return Err(syntax("NoVariablesInScope", p.span, "RETURN * needs at least one variable in scope"));
             }
             for b in names {
                 star_items.push((b.name.clone(), Var { slot: b.slot, name: b.name.clone() }, b.kind));
             }
         }
         for it in &p.items {
-            if !is_return && it.alias.is_none() && !matches!(it.expr.kind, ExprKind::Variable(_)) {
-                return Err(syntax("NoExpressionAlias", it.span, "an expression in WITH must be aliased with AS"));
+            if !is_return
+                && it.alias.is_none()
+                && !matches!(it.expr.kind, ExprKind::Variable(_))
+                && alias_error.is_none()
+            {
+                alias_error =
+                    Some(syntax("NoExpressionAlias", it.span, "an expression in WITH must be aliased with AS"));
             }
-            let name = it.column_name().to_string();
-            items.push((name, it.text.clone(), &it.expr, it.span));
+            items.push((it.column_name().to_string(), &it.expr, it.span));
         }
         let mut names: Vec<String> = star_items.iter().map(|s| s.0.clone()).collect();
         names.extend(items.iter().map(|i| i.0.clone()));
         let mut seen = HashSet::new();
         for (i, n) in names.iter().enumerate() {
             if !seen.insert(n.clone()) {
-                let span = items.get(i.saturating_sub(star_items.len())).map_or(p.span, |it| it.3);
+                let span = items.get(i.saturating_sub(star_items.len())).map_or(p.span, |it| it.2);
                 return Err(syntax("ColumnNameConflict", span, format!("multiple columns named '{n}'")));
             }
         }
-        let aggregating = items.iter().any(|(_, _, e, _)| contains_aggregate(e));
-        // Bound item expressions and kinds.
+        // Normalized texts of the items, to recognise them again in ORDER BY.
+        let texts: Vec<String> =
+            star_items.iter().map(|s| s.0.clone()).chain(items.iter().map(|i| i.1.to_string())).collect();
+        let aggregating = items.iter().any(|(_, e, _)| contains_aggregate(e));
         let mut bound: Vec<Expr> = star_items.iter().map(|s| Expr::Var(s.1.clone())).collect();
         let mut kinds: Vec<Kind> = star_items.iter().map(|s| s.2).collect();
-        let texts: Vec<String> =
-            star_items.iter().map(|s| s.0.clone()).chain(items.iter().map(|i| i.1.clone())).collect();
+        let n = names.len();
 
         if aggregating {
             let mut keys: Vec<Expr> = bound.clone();
             let mut key_pos: Vec<Option<usize>> = (0..bound.len()).map(Some).collect();
             let mut agg_items: Vec<(usize, &ast::Expr)> = Vec::new();
-            for (i, (_, _, e, _)) in items.iter().enumerate() {
+            for (i, (_, e, _)) in items.iter().enumerate() {
                 if contains_aggregate(e) {
                     agg_items.push((star_items.len() + i, e));
                     key_pos.push(None);
@@ -332,7 +355,6 @@ impl Binder<'_> {
             }
             let nkeys = keys.len();
             let mut aggs: Vec<AggCall> = Vec::new();
-            let mut finals: Vec<Expr> = Vec::new();
             let mut agg_exprs: Vec<(usize, Expr)> = Vec::new();
             for (pos, e) in &agg_items {
                 let be = self.agg_expr(e, scope, &mut aggs, nkeys)?;
@@ -345,6 +367,7 @@ impl Binder<'_> {
                 }
                 agg_exprs.push((*pos, replace_keys(be, &keys)));
             }
+            let mut finals: Vec<Expr> = Vec::new();
             for (i, kp) in key_pos.iter().enumerate() {
                 match kp {
                     Some(k) => finals.push(Expr::Var(Var { slot: *k, name: names[i].clone() })),
@@ -360,42 +383,79 @@ impl Binder<'_> {
             ops.push(LogicalOp::Aggregate { keys, aggs });
             ops.push(LogicalOp::Project { names: names.clone(), items: finals, keep: false });
             let mut new_scope = Scope::default();
-            for (n, k) in names.iter().zip(&kinds) {
-                new_scope.bind(n, *k, false);
+            for (nm, k) in names.iter().zip(&kinds) {
+                new_scope.bind(nm, *k, false);
             }
             if p.distinct {
-                ops.push(LogicalOp::Distinct(names.len()));
+                ops.push(LogicalOp::Distinct(n));
             }
-            let keys = self.sort_keys(p, &texts, &names, &new_scope, None)?;
-            if !keys.is_empty() {
-                ops.push(LogicalOp::Sort(keys));
+            let sc = SortScope {
+                texts: &texts,
+                names: &names,
+                new_scope: &new_scope,
+                old_scope: scope,
+                combined: None,
+                aggregating: true,
+            };
+            let sort = self.sort_keys(p, &sc)?;
+            if let Some(e) = alias_error {
+                return Err(e);
+            }
+            if !sort.is_empty() {
+                ops.push(LogicalOp::Sort(sort));
             }
             self.skip_limit(p, ops)?;
+            if let Some(w) = where_ {
+                let e = self.predicate(w, &new_scope)?;
+                ops.push(LogicalOp::Filter(e));
+            }
             *scope = new_scope;
             return Ok(names);
         }
 
-        for (_, _, e, _) in &items {
+        for (_, e, _) in &items {
             let be = self.expr(e, scope)?;
             kinds.push(self.kind_of(&be, scope));
             bound.push(be);
         }
-        let n = names.len();
-        let keep = !p.order_by.is_empty() && !p.distinct;
+        if let Some(e) = alias_error {
+            return Err(e);
+        }
+        // Keep the input row after the projected columns while ORDER BY or WHERE may still read
+        // the previous variables.
+        let keep = !p.order_by.is_empty() || where_.is_some();
         ops.push(LogicalOp::Project { names: names.clone(), items: bound, keep });
         let mut new_scope = Scope::default();
         for (nm, k) in names.iter().zip(&kinds) {
             new_scope.bind(nm, *k, false);
         }
+        let combined = combine(&new_scope, scope, &names);
+        let where_e = where_.map(|w| self.predicate(w, if keep { &combined } else { &new_scope })).transpose()?;
         if p.distinct {
+            if let Some(e) = &where_e {
+                ops.push(LogicalOp::Filter(e.clone()));
+            }
             ops.push(LogicalOp::Distinct(n));
         }
-        let old = if keep { Some(&*scope) } else { None };
-        let keys = self.sort_keys(p, &texts, &names, &new_scope, old)?;
-        if !keys.is_empty() {
-            ops.push(LogicalOp::Sort(keys));
+        let old = (keep && !p.distinct).then_some(&combined);
+        let sc = SortScope {
+            texts: &texts,
+            names: &names,
+            new_scope: &new_scope,
+            old_scope: scope,
+            combined: old,
+            aggregating: false,
+        };
+        let sort = self.sort_keys(p, &sc)?;
+        if !sort.is_empty() {
+            ops.push(LogicalOp::Sort(sort));
         }
         self.skip_limit(p, ops)?;
+        if !p.distinct {
+            if let Some(e) = where_e {
+                ops.push(LogicalOp::Filter(e));
+            }
+        }
         if keep {
             ops.push(LogicalOp::Truncate(n));
         }
@@ -403,57 +463,61 @@ impl Binder<'_> {
         Ok(names)
     }
 
-    fn sort_keys(
-        &mut self,
-        p: &ast::Projection,
-        texts: &[String],
-        names: &[String],
-        new_scope: &Scope,
-        old: Option<&Scope>,
-    ) -> Result<Vec<(Expr, bool)>, QueryError> {
+    /// Binds the ORDER BY items. An item (or, around an aggregate, a variable, property or
+    /// aggregate inside it) written like a projected item refers to that column; the rest sees
+    /// the projected names, plus the previous variables when `combined` is given.
+    fn sort_keys(&mut self, p: &ast::Projection, sc: &SortScope) -> Result<Vec<(Expr, bool)>, QueryError> {
+        let SortScope { texts, names, new_scope, old_scope, combined, aggregating } = *sc;
         let mut keys = Vec::new();
-        // ORDER BY sees the projected names and, without DISTINCT or aggregation, the old
-        // variables too (shifted past the projected columns).
-        let mut combined = new_scope.clone();
-        if let Some(old) = old {
-            let shift = names.len();
-            let mut shifted: Vec<Binding> = old
-                .vars
-                .iter()
-                .map(|b| Binding { slot: b.slot + shift, ..b.clone() })
-                .filter(|b| !names.contains(&b.name))
-                .collect();
-            shifted.extend(combined.vars);
-            combined.vars = shifted;
-            combined.next = shift + old.next;
-        }
+        let item_vars: HashSet<String> = p.items.iter().flat_map(|i| ast_vars(&i.expr)).collect();
         for item in &p.order_by {
-            let text = self.text_of(&item.expr);
-            let e = if let Some(i) = texts.iter().position(|t| *t == text) {
-                Expr::Var(Var { slot: i, name: names[i].clone() })
-            } else {
-                if contains_aggregate(&item.expr) {
-                    return Err(syntax(
-                        "InvalidAggregation",
-                        item.expr.span,
-                        "ORDER BY cannot aggregate unless the same aggregate is projected",
-                    ));
+            let text = item.expr.to_string();
+            if let Some(i) = texts.iter().position(|t| *t == text) {
+                keys.push((Expr::Var(Var { slot: i, name: names[i].clone() }), item.descending));
+                continue;
+            }
+            let scope = combined.unwrap_or(new_scope);
+            let mut hook = |_: &mut Binder, inner: &ast::Expr| -> Result<Option<Expr>, QueryError> {
+                if !matches!(
+                    inner.kind,
+                    ExprKind::Variable(_)
+                        | ExprKind::Property { .. }
+                        | ExprKind::FunctionCall { .. }
+                        | ExprKind::CountStar
+                ) {
+                    return Ok(None);
                 }
-                self.expr(&item.expr, &combined).map_err(|e| {
-                    if old.is_none() && e.detail == Some("UndefinedVariable") {
-                        e.with_help("after DISTINCT or aggregation, ORDER BY can only use projected columns")
-                    } else {
-                        e
+                let t = inner.to_string();
+                Ok(texts.iter().position(|x| *x == t).map(|i| Expr::Var(Var { slot: i, name: names[i].clone() })))
+            };
+            // Aggregates here must be projected ones (matched by the hook above).
+            let e = match self.expr_with(&item.expr, scope, &mut hook) {
+                Ok(e) => e,
+                Err(err) if err.detail == Some("UndefinedVariable") && combined.is_none() => {
+                    let unknown = ast_vars(&item.expr).into_iter().find(|v| scope.get(v).is_none());
+                    if let Some(v) = unknown {
+                        if item_vars.contains(&v) && old_scope.get(&v).is_some() && contains_aggregate(&item.expr) {
+                            return Err(syntax(
+                                "AmbiguousAggregationExpression",
+                                item.expr.span,
+                                format!("'{v}' is only available inside a projected expression"),
+                            ));
+                        }
                     }
-                })?
+                    return Err(err.with_help("after DISTINCT or aggregation, ORDER BY can only use projected columns"));
+                }
+                Err(err) if err.detail == Some("InvalidAggregation") && aggregating => {
+                    return Err(syntax(
+                        "UndefinedVariable",
+                        item.expr.span,
+                        "ORDER BY can only use aggregates that are also projected",
+                    ))
+                }
+                Err(err) => return Err(err),
             };
             keys.push((e, item.descending));
         }
         Ok(keys)
-    }
-
-    fn text_of(&self, e: &ast::Expr) -> String {
-        e.to_string()
     }
 
     fn skip_limit(&mut self, p: &ast::Projection, ops: &mut Vec<LogicalOp>) -> Result<(), QueryError> {
@@ -484,6 +548,8 @@ impl Binder<'_> {
     fn kind_of(&self, e: &Expr, scope: &Scope) -> Kind {
         match e {
             Expr::Var(v) => scope.vars.iter().rev().find(|b| b.slot == v.slot).map_or(Kind::Value, |b| b.kind),
+            Expr::Lit(v) if !v.is_null() => Kind::Scalar,
+            Expr::List(_) | Expr::Map(_) | Expr::Binary(..) => Kind::Scalar,
             _ => Kind::Value,
         }
     }
@@ -523,7 +589,9 @@ impl Binder<'_> {
         let mut new_names: HashSet<String> = HashSet::new();
         for part in parts {
             let mut pieces = Vec::new();
+            self.lone_node = part.path.steps.is_empty();
             let first = self.pattern_node(&part.path.start, scope, &mut g, &mut new_names, creating)?;
+            self.lone_node = false;
             pieces.push(PathPart::Node(g.nodes[first].var.slot));
             let mut prev = first;
             let shortest = part.kind != ast::PathKind::Plain;
@@ -533,6 +601,11 @@ impl Binder<'_> {
                 let (var, bound) = match &r.variable {
                     Some(id) => {
                         if let Some(b) = scope.get(&id.name) {
+                            let want = if r.length.is_some() { Kind::RelList } else { Kind::Rel };
+                            let list_ok = want == Kind::RelList && b.kind == Kind::Scalar;
+                            if b.kind != want && b.kind != Kind::Value && !list_ok {
+                                return Err(conflict(&id.name, id.span, b.kind, want));
+                            }
                             if new_names.contains(&id.name) || creating {
                                 let detail =
                                     if creating { "VariableAlreadyBound" } else { "RelationshipUniquenessViolation" };
@@ -541,10 +614,6 @@ impl Binder<'_> {
                                     id.span,
                                     format!("relationship variable '{}' is used twice", id.name),
                                 ));
-                            }
-                            let want = if r.length.is_some() { Kind::RelList } else { Kind::Rel };
-                            if b.kind != want && b.kind != Kind::Value {
-                                return Err(conflict(&id.name, id.span, b.kind, want));
                             }
                             (Var { slot: b.slot, name: id.name.clone() }, true)
                         } else {
@@ -645,7 +714,7 @@ impl Binder<'_> {
                 if b.kind != Kind::Node && b.kind != Kind::Value {
                     return Err(conflict(&id.name, id.span, b.kind, Kind::Node));
                 }
-                if creating && (!labels.is_empty() || props_expr.is_some()) {
+                if creating && (!labels.is_empty() || props_expr.is_some() || self.lone_node) {
                     return Err(syntax(
                         "VariableAlreadyBound",
                         id.span,
@@ -675,11 +744,7 @@ impl Binder<'_> {
 
     /// A pattern's property map: as key/expression pairs for matching, and as one map
     /// expression for creating.
-    fn props(
-        &mut self,
-        e: Option<&ast::Expr>,
-        scope: &Scope,
-    ) -> Result<(Vec<(String, Expr)>, Option<Expr>), QueryError> {
+    fn props(&mut self, e: Option<&ast::Expr>, scope: &Scope) -> Result<PatternProps, QueryError> {
         let Some(e) = e else { return Ok((Vec::new(), None)) };
         match &e.kind {
             ExprKind::Map(entries) => {
@@ -690,6 +755,11 @@ impl Binder<'_> {
                 let m = Expr::Map(out.clone());
                 Ok((out, Some(m)))
             }
+            ExprKind::Parameter(_) if !self.param_props => Err(syntax(
+                "InvalidParameterUse",
+                e.span,
+                "a parameter cannot be used as a property map here; write {key: $param.key}",
+            )),
             _ => {
                 let be = self.expr(e, scope)?;
                 // A parameter map: match each of its entries at run time.
@@ -708,7 +778,7 @@ impl Binder<'_> {
         let mut inner_scope = scope.clone();
         let g = self.pattern_graph(&m.pattern.parts, &mut inner_scope, false)?;
         let where_ = m.where_.as_ref().map(|w| self.predicate(w, &inner_scope)).transpose()?;
-        let mut pattern_ops = self.plan_pattern(g, where_, &before)?;
+        let mut pattern_ops = rewrite::optimize(self.plan_pattern(g, where_, &before)?);
         *scope = inner_scope;
         if m.optional {
             let nulls: Vec<usize> = scope.vars.iter().map(|b| b.slot).filter(|s| !before.contains(s)).collect();
@@ -857,11 +927,11 @@ impl Binder<'_> {
                         uniq: rel_slots_bound.clone(),
                     }),
                     Some((min, max)) => {
-                        if rel.bound {
-                            return Err(syntax(
-                                "VariableAlreadyBound",
-                                rel.span,
-                                format!("variable-length relationship '{}' is already bound", rel.var.name),
+                        if rel.bound && !from_left {
+                            // Walk a bound list from its first relationship: turn it round.
+                            ops.push(LogicalOp::Bind(
+                                rel.var.clone(),
+                                Expr::Call("reverse".into(), vec![Expr::Var(rel.var.clone())]),
                             ));
                         }
                         ops.push(LogicalOp::VarExpand {
@@ -874,6 +944,7 @@ impl Binder<'_> {
                             min,
                             max,
                             to_bound,
+                            rel_bound: rel.bound,
                             uniq: rel_slots_bound.clone(),
                         });
                         if !from_left {
@@ -992,8 +1063,11 @@ impl Binder<'_> {
         scope: &mut Scope,
         merging: bool,
     ) -> Result<CreateSpec, QueryError> {
+        self.param_props = true;
+        let g = self.pattern_graph(parts, scope, !merging);
+        self.param_props = false;
+        let g = g?;
         Self::check_creatable(parts, merging)?;
-        let g = self.pattern_graph(parts, scope, !merging)?;
         spec_from(&g)
     }
 
@@ -1005,8 +1079,8 @@ impl Binder<'_> {
     ) -> Result<(), QueryError> {
         let before: HashSet<usize> = scope.vars.iter().map(|b| b.slot).collect();
         let parts = std::slice::from_ref(&m.part);
+        let g = self.pattern_graph(parts, scope, true)?;
         Self::check_creatable(parts, true)?;
-        let g = self.pattern_graph(parts, scope, false)?;
         let spec = spec_from(&g)?;
         let match_ops = rewrite::optimize(self.plan_pattern(g, None, &before)?);
         let mut on_create = Vec::new();
@@ -1063,6 +1137,9 @@ impl Binder<'_> {
                     ));
                 }
                 let arg = self.expr(&args[0], scope)?;
+                if uses_rand(&arg) {
+                    return Err(syntax("NonConstantExpression", e.span, "an aggregate's argument cannot use rand()"));
+                }
                 let extra = args.get(1).map(|a| self.expr(a, scope)).transpose()?;
                 aggs.push(AggCall { func, distinct: *distinct, arg: Some(arg), extra });
                 Ok(Expr::AggRef(offset + aggs.len() - 1, e.to_string()))
@@ -1090,12 +1167,7 @@ impl Binder<'_> {
     }
 
     /// Binds `e`; `hook` may take over any direct sub-expression (used for aggregates).
-    fn expr_with(
-        &mut self,
-        e: &ast::Expr,
-        scope: &Scope,
-        hook: &mut dyn FnMut(&mut Binder, &ast::Expr) -> Result<Option<Expr>, QueryError>,
-    ) -> Result<Expr, QueryError> {
+    fn expr_with(&mut self, e: &ast::Expr, scope: &Scope, hook: &mut Hook<'_>) -> Result<Expr, QueryError> {
         macro_rules! sub {
             ($x:expr) => {{
                 let x: &ast::Expr = $x;
@@ -1115,7 +1187,17 @@ impl Binder<'_> {
             }),
             ExprKind::Parameter(p) => Expr::Param(p.clone()),
             ExprKind::Variable(name) => Expr::Var(scope.var(name).ok_or_else(|| undefined(name, e.span))?),
-            ExprKind::Property { expr, key } => Expr::Prop(Box::new(sub!(expr)), key.name.clone()),
+            ExprKind::Property { expr, key } => {
+                let base = sub!(expr);
+                if matches!(self.kind_of(&base, scope), Kind::Path | Kind::RelList) {
+                    return Err(syntax(
+                        "InvalidArgumentType",
+                        e.span,
+                        "a path or list of relationships has no properties",
+                    ));
+                }
+                Expr::Prop(Box::new(base), key.name.clone())
+            }
             ExprKind::List(items) => {
                 let mut out = Vec::new();
                 for it in items {
@@ -1283,6 +1365,28 @@ impl Binder<'_> {
                 for a in args {
                     out.push(sub!(a));
                 }
+                if let (Some(a), Some(b)) = (args.first(), out.first()) {
+                    if matches!(a.kind, ExprKind::PatternPredicate(_)) && lname != "exists" {
+                        return Err(syntax(
+                            "UnexpectedSyntax",
+                            a.span,
+                            format!("{}() cannot take a pattern; use a pattern comprehension", name.name),
+                        ));
+                    }
+                    let k = self.kind_of(b, scope);
+                    let bad = match lname.as_str() {
+                        "size" => matches!(k, Kind::Path | Kind::Node | Kind::Rel),
+                        "length" => matches!(k, Kind::Node | Kind::Rel),
+                        _ => false,
+                    };
+                    if bad {
+                        return Err(syntax(
+                            "InvalidArgumentType",
+                            e.span,
+                            format!("{}() cannot take {}", name.name, k.name()),
+                        ));
+                    }
+                }
                 if lname == "exists"
                     && !matches!(args[0].kind, ExprKind::Property { .. } | ExprKind::PatternPredicate(_))
                 {
@@ -1400,6 +1504,31 @@ impl Binder<'_> {
     }
 }
 
+/// A planned single query: operators, their clauses' spans, columns, row width.
+type SinglePlan = (Vec<LogicalOp>, Vec<Span>, Vec<String>, usize);
+
+/// A pattern's properties as key/expression pairs, and as one map expression.
+type PatternProps = (Vec<(String, Expr)>, Option<Expr>);
+
+/// A callback that may bind a sub-expression itself (aggregates, projected items in ORDER BY).
+type Hook<'h> = dyn FnMut(&mut Binder, &ast::Expr) -> Result<Option<Expr>, QueryError> + 'h;
+
+/// What ORDER BY items are bound against.
+struct SortScope<'a> {
+    /// Normalized texts of the projected items.
+    texts: &'a [String],
+    /// Column names.
+    names: &'a [String],
+    /// The projected names.
+    new_scope: &'a Scope,
+    /// The variables before the projection.
+    old_scope: &'a Scope,
+    /// Projected names plus previous variables, when ORDER BY may read both.
+    combined: Option<&'a Scope>,
+    /// Whether the projection aggregates.
+    aggregating: bool,
+}
+
 fn flip(d: Direction) -> Direction {
     match d {
         Direction::Outgoing => Direction::Incoming,
@@ -1497,7 +1626,12 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
 
 /// Replaces sub-expressions equal to a grouping key by a reference to the key's column.
 fn replace_keys(e: Expr, keys: &[Expr]) -> Expr {
-    if let Some(i) = keys.iter().position(|k| *k == e) {
+    let simple = match &e {
+        Expr::Var(_) => true,
+        Expr::Prop(b, _) => matches!(**b, Expr::Var(_)),
+        _ => false,
+    };
+    if let Some(i) = keys.iter().position(|k| *k == e).filter(|_| simple) {
         return Expr::Var(Var { slot: i, name: format!("{e}") });
     }
     map_children(e, &|c| replace_keys(c, keys))
@@ -1521,9 +1655,19 @@ fn map_children(e: Expr, f: &dyn Fn(Expr) -> Expr) -> Expr {
     }
 }
 
-/// A variable of an aggregating item that is not inside a grouping key.
+fn uses_rand(e: &Expr) -> bool {
+    format!("{e}").contains("rand()")
+}
+
+/// A variable of an aggregating item that is not inside a grouping key (only a variable or a
+/// property of one counts as a key here, as openCypher requires).
 fn ambiguous(e: &Expr, keys: &[Expr]) -> Option<String> {
-    if keys.contains(e) {
+    let simple = match e {
+        Expr::Var(_) => true,
+        Expr::Prop(b, _) => matches!(**b, Expr::Var(_)),
+        _ => false,
+    };
+    if simple && keys.contains(e) {
         return None;
     }
     match e {
@@ -1538,6 +1682,52 @@ fn ambiguous(e: &Expr, keys: &[Expr]) -> Option<String> {
             .or_else(|| ws.iter().find_map(|(a, b)| ambiguous(a, keys).or_else(|| ambiguous(b, keys))))
             .or_else(|| el.as_deref().and_then(|x| ambiguous(x, keys))),
         _ => None,
+    }
+}
+
+/// The projected names first, then the previous variables shifted past them (the layout of a
+/// `Project` that keeps its input).
+fn combine(new_scope: &Scope, old: &Scope, names: &[String]) -> Scope {
+    let shift = names.len();
+    let mut vars: Vec<Binding> = old
+        .vars
+        .iter()
+        .map(|b| Binding { slot: b.slot + shift, ..b.clone() })
+        .filter(|b| !names.contains(&b.name))
+        .collect();
+    vars.extend(new_scope.vars.iter().cloned());
+    Scope { vars, next: shift + old.next }
+}
+
+/// The variable names an AST expression mentions.
+fn ast_vars(e: &ast::Expr) -> Vec<String> {
+    let text = e.to_string();
+    let _ = text;
+    let mut out = Vec::new();
+    collect_ast_vars(e, &mut out);
+    out
+}
+
+fn collect_ast_vars(e: &ast::Expr, out: &mut Vec<String>) {
+    match &e.kind {
+        ExprKind::Variable(v) => out.push(v.clone()),
+        ExprKind::Property { expr, .. }
+        | ExprKind::IsNull { expr, .. }
+        | ExprKind::HasLabels { expr, .. }
+        | ExprKind::Unary { expr, .. } => collect_ast_vars(expr, out),
+        ExprKind::List(items) | ExprKind::FunctionCall { args: items, .. } => {
+            items.iter().for_each(|x| collect_ast_vars(x, out))
+        }
+        ExprKind::Map(entries) => entries.iter().for_each(|(_, x)| collect_ast_vars(x, out)),
+        ExprKind::Binary { left, right, .. } | ExprKind::Index { expr: left, index: right } => {
+            collect_ast_vars(left, out);
+            collect_ast_vars(right, out);
+        }
+        ExprKind::Comparison { first, rest } => {
+            collect_ast_vars(first, out);
+            rest.iter().for_each(|(_, x)| collect_ast_vars(x, out));
+        }
+        _ => {}
     }
 }
 
@@ -1569,4 +1759,66 @@ pub fn uses_any(e: &Expr, slots: &HashSet<usize>) -> bool {
     let mut used = HashSet::new();
     rewrite::slots_used(e, &mut used);
     used.iter().any(|s| slots.contains(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{error, graph, run};
+
+    #[test]
+    fn compile_time_errors_carry_tck_details() {
+        let mut g = graph("");
+        let cases = [
+            ("MATCH (n) RETURN m", "SyntaxError (UndefinedVariable)"),
+            ("MATCH (a) CREATE (a)", "SyntaxError (VariableAlreadyBound)"),
+            ("MATCH (a)-[a]->() RETURN a", "SyntaxError (VariableTypeConflict)"),
+            ("WITH 1 AS n MATCH (n) RETURN n", "SyntaxError (VariableTypeConflict)"),
+            ("MATCH (n) WHERE count(n) > 1 RETURN n", "SyntaxError (InvalidAggregation)"),
+            ("RETURN *", "SyntaxError (NoVariablesInScope)"),
+            ("RETURN 1 AS a, 2 AS a", "SyntaxError (ColumnNameConflict)"),
+            ("RETURN 1 AS a UNION RETURN 2 AS b", "SyntaxError (DifferentColumnsInUnion)"),
+            ("MATCH (n) DELETE n:Person", "SyntaxError (InvalidDelete)"),
+            ("CREATE ()-[:A|B]->()", "SyntaxError (NoSingleRelationshipType)"),
+            ("CREATE ()-[:A]-()", "SyntaxError (RequiresDirectedRelationship)"),
+            ("MATCH (a) RETURN a.x + count(*) AS c", "SyntaxError (AmbiguousAggregationExpression)"),
+            ("MATCH (n) RETURN n SKIP n.x", "SyntaxError (NonConstantExpression)"),
+            ("RETURN 1 LIMIT -1", "SyntaxError (NegativeIntegerArgument)"),
+            ("RETURN NOT 1", "SyntaxError (InvalidArgumentType)"),
+            ("RETURN nosuch(1)", "SyntaxError (UnknownFunction)"),
+            ("MATCH (n $p) RETURN n", "SyntaxError (InvalidParameterUse)"),
+            ("WITH 1 + 1 RETURN 1", "SyntaxError (NoExpressionAlias)"),
+        ];
+        for (q, want) in cases {
+            assert_eq!(error(&mut g, q), want, "{q}");
+        }
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_text() {
+        let mut g = graph("");
+        let q = "MATCH (n)\nRETURN m";
+        let e = run(&mut g, q).unwrap_err();
+        assert_eq!(
+            e.first_line("<query>", q),
+            "<query>:2:8: SyntaxError (UndefinedVariable): variable 'm' is not defined"
+        );
+    }
+
+    #[test]
+    fn anchor_prefers_name_then_smallest_label() {
+        let mut g = graph("CREATE (:P {name: 'x'}), (:P), (:P), (:Q)");
+        let plan = run(&mut g, "EXPLAIN MATCH (a:P)-->(b:Q) RETURN a").unwrap().plan.unwrap_or_default();
+        assert!(plan.starts_with("NodeScan (b) via LabelIndex(:Q)"), "{plan}");
+        let plan =
+            run(&mut g, "EXPLAIN MATCH (a:Q)-->(b:P) WHERE b.name = 'x' RETURN a").unwrap().plan.unwrap_or_default();
+        assert!(plan.starts_with("NodeScan (b:P {name: 'x'}) via NameIndex('x')"), "{plan}");
+    }
+
+    #[test]
+    fn order_by_sees_previous_variables_unless_aggregating() {
+        let mut g = graph("CREATE ({name: 'b', k: 1}), ({name: 'a', k: 2})");
+        let r = run(&mut g, "MATCH (n) RETURN n.name AS name ORDER BY n.k").unwrap();
+        assert_eq!(r.rows, vec![vec!["b".into()], vec!["a".into()]]);
+        assert_eq!(error(&mut g, "MATCH (n) RETURN count(*) AS c ORDER BY n.k"), "SyntaxError (UndefinedVariable)");
+    }
 }

@@ -135,6 +135,7 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
         }
         BinaryOp::Eq => Ok(from_opt(a.equals(&b))),
         BinaryOp::Ne => Ok(from_opt(a.equals(&b).map(|x| !x))),
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge if is_nan_cmp(&a, &b) => Ok(Bool(false)),
         BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => Ok(from_opt(a.compare(&b).map(|o| match op {
             BinaryOp::Lt => o == Ordering::Less,
             BinaryOp::Le => o != Ordering::Greater,
@@ -218,6 +219,13 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
             (x, y) => arith_float(op, &x, &y),
         },
     }
+}
+
+/// NaN compared with a number is false (not null), as for IEEE floats.
+fn is_nan_cmp(a: &Value, b: &Value) -> bool {
+    let nan = |v: &Value| matches!(v, Value::Float(f) if f.is_nan());
+    let num = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+    (nan(a) && num(b)) || (nan(b) && num(a))
 }
 
 fn arith_float(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, QueryError> {
@@ -401,7 +409,7 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
             }
         }
         Expr::Binary(op, a, b) => binary(*op, eval(a, row, env)?, eval(b, row, env)?)?,
-        Expr::IsNull(e, negated) => Value::Bool(eval(e, row, env)?.is_null() == !negated),
+        Expr::IsNull(e, negated) => Value::Bool(eval(e, row, env)?.is_null() != *negated),
         Expr::HasLabels(e, labels) => match eval(e, row, env)? {
             Value::Null => Value::Null,
             Value::Node(n) => {
@@ -629,5 +637,29 @@ mod tests {
         assert_eq!(ev(&Expr::Index(l(), lit(-1))).unwrap(), Value::Int(3));
         assert_eq!(ev(&Expr::Index(l(), lit(5))).unwrap(), Value::Null);
         assert_eq!(ev(&Expr::Slice(l(), Some(lit(1)), None)).unwrap(), Value::List(vec![2.into(), 3.into()]));
+    }
+
+    #[test]
+    fn expressions_through_queries() {
+        use crate::query::testutil::{graph, rows};
+        let mut g = graph("CREATE (a:A {name: 'a', xs: [1, 2, 3]})-[:R]->(:B {name: 'b'})");
+        let cases = [
+            ("RETURN null = null, null <> 1, 1 < 'a', [1, null] = [1, 2]", "null, null, null, null"),
+            ("RETURN CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' END", "'two'"),
+            ("RETURN CASE WHEN null THEN 1 ELSE 2 END", "2"),
+            ("RETURN [x IN range(1, 6) WHERE x % 2 = 0 | x * 10]", "[20, 40, 60]"),
+            ("RETURN all(x IN [1, null] WHERE x > 0), any(x IN [1, null] WHERE x > 0)", "null, true"),
+            ("MATCH (n:A) RETURN n {.name, k: 1}", "{k: 1, name: 'a'}"),
+            ("MATCH (n) WHERE (n)-->() RETURN n.name", "'a'"),
+            ("MATCH (n:A) RETURN [(n)-->(m) | m.name]", "['b']"),
+            (
+                "MATCH (n:A) RETURN n.xs[1..], n.xs[-1], n.name STARTS WITH 'a', n.name =~ 'a.*'",
+                "[2, 3], 3, true, true",
+            ),
+            ("RETURN 'a' + 1, [1] + [2], 7 % 3, 2 ^ 2, -(3)", "'a1', [1, 2], 1, 4.0, -3"),
+        ];
+        for (q, want) in cases {
+            assert_eq!(rows(&mut g, q), [want], "{q}");
+        }
     }
 }

@@ -11,6 +11,8 @@ mod parser;
 pub mod plan;
 pub mod result;
 pub mod span;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
@@ -41,7 +43,8 @@ pub struct ExecOptions {
 /// Parses, plans and runs one Cypher statement against `graph`.
 ///
 /// # Errors
-/// A [`QueryError`] of the TCK's classes; on error, writes already applied are not rolled back.
+/// A [`QueryError`] of the TCK's classes; on error, the graph is left as it was before the
+/// statement (a statement is applied entirely or not at all).
 pub fn execute(
     graph: &mut PropertyGraph,
     query: &str,
@@ -73,10 +76,33 @@ pub fn execute_ast(
     }
     let guard = exec::Guard::new(options);
     let profiling = ast.mode == ast::QueryMode::Profile;
-    let mut ctx =
-        exec::Ctx { graph, params, guard: &guard, stats: QueryStats::default(), profile: profiling.then(Vec::new) };
+    let mut ctx = exec::Ctx {
+        graph,
+        params,
+        guard: &guard,
+        stats: QueryStats::default(),
+        profile: profiling.then(Vec::new),
+        undo: None,
+    };
     let started = std::time::Instant::now();
-    let rows = exec::run(&plan.ops, vec![Vec::new()], &mut ctx, true)?;
+    // A statement that writes is all-or-nothing: an undo log takes back creations and
+    // updates; deleted elements cannot be recreated with their ids, so a statement that
+    // deletes keeps a copy of the graph instead.
+    let backup = plan::deletes(&plan.ops).then(|| ctx.graph.clone());
+    if backup.is_none() && plan::writes(&plan.ops) {
+        ctx.undo = Some(Vec::new());
+    }
+    let run = exec::run_spanned(&plan.ops, &plan.spans, vec![Vec::new()], &mut ctx, true);
+    let rows = match run.and_then(|rows| guard.check_rows(rows.len(), false).map(|()| rows)) {
+        Ok(rows) => rows,
+        Err(e) => {
+            match backup {
+                Some(b) => *ctx.graph = b,
+                None => ctx.rollback(),
+            }
+            return Err(e);
+        }
+    };
     let width = plan.columns.len();
     let out: Vec<Vec<Value>> = rows
         .into_iter()
@@ -102,4 +128,28 @@ pub fn execute_ast(
         text
     });
     Ok(QueryResult { columns: plan.columns, rows: out, stats: ctx.stats, plan: plan_text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::{error, graph, rows, run};
+
+    #[test]
+    fn smoke() {
+        let mut g =
+            graph("CREATE (a:A {name: 'a'})-[:R {w: 1}]->(b:B {name: 'b'}), (b)-[:R {w: 2}]->(c:C {name: 'c'})");
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN n.name ORDER BY n.name"), ["'a'", "'b'", "'c'"]);
+        assert_eq!(rows(&mut g, "MATCH (a {name: 'a'})-->(b)-->(c) RETURN c.name"), ["'c'"]);
+        assert_eq!(rows(&mut g, "MATCH (a)-[*]->(c) RETURN count(*)"), ["3"]);
+        assert_eq!(error(&mut g, "RETURN x"), "SyntaxError (UndefinedVariable)");
+        let r = run(&mut g, "MATCH (n) RETURN n.name, count(*)").unwrap();
+        assert_eq!(r.columns, ["n.name", "count(*)"]);
+    }
+
+    #[test]
+    fn merge_does_not_match_deleted_nodes() {
+        let mut g = graph("CREATE (:A {num: 1}), (:A {num: 2})");
+        let r = run(&mut g, "MATCH (a:A) DELETE a MERGE (a2:A) RETURN a2.num").unwrap();
+        assert_eq!((r.stats.nodes_deleted, r.stats.nodes_created), (2, 1), "{}", r.rows.len());
+    }
 }

@@ -43,3 +43,31 @@ pub fn aggregate(keys: &[Expr], aggs: &[AggCall], rows: Vec<Row>, env: &Env) -> 
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows};
+
+    #[test]
+    fn groups_by_non_aggregate_items_with_null_as_a_key() {
+        let mut g = graph("CREATE ({k: 1, v: 1}), ({k: 1, v: 2}), ({v: 5}), ({v: 6})");
+        let q = "MATCH (n) RETURN n.k AS k, sum(n.v) AS s, collect(n.v) AS c ORDER BY k";
+        assert_eq!(rows(&mut g, q), ["1, 3, [1, 2]", "null, 11, [5, 6]"]);
+    }
+
+    #[test]
+    fn empty_input_still_gives_one_row_without_keys() {
+        let mut g = graph("");
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN count(n), sum(n.x), avg(n.x), collect(n)"), ["0, 0, null, []"]);
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN n.k, count(*)"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn distinct_aggregates() {
+        let mut g = graph("");
+        assert_eq!(
+            rows(&mut g, "UNWIND [1, 1, 2, null] AS x RETURN count(DISTINCT x), count(x), count(*)"),
+            ["2, 3, 4"]
+        );
+    }
+}

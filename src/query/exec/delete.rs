@@ -56,6 +56,18 @@ pub fn delete(exprs: &[Expr], detach: bool, rows: Vec<Row>, ctx: &mut Ctx) -> Re
             collect(&v, &mut nodes, &mut rels)?;
         }
     }
+    // Deleted relationships keep their type in the rows: `type(r)` still works afterwards.
+    let types: std::collections::HashMap<u64, String> = rels
+        .iter()
+        .chain(
+            nodes
+                .iter()
+                .flat_map(|n| ctx.graph.relationships_of(*n, Direction::Both, None).map(|a| a.rel))
+                .collect::<Vec<_>>()
+                .iter(),
+        )
+        .filter_map(|r| ctx.graph.rel_type(*r).map(|t| (r.as_u64(), t.to_string())))
+        .collect();
     for r in rels {
         if ctx.graph.contains_relationship(r) {
             ctx.graph.remove_relationship(r).map_err(graph_error)?;
@@ -79,5 +91,58 @@ pub fn delete(exprs: &[Expr], detach: bool, rows: Vec<Row>, ctx: &mut Ctx) -> Re
         ctx.stats.nodes_deleted += 1;
         ctx.stats.relationships_deleted += degree;
     }
-    Ok(rows)
+    Ok(rows.into_iter().map(|row| row.into_iter().map(|v| keep_type(v, &types)).collect()).collect())
+}
+
+fn keep_type(v: Value, types: &std::collections::HashMap<u64, String>) -> Value {
+    match v {
+        Value::Relationship(mut r) => {
+            if let Some(t) = types.get(&r.id) {
+                r.rel_type = t.clone();
+            }
+            Value::Relationship(r)
+        }
+        Value::List(items) => Value::List(items.into_iter().map(|x| keep_type(x, types)).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{error, graph, rows, run};
+
+    #[test]
+    fn connected_nodes_need_detach_and_failures_change_nothing() {
+        let mut g = graph("CREATE (a:A)-[:R]->(b:B)");
+        assert_eq!(error(&mut g, "MATCH (n:A) DELETE n"), "ConstraintVerificationFailed (DeleteConnectedNode)");
+        assert_eq!((g.node_count(), g.relationship_count()), (2, 1));
+        let r = run(&mut g, "MATCH (n:A) DETACH DELETE n").unwrap();
+        assert_eq!((r.stats.nodes_deleted, r.stats.relationships_deleted), (1, 1));
+    }
+
+    #[test]
+    fn relationship_and_node_in_one_clause() {
+        let mut g = graph("CREATE (a)-[:R]->(b), (a)-[:R]->(c)");
+        let r = run(&mut g, "MATCH (a)-[r]->() DELETE r, a").unwrap();
+        assert_eq!((r.stats.nodes_deleted, r.stats.relationships_deleted), (1, 2));
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN count(n)"), ["2"]);
+    }
+
+    #[test]
+    fn deleted_elements_cannot_be_read() {
+        let mut g = graph("CREATE ({x: 1})");
+        assert_eq!(error(&mut g, "MATCH (n) DELETE n RETURN n.x"), "EntityNotFound (DeletedEntityAccess)");
+        assert_eq!(g.node_count(), 1, "the failed statement is rolled back");
+    }
+
+    #[test]
+    fn runtime_errors_point_at_their_clause() {
+        let mut g = graph("CREATE (a)-[:R]->(b)");
+        let q = "MATCH (n)\nWITH n\nDELETE n";
+        let e = run(&mut g, q).unwrap_err();
+        assert_eq!(
+            e.first_line("<query>", q),
+            "<query>:3:1: ConstraintVerificationFailed (DeleteConnectedNode): cannot delete node 0: it still has 1 relationship(s)"
+        );
+    }
 }

@@ -82,3 +82,26 @@ pub fn expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, Que
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows};
+
+    #[test]
+    fn expands_by_direction_and_type() {
+        let mut g = graph("CREATE (a {name: 'a'})-[:X]->(b {name: 'b'}), (a)<-[:Y]-(c {name: 'c'})");
+        assert_eq!(rows(&mut g, "MATCH ({name: 'a'})-->(m) RETURN m.name"), ["'b'"]);
+        assert_eq!(rows(&mut g, "MATCH ({name: 'a'})<--(m) RETURN m.name"), ["'c'"]);
+        assert_eq!(rows(&mut g, "MATCH ({name: 'a'})-[:X|Y]-(m) RETURN m.name ORDER BY m.name"), ["'b'", "'c'"]);
+        assert_eq!(rows(&mut g, "MATCH ({name: 'a'})-[:Z]-(m) RETURN m.name"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn relationships_are_unique_within_a_pattern() {
+        let mut g = graph("CREATE (a)-[:R]->(b)");
+        // The only relationship cannot be used for both hops.
+        assert_eq!(rows(&mut g, "MATCH (x)-[r1]-(y)-[r2]-(z) RETURN count(*)"), ["0"]);
+        // Across two MATCH clauses it can.
+        assert_eq!(rows(&mut g, "MATCH (x)-[r1]-(y) MATCH (y)-[r2]-(z) RETURN count(*)"), ["2"]);
+    }
+}

@@ -26,6 +26,7 @@ pub fn merge(
         let matched = run_read(ops, vec![row.clone()], &ctx.env())?;
         if matched.is_empty() {
             let mut r = row;
+            super::create::check_merge_props(create, &r, ctx)?;
             create_one(create, &mut r, ctx)?;
             apply_items(on_create, &r, ctx)?;
             out.push(r);
@@ -37,4 +38,28 @@ pub fn merge(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{error, graph, rows, run};
+
+    #[test]
+    fn matches_or_creates_and_sees_its_own_writes() {
+        let mut g = graph("CREATE (:P {name: 'a'})");
+        let r =
+            run(&mut g, "UNWIND ['a', 'b', 'b'] AS n MERGE (p:P {name: n}) ON CREATE SET p.new = true RETURN p.new")
+                .unwrap();
+        assert_eq!(r.stats.nodes_created, 1);
+        assert_eq!(r.rows.len(), 3);
+        assert_eq!(rows(&mut g, "MATCH (p:P) RETURN p.name, p.new ORDER BY p.name"), ["'a', null", "'b', true"]);
+        let r = run(&mut g, "MERGE (p:P {name: 'a'}) ON MATCH SET p.seen = 1").unwrap();
+        assert_eq!((r.stats.nodes_created, r.stats.properties_set), (0, 1));
+    }
+
+    #[test]
+    fn null_properties_cannot_be_merged() {
+        let mut g = graph("");
+        assert_eq!(error(&mut g, "MERGE ({k: null})"), "SemanticError (MergeReadOwnWrites)");
+    }
 }

@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::graph::{PropertyGraph, Value};
+use crate::graph::{NodeId, PropertyGraph, RelId, Value};
 
 use super::error::{ErrorKind, QueryError};
 use super::eval::Env;
@@ -70,13 +70,16 @@ impl Guard {
         Ok(())
     }
 
-    /// Fails when an operator produced more rows than allowed.
+    /// Fails when the result has more rows than allowed, or an intermediate table more than
+    /// twenty times that (so `UNWIND` of a long list followed by `LIMIT` still works, while a
+    /// runaway expansion stops before exhausting memory).
     ///
     /// # Errors
     /// [`ErrorKind::Cancelled`].
-    pub fn check_rows(&self, rows: usize) -> Result<(), QueryError> {
+    pub fn check_rows(&self, rows: usize, intermediate: bool) -> Result<(), QueryError> {
+        let factor = if intermediate { 20 } else { 1 };
         match self.max_rows {
-            Some(max) if rows as u64 > max => {
+            Some(max) if rows as u64 > max.saturating_mul(factor) => {
                 Err(QueryError::new(ErrorKind::Cancelled, format!("the query produced more than {max} rows"))
                     .with_help("add LIMIT or narrow the pattern, or raise the row limit"))
             }
@@ -93,6 +96,23 @@ pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
     row[slot] = v;
 }
 
+/// How to take back one change, so a failing statement leaves the graph as it was.
+#[derive(Clone, Debug)]
+pub enum Undo {
+    /// A node was created.
+    Node(NodeId),
+    /// A relationship was created.
+    Rel(RelId),
+    /// A node property had this value before (`None`: absent).
+    NodeProp(NodeId, String, Option<Value>),
+    /// A relationship property had this value before.
+    RelProp(RelId, String, Option<Value>),
+    /// A label was added.
+    LabelAdded(NodeId, String),
+    /// A label was removed.
+    LabelRemoved(NodeId, String),
+}
+
 /// Execution state for write operators.
 pub struct Ctx<'a> {
     /// The graph.
@@ -105,9 +125,34 @@ pub struct Ctx<'a> {
     pub stats: QueryStats,
     /// Rows out and time per top-level operator, when profiling.
     pub profile: Option<Vec<(usize, Duration)>>,
+    /// Changes to take back if the statement fails (`None`: not recorded).
+    pub undo: Option<Vec<Undo>>,
 }
 
 impl Ctx<'_> {
+    /// Records how to take back a change.
+    pub fn record(&mut self, u: Undo) {
+        if let Some(log) = &mut self.undo {
+            log.push(u);
+        }
+    }
+
+    /// Takes back every recorded change, newest first.
+    pub fn rollback(&mut self) {
+        let Some(log) = self.undo.take() else { return };
+        for u in log.into_iter().rev() {
+            // Each step reverts a change this statement made, so it applies to a live element.
+            let _ = match u {
+                Undo::Node(n) => self.graph.remove_node(n, true),
+                Undo::Rel(r) => self.graph.remove_relationship(r),
+                Undo::NodeProp(n, k, old) => self.graph.set_node_property(n, &k, old.unwrap_or(Value::Null)).map(drop),
+                Undo::RelProp(r, k, old) => self.graph.set_rel_property(r, &k, old.unwrap_or(Value::Null)).map(drop),
+                Undo::LabelAdded(n, l) => self.graph.remove_label(n, &l).map(drop),
+                Undo::LabelRemoved(n, l) => self.graph.add_label(n, &l).map(drop),
+            };
+        }
+    }
+
     /// A read-only view for expressions and read operators.
     pub fn env(&self) -> Env<'_> {
         Env { graph: self.graph, params: self.params, guard: self.guard }
@@ -118,26 +163,28 @@ impl Ctx<'_> {
 ///
 /// # Errors
 /// Any runtime error of an operator.
-pub fn run(ops: &[LogicalOp], mut rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> Result<Vec<Row>, QueryError> {
-    for op in ops {
+pub fn run(ops: &[LogicalOp], rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> Result<Vec<Row>, QueryError> {
+    run_spanned(ops, &[], rows, ctx, top)
+}
+
+/// Runs a pipeline; an error without a position gets the span of its operator's clause.
+///
+/// # Errors
+/// Any runtime error of an operator.
+pub fn run_spanned(
+    ops: &[LogicalOp],
+    spans: &[super::Span],
+    mut rows: Vec<Row>,
+    ctx: &mut Ctx,
+    top: bool,
+) -> Result<Vec<Row>, QueryError> {
+    for (i, op) in ops.iter().enumerate() {
         let started = Instant::now();
-        rows = match op {
-            LogicalOp::Create(spec) => create::create(spec, rows, ctx)?,
-            LogicalOp::Merge { ops, create, on_create, on_match } => {
-                merge::merge(ops, create, on_create, on_match, rows, ctx)?
-            }
-            LogicalOp::Set(items) => set::set(items, rows, ctx)?,
-            LogicalOp::Delete { exprs, detach } => delete::delete(exprs, *detach, rows, ctx)?,
-            LogicalOp::Union { parts, all } => {
-                let mut outs = Vec::new();
-                for part in parts {
-                    outs.push(run(part, vec![Vec::new()], ctx, false)?);
-                }
-                union::union(outs, *all)
-            }
-            op => read_op(op, rows, &ctx.env())?,
-        };
-        ctx.guard.check_rows(rows.len())?;
+        rows = run_op(op, rows, ctx).map_err(|e| match (e.span, spans.get(i)) {
+            (None, Some(s)) => e.with_span(*s),
+            _ => e,
+        })?;
+        ctx.guard.check_rows(rows.len(), true)?;
         if top {
             if let Some(p) = &mut ctx.profile {
                 p.push((rows.len(), started.elapsed()));
@@ -147,6 +194,25 @@ pub fn run(ops: &[LogicalOp], mut rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> R
     Ok(rows)
 }
 
+fn run_op(op: &LogicalOp, rows: Vec<Row>, ctx: &mut Ctx) -> Result<Vec<Row>, QueryError> {
+    Ok(match op {
+        LogicalOp::Create(spec) => create::create(spec, rows, ctx)?,
+        LogicalOp::Merge { ops, create, on_create, on_match } => {
+            merge::merge(ops, create, on_create, on_match, rows, ctx)?
+        }
+        LogicalOp::Set(items) => set::set(items, rows, ctx)?,
+        LogicalOp::Delete { exprs, detach } => delete::delete(exprs, *detach, rows, ctx)?,
+        LogicalOp::Union { parts, all } => {
+            let mut outs = Vec::new();
+            for part in parts {
+                outs.push(run(part, vec![Vec::new()], ctx, false)?);
+            }
+            union::union(outs, *all)
+        }
+        op => read_op(op, rows, &ctx.env())?,
+    })
+}
+
 /// Runs a read-only pipeline (sub-pipelines of expressions, `OPTIONAL MATCH`, `MERGE`'s match).
 ///
 /// # Errors
@@ -154,7 +220,7 @@ pub fn run(ops: &[LogicalOp], mut rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> R
 pub fn run_read(ops: &[LogicalOp], mut rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
     for op in ops {
         rows = read_op(op, rows, env)?;
-        env.guard.check_rows(rows.len())?;
+        env.guard.check_rows(rows.len(), true)?;
     }
     Ok(rows)
 }
@@ -186,5 +252,42 @@ fn read_op(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryE
             ErrorKind::SemanticError,
             "an updating clause cannot appear inside a pattern expression or OPTIONAL MATCH",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use crate::query::testutil::graph;
+    use crate::query::{execute, ErrorKind, ExecOptions, Params};
+
+    #[test]
+    fn cancellation_flag_stops_the_query() {
+        let mut g = graph("UNWIND range(1, 10) AS i CREATE ()");
+        let opts = ExecOptions { cancel: Some(Arc::new(AtomicBool::new(true))), ..ExecOptions::default() };
+        let e = execute(&mut g, "MATCH (n) RETURN n", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+    }
+
+    #[test]
+    fn row_limit_and_timeout_stop_runaway_queries() {
+        let mut g = graph("UNWIND range(1, 30) AS i CREATE ()");
+        let opts = ExecOptions { max_rows: Some(10), ..ExecOptions::default() };
+        let e = execute(&mut g, "MATCH (n) RETURN n", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
+        let mut dense = graph("UNWIND range(1, 8) AS i CREATE (:N)");
+        execute(
+            &mut dense,
+            "MATCH (a:N), (b:N) WHERE a <> b CREATE (a)-[:R]->(b)",
+            &Params::new(),
+            &ExecOptions::default(),
+        )
+        .unwrap();
+        let opts = ExecOptions { timeout: Some(Duration::from_millis(50)), ..ExecOptions::default() };
+        let e = execute(&mut dense, "MATCH p = (a)-[*]-(b) RETURN count(p)", &Params::new(), &opts).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Cancelled);
     }
 }

@@ -29,3 +29,17 @@ pub fn optional(ops: &[LogicalOp], nulls: &[usize], rows: Vec<Row>, env: &Env) -
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows};
+
+    #[test]
+    fn missing_matches_give_nulls() {
+        let mut g = graph("CREATE ({name: 'a'})-[:R]->({name: 'b'})");
+        let q = "MATCH (n) OPTIONAL MATCH (n)-[:R]->(m) RETURN n.name, m.name ORDER BY n.name";
+        assert_eq!(rows(&mut g, q), ["'a', 'b'", "'b', null"]);
+        let q = "MATCH (n {name: 'a'}) OPTIONAL MATCH (n)-[:R]->(m) WHERE m.name = 'zz' RETURN m";
+        assert_eq!(rows(&mut g, q), ["null"]);
+    }
+}

@@ -28,11 +28,18 @@ fn target(v: &Value) -> Result<Option<Target>, QueryError> {
 
 fn set_prop(ctx: &mut Ctx, t: &Target, key: &str, value: Value) -> Result<(), QueryError> {
     let is_null = value.is_null();
+    if !is_null {
+        super::create::check_property(key, &value)?;
+    }
     let old = match t {
         Target::Node(n) => ctx.graph.set_node_property(*n, key, value),
         Target::Rel(r) => ctx.graph.set_rel_property(*r, key, value),
     }
     .map_err(graph_error)?;
+    ctx.record(match t {
+        Target::Node(n) => super::Undo::NodeProp(*n, key.to_string(), old.clone()),
+        Target::Rel(r) => super::Undo::RelProp(*r, key.to_string(), old.clone()),
+    });
     if is_null {
         if old.is_some() {
             ctx.stats.properties_removed += 1;
@@ -100,9 +107,11 @@ pub fn apply_items(items: &[SetItem], row: &[Value], ctx: &mut Ctx) -> Result<()
                     if matches!(item, SetItem::Labels(..)) {
                         if ctx.graph.add_label(id, l).map_err(graph_error)? {
                             ctx.stats.labels_added += 1;
+                            ctx.record(super::Undo::LabelAdded(id, l.clone()));
                         }
                     } else if ctx.graph.remove_label(id, l).map_err(graph_error)? {
                         ctx.stats.labels_removed += 1;
+                        ctx.record(super::Undo::LabelRemoved(id, l.clone()));
                     }
                 }
             }
@@ -121,4 +130,35 @@ pub fn set(items: &[SetItem], rows: Vec<Row>, ctx: &mut Ctx) -> Result<Vec<Row>,
         apply_items(items, row, ctx)?;
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows, run};
+
+    #[test]
+    fn set_and_remove_count_changes() {
+        let mut g = graph("CREATE (:A {x: 1, y: 2})");
+        let r = run(&mut g, "MATCH (n:A) SET n.x = null, n.z = 3, n:B REMOVE n:A, n.y").unwrap();
+        let s = r.stats;
+        assert_eq!((s.properties_set, s.properties_removed, s.labels_added, s.labels_removed), (1, 2, 1, 1));
+        assert_eq!(rows(&mut g, "MATCH (n:B) RETURN properties(n), labels(n)"), ["{z: 3}, ['B']"]);
+    }
+
+    #[test]
+    fn replace_and_merge_maps() {
+        let mut g = graph("CREATE ({a: 1, b: 2})");
+        rows(&mut g, "MATCH (n) SET n += {b: 3, c: 4}");
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN properties(n)"), ["{a: 1, b: 3, c: 4}"]);
+        rows(&mut g, "MATCH (n) SET n = {d: 5}");
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN properties(n)"), ["{d: 5}"]);
+    }
+
+    #[test]
+    fn a_failing_statement_is_taken_back() {
+        let mut g = graph("CREATE (:A {x: 1})");
+        let e = run(&mut g, "MATCH (n:A) SET n.x = 2, n:B CREATE (:C) SET n.bad = n").unwrap_err();
+        assert_eq!(e.kind_label(), "TypeError (InvalidPropertyType)");
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN labels(n), n.x"), ["['A'], 1"]);
+    }
 }

@@ -113,3 +113,21 @@ fn collect_paths(
         acc.pop();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows};
+
+    #[test]
+    fn shortest_and_all_shortest() {
+        let mut g = graph(
+            "CREATE (a {name: 'a'})-[:R]->(b)-[:R]->(d {name: 'd'}), (a)-[:R]->(c)-[:R]->(d), (a)-[:R]->(x)-[:R]->(y)-[:R]->(d)",
+        );
+        let q = "MATCH (a {name: 'a'}), (d {name: 'd'}) MATCH p = shortestPath((a)-[*]->(d)) RETURN length(p)";
+        assert_eq!(rows(&mut g, q), ["2"]);
+        let q = "MATCH (a {name: 'a'}), (d {name: 'd'}) MATCH p = allShortestPaths((a)-[*]->(d)) RETURN count(p)";
+        assert_eq!(rows(&mut g, q), ["2"]);
+        let q = "MATCH (a {name: 'a'}), (d {name: 'd'}) MATCH p = shortestPath((d)-[*]->(a)) RETURN count(p)";
+        assert_eq!(rows(&mut g, q), ["0"]);
+    }
+}

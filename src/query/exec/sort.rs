@@ -36,16 +36,16 @@ pub fn sort(keys: &[(Expr, bool)], rows: Vec<Row>, env: &Env) -> Result<Vec<Row>
 /// Evaluates a SKIP/LIMIT count: a non-negative integer.
 ///
 /// # Errors
-/// An `ArgumentError` for a negative or non-integer count.
+/// A `SyntaxError` (as the TCK classifies it, though found at run time) for a negative or
+/// non-integer count.
 pub fn count(e: &Expr, env: &Env, what: &str) -> Result<usize, QueryError> {
     match eval(e, &[], env)? {
         Value::Int(i) if i >= 0 => Ok(i as usize),
         Value::Int(i) => {
-            Err(QueryError::new(ErrorKind::ArgumentError, format!("{what} must not be negative, found {i}"))
+            Err(QueryError::new(ErrorKind::SyntaxError, format!("{what} must not be negative, found {i}"))
                 .with_detail("NegativeIntegerArgument"))
         }
-        Value::Float(f) if f.fract() == 0.0 && f >= 0.0 => Ok(f as usize),
-        other => Err(QueryError::new(ErrorKind::ArgumentError, format!("{what} must be an integer, found {other}"))
+        other => Err(QueryError::new(ErrorKind::SyntaxError, format!("{what} must be an integer, found {other}"))
             .with_detail("InvalidArgumentType")),
     }
 }
@@ -67,4 +67,25 @@ pub fn limit(e: &Expr, mut rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryE
     let n = count(e, env, "LIMIT")?;
     rows.truncate(n);
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{error, graph, rows};
+
+    #[test]
+    fn mixed_types_follow_the_global_order() {
+        let mut g = graph("");
+        let q = "UNWIND [1, 'a', null, true, [1], {k: 1}, 1.5] AS x RETURN x ORDER BY x";
+        assert_eq!(rows(&mut g, q), ["{k: 1}", "[1]", "'a'", "true", "1", "1.5", "null"]);
+        let q = "UNWIND [3, null, 1] AS x RETURN x ORDER BY x DESC";
+        assert_eq!(rows(&mut g, q), ["null", "3", "1"]);
+    }
+
+    #[test]
+    fn skip_and_limit() {
+        let mut g = graph("");
+        assert_eq!(rows(&mut g, "UNWIND range(1, 5) AS x RETURN x SKIP 1 LIMIT 2"), ["2", "3"]);
+        assert_eq!(error(&mut g, "UNWIND [1] AS x RETURN x LIMIT 1.5"), "SyntaxError (InvalidArgumentType)");
+    }
 }

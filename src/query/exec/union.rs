@@ -13,3 +13,15 @@ pub fn union(parts: Vec<Vec<Row>>, all: bool) -> Vec<Row> {
         distinct(width, rows)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows};
+
+    #[test]
+    fn union_removes_duplicates_union_all_keeps_them() {
+        let mut g = graph("");
+        assert_eq!(rows(&mut g, "RETURN 1 AS x UNION RETURN 1 AS x"), ["1"]);
+        assert_eq!(rows(&mut g, "RETURN 1 AS x UNION ALL RETURN 1 AS x"), ["1", "1"]);
+    }
+}

@@ -28,3 +28,16 @@ pub fn unwind(e: &Expr, var: &Var, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows};
+
+    #[test]
+    fn lists_nulls_and_scalars() {
+        let mut g = graph("");
+        assert_eq!(rows(&mut g, "UNWIND [1, [2]] AS x RETURN x"), ["1", "[2]"]);
+        assert_eq!(rows(&mut g, "UNWIND null AS x RETURN x"), Vec::<String>::new());
+        assert_eq!(rows(&mut g, "UNWIND [] AS x RETURN x"), Vec::<String>::new());
+    }
+}

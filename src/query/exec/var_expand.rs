@@ -10,12 +10,44 @@ use super::expand::{rel_ok, type_ids, used};
 use super::scan::eval_props;
 use super::{set_slot, Row};
 
+/// Follows a bound list of relationships from `start`; the node reached, if the walk is valid.
+fn walk_bound(
+    row: &[crate::graph::Value],
+    slot: usize,
+    start: NodeId,
+    dir: crate::graph::Direction,
+    tids: &Option<Vec<crate::graph::RelTypeId>>,
+    pvals: &[(String, crate::graph::Value)],
+    env: &Env,
+) -> Option<NodeId> {
+    let crate::graph::Value::List(items) = row.get(slot)? else { return None };
+    let mut at = start;
+    for v in items {
+        let r = crate::query::eval::rel_id_of(v)?;
+        let (s, e) = env.graph.endpoints(r)?;
+        if !rel_ok(env, r, tids, pvals) {
+            return None;
+        }
+        at = match dir {
+            crate::graph::Direction::Outgoing if s == at => e,
+            crate::graph::Direction::Incoming if e == at => s,
+            crate::graph::Direction::Both if s == at => e,
+            crate::graph::Direction::Both if e == at => s,
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
+/// A DFS frame: a node, its followable relationships, and the next one to try.
+type Frame = (NodeId, Vec<(RelId, NodeId, bool)>, usize);
+
 /// Runs a [`LogicalOp::VarExpand`].
 ///
 /// # Errors
 /// Errors of the property expressions, cancellation.
 pub fn var_expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
-    let LogicalOp::VarExpand { from, rel, to, dir, types, props, min, max, to_bound, uniq } = op else {
+    let LogicalOp::VarExpand { from, rel, to, dir, types, props, min, max, to_bound, rel_bound, uniq } = op else {
         return Ok(rows);
     };
     let tids = type_ids(env, types);
@@ -31,9 +63,21 @@ pub fn var_expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>,
             None
         };
         let pvals = eval_props(props, &row, env)?;
+        if *rel_bound {
+            if let Some(end) = walk_bound(&row, rel.slot, a, *dir, &tids, &pvals, env) {
+                if target.is_none_or(|t| t == end) {
+                    let mut r = row.clone();
+                    if !*to_bound {
+                        set_slot(&mut r, to.slot, node_ref(end));
+                    }
+                    out.push(r);
+                }
+            }
+            continue;
+        }
         // Depth-first: each stack entry is (node, index into its adjacency, path so far).
         let mut path: Vec<(RelId, NodeId, NodeId)> = Vec::new();
-        let mut stack: Vec<(NodeId, Vec<(RelId, NodeId, bool)>, usize)> = Vec::new();
+        let mut stack: Vec<Frame> = Vec::new();
         let adj_of = |n: NodeId| -> Vec<(RelId, NodeId, bool)> {
             env.graph
                 .relationships_of(n, *dir, None)
@@ -88,4 +132,25 @@ pub fn var_expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>,
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::query::testutil::{graph, rows};
+
+    #[test]
+    fn hop_bounds_and_trails() {
+        let mut g = graph("CREATE (a {n: 0})-[:R]->(b {n: 1})-[:R]->(c {n: 2})-[:R]->(a)");
+        assert_eq!(rows(&mut g, "MATCH ({n: 0})-[*2]->(m) RETURN m.n"), ["2"]);
+        assert_eq!(rows(&mut g, "MATCH ({n: 0})-[*0..1]->(m) RETURN m.n ORDER BY m.n"), ["0", "1"]);
+        // The cycle is a trail of three; a fourth hop would reuse a relationship.
+        assert_eq!(rows(&mut g, "MATCH ({n: 0})-[rs*]->(m) RETURN size(rs) ORDER BY size(rs)"), ["1", "2", "3"]);
+        assert_eq!(rows(&mut g, "MATCH p = ({n: 0})-[*]->({n: 2}) RETURN length(p)"), ["2"]);
+    }
+
+    #[test]
+    fn anchored_at_the_far_end_keeps_path_order() {
+        let mut g = graph("CREATE (a {name: 'a'})-[:R {i: 1}]->(b)-[:R {i: 2}]->(c {name: 'c'})");
+        assert_eq!(rows(&mut g, "MATCH (x)-[rs*2]->({name: 'c'}) RETURN [r IN rs | r.i]"), ["[1, 2]"]);
+    }
 }

@@ -73,14 +73,19 @@ fn single_query(i: &str) -> PResult<'_, SingleQuery> {
     let span = clauses[0].span().to(clauses[clauses.len() - 1].span());
     if let Some(last @ (Clause::Match(_) | Clause::With(_) | Clause::Unwind(_))) = clauses.last() {
         let (s, ()) = ws(i)?;
+        if !(s.is_empty() || s.starts_with(';') || at_kw(s, "UNION")) {
+            // Something unparsable follows: the furthest-failure record explains it better.
+            return PError::expected(s, "a clause").failure();
+        }
         let found = if s.is_empty() {
             "end of input".to_string()
         } else {
             format!("'{}'", s.split_whitespace().next().unwrap_or(s))
         };
+        let len = s.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(s.len());
         return PError::custom(
             s,
-            0,
+            len,
             format!("expected RETURN or an update clause after {}, found {found}", last.keyword()),
         )
         .help("a query ends with RETURN (e.g. RETURN n) or with CREATE, MERGE, SET, REMOVE or DELETE")
@@ -405,6 +410,14 @@ mod tests {
         ] {
             assert_eq!(parse(q).to_string(), q);
         }
+    }
+
+    #[test]
+    fn clause_spans_end_at_their_last_token() {
+        let s = "MATCH (n)  \n  WHERE n.x = 1   // note\n RETURN n.x   ORDER BY n.x  ";
+        let q = parse(s);
+        let texts: Vec<&str> = q.first.clauses.iter().map(|c| &s[c.span().start..c.span().end]).collect();
+        assert_eq!(texts, ["MATCH (n)  \n  WHERE n.x = 1", "RETURN n.x   ORDER BY n.x"]);
     }
 
     #[test]

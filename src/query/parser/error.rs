@@ -16,13 +16,23 @@ use super::lexical::pos;
 use crate::query::error::{ErrorKind, QueryError};
 use crate::query::span::{line_col, Span};
 
-/// A parser failure while parsing `&'a str` input.
+/// A parser failure while parsing `&'a str` input. Kept small (diagnoses are boxed) because
+/// results carrying it fill every stack frame of the recursive descent.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct PError<'a> {
     /// The remaining input where the failure was detected.
     pub at: &'a str,
-    /// What would have been accepted at `at` (e.g. `')'`, `an expression`).
-    pub expected: Vec<&'static str>,
+    /// What would have been accepted at `at` (e.g. `')'`, `an expression`). Alternatives
+    /// tried at the same place are collected by the furthest-failure record, so one label
+    /// suffices here (and failing costs no allocation).
+    pub expected: Option<&'static str>,
+    /// A parser's own diagnosis, when it has one.
+    pub diag: Option<Box<Diagnosis>>,
+}
+
+/// What a parser found out about a failure beyond "expected X".
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Diagnosis {
     /// A complete message replacing `expected …, found …`.
     pub message: Option<String>,
     /// How many bytes from `at` the error covers (default: the found token).
@@ -40,23 +50,39 @@ impl<'a> PError<'a> {
     /// A failure at `at` expecting `label`.
     pub fn expected(at: &'a str, label: &'static str) -> Self {
         note_expected(at, label);
-        PError { at, expected: vec![label], message: None, len: None, help: None, detail: None }
+        PError { at, expected: Some(label), diag: None }
     }
 
     /// A diagnosed failure with its own message.
     pub fn custom(at: &'a str, len: usize, message: impl Into<String>) -> Self {
-        PError { at, expected: Vec::new(), message: Some(message.into()), len: Some(len), help: None, detail: None }
+        let diag = Diagnosis { message: Some(message.into()), len: Some(len), ..Diagnosis::default() };
+        PError { at, expected: None, diag: Some(Box::new(diag)) }
+    }
+
+    fn diag_mut(&mut self) -> &mut Diagnosis {
+        self.diag.get_or_insert_with(Box::default)
+    }
+
+    /// Whether the error carries its own message.
+    fn has_message(&self) -> bool {
+        self.diag.as_ref().is_some_and(|d| d.message.is_some())
+    }
+
+    /// The TCK detail code, if set.
+    #[cfg(test)]
+    pub fn detail_code(&self) -> Option<&'static str> {
+        self.diag.as_ref().and_then(|d| d.detail)
     }
 
     /// Sets the TCK detail code.
     pub fn detail(mut self, detail: &'static str) -> Self {
-        self.detail = Some(detail);
+        self.diag_mut().detail = Some(detail);
         self
     }
 
     /// Sets the help line.
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.diag_mut().help = Some(help.into());
         self
     }
 
@@ -73,7 +99,7 @@ impl<'a> PError<'a> {
 
 impl<'a> ParseError<&'a str> for PError<'a> {
     fn from_error_kind(input: &'a str, _kind: NomErrorKind) -> Self {
-        PError { at: input, expected: Vec::new(), message: None, len: None, help: None, detail: None }
+        PError { at: input, expected: None, diag: None }
     }
 
     fn append(_input: &'a str, _kind: NomErrorKind, other: Self) -> Self {
@@ -87,16 +113,14 @@ impl<'a> ParseError<&'a str> for PError<'a> {
             std::cmp::Ordering::Less => self,
             std::cmp::Ordering::Greater => other,
             std::cmp::Ordering::Equal => {
-                if self.message.is_some() {
+                if self.has_message() {
                     return self;
                 }
-                if other.message.is_some() {
+                if other.has_message() {
                     return other;
                 }
-                for e in other.expected {
-                    if !self.expected.contains(&e) {
-                        self.expected.push(e);
-                    }
+                if self.expected.is_none() {
+                    self.expected = other.expected;
                 }
                 self
             }
@@ -107,8 +131,9 @@ impl<'a> ParseError<&'a str> for PError<'a> {
 impl<'a> ContextError<&'a str> for PError<'a> {
     fn add_context(input: &'a str, ctx: &'static str, mut other: Self) -> Self {
         // A parser that failed without consuming anything is best described by its label.
-        if other.at.len() == input.len() && other.message.is_none() {
-            other.expected = vec![ctx];
+        let input = super::lexical::ws(input).map_or(input, |(rest, ())| rest);
+        if other.at.len() == input.len() && !other.has_message() {
+            other.expected = Some(ctx);
             note_expected(input, ctx);
         }
         other
@@ -156,21 +181,24 @@ fn take_furthest() -> Option<(usize, Vec<&'static str>)> {
 pub(crate) fn to_query_error(source: &str, err: PError<'_>) -> QueryError {
     let furthest = take_furthest();
     let mut start = pos(err.at);
-    let (message, len) = match err.message {
-        Some(message) => (message, err.len.unwrap_or_else(|| token_len(&source[start..]))),
+    let diag = err.diag.map(|d| *d).unwrap_or_default();
+    let (message, len) = match diag.message {
+        Some(message) => (message, diag.len.unwrap_or_else(|| token_len(&source[start..]))),
         None => {
-            let mut expected = err.expected;
+            let mut expected: Vec<&'static str> = err.expected.into_iter().collect();
             if let Some((rest_len, labels)) = furthest {
                 let f_start = source.len().saturating_sub(rest_len);
                 if f_start > start || expected.is_empty() && f_start == start {
                     start = f_start;
                     expected = labels;
                 } else if f_start == start {
-                    for l in labels {
-                        if !expected.contains(&l) {
-                            expected.push(l);
+                    let mut merged = labels;
+                    for l in expected {
+                        if !merged.contains(&l) {
+                            merged.push(l);
                         }
                     }
+                    expected = merged;
                 }
             }
             let rest = &source[start..];
@@ -183,9 +211,16 @@ pub(crate) fn to_query_error(source: &str, err: PError<'_>) -> QueryError {
             (message, token_len(rest))
         }
     };
+    // At the end of the text, point just after the last token rather than at a blank line.
+    let (start, len) =
+        if source[start..].trim().is_empty() { (source.trim_end().len().min(start), 0) } else { (start, len) };
     let rest = &source[start..];
-    let mut detail = err.detail;
-    let mut help = err.help;
+    let mut detail = diag.detail;
+    let mut help = diag.help;
+    let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    if let Some(keyword) = misspelled_keyword(&word.to_ascii_uppercase()) {
+        help = Some(format!("did you mean {keyword}?"));
+    }
     if help.is_none() {
         help = slip_help(source, rest, &message);
     }
@@ -270,10 +305,26 @@ fn slip_help(source: &str, rest: &str, message: &str) -> Option<String> {
         "JOIN" => return Some("Cypher joins by shared variables in patterns, e.g. MATCH (a)-[:R]->(b)".into()),
         _ => {}
     }
+    let before = source[..source.len() - rest.len()].trim_end();
+    if rest.starts_with('=') && before.ends_with('=') {
+        return Some("Cypher tests equality with a single '='".into());
+    }
+    if rest.starts_with("!=") {
+        return Some("Cypher writes 'not equal' as '<>'".into());
+    }
+    if rest.starts_with('!') {
+        return Some("Cypher negates with NOT, e.g. WHERE NOT n.done".into());
+    }
+    if rest.starts_with("&&") {
+        return Some("Cypher writes 'and' as AND".into());
+    }
+    if rest.starts_with("||") {
+        return Some("Cypher writes 'or' as OR; string concatenation is '+'".into());
+    }
     if rest.starts_with('=') && message.contains("':'") {
         return Some("map entries are written key: value, with ':' instead of '='".into());
     }
-    if rest.is_empty() {
+    if rest.trim().is_empty() {
         if message.contains("')'") {
             return Some(unclosed_help(source, '(', ')'));
         }
@@ -285,6 +336,40 @@ fn slip_help(source: &str, rest: &str, message: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The clause keyword `word` (upper case) is one or two typing slips away from, if any.
+fn misspelled_keyword(word: &str) -> Option<&'static str> {
+    const KEYWORDS: &[&str] =
+        &["MATCH", "OPTIONAL", "RETURN", "WHERE", "WITH", "UNWIND", "CREATE", "MERGE", "DELETE", "DETACH", "REMOVE"];
+    if word.len() < 4 {
+        return None;
+    }
+    KEYWORDS.iter().copied().find(|k| *k != word && edit_distance(k, word) <= if word.len() > 5 { 2 } else { 1 })
+}
+
+/// Levenshtein distance with adjacent transpositions counted as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 fn unclosed_help(source: &str, open: char, close: char) -> String {

@@ -8,13 +8,13 @@
 //! matching `)`, and `[x IN list` is parsed once and becomes a comprehension or a list element
 //! depending on what follows.
 
-use nom::error::context;
+use nom::error::{context, ContextError};
 use nom::Parser;
 
 use super::error::{PError, PResult};
 use super::lexical::{
-    at_kw, at_sym, at_variable, kw, number_literal, opt_kw, opt_sym, parameter, skip, span_between, string_literal,
-    sym, symbolic_name, variable, ws,
+    at_kw, at_sym, at_variable, enter, kw, matches_kw, number_literal, opt_kw, opt_sym, parameter, pos, skip,
+    span_between, string_literal, sym, symbolic_name, variable, ws,
 };
 use super::patterns::{looks_like_pattern, path_pattern, pattern};
 use crate::query::ast::{
@@ -25,7 +25,7 @@ use crate::query::span::Span;
 
 /// Any expression.
 pub(crate) fn expression(i: &str) -> PResult<'_, Expr> {
-    context("an expression", or_expr).parse(i)
+    operand(i, Precedence::Or)
 }
 
 fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
@@ -33,47 +33,11 @@ fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
     Expr::new(ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span)
 }
 
-/// One left-associative level of keyword operators.
-fn keyword_level<'a>(
-    i: &'a str,
-    word: &'static str,
-    label: &'static str,
-    op: BinaryOp,
-    next: fn(&'a str) -> PResult<'a, Expr>,
-) -> PResult<'a, Expr> {
-    let (mut i, mut left) = next(i)?;
-    loop {
-        let (j, found) = opt_kw(i, word, label)?;
-        if found.is_none() {
-            return Ok((i, left));
-        }
-        let (j, right) = context("an expression", next).parse(j)?;
-        left = binary(op, left, right);
-        i = j;
-    }
-}
-
-fn or_expr(i: &str) -> PResult<'_, Expr> {
-    keyword_level(i, "OR", "'OR'", BinaryOp::Or, xor_expr)
-}
-
-fn xor_expr(i: &str) -> PResult<'_, Expr> {
-    keyword_level(i, "XOR", "'XOR'", BinaryOp::Xor, and_expr)
-}
-
-fn and_expr(i: &str) -> PResult<'_, Expr> {
-    keyword_level(i, "AND", "'AND'", BinaryOp::And, not_expr)
-}
-
-fn not_expr(i: &str) -> PResult<'_, Expr> {
-    let (i, s) = skip(i)?;
-    if at_kw(s, "NOT") {
-        let (j, _) = kw("NOT", "'NOT'")(s)?;
-        let (j, inner) = context("an expression", not_expr).parse(j)?;
-        let span = Span::new(span_between(s, j).start, inner.span.end);
-        return Ok((j, Expr::new(ExprKind::Unary { op: UnaryOp::Not, expr: Box::new(inner) }, span)));
-    }
-    comparison(i)
+/// An infix or postfix operator found at the start of the input.
+enum Infix {
+    Binary(BinaryOp),
+    Compare(CompareOp),
+    IsNull,
 }
 
 fn compare_op(i: &str) -> Option<(CompareOp, usize)> {
@@ -90,120 +54,172 @@ fn compare_op(i: &str) -> Option<(CompareOp, usize)> {
     }
 }
 
-fn comparison(i: &str) -> PResult<'_, Expr> {
-    let (mut i, first) = predicate(i)?;
-    let mut rest = Vec::new();
-    loop {
-        let (s, ()) = ws(i)?;
-        let Some((op, len)) = compare_op(s) else { break };
-        let (j, right) = context("an expression", predicate).parse(&s[len..])?;
-        rest.push((op, right));
-        i = j;
+/// The operator at the start of `s` (after whitespace) and its precedence, without consuming.
+fn peek_infix(s: &str) -> Option<(Infix, Precedence)> {
+    let b = s.as_bytes();
+    let symbol = |op: BinaryOp| Some((Infix::Binary(op), op.precedence()));
+    match b.first()? {
+        b'+' if b.get(1) != Some(&b'=') => return symbol(BinaryOp::Add),
+        // `->` and `--` belong to patterns.
+        b'-' if !matches!(b.get(1), Some(b'>' | b'-')) => return symbol(BinaryOp::Sub),
+        b'*' => return symbol(BinaryOp::Mul),
+        b'/' => return symbol(BinaryOp::Div),
+        b'%' => return symbol(BinaryOp::Mod),
+        b'^' => return symbol(BinaryOp::Pow),
+        b'=' if b.get(1) == Some(&b'~') => return symbol(BinaryOp::RegexMatch),
+        _ => {}
     }
-    if rest.is_empty() {
-        return Ok((i, first));
+    if let Some((op, _)) = compare_op(s) {
+        return Some((Infix::Compare(op), Precedence::Comparison));
     }
-    let span = first.span.to(rest.last().map_or(first.span, |(_, e)| e.span));
-    Ok((i, Expr::new(ExprKind::Comparison { first: Box::new(first), rest }, span)))
+    for (word, op) in [
+        ("OR", BinaryOp::Or),
+        ("XOR", BinaryOp::Xor),
+        ("AND", BinaryOp::And),
+        ("IN", BinaryOp::In),
+        ("CONTAINS", BinaryOp::Contains),
+        ("STARTS", BinaryOp::StartsWith),
+        ("ENDS", BinaryOp::EndsWith),
+    ] {
+        if matches_kw(s, word) {
+            return symbol(op);
+        }
+    }
+    if matches_kw(s, "IS") {
+        return Some((Infix::IsNull, Precedence::Predicate));
+    }
+    None
 }
 
-fn predicate(i: &str) -> PResult<'_, Expr> {
-    let (mut i, mut left) = additive(i)?;
-    loop {
-        let (s, ()) = ws(i)?;
-        let op = if at_kw(s, "IN") {
-            let (j, _) = kw("IN", "'IN'")(s)?;
-            Some((BinaryOp::In, j))
-        } else if at_kw(s, "CONTAINS") {
-            let (j, _) = kw("CONTAINS", "'CONTAINS'")(s)?;
-            Some((BinaryOp::Contains, j))
-        } else if at_kw(s, "STARTS") {
-            let (j, _) = kw("STARTS", "'STARTS'")(s)?;
-            let (j, _) = kw("WITH", "'WITH'")(j)?;
-            Some((BinaryOp::StartsWith, j))
-        } else if at_kw(s, "ENDS") {
-            let (j, _) = kw("ENDS", "'ENDS'")(s)?;
-            let (j, _) = kw("WITH", "'WITH'")(j)?;
-            Some((BinaryOp::EndsWith, j))
-        } else if let Some(j) = s.strip_prefix("=~") {
-            Some((BinaryOp::RegexMatch, j))
-        } else {
-            None
-        };
-        if let Some((op, j)) = op {
-            let (j, right) = context("an expression", additive).parse(j)?;
-            left = binary(op, left, right);
-            i = j;
-            continue;
-        }
-        if at_kw(s, "IS") {
-            let (j, _) = kw("IS", "'IS'")(s)?;
-            let (j, not) = opt_kw(j, "NOT", "'NOT'")?;
-            let (j, null) = kw("NULL", "'NULL'")(j)?;
-            let span = Span::new(left.span.start, null.end);
-            left = Expr::new(ExprKind::IsNull { expr: Box::new(left), negated: not.is_some() }, span);
-            i = j;
-            continue;
-        }
-        return Ok((i, left));
-    }
+/// Consumes binary operator `op` at the start of `s`.
+fn eat_binary(s: &str, op: BinaryOp) -> PResult<'_, ()> {
+    let j = match op {
+        BinaryOp::StartsWith => kw("WITH", "'WITH'")(kw("STARTS", "'STARTS'")(s)?.0)?.0,
+        BinaryOp::EndsWith => kw("WITH", "'WITH'")(kw("ENDS", "'ENDS'")(s)?.0)?.0,
+        BinaryOp::Or => kw("OR", "'OR'")(s)?.0,
+        BinaryOp::Xor => kw("XOR", "'XOR'")(s)?.0,
+        BinaryOp::And => kw("AND", "'AND'")(s)?.0,
+        BinaryOp::In => kw("IN", "'IN'")(s)?.0,
+        BinaryOp::Contains => kw("CONTAINS", "'CONTAINS'")(s)?.0,
+        other => &s[other.symbol().len()..],
+    };
+    Ok((j, ()))
 }
 
-/// One left-associative level of symbol operators.
-fn symbol_level<'a>(i: &'a str, ops: &[(&str, BinaryOp)], next: fn(&'a str) -> PResult<'a, Expr>) -> PResult<'a, Expr> {
-    let (mut i, mut left) = next(i)?;
-    'outer: loop {
+/// Precedence climbing: an operand, then every operator binding at least as tightly as `min`.
+/// One loop for all levels keeps the recursion (and the stack) shallow per nesting level.
+fn expr_bp(i: &str, min: Precedence) -> PResult<'_, Expr> {
+    let (i, s) = skip(i)?;
+    let _depth = enter(s)?;
+    // Spans run from here to the end of the consumed input, so an operand's parentheses are
+    // inside its parent's span.
+    let start = pos(s);
+    let (mut i, mut left) = prefix(i)?;
+    loop {
         let (s, ()) = ws(i)?;
-        for (symbol, op) in ops {
-            if let Some(j) = s.strip_prefix(symbol) {
-                // `+=` belongs to SET, `->`/`--` to patterns: leave them alone.
-                if (*symbol == "+" && j.starts_with('=')) || (*symbol == "-" && j.starts_with(['>', '-'])) {
-                    break 'outer;
-                }
-                let (j, right) = context("an expression", next).parse(j)?;
-                left = binary(*op, left, right);
+        let Some((op, prec)) = peek_infix(s) else { break };
+        if prec < min {
+            break;
+        }
+        match op {
+            Infix::Binary(op) => {
+                let (j, ()) = eat_binary(s, op)?;
+                let (j, right) = operand(j, tighter(prec))?;
+                let span = Span::new(start, pos(j));
+                left = Expr::new(ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span);
                 i = j;
-                continue 'outer;
+            }
+            Infix::Compare(first_op) => {
+                let mut rest = Vec::new();
+                let mut op = first_op;
+                let mut t = s;
+                loop {
+                    let len = compare_op(t).map_or(1, |(_, len)| len);
+                    let (j, right) = operand(&t[len..], Precedence::Predicate)?;
+                    rest.push((op, right));
+                    i = j;
+                    let (u, ()) = ws(j)?;
+                    match compare_op(u) {
+                        Some((next, _)) => {
+                            op = next;
+                            t = u;
+                        }
+                        None => break,
+                    }
+                }
+                let span = Span::new(start, pos(i));
+                left = Expr::new(ExprKind::Comparison { first: Box::new(left), rest }, span);
+            }
+            Infix::IsNull => {
+                let (j, _) = kw("IS", "'IS'")(s)?;
+                let (j, not) = opt_kw(j, "NOT", "'NOT'")?;
+                let (j, null) = kw("NULL", "'NULL'")(j)?;
+                let span = Span::new(start, null.end);
+                left = Expr::new(ExprKind::IsNull { expr: Box::new(left), negated: not.is_some() }, span);
+                i = j;
             }
         }
-        break;
     }
     Ok((i, left))
 }
 
-fn additive(i: &str) -> PResult<'_, Expr> {
-    symbol_level(i, &[("+", BinaryOp::Add), ("-", BinaryOp::Sub)], multiplicative)
+/// The right operand of an operator: named "an expression" in errors.
+fn operand(i: &str, min: Precedence) -> PResult<'_, Expr> {
+    // Not nom's `context` combinator: this sits on the recursive path, where its generic
+    // frames would cost stack on every nesting level.
+    expr_bp(i, min).map_err(|e| e.map(|e| PError::add_context(i, "an expression", e)))
 }
 
-fn multiplicative(i: &str) -> PResult<'_, Expr> {
-    symbol_level(i, &[("*", BinaryOp::Mul), ("/", BinaryOp::Div), ("%", BinaryOp::Mod)], power)
+/// The next tighter level, for the right operand of a left-associative operator.
+fn tighter(p: Precedence) -> Precedence {
+    match p {
+        Precedence::Or => Precedence::Xor,
+        Precedence::Xor => Precedence::And,
+        Precedence::And => Precedence::Not,
+        Precedence::Not => Precedence::Comparison,
+        Precedence::Comparison => Precedence::Predicate,
+        Precedence::Predicate => Precedence::Additive,
+        Precedence::Additive => Precedence::Multiplicative,
+        Precedence::Multiplicative => Precedence::Power,
+        Precedence::Power => Precedence::Unary,
+        Precedence::Unary | Precedence::Postfix | Precedence::Atom => Precedence::Postfix,
+    }
 }
 
-fn power(i: &str) -> PResult<'_, Expr> {
-    symbol_level(i, &[("^", BinaryOp::Pow)], unary)
-}
-
-fn unary(i: &str) -> PResult<'_, Expr> {
+/// Prefix operators (`NOT`, `-`, `+`) or a postfix expression.
+fn prefix(i: &str) -> PResult<'_, Expr> {
     let (i, s) = skip(i)?;
-    let (op, rest) = if let Some(r) = s.strip_prefix('-') {
-        (UnaryOp::Neg, r)
-    } else if let Some(r) = s.strip_prefix('+') {
-        (UnaryOp::Plus, r)
-    } else {
-        return postfix(i);
-    };
+    if at_kw(s, "NOT") {
+        return not_prefix(s);
+    }
+    if s.starts_with(['-', '+']) {
+        return sign_prefix(s);
+    }
+    postfix(i)
+}
+
+fn not_prefix(s: &str) -> PResult<'_, Expr> {
+    let (j, not) = kw("NOT", "'NOT'")(s)?;
+    let (j, inner) = operand(j, Precedence::Not)?;
+    let span = Span::new(not.start, pos(j));
+    Ok((j, Expr::new(ExprKind::Unary { op: UnaryOp::Not, expr: Box::new(inner) }, span)))
+}
+
+fn sign_prefix(s: &str) -> PResult<'_, Expr> {
+    let (op, rest) = if let Some(r) = s.strip_prefix('-') { (UnaryOp::Neg, r) } else { (UnaryOp::Plus, &s[1..]) };
+    let start = span_between(s, rest).start;
     if op == UnaryOp::Neg {
         // Fold `-` into a number literal, so the most negative integer is representable.
         match number_literal(rest, true) {
             Ok((j, (lit, span))) if !at_postfix(j) => {
-                return Ok((j, Expr::new(ExprKind::Literal(lit), Span::new(span_between(s, rest).start, span.end))));
+                return Ok((j, Expr::new(ExprKind::Literal(lit), Span::new(start, span.end))));
             }
             Err(nom::Err::Failure(e)) => return Err(nom::Err::Failure(e)),
             _ => {}
         }
     }
-    let (j, inner) = context("an expression", unary).parse(rest)?;
-    let span = Span::new(span_between(s, rest).start, inner.span.end);
+    let (j, inner) = operand(rest, Precedence::Unary)?;
+    let span = Span::new(start, pos(j));
     Ok((j, Expr::new(ExprKind::Unary { op, expr: Box::new(inner) }, span)))
 }
 
@@ -213,7 +229,13 @@ fn at_postfix(i: &str) -> bool {
 }
 
 fn postfix(i: &str) -> PResult<'_, Expr> {
-    let (mut i, mut e) = atom(i)?;
+    let (_, s) = skip(i)?;
+    let (i, e) = atom(s)?;
+    postfix_ops(i, e, pos(s))
+}
+
+/// Property lookups, indexes, slices and label tests after an atom starting at byte `start`.
+fn postfix_ops(mut i: &str, mut e: Expr, start: usize) -> PResult<'_, Expr> {
     loop {
         let (s, ()) = ws(i)?;
         if let Some(after) = s.strip_prefix('.') {
@@ -221,7 +243,7 @@ fn postfix(i: &str) -> PResult<'_, Expr> {
                 break;
             }
             let (j, key) = symbolic_name(after, "a property key")?;
-            let span = Span::new(e.span.start, key.span.end);
+            let span = Span::new(start, key.span.end);
             e = Expr::new(ExprKind::Property { expr: Box::new(e), key }, span);
             i = j;
         } else if let Some(after) = s.strip_prefix('[') {
@@ -231,7 +253,7 @@ fn postfix(i: &str) -> PResult<'_, Expr> {
             if dots.is_some() {
                 let (j, to) = if at_sym(j, "]") { (j, None) } else { expression(j).map(|(j, x)| (j, Some(x)))? };
                 let (j, close) = sym("]", "']'")(j)?;
-                let span = Span::new(e.span.start, close.end);
+                let span = Span::new(start, close.end);
                 e = Expr::new(
                     ExprKind::Slice { expr: Box::new(e), from: from.map(Box::new), to: to.map(Box::new) },
                     span,
@@ -242,14 +264,14 @@ fn postfix(i: &str) -> PResult<'_, Expr> {
                 let Some(index) = from else {
                     return PError::expected(j, "an index").error();
                 };
-                let span = Span::new(e.span.start, close.end);
+                let span = Span::new(start, close.end);
                 e = Expr::new(ExprKind::Index { expr: Box::new(e), index: Box::new(index) }, span);
                 i = j;
             }
         } else if s.starts_with(':') && !s.starts_with("::") {
             let (j, labels) = label_list(s)?;
             let end = labels.last().map_or(e.span.end, |l| l.span.end);
-            let span = Span::new(e.span.start, end);
+            let span = Span::new(start, end);
             e = Expr::new(ExprKind::HasLabels { expr: Box::new(e), labels }, span);
             i = j;
         } else {
@@ -280,31 +302,36 @@ fn lit(l: Literal, span: Span) -> Expr {
 
 fn atom(i: &str) -> PResult<'_, Expr> {
     let (i, s) = skip(i)?;
-    let Some(c) = s.chars().next() else {
-        return PError::expected(s, "an expression").error();
-    };
-    match c {
-        '\'' | '"' => {
-            let (j, (text, span)) = string_literal(s)?;
-            Ok((j, lit(Literal::String(text), span)))
-        }
-        '0'..='9' | '.' => {
-            let (j, (l, span)) = context("an expression", |x| number_literal(x, false)).parse(s)?;
-            Ok((j, lit(l, span)))
-        }
-        '$' => {
-            let (j, (name, span)) = parameter(s)?;
-            Ok((j, Expr::new(ExprKind::Parameter(name), span)))
-        }
-        '[' => list_like(s),
-        '{' => {
-            let (j, (entries, span)) = map_literal(s)?;
-            Ok((j, Expr::new(ExprKind::Map(entries), span)))
-        }
-        '(' => parenthesised(s),
-        c if is_ident_start(c) || c == '`' => word_atom(i),
+    match s.chars().next() {
+        Some('\'' | '"') => string_atom(s),
+        Some('0'..='9' | '.') => number_atom(s),
+        Some('$') => parameter_atom(s),
+        Some('[') => list_like(s),
+        Some('{') => map_atom(s),
+        Some('(') => parenthesised(s),
+        Some(c) if is_ident_start(c) || c == '`' => word_atom(i),
         _ => PError::expected(s, "an expression").error(),
     }
+}
+
+fn string_atom(s: &str) -> PResult<'_, Expr> {
+    let (j, (text, span)) = string_literal(s)?;
+    Ok((j, lit(Literal::String(text), span)))
+}
+
+fn number_atom(s: &str) -> PResult<'_, Expr> {
+    let (j, (l, span)) = context("an expression", |x| number_literal(x, false)).parse(s)?;
+    Ok((j, lit(l, span)))
+}
+
+fn parameter_atom(s: &str) -> PResult<'_, Expr> {
+    let (j, (name, span)) = parameter(s)?;
+    Ok((j, Expr::new(ExprKind::Parameter(name), span)))
+}
+
+fn map_atom(s: &str) -> PResult<'_, Expr> {
+    let (j, (entries, span)) = map_literal(s)?;
+    Ok((j, Expr::new(ExprKind::Map(entries), span)))
 }
 
 /// `{key: value, ...}`
@@ -353,6 +380,10 @@ fn list_like(s: &str) -> PResult<'_, Expr> {
     if let Some(result) = pattern_comprehension(s, after, open) {
         return result;
     }
+    list_or_comprehension(after, open)
+}
+
+fn list_or_comprehension(after: &str, open: Span) -> PResult<'_, Expr> {
     let mut items = Vec::new();
     let mut i = after;
     if at_variable(after) {
@@ -381,6 +412,10 @@ fn list_like(s: &str) -> PResult<'_, Expr> {
             return Ok((j, Expr::new(ExprKind::List(items), open.to(close))));
         }
     }
+    list_rest(i, items, open)
+}
+
+fn list_rest(mut i: &str, mut items: Vec<Expr>, open: Span) -> PResult<'_, Expr> {
     loop {
         let (j, item) = expression(i)?;
         items.push(item);
@@ -504,18 +539,15 @@ fn word_atom(i: &str) -> PResult<'_, Expr> {
     let mut name = first.name.clone();
     let mut k = j;
     let mut end = first.span.end;
-    loop {
-        let Ok((t, ())) = ws(k) else { break };
-        let Some(after) = t.strip_prefix('.') else { break };
-        match symbolic_name(after, "a name") {
-            Ok((u, part)) => {
-                name.push('.');
-                name.push_str(&part.name);
-                end = part.span.end;
-                k = u;
-            }
-            Err(_) => break,
+    while let Some(after) = ws(k).ok().and_then(|(t, ())| t.strip_prefix('.')) {
+        if !after.starts_with(|c: char| is_ident_start(c) || c == '`') {
+            break;
         }
+        let Ok((u, part)) = symbolic_name(after, "a name") else { break };
+        name.push('.');
+        name.push_str(&part.name);
+        end = part.span.end;
+        k = u;
     }
     if at_sym(k, "(") {
         let name = Ident::new(name, Span::new(first.span.start, end));
@@ -567,7 +599,7 @@ fn call<'a>(start: &'a str, i: &'a str, name: Ident) -> PResult<'a, Expr> {
     }
     let (i, distinct) = opt_kw(i, "DISTINCT", "'DISTINCT'")?;
     let mut args = Vec::new();
-    let (mut i, close) = opt_sym(i, ")", "')'")?;
+    let (mut i, close) = if distinct.is_some() { (i, None) } else { opt_sym(i, ")", "')'")? };
     if let Some(close) = close {
         let kind = ExprKind::FunctionCall { name: name.clone(), distinct: distinct.is_some(), args };
         return Ok((i, Expr::new(kind, Span::new(name.span.start, close.end))));
@@ -582,6 +614,18 @@ fn call<'a>(start: &'a str, i: &'a str, name: Ident) -> PResult<'a, Expr> {
         }
     }
     let (i, close) = sym(")", "')'")(i)?;
+    if lower == "size" {
+        if let Some(arg) = args.iter().find(|a| matches!(a.kind, ExprKind::PatternPredicate(_))) {
+            let at = &start[arg.span.start - super::lexical::pos(start)..];
+            return PError::custom(
+                at,
+                arg.span.end - arg.span.start,
+                "expected a list or string in size(), found a pattern",
+            )
+            .help("a pattern is a predicate here; count its matches with size([(a)-->(b) | 1])")
+            .failure();
+        }
+    }
     let span = Span::new(name.span.start, close.end);
     Ok((i, Expr::new(ExprKind::FunctionCall { name, distinct: distinct.is_some(), args }, span)))
 }

@@ -24,6 +24,40 @@ pub(crate) fn with_source<T>(source: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+thread_local! {
+    static DEPTH: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How deeply expressions may nest before the parser gives up (instead of overflowing the
+/// stack on hostile input such as ten thousand `(`).
+pub(crate) const MAX_DEPTH: usize = 80;
+
+/// Holds one level of nesting; dropping it releases the level.
+pub(crate) struct DepthGuard(());
+
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
+/// Enters one level of expression nesting at `i`, failing past [`MAX_DEPTH`].
+pub(crate) fn enter(i: &str) -> Result<DepthGuard, nom::Err<PError<'_>>> {
+    let depth = DEPTH.with(|d| {
+        let n = d.get() + 1;
+        d.set(n);
+        n
+    });
+    let guard = DepthGuard(());
+    if depth > MAX_DEPTH {
+        return Err(nom::Err::Failure(
+            PError::custom(i, 1, format!("expected at most {MAX_DEPTH} levels of nesting, found more"))
+                .help("split the expression, e.g. with WITH clauses"),
+        ));
+    }
+    Ok(guard)
+}
+
 /// The byte offset of `rest` (a suffix of the registered source) in the source.
 pub(crate) fn pos(rest: &str) -> usize {
     let (base, len) = BASE.with(Cell::get);
@@ -39,6 +73,12 @@ pub(crate) fn span_between(from: &str, to: &str) -> Span {
 ///
 /// Fails (unrecoverably) on a block comment that is never closed.
 pub(crate) fn ws(mut i: &str) -> PResult<'_, ()> {
+    // Fast path: most tokens follow a token or a single space.
+    match i.as_bytes() {
+        [b, ..] if !b.is_ascii_whitespace() && *b != b'/' && b.is_ascii() => return Ok((i, ())),
+        [b' ', b, ..] if !b.is_ascii_whitespace() && *b != b'/' && b.is_ascii() => return Ok((&i[1..], ())),
+        _ => {}
+    }
     loop {
         let trimmed = i.trim_start();
         if let Some(rest) = trimmed.strip_prefix("//") {
@@ -70,7 +110,8 @@ pub(crate) fn at_kw(i: &str, word: &str) -> bool {
     matches_kw(i, word)
 }
 
-fn matches_kw(i: &str, word: &str) -> bool {
+/// Whether `i` (already past whitespace) starts with keyword `word`.
+pub(crate) fn matches_kw(i: &str, word: &str) -> bool {
     i.len() >= word.len()
         && i.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
         && !i[word.len()..].chars().next().is_some_and(is_ident_continue)
@@ -107,26 +148,27 @@ pub(crate) fn at_sym(i: &str, s: &str) -> bool {
 }
 
 /// Consumes symbol `s` if it comes next; records the expectation otherwise.
-pub(crate) fn opt_sym<'a>(i: &'a str, s: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
-    let (i, ()) = ws(i)?;
+pub(crate) fn opt_sym<'a>(input: &'a str, s: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
+    let (i, ()) = ws(input)?;
     match i.strip_prefix(s) {
         Some(rest) => Ok((rest, Some(span_between(i, rest)))),
         None => {
             note_expected(i, label);
-            Ok((i, None))
+            // Leave the whitespace in place, so spans end at the last token.
+            Ok((input, None))
         }
     }
 }
 
 /// Consumes keyword `word` if it comes next; records the expectation otherwise.
-pub(crate) fn opt_kw<'a>(i: &'a str, word: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
-    let (i, ()) = ws(i)?;
+pub(crate) fn opt_kw<'a>(input: &'a str, word: &'static str, label: &'static str) -> PResult<'a, Option<Span>> {
+    let (i, ()) = ws(input)?;
     if matches_kw(i, word) {
         let rest = &i[word.len()..];
         Ok((rest, Some(span_between(i, rest))))
     } else {
         note_expected(i, label);
-        Ok((i, None))
+        Ok((input, None))
     }
 }
 
@@ -144,10 +186,6 @@ pub(crate) fn symbolic_name<'a>(i: &'a str, label: &'static str) -> PResult<'a, 
                     chars.next();
                 } else {
                     let rest = &body[n + 1..];
-                    if name.is_empty() {
-                        return PError::custom(i, 2, "expected a name between the backticks, found an empty name")
-                            .failure();
-                    }
                     return Ok((rest, Ident::new(name, span_between(i, rest))));
                 }
             } else {
@@ -234,7 +272,9 @@ pub(crate) fn string_literal(i: &str) -> PResult<'_, (String, Span)> {
                         }
                     }
                     None => {
-                        let len = 2 + esc_at[2..].chars().take(digits).map(char::len_utf8).sum::<usize>();
+                        let hex_run = esc_at[2..].chars().take(digits).take_while(char::is_ascii_hexdigit).count();
+                        let bad = esc_at[2 + hex_run..].chars().next().map_or(0, char::len_utf8);
+                        let len = 2 + hex_run + if hex_run < digits { bad } else { 0 };
                         return PError::custom(
                             esc_at,
                             len,
@@ -414,7 +454,7 @@ mod tests {
     fn lit(s: &str) -> Result<Literal, Option<&'static str>> {
         with_source(s, || match number_literal(s, false) {
             Ok((_, (l, _))) => Ok(l),
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e.detail),
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(e.detail_code()),
             Err(nom::Err::Incomplete(_)) => Err(None),
         })
     }
@@ -442,7 +482,7 @@ mod tests {
         assert_eq!(out.as_deref(), Some("a'b\né\\"));
         let bad = r"'\uH'";
         let err = with_source(bad, || string_literal(bad).err());
-        assert!(matches!(err, Some(nom::Err::Failure(e)) if e.detail == Some("InvalidUnicodeLiteral")));
+        assert!(matches!(err, Some(nom::Err::Failure(e)) if e.detail_code() == Some("InvalidUnicodeLiteral")));
     }
 
     #[test]

@@ -170,6 +170,45 @@ mod tests {
     }
 
     #[test]
+    fn tricky_expressions_print_canonically() {
+        for (input, printed) in [
+            ("RETURN 1 - -1, - -x, -(-1), 2 ^ -1, -2 ^ 2", "RETURN 1 - -1, - -x, - -1, 2 ^ -1, -2 ^ 2"),
+            (
+                "RETURN NOT NOT a, a = (NOT b), (a = b) = c, a < b < c",
+                "RETURN NOT NOT a, a = (NOT b), (a = b) = c, a < b < c",
+            ),
+            (
+                "RETURN n.end, n:`Order`:Person, {`end`: 1, ``: 2}, `match`",
+                "RETURN n.end, n:Order:Person, {end: 1, ``: 2}, `match`",
+            ),
+            ("RETURN exists(n.x), `case`(1), $`a b`, $0", "RETURN exists(n.x), `case`(1), $`a b`, $0"),
+            ("return (n)-->() and not (n)<-[:R*2]-(:A)", "RETURN (n)-->() AND NOT (n)<-[:R*2]-(:A)"),
+            (
+                "RETURN [x IN l | x][1..], l[..-1], n.a IS NULL = true",
+                "RETURN [x IN l | x][1..], l[..-1], n.a IS NULL = true",
+            ),
+            (
+                "MATCH (n) WHERE exists { match (n)-->(m) where m.x = 1 } RETURN n {.name, .*, k: [p = (n)--() WHERE true | p]}",
+                "MATCH (n) WHERE EXISTS { (n)-->(m) WHERE m.x = 1 } RETURN n {.name, .*, k: [p = (n)--() WHERE true | p]}",
+            ),
+            (
+                "RETURN case n.x when 1 then 'a' else 'b' end, single(x in l where x), none(x IN [] WHERE x)",
+                "RETURN CASE n.x WHEN 1 THEN 'a' ELSE 'b' END, single(x IN l WHERE x), none(x IN [] WHERE x)",
+            ),
+            ("PROFILE MATCH p=allShortestPaths((a)-[:R|S*]->(b)) RETURN p", "PROFILE MATCH p = allShortestPaths((a)-[:R|S*]->(b)) RETURN p"),
+            (
+                "RETURN 'it\\'s', \"say \\\"hi\\\"\", 1.0e-3, 0o17, 0xff",
+                "RETURN 'it\\'s', 'say \"hi\"', 0.001, 15, 255",
+            ),
+        ] {
+            let q = parse_query(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(q.to_string(), printed, "{input}");
+            let again = parse_query(printed).unwrap_or_else(|e| panic!("{printed}: {e}"));
+            assert_eq!(again.to_string(), printed);
+        }
+    }
+
+    #[test]
     fn statements_split_outside_strings_and_comments() {
         let s = "MATCH (n) RETURN ';' ; // a; comment\n ; RETURN `a;b` /* ; */;  ";
         let parts: Vec<&str> = split_statements(s).iter().map(|sp| &s[sp.start..sp.end]).collect();

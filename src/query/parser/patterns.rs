@@ -290,7 +290,10 @@ mod tests {
     fn bad_lengths_are_diagnosed() {
         for s in ["(a)-[:LIKES..]->(c)", "(a)-[:LIKES*-2]->(c)"] {
             let err = with_source(s, || pattern(s).err());
-            assert!(matches!(err, Some(nom::Err::Failure(e)) if e.detail == Some("InvalidRelationshipPattern")), "{s}");
+            assert!(
+                matches!(err, Some(nom::Err::Failure(e)) if e.detail_code() == Some("InvalidRelationshipPattern")),
+                "{s}"
+            );
         }
     }
 

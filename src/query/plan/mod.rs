@@ -26,9 +26,14 @@ pub struct Var {
     pub name: String,
 }
 
+/// Unnamed pattern parts display as nothing, as written: `()`, `-[:T]->`.
 impl fmt::Display for Var {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name)
+        if self.name.starts_with("  ") {
+            Ok(())
+        } else {
+            f.write_str(&self.name)
+        }
     }
 }
 
@@ -411,6 +416,8 @@ pub enum LogicalOp {
         max: Option<u64>,
         /// Whether `to` is already bound.
         to_bound: bool,
+        /// Whether `rel` already holds a list of relationships (then only that walk is checked).
+        rel_bound: bool,
         /// Relationship slots it must differ from.
         uniq: Vec<usize>,
     },
@@ -512,12 +519,32 @@ pub enum LogicalOp {
 pub struct Plan {
     /// The pipeline.
     pub ops: Vec<LogicalOp>,
+    /// For each operator, the clause it came from (runtime errors point there).
+    pub spans: Vec<Span>,
     /// Row width.
     pub width: usize,
     /// Output column names (empty when the statement returns nothing).
     pub columns: Vec<String>,
     /// Where the statement is (for runtime errors).
     pub span: Span,
+}
+
+/// Whether a pipeline deletes nodes or relationships.
+pub fn deletes(ops: &[LogicalOp]) -> bool {
+    ops.iter().any(|op| match op {
+        LogicalOp::Delete { .. } => true,
+        LogicalOp::Union { parts, .. } => parts.iter().any(|p| deletes(p)),
+        _ => false,
+    })
+}
+
+/// Whether a pipeline changes the graph.
+pub fn writes(ops: &[LogicalOp]) -> bool {
+    ops.iter().any(|op| match op {
+        LogicalOp::Create(_) | LogicalOp::Merge { .. } | LogicalOp::Set(_) | LogicalOp::Delete { .. } => true,
+        LogicalOp::Union { parts, .. } => parts.iter().any(|p| writes(p)),
+        _ => false,
+    })
 }
 
 // ----- display ------------------------------------------------------------------------------
@@ -677,9 +704,13 @@ fn write_op(out: &mut String, op: &LogicalOp, depth: usize) -> fmt::Result {
             };
             writeln!(out, "{pad}Expand ({from}){}({to}){mode}", arrow(*dir, &inner))
         }
-        LogicalOp::VarExpand { from, rel, to, dir, types, props, min, max, to_bound, .. } => {
+        LogicalOp::VarExpand { from, rel, to, dir, types, props, min, max, to_bound, rel_bound, .. } => {
             let inner = format!("{rel}{}{}{}", types_text(types), hops(*min, *max), props_text(props));
-            let mode = if *to_bound { " (into)" } else { "" };
+            let mode = match (to_bound, rel_bound) {
+                (_, true) => " (bound relationships)",
+                (true, false) => " (into)",
+                _ => "",
+            };
             writeln!(out, "{pad}VarExpand ({from}){}({to}){mode}", arrow(*dir, &inner))
         }
         LogicalOp::ShortestPath { from, to, path, dir, types, min, max, all, .. } => {
@@ -696,9 +727,21 @@ fn write_op(out: &mut String, op: &LogicalOp, depth: usize) -> fmt::Result {
             }
             Ok(())
         }
-        LogicalOp::Project { names, keep, .. } => {
+        LogicalOp::Project { names, items, keep } => {
             let keep = if *keep { " (keeping input)" } else { "" };
-            writeln!(out, "{pad}Project {}{keep}", names.join(", "))
+            let cols: Vec<String> = names
+                .iter()
+                .zip(items)
+                .map(|(n, e)| {
+                    let text = e.to_string();
+                    if text == *n {
+                        text
+                    } else {
+                        format!("{text} AS {n}")
+                    }
+                })
+                .collect();
+            writeln!(out, "{pad}Project {}{keep}", cols.join(", "))
         }
         LogicalOp::Aggregate { keys, aggs } => {
             let aggs: Vec<String> = aggs

@@ -1,0 +1,182 @@
+//! The aligned table of the shell and `kg query`: a cypher-shell style box whose columns are
+//! aligned by display width (so Arabic and wide characters line up), values in Cypher notation,
+//! numbers right-aligned, and a footer with the row count, the changes made and the time taken.
+
+use std::fmt::Write as _;
+use std::io;
+use std::time::Duration;
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::graph::Value;
+use crate::query::{QueryResult, QueryStats};
+
+/// Writes `result` as a table, then the footer. A result without columns (a write without
+/// `RETURN`) prints only the footer; an `EXPLAIN`/`PROFILE` plan is printed before the table.
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write_table(out: &mut dyn io::Write, result: &QueryResult, elapsed: Option<Duration>) -> io::Result<()> {
+    if let Some(plan) = &result.plan {
+        writeln!(out, "{}", plan.trim_end())?;
+    }
+    // EXPLAIN returns a plan and no rows: the plan is the answer, an empty table adds nothing.
+    let explain_only = result.plan.is_some() && result.rows.is_empty();
+    if !result.columns.is_empty() && !explain_only {
+        let cells: Vec<Vec<String>> =
+            result.rows.iter().map(|row| row.iter().map(Value::to_string).collect()).collect();
+        let mut widths: Vec<usize> = result.columns.iter().map(|c| c.width()).collect();
+        for row in &cells {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.width());
+            }
+        }
+        let rule = rule_line(&widths);
+        writeln!(out, "{rule}")?;
+        let header: Vec<(&str, bool)> = result.columns.iter().map(|c| (c.as_str(), false)).collect();
+        writeln!(out, "{}", row_line(&widths, &header))?;
+        writeln!(out, "{rule}")?;
+        for (row, values) in cells.iter().zip(&result.rows) {
+            let line: Vec<(&str, bool)> = row
+                .iter()
+                .zip(values)
+                .map(|(c, v)| (c.as_str(), matches!(v, Value::Int(_) | Value::Float(_))))
+                .collect();
+            writeln!(out, "{}", row_line(&widths, &line))?;
+        }
+        writeln!(out, "{rule}")?;
+    }
+    writeln!(out, "{}", footer(result, elapsed))
+}
+
+/// The footer: `2 rows`, then the changes if any, then the time: `1 row; created 1 node (0.4 ms)`.
+pub fn footer(result: &QueryResult, elapsed: Option<Duration>) -> String {
+    let n = result.rows.len();
+    let mut s = format!("{n} {}", if n == 1 { "row" } else { "rows" });
+    let changes = describe_stats(&result.stats);
+    if !changes.is_empty() {
+        let _ = write!(s, "; {changes}");
+    }
+    if let Some(t) = elapsed {
+        let _ = write!(s, " ({})", format_duration(t));
+    }
+    s
+}
+
+/// What a query changed, in words: `created 2 nodes, set 3 properties`; empty when nothing.
+pub fn describe_stats(stats: &QueryStats) -> String {
+    let parts = [
+        (stats.nodes_created, "created", "node"),
+        (stats.relationships_created, "created", "relationship"),
+        (stats.nodes_deleted, "deleted", "node"),
+        (stats.relationships_deleted, "deleted", "relationship"),
+        (stats.properties_set, "set", "property"),
+        (stats.properties_removed, "removed", "property"),
+        (stats.labels_added, "added", "label"),
+        (stats.labels_removed, "removed", "label"),
+    ];
+    let mut out: Vec<String> = Vec::new();
+    for (count, verb, noun) in parts {
+        if count == 0 {
+            continue;
+        }
+        let noun = match (count, noun) {
+            (1, n) => n.to_string(),
+            (_, "property") => "properties".to_string(),
+            (_, n) => format!("{n}s"),
+        };
+        out.push(format!("{verb} {count} {noun}"));
+    }
+    out.join(", ")
+}
+
+/// `0.42 ms`, `12.3 ms`, `1.25 s`.
+pub fn format_duration(t: Duration) -> String {
+    let ms = t.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.2} ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}
+
+fn rule_line(widths: &[usize]) -> String {
+    let mut s = String::from("+");
+    for w in widths {
+        s.push_str(&"-".repeat(w + 2));
+        s.push('+');
+    }
+    s
+}
+
+fn row_line(widths: &[usize], cells: &[(&str, bool)]) -> String {
+    let mut s = String::from("|");
+    for (w, (cell, right)) in widths.iter().zip(cells) {
+        let pad = " ".repeat(w.saturating_sub(cell.width()));
+        if *right {
+            let _ = write!(s, " {pad}{cell} |");
+        } else {
+            let _ = write!(s, " {cell}{pad} |");
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{NodeValue, PropertyMap};
+
+    fn render(result: &QueryResult, elapsed: Option<Duration>) -> String {
+        let mut buf = Vec::new();
+        write_table(&mut buf, result, elapsed).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    fn node(name: &str) -> Value {
+        let properties: PropertyMap = [("name".to_string(), Value::from(name))].into_iter().collect();
+        Value::Node(Box::new(NodeValue { id: 1, labels: vec!["ArmedGroup".into()], properties }))
+    }
+
+    #[test]
+    fn aligns_arabic_by_display_width() {
+        let result = QueryResult {
+            columns: vec!["name".into(), "n".into()],
+            rows: vec![vec!["JNIM".into(), Value::Int(12)], vec!["جماعة نصرة الإسلام".into(), Value::Int(3)]],
+            ..QueryResult::default()
+        };
+        let text = render(&result, None);
+        let lines: Vec<&str> = text.lines().collect();
+        // unicode-width counts the lam-alef ligatures (لا, لإ) as one column, as terminals draw them.
+        assert_eq!(lines[1], "| name               | n  |");
+        assert_eq!(lines[3], "| 'JNIM'             | 12 |");
+        assert_eq!(lines[4], "| 'جماعة نصرة الإسلام' |  3 |");
+        let widths: Vec<usize> = lines[..6].iter().map(|l| l.width()).collect();
+        assert!(widths.iter().all(|w| *w == widths[0]), "{widths:?}");
+        assert_eq!(lines[6], "2 rows");
+    }
+
+    #[test]
+    fn shows_cypher_notation_and_footer() {
+        let result = QueryResult {
+            columns: vec!["g".into()],
+            rows: vec![vec![node("JNIM")]],
+            stats: QueryStats { properties_set: 2, ..QueryStats::default() },
+            plan: None,
+        };
+        let text = render(&result, Some(Duration::from_micros(1500)));
+        assert!(text.contains("| (:ArmedGroup {name: 'JNIM'}) |"), "{text}");
+        assert!(text.ends_with("1 row; set 2 properties (1.50 ms)\n"), "{text}");
+    }
+
+    #[test]
+    fn write_without_return_prints_only_footer() {
+        let result = QueryResult {
+            stats: QueryStats { nodes_created: 1, relationships_created: 2, ..QueryStats::default() },
+            ..QueryResult::default()
+        };
+        assert_eq!(render(&result, None), "0 rows; created 1 node, created 2 relationships\n");
+    }
+}

@@ -1,0 +1,265 @@
+//! The rustyline helper of the shell: completion (through [`CompletionIndex`], file names for
+//! meta-command paths), hints (the rest of a unique completion, or a meta-command's usage),
+//! highlighting (keywords, strings, numbers, comments, meta-commands) and multi-line input (a
+//! statement is complete at its `;`, a meta-command at the end of its line).
+
+use std::borrow::Cow;
+
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::{Hint, Hinter};
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Context, Helper};
+
+use super::complete::{CompletionIndex, Context as CompletionContext, KEYWORDS};
+use super::meta;
+use super::script::is_complete;
+
+const KEYWORD_STYLE: &str = "\x1b[1;34m";
+const STRING_STYLE: &str = "\x1b[32m";
+const NUMBER_STYLE: &str = "\x1b[36m";
+const COMMENT_STYLE: &str = "\x1b[2m";
+const META_STYLE: &str = "\x1b[1;35m";
+const RESET: &str = "\x1b[0m";
+
+/// The shell's rustyline helper.
+pub struct ShellHelper {
+    index: CompletionIndex,
+    files: FilenameCompleter,
+    color: bool,
+    plain: bool,
+}
+
+impl ShellHelper {
+    /// A helper completing from `index`; `color` turns highlighting on.
+    pub fn new(index: CompletionIndex, color: bool) -> Self {
+        ShellHelper { index, files: FilenameCompleter::new(), color, plain: false }
+    }
+
+    /// Plain mode, for yes/no questions: every line is complete, no completion, hints or
+    /// colours.
+    pub fn set_plain(&mut self, on: bool) {
+        self.plain = on;
+    }
+
+    /// The completion index, to update after the graph or the parameters change.
+    pub fn index_mut(&mut self) -> &mut CompletionIndex {
+        &mut self.index
+    }
+}
+
+impl Completer for ShellHelper {
+    type Candidate = Pair;
+
+    fn complete(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        if self.plain {
+            return Ok((pos, Vec::new()));
+        }
+        let (start, pairs, context) = self.index.complete(line, pos);
+        if context == CompletionContext::File {
+            return self.files.complete(line, pos, ctx);
+        }
+        Ok((start, pairs))
+    }
+}
+
+/// A hint: text shown greyed after the cursor, and what the right arrow inserts (nothing for a
+/// usage hint).
+pub struct ShellHint {
+    display: String,
+    completion: Option<String>,
+}
+
+impl Hint for ShellHint {
+    fn display(&self) -> &str {
+        &self.display
+    }
+
+    fn completion(&self) -> Option<&str> {
+        self.completion.as_deref()
+    }
+}
+
+impl Hinter for ShellHelper {
+    type Hint = ShellHint;
+
+    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<ShellHint> {
+        if self.plain || pos < line.len() || line.is_empty() {
+            return None;
+        }
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(':') && !line.contains('\n') {
+            let parsed = meta::parse_meta(trimmed);
+            if let Some(command) = meta::find(&parsed.name) {
+                if trimmed.ends_with(' ') && parsed.rest.is_empty() && !command.usage.is_empty() {
+                    return Some(ShellHint { display: command.usage.to_string(), completion: None });
+                }
+            }
+        }
+        let (start, pairs, _) = self.index.complete(line, pos);
+        let typed = &line[start..pos];
+        let first = pairs.first()?;
+        // One typed character says too little: a hint would flicker on almost every word.
+        if typed.chars().count() < 2 || first.replacement.len() <= typed.len() || !first.replacement.starts_with(typed)
+        {
+            return None;
+        }
+        let rest = first.replacement[typed.len()..].to_string();
+        Some(ShellHint { display: rest.clone(), completion: Some(rest) })
+    }
+}
+
+impl Highlighter for ShellHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.color || self.plain {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(highlight_line(line))
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if !self.color {
+            return Cow::Borrowed(hint);
+        }
+        Cow::Owned(format!("{COMMENT_STYLE}{hint}{RESET}"))
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, kind: CmdKind) -> bool {
+        self.color && kind != CmdKind::MoveCursor
+    }
+}
+
+impl Validator for ShellHelper {
+    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        Ok(if self.plain || is_complete(ctx.input()) {
+            ValidationResult::Valid(None)
+        } else {
+            ValidationResult::Incomplete
+        })
+    }
+}
+
+impl Helper for ShellHelper {}
+
+/// The line with ANSI colours around keywords, strings, numbers, comments and a leading
+/// meta-command; the visible text is unchanged.
+pub fn highlight_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 32);
+    let first_line_end = line.find('\n').unwrap_or(line.len());
+    if line[..first_line_end].trim_start().starts_with(':') {
+        out.push_str(META_STYLE);
+        out.push_str(&line[..first_line_end]);
+        out.push_str(RESET);
+        out.push_str(&line[first_line_end..]);
+        return out;
+    }
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut i = 0;
+    let end_of = |k: usize| chars.get(k).map_or(line.len(), |c| c.0);
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        let next = chars.get(i + 1).map(|c| c.1);
+        let (style, stop) = if c == '\'' || c == '"' {
+            let mut k = i + 1;
+            while k < chars.len() && chars[k].1 != c {
+                k += if chars[k].1 == '\\' { 2 } else { 1 };
+            }
+            (Some(STRING_STYLE), (k + 1).min(chars.len()))
+        } else if c == '/' && next == Some('/') {
+            let k = chars[i..].iter().position(|c| c.1 == '\n').map_or(chars.len(), |p| i + p);
+            (Some(COMMENT_STYLE), k)
+        } else if c == '/' && next == Some('*') {
+            let mut k = i + 2;
+            while k < chars.len() && !(chars[k].1 == '/' && chars[k - 1].1 == '*' && k > i + 2) {
+                k += 1;
+            }
+            (Some(COMMENT_STYLE), (k + 1).min(chars.len()))
+        } else if c.is_ascii_digit() && (i == 0 || !is_word_char(chars[i - 1].1)) {
+            let k = chars[i..]
+                .iter()
+                .position(|c| !(c.1.is_ascii_alphanumeric() || c.1 == '.'))
+                .map_or(chars.len(), |p| i + p);
+            (Some(NUMBER_STYLE), k)
+        } else if is_word_char(c) {
+            let k = chars[i..].iter().position(|c| !is_word_char(c.1)).map_or(chars.len(), |p| i + p);
+            let word = &line[at..end_of(k)];
+            let keyword = KEYWORDS.iter().any(|kw| kw.eq_ignore_ascii_case(word));
+            (keyword.then_some(KEYWORD_STYLE), k)
+        } else if c == '`' {
+            let k = chars[i + 1..].iter().position(|c| c.1 == '`').map_or(chars.len(), |p| i + 1 + p + 1);
+            (None, k)
+        } else {
+            (None, i + 1)
+        };
+        let text = &line[at..end_of(stop)];
+        match style {
+            Some(s) => {
+                out.push_str(s);
+                out.push_str(text);
+                out.push_str(RESET);
+            }
+            None => out.push_str(text),
+        }
+        i = stop;
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strip(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for c in chars.by_ref() {
+                    if c == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn hints_complete_unique_words_and_show_usage() {
+        use rustyline::history::DefaultHistory;
+        let mut g = crate::graph::PropertyGraph::new();
+        g.add_node(["ArmedGroup"], [("name", crate::graph::Value::from("JNIM"))]).unwrap();
+        let helper = ShellHelper::new(CompletionIndex::build(&g), false);
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let hint = |line: &str| helper.hint(line, line.len(), &ctx).map(|h| (h.display, h.completion));
+        assert_eq!(hint("MATCH (g:Arm"), Some(("edGroup".to_string(), Some("edGroup".to_string()))));
+        assert_eq!(hint("MATCH (g {name: 'JN"), Some(("IM'".to_string(), Some("IM'".to_string()))));
+        assert_eq!(hint(":export "), Some(("dot|cypher|graphml|jsonl PATH [QUERY]".to_string(), None)));
+        assert_eq!(hint("MATCH (g:A"), None, "one character is too little");
+        assert_eq!(hint("MATCH (g:Zz"), None);
+    }
+
+    #[test]
+    fn highlighting_keeps_the_text() {
+        for line in [
+            "MATCH (g {name: 'جماعة'})-[:ATTACKED]->(t) RETURN g.name, 1.5 // note",
+            "RETURN 'open",
+            "RETURN \"a\\\"b\" /* c */ , `x y`, 42",
+            ":format json",
+            "/*",
+        ] {
+            let out = highlight_line(line);
+            assert_eq!(strip(&out), line);
+        }
+        let out = highlight_line("match (n) return 'x'");
+        assert!(out.starts_with(&format!("{KEYWORD_STYLE}match{RESET}")), "{out:?}");
+        assert!(out.contains(&format!("{STRING_STYLE}'x'{RESET}")), "{out:?}");
+    }
+}

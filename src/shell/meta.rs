@@ -1,0 +1,160 @@
+//! The meta-commands of the shell and of scripts (`:help`, `:format json`, …): their names,
+//! usage and help text, parsing of a meta-command line into name and arguments, and the
+//! did-you-mean for unknown names. Running them is the session's job.
+
+/// One meta-command: its name (without `:`), usage and a one-line description.
+#[derive(Clone, Copy, Debug)]
+pub struct MetaCommand {
+    /// The name without the leading `:`.
+    pub name: &'static str,
+    /// Arguments, as shown in help and hints.
+    pub usage: &'static str,
+    /// What it does, one line.
+    pub summary: &'static str,
+}
+
+/// Every meta-command, in the order `:help` lists them.
+pub const COMMANDS: &[MetaCommand] = &[
+    MetaCommand { name: "help", usage: "[COMMAND]", summary: "list meta-commands, or explain one" },
+    MetaCommand { name: "schema", usage: "", summary: "labels, relationship types and property keys, with counts" },
+    MetaCommand { name: "stats", usage: "", summary: "node and relationship counts, the graph file, unsaved changes" },
+    MetaCommand { name: "format", usage: "table|csv|json", summary: "how results are printed" },
+    MetaCommand { name: "timing", usage: "on|off", summary: "show how long each statement took" },
+    MetaCommand {
+        name: "autosave",
+        usage: "on|off",
+        summary: "on (default): save after every write; off: batch writes until :save",
+    },
+    MetaCommand { name: "param", usage: "NAME VALUE", summary: "set $NAME to a Cypher literal, e.g. :param g 'JNIM'" },
+    MetaCommand { name: "params", usage: "", summary: "list the parameters that are set" },
+    MetaCommand { name: "open", usage: "PATH", summary: "open another graph file (:open! discards unsaved changes)" },
+    MetaCommand { name: "save", usage: "[PATH]", summary: "save the graph (to PATH, which becomes the graph file)" },
+    MetaCommand { name: "build", usage: "FILE...", summary: "extract relations from text files into the graph" },
+    MetaCommand { name: "import", usage: "FILE", summary: "import triples (TSV or JSON Lines) into the graph" },
+    MetaCommand { name: "source", usage: "FILE.cypher", summary: "run a script of ;-separated statements" },
+    MetaCommand {
+        name: "export",
+        usage: "dot|cypher|graphml|jsonl PATH [QUERY]",
+        summary: "write the graph, or what QUERY returns, to PATH",
+    },
+    MetaCommand { name: "quit", usage: "", summary: "leave the shell (:quit! discards unsaved changes)" },
+];
+
+/// Other names accepted for commands.
+const ALIASES: &[(&str, &str)] = &[("exit", "quit"), ("q", "quit"), ("h", "help"), ("?", "help")];
+
+/// A parsed meta-command line: `:open! g.kg` → name `open`, forced, rest `g.kg`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MetaLine<'a> {
+    /// The name as typed, without `:` and `!`, aliases resolved.
+    pub name: String,
+    /// Whether the name ended with `!`.
+    pub force: bool,
+    /// Everything after the name, trimmed.
+    pub rest: &'a str,
+}
+
+/// Splits a meta-command line (starting with `:`) into name, `!` and arguments.
+pub fn parse_meta(line: &str) -> MetaLine<'_> {
+    let body = line.trim().trim_start_matches(':');
+    let (name, rest) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
+    let (name, force) = match name.strip_suffix('!') {
+        Some(n) => (n, true),
+        None => (name, false),
+    };
+    let lower = name.to_ascii_lowercase();
+    let name = ALIASES.iter().find(|(a, _)| *a == lower).map_or(lower.clone(), |(_, n)| n.to_string());
+    MetaLine { name, force, rest: rest.trim() }
+}
+
+/// The command of that name.
+pub fn find(name: &str) -> Option<&'static MetaCommand> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
+/// The closest known command name, if it is close enough to be a likely typo.
+pub fn did_you_mean(name: &str) -> Option<&'static str> {
+    let name = name.to_ascii_lowercase();
+    COMMANDS
+        .iter()
+        .map(|c| (edit_distance(&name, c.name), c.name))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// The message for an unknown command: `unknown command ':fromat'; did you mean ':format'?`.
+pub fn unknown_message(name: &str) -> String {
+    match did_you_mean(name) {
+        Some(s) => format!("unknown command ':{name}'; did you mean ':{s}'? (:help lists commands)"),
+        None => format!("unknown command ':{name}' (:help lists commands)"),
+    }
+}
+
+/// The text of `:help` (no argument) or `:help NAME`.
+pub fn help_text(topic: &str) -> Result<String, String> {
+    let topic = topic.trim().trim_start_matches(':');
+    if topic.is_empty() {
+        let mut out = String::from("Type Cypher statements ended by ';' (they may span lines), or a meta-command:\n");
+        let width = COMMANDS.iter().map(|c| c.name.len() + c.usage.len() + 2).max().unwrap_or(0);
+        for c in COMMANDS {
+            let head = format!(":{} {}", c.name, c.usage);
+            out.push_str(&format!("  {head:<width$}  {}\n", c.summary));
+        }
+        out.push_str(
+            "Tab completes keywords, labels, types, property keys and entity names; Ctrl-C cancels; Ctrl-D leaves.",
+        );
+        return Ok(out);
+    }
+    let name = parse_meta(topic).name;
+    match find(&name) {
+        Some(c) => Ok(format!(":{} {}\n  {}", c.name, c.usage, c.summary).trim_end().to_string()),
+        None => Err(unknown_message(&name)),
+    }
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_name_force_and_rest() {
+        assert_eq!(parse_meta(":open! g.kg "), MetaLine { name: "open".into(), force: true, rest: "g.kg" });
+        assert_eq!(parse_meta(":Q").name, "quit");
+        assert_eq!(parse_meta(":export dot out.dot MATCH (n) RETURN n").rest, "dot out.dot MATCH (n) RETURN n");
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(did_you_mean("fromat"), Some("format"));
+        assert_eq!(did_you_mean("shema"), Some("schema"));
+        assert_eq!(did_you_mean("exprot"), Some("export"));
+        assert_eq!(did_you_mean("xyzzy"), None);
+        assert!(unknown_message("fromat").contains("did you mean ':format'?"));
+    }
+
+    #[test]
+    fn help_lists_every_command() {
+        let text = help_text("").unwrap();
+        for c in COMMANDS {
+            assert!(text.contains(&format!(":{}", c.name)), "{}", c.name);
+        }
+        assert!(help_text(":export").unwrap().starts_with(":export dot|cypher|graphml|jsonl PATH [QUERY]"));
+        assert!(help_text("nope").is_err());
+    }
+}

@@ -1,0 +1,861 @@
+//! A session: one open graph and the settings statements run under (output format, timing,
+//! parameters, autosave), shared by the interactive shell, its non-interactive mode, `:source`
+//! and `kg run`.
+//!
+//! Durability follows sqlite3's autocommit: with autosave on (the shell's default) a statement
+//! that changed the graph is saved atomically as soon as it returns; with autosave off (`kg run`,
+//! or `:autosave off`) changes accumulate until [`Session::save`]. A write statement that fails
+//! part-way is undone from a snapshot when [`Session::set_atomic_writes`] is on, so a saved file
+//! never holds half a statement.
+//!
+//! Errors keep their place in the text they came from: a statement's error span is shifted by
+//! the statement's offset, so `kg run` reports `FILE:LINE:COL` in the script, not the statement.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::meta::{self, MetaLine};
+use super::script::{may_write, split_script, strip_bom, ItemKind};
+use crate::error::{Error, Result};
+use crate::export::{self, Subgraph};
+use crate::extract::{extract_file, merge_into, Lexicon, MergeStats};
+use crate::graph::{PropertyGraph, Value};
+use crate::import;
+use crate::query::span::line_col;
+use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, QueryStats, Span};
+use crate::render::{self, Format};
+use crate::store::{GraphFile, OpenMode};
+
+/// Where text came from: its origin for messages (`<query>`, `<stdin>`, a script path) and the
+/// full text that spans point into.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Shown before `:line:col` in messages.
+    pub origin: String,
+    /// The whole text.
+    pub text: String,
+}
+
+impl Source {
+    /// A source with an origin and text.
+    pub fn new(origin: impl Into<String>, text: impl Into<String>) -> Source {
+        Source { origin: origin.into(), text: text.into() }
+    }
+
+    /// `origin:line:col` of a byte offset.
+    pub fn locate(&self, offset: usize) -> String {
+        let (line, col) = line_col(&self.text, offset);
+        format!("{}:{line}:{col}", self.origin)
+    }
+}
+
+/// Whether to go on after a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// Read the next statement.
+    Continue,
+    /// `:quit` was run.
+    Quit,
+}
+
+/// How a script run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScriptOutcome {
+    /// Whether a `:quit` stopped it.
+    pub flow: Flow,
+    /// Statements and meta-commands that failed (reported on stderr when going on after errors).
+    pub errors: usize,
+    /// Statements and meta-commands run.
+    pub items: usize,
+}
+
+/// The graph of a session: in memory, or a file held with the writer lock.
+enum Backing {
+    Memory(PropertyGraph),
+    File(GraphFile),
+}
+
+/// An open graph and the settings statements run under.
+pub struct Session {
+    backing: Backing,
+    dirty: bool,
+    autosave: bool,
+    save_at_end: bool,
+    atomic_writes: bool,
+    format: Format,
+    timing: bool,
+    params: Params,
+    cancel: Arc<AtomicBool>,
+    verbose: bool,
+    quiet_writes: bool,
+    changes: QueryStats,
+    generation: u64,
+}
+
+impl Session {
+    /// A session on an empty in-memory graph (saved only by `:save PATH`).
+    pub fn in_memory() -> Session {
+        Session {
+            backing: Backing::Memory(PropertyGraph::new()),
+            dirty: false,
+            autosave: true,
+            save_at_end: false,
+            atomic_writes: true,
+            format: Format::Table,
+            timing: false,
+            params: Params::new(),
+            cancel: Arc::new(AtomicBool::new(false)),
+            verbose: false,
+            quiet_writes: false,
+            changes: QueryStats::default(),
+            generation: 0,
+        }
+    }
+
+    /// A session on the graph file at `path`, holding its writer lock until the session ends;
+    /// a missing file is an empty graph that the first save creates.
+    ///
+    /// # Errors
+    /// The store's error when the file is locked by another writer or cannot be read.
+    pub fn open(path: &Path) -> Result<Session> {
+        let mut s = Session::in_memory();
+        s.backing = Backing::File(GraphFile::open(path, OpenMode::CreateIfMissing)?);
+        Ok(s)
+    }
+
+    /// The graph.
+    pub fn graph(&self) -> &PropertyGraph {
+        match &self.backing {
+            Backing::Memory(g) => g,
+            Backing::File(f) => f.graph(),
+        }
+    }
+
+    fn graph_mut(&mut self) -> &mut PropertyGraph {
+        match &mut self.backing {
+            Backing::Memory(g) => g,
+            Backing::File(f) => f.graph_mut(),
+        }
+    }
+
+    /// The graph file, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.backing {
+            Backing::Memory(_) => None,
+            Backing::File(f) => Some(f.path()),
+        }
+    }
+
+    /// Whether the graph has changes not yet saved.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// A counter bumped whenever the graph or the parameters change (to refresh completion).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The parameters set by `:param` or `--param`.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// The flag that cancels the running statement and the rest of its script (set it from a
+    /// Ctrl-C handler; it stays set until [`Session::reset_cancel`]).
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.cancel.clone()
+    }
+
+    /// Clears the cancel flag, before running newly read input.
+    pub fn reset_cancel(&self) {
+        self.cancel.store(false, Ordering::SeqCst);
+    }
+
+    /// Sets whether each write is saved when it returns.
+    pub fn set_autosave(&mut self, on: bool) {
+        self.autosave = on;
+    }
+
+    /// Sets whether the caller saves pending changes when the session ends (`kg run`, piped
+    /// input), so `:quit` need not ask about them.
+    pub fn set_save_at_end(&mut self, on: bool) {
+        self.save_at_end = on;
+    }
+
+    /// Sets whether a failed write statement is undone (costs a copy of the graph per write).
+    pub fn set_atomic_writes(&mut self, on: bool) {
+        self.atomic_writes = on;
+    }
+
+    /// Sets the output format.
+    pub fn set_format(&mut self, format: Format) {
+        self.format = format;
+    }
+
+    /// Sets whether the table footer shows the time taken.
+    pub fn set_timing(&mut self, on: bool) {
+        self.timing = on;
+    }
+
+    /// Sets whether notices (saved, cancelled, settings changed) are printed on stderr.
+    pub fn set_verbose(&mut self, on: bool) {
+        self.verbose = on;
+    }
+
+    /// Sets whether statements that return nothing (writes) print nothing; their changes are
+    /// summed in [`Session::changes`] instead (scripts, piped input).
+    pub fn set_quiet_writes(&mut self, on: bool) {
+        self.quiet_writes = on;
+    }
+
+    /// Everything the session's statements changed so far.
+    pub fn changes(&self) -> &QueryStats {
+        &self.changes
+    }
+
+    /// Sets a parameter.
+    pub fn set_param(&mut self, name: impl Into<String>, value: Value) {
+        self.params.insert(name.into(), value);
+        self.generation += 1;
+    }
+
+    fn notice(&self, message: &str) {
+        if self.verbose {
+            eprintln!("{message}");
+        }
+    }
+
+    /// Runs one Cypher statement. On success the graph is marked changed when the statement
+    /// wrote, and saved when autosave is on and there is a graph file.
+    ///
+    /// # Errors
+    /// The query's error (the graph is restored when atomic writes are on), or a save error.
+    pub fn execute(&mut self, statement: &str) -> std::result::Result<QueryResult, ExecError> {
+        let options = ExecOptions { cancel: Some(self.cancel.clone()), ..ExecOptions::default() };
+        let snapshot = (self.atomic_writes && may_write(statement)).then(|| self.graph().clone());
+        let params = std::mem::take(&mut self.params);
+        let outcome = query::execute(self.graph_mut(), statement, &params, &options);
+        self.params = params;
+        match outcome {
+            Ok(result) => {
+                if result.stats.contains_updates() {
+                    add_stats(&mut self.changes, &result.stats);
+                    self.dirty = true;
+                    self.generation += 1;
+                    if self.autosave && self.path().is_some() {
+                        self.save().map_err(ExecError::Save)?;
+                    }
+                }
+                Ok(result)
+            }
+            Err(e) => {
+                if let Some(graph) = snapshot {
+                    *self.graph_mut() = graph;
+                }
+                Err(ExecError::Query(e))
+            }
+        }
+    }
+
+    /// Saves the graph to its file atomically and clears the changed mark.
+    ///
+    /// # Errors
+    /// [`Error::Usage`] without a graph file; the store's error.
+    pub fn save(&mut self) -> Result<()> {
+        match &mut self.backing {
+            Backing::Memory(_) => return Err(Error::Usage("the graph is in memory: give a file, :save PATH".into())),
+            Backing::File(f) => f.save()?,
+        }
+        self.dirty = false;
+        Ok(())
+    }
+
+    /// Saves the graph to `path`, which becomes the session's graph file (its lock is taken
+    /// first; the previous file's lock is released).
+    ///
+    /// # Errors
+    /// The store's error (e.g. another writer holds `path`).
+    pub fn save_as(&mut self, path: &Path) -> Result<()> {
+        if self.path() == Some(path) {
+            return self.save();
+        }
+        let mut file = GraphFile::open(path, OpenMode::Replace)?;
+        let old = std::mem::replace(&mut self.backing, Backing::Memory(PropertyGraph::new()));
+        file.set_graph(match old {
+            Backing::Memory(g) => g,
+            Backing::File(f) => f.into_graph(),
+        });
+        self.backing = Backing::File(file);
+        self.save()
+    }
+
+    /// Runs one Cypher statement at `span` of `source` and writes its result to `out`.
+    ///
+    /// # Errors
+    /// The query's error located in `source`, or an output or save error.
+    pub fn run_statement(&mut self, source: &Source, span: Span, out: &mut dyn Write) -> Result<()> {
+        let text = &source.text[span.start..span.end];
+        let started = Instant::now();
+        let result = match self.execute(text) {
+            Ok(r) => r,
+            Err(ExecError::Query(e)) => return Err(locate(source, span, e)),
+            Err(ExecError::Save(e)) => return Err(e),
+        };
+        let elapsed = started.elapsed();
+        self.write_result(&result, self.timing.then_some(elapsed), out)
+    }
+
+    fn write_result(
+        &self,
+        result: &QueryResult,
+        elapsed: Option<std::time::Duration>,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        if result.columns.is_empty() && result.plan.is_none() && self.quiet_writes {
+            return Ok(());
+        }
+        if result.columns.is_empty() && self.format != Format::Table {
+            if result.stats.contains_updates() || result.plan.is_some() {
+                self.notice(&render::table::footer(result, elapsed));
+            }
+            return Ok(());
+        }
+        render::write_result(out, result, self.format, elapsed)?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Runs a script (statements and meta-commands). Without `keep_going` it stops at the first
+    /// error and returns it; with it, each error is printed on stderr and counted.
+    ///
+    /// # Errors
+    /// The first error when not keeping going; an output error in any case.
+    pub fn run_script(&mut self, source: &Source, keep_going: bool, out: &mut dyn Write) -> Result<ScriptOutcome> {
+        let mut outcome = ScriptOutcome { flow: Flow::Continue, errors: 0, items: 0 };
+        for item in split_script(&source.text) {
+            outcome.items += 1;
+            let result = match item.kind {
+                ItemKind::Cypher => self.run_statement(source, item.span, out).map(|()| Flow::Continue),
+                ItemKind::Meta => self
+                    .run_meta(&source.text[item.span.start..item.span.end], out)
+                    .map_err(|e| locate_meta(source, item.span, e)),
+            };
+            match result {
+                Ok(Flow::Quit) => {
+                    outcome.flow = Flow::Quit;
+                    break;
+                }
+                Ok(Flow::Continue) => {}
+                Err(e) if e.is_broken_pipe() || matches!(e, Error::Output(_)) => return Err(e),
+                Err(e) if keep_going => {
+                    outcome.errors += 1;
+                    eprintln!("{}", e.render());
+                }
+                Err(e) => return Err(e),
+            }
+            if self.cancel.load(Ordering::SeqCst) {
+                self.notice("script cancelled");
+                break;
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Runs one meta-command line (starting with `:`).
+    ///
+    /// # Errors
+    /// A bad or unknown command ([`Error::Usage`] with a did-you-mean), or the error of what it
+    /// ran.
+    pub fn run_meta(&mut self, line: &str, out: &mut dyn Write) -> Result<Flow> {
+        let MetaLine { name, force, rest } = meta::parse_meta(line);
+        let usage = |name: &str| {
+            let c = meta::find(name).map_or(String::new(), |c| format!(" {}", c.usage));
+            Error::Usage(format!("usage: :{name}{c}"))
+        };
+        match name.as_str() {
+            "help" => match meta::help_text(rest) {
+                Ok(text) => writeln!(out, "{text}")?,
+                Err(message) => return Err(Error::Usage(message)),
+            },
+            "schema" => self.write_result(&schema(self.graph()), None, out)?,
+            "stats" => {
+                let stats = self.stats();
+                self.write_result(&stats, None, out)?;
+            }
+            "format" => {
+                let format = Format::parse(rest).ok_or_else(|| usage("format"))?;
+                self.format = format;
+                self.notice(&format!("format: {}", format.name()));
+            }
+            "timing" | "autosave" => {
+                let on = match rest.to_ascii_lowercase().as_str() {
+                    "on" => true,
+                    "off" => false,
+                    _ => return Err(usage(&name)),
+                };
+                if name == "timing" {
+                    self.timing = on;
+                } else {
+                    self.autosave = on;
+                    if on && self.dirty && self.path().is_some() {
+                        self.save()?;
+                        self.notice("saved pending changes");
+                    }
+                }
+                self.notice(&format!("{name}: {}", if on { "on" } else { "off" }));
+            }
+            "param" => {
+                let (pname, value) = rest.split_once(char::is_whitespace).ok_or_else(|| usage("param"))?;
+                let pname = pname.trim_start_matches('$');
+                check_param_name(pname)?;
+                let value = query::parse_literal(value.trim())
+                    .map_err(|e| Error::Usage(format!("invalid value for ${pname}: {}", e.message)))?;
+                self.set_param(pname, value);
+            }
+            "params" => {
+                let result = QueryResult {
+                    columns: vec!["name".into(), "value".into()],
+                    rows: self.params.iter().map(|(k, v)| vec![Value::from(format!("${k}")), v.clone()]).collect(),
+                    ..QueryResult::default()
+                };
+                self.write_result(&result, None, out)?;
+            }
+            "open" => {
+                if rest.is_empty() {
+                    return Err(usage("open"));
+                }
+                self.check_unsaved(force, "open")?;
+                let path = PathBuf::from(rest);
+                if self.path() == Some(path.as_path()) {
+                    // Release our own lock first, or reopening the same file would find it locked.
+                    self.backing = Backing::Memory(PropertyGraph::new());
+                }
+                self.backing = Backing::File(GraphFile::open(&path, OpenMode::CreateIfMissing)?);
+                let g = self.graph();
+                self.notice(&format!(
+                    "opened {} ({} nodes, {} relationships)",
+                    path.display(),
+                    g.node_count(),
+                    g.relationship_count()
+                ));
+                self.dirty = false;
+                self.generation += 1;
+            }
+            "save" => {
+                if rest.is_empty() {
+                    self.save()?;
+                } else {
+                    self.save_as(Path::new(rest))?;
+                }
+                if let Some(p) = self.path() {
+                    self.notice(&format!("saved {}", p.display()));
+                }
+            }
+            "source" => {
+                if rest.is_empty() {
+                    return Err(usage("source"));
+                }
+                let text = std::fs::read_to_string(rest).map_err(|source| Error::Io { path: rest.into(), source })?;
+                let source = Source::new(rest, strip_bom(text));
+                return Ok(self.run_script(&source, false, out)?.flow);
+            }
+            "build" => {
+                if rest.is_empty() {
+                    return Err(usage("build"));
+                }
+                self.build(rest, out)?;
+            }
+            "import" => {
+                if rest.is_empty() {
+                    return Err(usage("import"));
+                }
+                self.import(Path::new(rest), out)?;
+            }
+            "export" => {
+                let mut parts = rest.splitn(3, char::is_whitespace);
+                let (Some(format), Some(path)) = (parts.next().filter(|s| !s.is_empty()), parts.next()) else {
+                    return Err(usage("export"));
+                };
+                let query_text = parts.next().map(str::trim).filter(|q| !q.is_empty());
+                self.export(format, Path::new(path), query_text)?;
+                self.notice(&format!("exported {}", path));
+            }
+            "quit" => {
+                if !force && !self.save_at_end {
+                    self.check_unsaved(false, "quit")?;
+                }
+                return Ok(Flow::Quit);
+            }
+            other => return Err(Error::Usage(meta::unknown_message(other))),
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Fails when there are unsaved changes and `force` is off.
+    fn check_unsaved(&self, force: bool, command: &str) -> Result<()> {
+        if self.dirty && !force {
+            return Err(Error::Usage(format!(
+                "there are unsaved changes: :save [PATH] first, or :{command}! to discard them"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Marks the graph changed after a merge and saves it when autosave is on.
+    fn changed(&mut self) -> Result<()> {
+        self.dirty = true;
+        self.generation += 1;
+        if self.autosave && self.path().is_some() {
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    /// `:build FILE...`: extract text files (directories walked for .txt and .md) with the
+    /// embedded lexicon and merge them into the graph. A file that fails is reported and the
+    /// others still merge.
+    fn build(&mut self, args: &str, out: &mut dyn Write) -> Result<()> {
+        let lexicon = Lexicon::embedded();
+        let mut files = Vec::new();
+        for arg in args.split_whitespace() {
+            let path = PathBuf::from(arg);
+            if path.is_dir() {
+                let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&path)
+                    .into_iter()
+                    .filter_map(std::result::Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                    .map(walkdir::DirEntry::into_path)
+                    .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "txt" || e == "md"))
+                    .collect();
+                found.sort();
+                files.extend(found);
+            } else {
+                files.push(path);
+            }
+        }
+        let (mut failed, mut total) = (0, MergeStats::default());
+        for file in &files {
+            let extracted = match extract_file(&lexicon, file, None) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    failed += 1;
+                    continue;
+                }
+            };
+            for w in &extracted.warnings {
+                eprintln!("warning: {w}");
+            }
+            let stats = merge_into(self.graph_mut(), &extracted.extraction)?;
+            total.documents += stats.documents;
+            total.documents_skipped += stats.documents_skipped;
+            total.entities_new += stats.entities_new;
+            total.entities_merged += stats.entities_merged;
+            total.relations_new += stats.relations_new;
+            total.relations_merged += stats.relations_merged;
+        }
+        if total.documents > 0 {
+            self.changed()?;
+        }
+        writeln!(
+            out,
+            "built {} of {} files ({} already in the graph): {} new entities, {} new relationships, {} repeated mentions",
+            total.documents,
+            files.len(),
+            total.documents_skipped,
+            total.entities_new,
+            total.relations_new,
+            total.relations_merged
+        )?;
+        if failed > 0 {
+            return Err(Error::Failed(format!("{failed} of {} files could not be read", files.len())));
+        }
+        Ok(())
+    }
+
+    /// `:import FILE`: merge a TSV or JSON Lines file of triples; nothing is merged when a line
+    /// is bad.
+    fn import(&mut self, path: &Path, out: &mut dyn Write) -> Result<()> {
+        let origin = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let parsed = import::parse(&bytes, import::Format::detect(path, &bytes))
+            .map_err(|e| Error::Failed(e.display(&origin).to_string()))?;
+        if let Some(first) = parsed.errors.first() {
+            return Err(Error::Failed(format!(
+                "{} ({} bad line(s); nothing was imported)",
+                first.display(&origin),
+                parsed.errors.len()
+            )));
+        }
+        let summary = import::merge_triples(self.graph_mut(), &parsed.triples)?;
+        if summary.triples > 0 {
+            self.changed()?;
+        }
+        writeln!(
+            out,
+            "imported {} triples from {origin}: {} new entities, {} new relationships, {} repeats",
+            summary.triples, summary.new_entities, summary.new_relationships, summary.repeated
+        )?;
+        Ok(())
+    }
+
+    /// `:export FORMAT PATH [QUERY]`: the whole graph, or the nodes, relationships and paths
+    /// that QUERY returns (with their endpoints), written to PATH.
+    fn export(&mut self, format: &str, path: &Path, query_text: Option<&str>) -> Result<()> {
+        let format: export::Format = format.parse().map_err(Error::Usage)?;
+        let Some(text) = query_text else {
+            return Ok(export::export_to_path(&Subgraph::from_graph(self.graph()), format, path)?);
+        };
+        let result = match self.execute(text) {
+            Ok(r) => r,
+            Err(ExecError::Query(e)) => return Err(Error::query("<export query>", text, e)),
+            Err(ExecError::Save(e)) => return Err(e),
+        };
+        let mut sub = Subgraph::from_result(&result);
+        sub.fill_endpoints(self.graph());
+        Ok(export::export_to_path(&sub, format, path)?)
+    }
+
+    fn stats(&self) -> QueryResult {
+        let g = self.graph();
+        let mut rows: Vec<Vec<Value>> = Vec::new();
+        let mut row = |k: &str, v: Value| rows.push(vec![Value::from(k), v]);
+        row("graph", self.path().map_or(Value::from("(in memory)"), |p| Value::from(p.display().to_string())));
+        row("nodes", Value::Int(g.node_count() as i64));
+        row("relationships", Value::Int(g.relationship_count() as i64));
+        row("labels", Value::Int(g.label_counts().count() as i64));
+        row("relationship types", Value::Int(g.rel_type_counts().count() as i64));
+        row("unsaved changes", Value::Bool(self.dirty));
+        row("autosave", Value::Bool(self.autosave));
+        if let Some(len) = self.path().and_then(|p| std::fs::metadata(p).ok()).map(|m| m.len()) {
+            row("file size (bytes)", Value::Int(len as i64));
+        }
+        QueryResult { columns: vec!["key".into(), "value".into()], rows, ..QueryResult::default() }
+    }
+}
+
+fn add_stats(total: &mut QueryStats, s: &QueryStats) {
+    total.nodes_created += s.nodes_created;
+    total.nodes_deleted += s.nodes_deleted;
+    total.relationships_created += s.relationships_created;
+    total.relationships_deleted += s.relationships_deleted;
+    total.properties_set += s.properties_set;
+    total.properties_removed += s.properties_removed;
+    total.labels_added += s.labels_added;
+    total.labels_removed += s.labels_removed;
+}
+
+/// Why [`Session::execute`] failed.
+#[derive(Debug)]
+pub enum ExecError {
+    /// The statement failed.
+    Query(QueryError),
+    /// The statement ran but saving its changes failed.
+    Save(Error),
+}
+
+/// A query error moved from statement coordinates to the whole source. An error without a
+/// span points at the statement's start.
+pub fn locate(source: &Source, span: Span, mut error: QueryError) -> Error {
+    let len = span.end - span.start;
+    error.span = Some(match error.span {
+        Some(s) => Span::new(span.start + s.start.min(len), span.start + s.end.min(len)),
+        None => Span::new(span.start, span.start),
+    });
+    if error.kind == ErrorKind::Cancelled && error.message.is_empty() {
+        error.message = "cancelled".into();
+    }
+    Error::query(source.origin.clone(), source.text.clone(), error)
+}
+
+/// A meta-command error prefixed with its place in a script: `FILE:LINE:COL: message`.
+fn locate_meta(source: &Source, span: Span, error: Error) -> Error {
+    // Query errors and errors from a sourced script are located already.
+    if matches!(error, Error::Query(_) | Error::Output(_) | Error::Failed(_)) {
+        return error;
+    }
+    let mut message = source.locate(span.start);
+    let _ = write!(message, ": {}", error.render());
+    Error::Failed(message)
+}
+
+/// Checks a parameter name: letters, digits and `_`, not starting with a digit.
+///
+/// # Errors
+/// [`Error::Usage`] for a bad name.
+pub fn check_param_name(name: &str) -> Result<()> {
+    let ok = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!("invalid parameter name '{name}': use letters, digits and _")))
+    }
+}
+
+/// Parses `name=VALUE` (VALUE a Cypher literal) as given to `--param`.
+///
+/// # Errors
+/// [`Error::Usage`] (exit code 2) with a one-line message.
+pub fn parse_param_arg(arg: &str) -> Result<(String, Value)> {
+    let Some((name, value)) = arg.split_once('=') else {
+        return Err(Error::Usage(format!("invalid --param '{arg}': expected NAME=VALUE, e.g. --param name='JNIM'")));
+    };
+    let name = name.trim().trim_start_matches('$');
+    check_param_name(name)
+        .map_err(|_| Error::Usage(format!("invalid --param '{arg}': '{name}' is not a parameter name")))?;
+    let value = query::parse_literal(value.trim()).map_err(|e| {
+        Error::Usage(format!("invalid --param '{arg}': {} (strings need quotes: {name}='text')", e.message))
+    })?;
+    Ok((name.to_string(), value))
+}
+
+/// `:schema` as a result: one row per label, relationship type and property key, with counts.
+fn schema(graph: &PropertyGraph) -> QueryResult {
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    let mut labels: Vec<(&str, usize)> = graph.label_counts().collect();
+    labels.sort();
+    for (l, n) in labels {
+        rows.push(vec!["label".into(), l.into(), Value::Int(n as i64)]);
+    }
+    let mut types: Vec<(&str, usize)> = graph.rel_type_counts().collect();
+    types.sort();
+    for (t, n) in types {
+        rows.push(vec!["relationship type".into(), t.into(), Value::Int(n as i64)]);
+    }
+    let mut keys: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for id in graph.node_ids() {
+        for (k, _) in graph.node_properties(id) {
+            *keys.entry(k).or_default() += 1;
+        }
+    }
+    for id in graph.relationship_ids() {
+        for (k, _) in graph.rel_properties(id) {
+            *keys.entry(k).or_default() += 1;
+        }
+    }
+    for (k, n) in keys {
+        rows.push(vec!["property key".into(), k.into(), Value::Int(n)]);
+    }
+    QueryResult { columns: vec!["kind".into(), "name".into(), "count".into()], rows, ..QueryResult::default() }
+}
+
+/// Writes an error for a terminal (full report) to stderr.
+pub fn report(error: &Error) {
+    let _ = writeln!(io::stderr(), "{}", error.render());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store;
+
+    #[test]
+    fn locates_statement_errors_in_the_script() {
+        let source = Source::new("s.cypher", "RETURN 1;\n\nMATCH (n)\nRETURN x;");
+        let stmt = Span::new(11, source.text.len() - 1);
+        let e = QueryError::new(ErrorKind::SyntaxError, "variable 'x' is not defined").with_span(Span::new(17, 18));
+        let err = locate(&source, stmt, e);
+        assert!(err.to_string().starts_with("s.cypher:4:8: SyntaxError: variable 'x'"), "{err}");
+        let e = QueryError::new(ErrorKind::TypeError, "bad");
+        assert!(locate(&source, stmt, e).to_string().starts_with("s.cypher:3:1: TypeError: bad"));
+    }
+
+    #[test]
+    fn meta_commands_change_settings_and_report_typos() {
+        let mut s = Session::in_memory();
+        let mut out = Vec::new();
+        s.run_meta(":format csv", &mut out).unwrap();
+        assert_eq!(s.format, Format::Csv);
+        s.run_meta(":timing on", &mut out).unwrap();
+        assert!(s.timing);
+        let err = s.run_meta(":fromat json", &mut out).unwrap_err();
+        assert!(err.to_string().contains("did you mean ':format'?"), "{err}");
+        assert!(s.run_meta(":format yaml", &mut out).is_err());
+        s.run_meta(":stats", &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("nodes,0"), "{text}");
+        assert_eq!(s.run_meta(":quit", &mut Vec::new()).unwrap(), Flow::Quit);
+    }
+
+    #[test]
+    fn source_reports_places_in_the_sourced_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("inner.cypher");
+        std::fs::write(&script, "// settings\n:format json\n\n   :nosuch arg\n").unwrap();
+        let mut s = Session::in_memory();
+        let err = s.run_meta(&format!(":source {}", script.display()), &mut Vec::new()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}:4:4: unknown command ':nosuch' (:help lists commands)", script.display())
+        );
+        assert_eq!(s.format, Format::Json, "the lines before the error ran");
+    }
+
+    #[test]
+    fn autosave_saves_each_write_and_off_batches_until_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        let count = |p: &Path| store::load(p).map(|g| g.node_count()).unwrap_or(0);
+        let mut s = Session::open(&path).unwrap();
+        s.execute("CREATE (:Place {name: 'Gao'})").unwrap();
+        assert_eq!(count(&path), 1, "saved when the statement returned");
+        assert!(!s.is_dirty());
+        s.run_meta(":autosave off", &mut Vec::new()).unwrap();
+        s.execute("CREATE (:Place {name: 'Mopti'})").unwrap();
+        assert_eq!(count(&path), 1, "batched");
+        assert!(s.is_dirty());
+        s.run_meta(":save", &mut Vec::new()).unwrap();
+        assert_eq!(count(&path), 2);
+        assert!(!s.is_dirty());
+    }
+
+    #[test]
+    fn a_failed_write_statement_is_undone() {
+        let mut s = Session::in_memory();
+        let err = s.execute("CREATE (p:Place {name: 'Gao'}) RETURN p.name - 1 AS boom");
+        assert!(matches!(err, Err(ExecError::Query(_))), "the statement must fail");
+        assert_eq!(s.graph().node_count(), 0, "the node it created is gone");
+        assert!(!s.is_dirty());
+    }
+
+    #[test]
+    fn unsaved_changes_block_quit_until_forced() {
+        let mut s = Session::in_memory();
+        s.dirty = true;
+        assert!(s.run_meta(":quit", &mut Vec::new()).is_err());
+        assert_eq!(s.run_meta(":quit!", &mut Vec::new()).unwrap(), Flow::Quit);
+        assert!(s.run_meta(":open other.kg", &mut Vec::new()).unwrap_err().to_string().contains(":open!"));
+    }
+
+    #[test]
+    fn schema_counts_labels_types_and_keys() {
+        let mut g = PropertyGraph::new();
+        let a = g.add_node(["ArmedGroup"], [("name", Value::from("JNIM"))]).unwrap();
+        let b = g.add_node(["Force"], [("name", Value::from("Malian army"))]).unwrap();
+        g.add_relationship(a, b, "ATTACKED", [("mentions", Value::Int(1))]).unwrap();
+        let result = schema(&g);
+        let rows: Vec<String> = result.rows.iter().map(|r| format!("{} {} {}", r[0], r[1], r[2])).collect();
+        assert_eq!(
+            rows,
+            [
+                "'label' 'ArmedGroup' 1",
+                "'label' 'Force' 1",
+                "'relationship type' 'ATTACKED' 1",
+                "'property key' 'mentions' 1",
+                "'property key' 'name' 2"
+            ]
+        );
+    }
+
+    #[test]
+    fn param_arguments_need_a_name_and_equals() {
+        assert!(matches!(parse_param_arg("novalue"), Err(Error::Usage(m)) if m.contains("expected NAME=VALUE")));
+        assert!(matches!(parse_param_arg("1x=2"), Err(Error::Usage(m)) if m.contains("not a parameter name")));
+    }
+}
