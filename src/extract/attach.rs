@@ -299,6 +299,15 @@ impl Attach<'_> {
         if s == o {
             return;
         }
+        // A state and its own army do not fight each other ("Mali ATTACKED Malian army").
+        let (si, oi) = (&self.table.infos[s as usize], &self.table.infos[o as usize]);
+        let same_country = si.country.is_some()
+            && si.country == oi.country
+            && matches!(si.label(), "State" | "Force")
+            && matches!(oi.label(), "State" | "Force");
+        if same_country && rel == RelationType::Attacked {
+            return;
+        }
         let ok = match rel {
             RelationType::Controls => self.label(o) == "Place",
             RelationType::Attacked => true,
@@ -882,6 +891,12 @@ mod tests {
                 assert!(has(&t, s, "ATTACKED", o), "{s} {o} {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn datelines_are_not_actors() {
+        let t = triples("GAO, Mali (AP) — Gunmen attacked an army post near Ansongo on Monday.");
+        assert!(t.is_empty(), "{t:?}");
     }
 
     #[test]

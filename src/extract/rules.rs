@@ -42,6 +42,8 @@ pub struct EntityInfo {
     pub jihadist: bool,
     /// A region, not a town.
     pub region: bool,
+    /// The country the lexicon places it in.
+    pub country: Option<String>,
 }
 
 impl EntityInfo {
@@ -93,6 +95,7 @@ impl EntityTable {
             owner: None,
             jihadist: def.jihadist,
             region: def.region,
+            country: def.country.clone(),
         });
         self.by_lexicon[id as usize] = Some(e);
         e
@@ -115,6 +118,7 @@ impl EntityTable {
             owner,
             jihadist: false,
             region: false,
+            country: None,
         });
         e
     }
@@ -517,6 +521,15 @@ impl SentenceItems<'_> {
         }
         if !has_trigger {
             return;
+        }
+        // A dateline ("BAMAKO, Mali (AP) — …") names where the story was filed, not an actor.
+        let (os, oe) = self.norm.original_range(0, self.norm.text.len());
+        let head = self.original.get(os..oe.min(os + 80)).unwrap_or("");
+        if let Some(dash) = head.find(" — ").or_else(|| head.find(" – ")).or_else(|| head.find(" - ")) {
+            if head[..dash].chars().filter(|c| c.is_alphabetic()).take(3).all(|c| !c.is_lowercase()) {
+                let cut = os + dash;
+                out.retain(|it| self.norm.original_range(it.start as usize, it.end as usize).0 >= cut);
+            }
         }
         self.guess_unknown(ctx, table, out);
         self.guess_capitalized(table, out);
