@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use kgraph::store::{self, format};
+use kgraph::store;
 use kgraph::synth::{self, GenSpec};
 
 const RUNS: usize = 3;
@@ -30,7 +30,7 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("kg-bench-store-{}", std::process::id()));
     fs::create_dir_all(&dir).expect("create bench dir");
     println!("load average at start: {}\n", load_average());
-    println!("| graph (nodes / rels) | file MB | graph RSS MB | save s (CPU s) | save MB/s | save peak RSS MB | cat s | cat MB/s | fs::read MB/s | load s (decode s, CPU s) | load MB/s | load % of cat | load % of fs::read | load peak RSS MB | peak / file |");
+    println!("| graph (nodes / rels) | file MB | graph RSS MB | save s (CPU s) | save MB/s | save peak RSS MB | cat s | cat MB/s | fs::read MB/s | load s (CPU s) | load MB/s | load % of cat | load % of fs::read | load peak RSS MB | peak / file |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for size in &sizes {
         let path = dir.join(format!("g-{}.kg", size.replace(':', "-")));
@@ -51,11 +51,11 @@ fn main() {
             load.push(run_child(&["--child-load", path.to_str().expect("utf-8 temp path")]));
         }
         load.sort_by(|a, b| a[0].total_cmp(&b[0]));
-        let (load_s, decode_s) = (load[0][0], load[0][1]);
-        let load_rss = load.iter().map(|l| l[2]).fold(0.0, f64::max);
-        let load_cpu = load.iter().map(|l| l[3]).fold(f64::INFINITY, f64::min);
+        let load_s = load[0][0];
+        let load_rss = load.iter().map(|l| l[1]).fold(0.0, f64::max);
+        let load_cpu = load.iter().map(|l| l[2]).fold(f64::INFINITY, f64::min);
         println!(
-            "| {} | {mb:.1} | {graph_rss:.0} | {save_s:.2} ({save_cpu:.2}) | {:.0} | {save_rss:.0} | {cat_s:.3} | {:.0} | {:.0} | {load_s:.2} ({decode_s:.2}, {load_cpu:.2}) | {:.0} | {:.1} % | {:.1} % | {load_rss:.0} | {:.1}× |",
+            "| {} | {mb:.1} | {graph_rss:.0} | {save_s:.2} ({save_cpu:.2}) | {:.0} | {save_rss:.0} | {cat_s:.3} | {:.0} | {:.0} | {load_s:.2} ({load_cpu:.2}) | {:.0} | {:.1} % | {:.1} % | {load_rss:.0} | {:.1}× |",
             size.replace(':', " / "),
             mb / save_s,
             mb / cat_s,
@@ -127,14 +127,9 @@ fn child_save(size: &str, path: &Path) {
 
 fn child_load(path: &Path) {
     let (t, cpu) = (Instant::now(), cpu_seconds());
-    let bytes = fs::read(path).expect("read");
-    let (_, payload) = format::check(path, &bytes).expect("check");
-    let d = Instant::now();
-    let graph = format::decode(path, payload).expect("decode");
-    let decode = d.elapsed().as_secs_f64();
-    drop(bytes);
+    let graph = store::load(path).expect("load");
     let total = t.elapsed().as_secs_f64();
     std::hint::black_box(&graph);
-    println!("{total} {decode} {} {}", peak_rss_mb(), cpu_seconds() - cpu);
+    println!("{total} {} {}", peak_rss_mb(), cpu_seconds() - cpu);
     std::mem::forget(graph); // freeing a large graph is not part of loading it
 }

@@ -1,7 +1,7 @@
-// JNIM's allies, then the allies of its allies that are not its allies already.
+// Niger's allies, then the allies of its allies that are not its allies already.
 // ALLIED_WITH is symmetric: match it without a direction.
 // Run: kg run -g graphs/sahel.kg queries/allies_of_allies.cypher
-:param actor 'JNIM'
+:param actor 'Niger'
 
 MATCH (a {name: $actor})-[:ALLIED_WITH]-(ally)
 RETURN DISTINCT ally.name AS ally

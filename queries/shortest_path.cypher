@@ -1,8 +1,8 @@
 // The shortest chain of relations between two actors, whatever their types and directions.
 // Change the two names with :param to ask about another pair.
 // Run: kg run -g graphs/sahel.kg queries/shortest_path.cypher
-:param from 'Amadou Koufa'
-:param to 'Malian army'
+:param from 'Ansarul Islam'
+:param to 'Wagner Group'
 
 MATCH p = shortestPath((a {name: $from})-[*..6]-(b {name: $to}))
 RETURN [n IN nodes(p) | n.name] AS chain,

@@ -13,10 +13,11 @@
 //! direction for the symmetric `TRUCE_BETWEEN` and `ALLIED_WITH`); a repeated triple adds to the
 //! relationship's `mentions` instead of creating a second one.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use crate::graph::{GraphError, PropertyGraph, Value};
+use crate::graph::{GraphError, NodeId, PropertyGraph, RelId, Value};
 
 /// Relationship types stored once and matched in either direction.
 pub const SYMMETRIC_TYPES: [&str; 2] = ["TRUCE_BETWEEN", "ALLIED_WITH"];
@@ -377,6 +378,11 @@ pub struct MergeSummary {
 /// # Errors
 /// A [`GraphError`] if the graph refuses a change (never for parsed triples).
 pub fn merge_triples(graph: &mut PropertyGraph, triples: &[Triple]) -> Result<MergeSummary, GraphError> {
+    let pairs = PairIndex::new(graph, triples);
+    merge_with(graph, triples, pairs)
+}
+
+fn merge_with(graph: &mut PropertyGraph, triples: &[Triple], mut pairs: PairIndex) -> Result<MergeSummary, GraphError> {
     let mut summary = MergeSummary { triples: triples.len(), ..MergeSummary::default() };
     for t in triples {
         let (s, new_s) = graph.merge_entity(&t.subject, &t.subject_label, std::iter::empty::<&str>())?;
@@ -386,7 +392,7 @@ pub fn merge_triples(graph: &mut PropertyGraph, triples: &[Triple]) -> Result<Me
         let mentions = t.properties.iter().find(|(k, _)| k == "mentions").and_then(|(_, v)| v.as_int()).unwrap_or(1);
         let doc = t.properties.iter().find(|(k, _)| k == "doc").map(|(_, v)| v.clone());
         let evidence = t.properties.iter().find(|(k, _)| k == "evidence").map(|(_, v)| v.clone());
-        match graph.find_relationship(s, o, &t.relation, symmetric) {
+        match pairs.find(graph, s, o, &t.relation, symmetric) {
             None => {
                 let mut props: Vec<(String, Value)> =
                     t.properties.iter().filter(|(k, _)| k != "mentions" && k != "evidence").cloned().collect();
@@ -397,7 +403,8 @@ pub fn merge_triples(graph: &mut PropertyGraph, triples: &[Triple]) -> Result<Me
                 if let Some(e) = evidence {
                     props.push(("evidence".into(), Value::List(vec![e])));
                 }
-                graph.add_relationship(s, o, &t.relation, props)?;
+                let r = graph.add_relationship(s, o, &t.relation, props)?;
+                pairs.insert(s, o, &t.relation, symmetric, r);
                 summary.new_relationships += 1;
             }
             Some(r) => {
@@ -420,12 +427,61 @@ pub fn merge_triples(graph: &mut PropertyGraph, triples: &[Triple]) -> Result<Me
     Ok(summary)
 }
 
-fn append_distinct(
-    graph: &mut PropertyGraph,
-    r: crate::graph::RelId,
-    key: &str,
-    item: Value,
-) -> Result<(), GraphError> {
+/// Finds the relationship a triple merges into. A hub entity may have tens of thousands of
+/// relationships, and scanning its adjacency for every triple makes a large import quadratic;
+/// so a large batch (relative to the graph) first indexes the existing relationships of its
+/// types by endpoints, and small batches into large graphs scan as before.
+enum PairIndex {
+    Scan,
+    Map(HashMap<(NodeId, NodeId, String), RelId>),
+}
+
+impl PairIndex {
+    /// Index when the batch has at least 1/16 as many triples as the graph has relationships.
+    fn new(graph: &PropertyGraph, triples: &[Triple]) -> PairIndex {
+        if graph.relationship_count() > 16 * triples.len() {
+            PairIndex::Scan
+        } else {
+            PairIndex::build(graph, triples)
+        }
+    }
+
+    fn build(graph: &PropertyGraph, triples: &[Triple]) -> PairIndex {
+        let mut types: Vec<&str> = triples.iter().map(|t| t.relation.as_str()).collect();
+        types.sort_unstable();
+        types.dedup();
+        let mut map = HashMap::new();
+        for t in types {
+            let symmetric = SYMMETRIC_TYPES.contains(&t);
+            for r in graph.relationships_with_type(t) {
+                if let Some((a, b)) = graph.endpoints(r) {
+                    map.entry(Self::key(a, b, t, symmetric)).or_insert(r);
+                }
+            }
+        }
+        PairIndex::Map(map)
+    }
+
+    fn key(a: NodeId, b: NodeId, t: &str, symmetric: bool) -> (NodeId, NodeId, String) {
+        let (a, b) = if symmetric && b < a { (b, a) } else { (a, b) };
+        (a, b, t.to_string())
+    }
+
+    fn find(&self, graph: &PropertyGraph, s: NodeId, o: NodeId, t: &str, symmetric: bool) -> Option<RelId> {
+        match self {
+            PairIndex::Scan => graph.find_relationship(s, o, t, symmetric),
+            PairIndex::Map(map) => map.get(&Self::key(s, o, t, symmetric)).copied(),
+        }
+    }
+
+    fn insert(&mut self, s: NodeId, o: NodeId, t: &str, symmetric: bool, r: RelId) {
+        if let PairIndex::Map(map) = self {
+            map.entry(Self::key(s, o, t, symmetric)).or_insert(r);
+        }
+    }
+}
+
+fn append_distinct(graph: &mut PropertyGraph, r: RelId, key: &str, item: Value) -> Result<(), GraphError> {
     let mut list = match graph.rel_property(r, key) {
         Some(Value::List(items)) => items.clone(),
         Some(other) => vec![other.clone()],
@@ -468,6 +524,30 @@ mod tests {
         let russia = g.nodes_by_name("Russia")[0];
         let ally = g.find_relationship(russia, mali, "ALLIED_WITH", true).unwrap();
         assert_eq!(g.rel_property(ally, "mentions"), Some(&Value::Int(2)), "symmetric relation stored once");
+    }
+
+    #[test]
+    fn scanning_and_indexed_lookups_merge_the_same_way() {
+        let mut big = PropertyGraph::new();
+        let hub = big.merge_entity("Hub", ["Place"], std::iter::empty::<&str>()).unwrap().0;
+        for i in 0..200 {
+            let n = big.merge_entity(&format!("n{i}"), ["Place"], std::iter::empty::<&str>()).unwrap().0;
+            big.add_relationship(n, hub, "ALLIED_WITH", [("mentions", Value::Int(1))]).unwrap();
+        }
+        let tsv = "subject\trelation\tobject\nHub\tALLIED_WITH\tn7\nn8\tALLIED_WITH\tHub\nHub\tATTACKED\tn9\n\
+                   Hub\tATTACKED\tn9\nn9\tATTACKED\tHub\nnew\tALLIED_WITH\tn1\nn1\tALLIED_WITH\tnew\n";
+        let triples = parse(tsv.as_bytes(), Format::Tsv).unwrap().triples;
+        assert!(matches!(PairIndex::new(&big, &triples), PairIndex::Scan), "a small batch into a larger graph scans");
+        let (mut scanned, mut indexed) = (big.clone(), big.clone());
+        let a = merge_with(&mut scanned, &triples, PairIndex::Scan).unwrap();
+        let index = PairIndex::build(&indexed, &triples);
+        let b = merge_with(&mut indexed, &triples, index).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, MergeSummary { triples: 7, new_entities: 1, new_relationships: 3, repeated: 4 });
+        assert_eq!(scanned, indexed);
+        let n7 = scanned.nodes_by_name("n7")[0];
+        let r = scanned.find_relationship(hub, n7, "ALLIED_WITH", true).unwrap();
+        assert_eq!(scanned.rel_property(r, "mentions"), Some(&Value::Int(2)));
     }
 
     #[test]

@@ -226,7 +226,30 @@ fn gen_argument_errors() {
         2,
         "--nodes 5000000000 is too large",
     );
+    let notes = util::write(dir.path(), "notes.md", "# my notes\n");
+    assert_error(&run_kg(&["gen", "--nodes", "5", "--rels", "5", "-g", s(&notes)]), 1, "refusing to overwrite it");
+    assert_eq!(fs::read_to_string(&notes).unwrap(), "# my notes\n");
+    assert_error(&run_kg(&["gen", "--nodes", "5", "--rels", "5", "-g", s(dir.path())]), 1, "is a directory");
     let nowhere = dir.path().join("no/such/dir/g.kg");
     assert_error(&run_kg(&["gen", "--nodes", "5", "--rels", "5", "-g", s(&nowhere)]), 1, "does not exist");
     assert!(!graph.exists());
+}
+
+#[test]
+fn import_lists_bad_lines_up_to_a_cap_unless_skipping() {
+    let dir = util::tempdir("import-many-bad");
+    let graph = dir.path().join("g.kg");
+    let mut text = String::from("subject\trelation\tobject\nA\tX\tB\n");
+    for _ in 0..60 {
+        text.push_str("only one field\n");
+    }
+    let t = util::write(dir.path(), "t.tsv", &text);
+    let out = run_kg(&["import", s(&t), "-g", s(&graph)]);
+    assert_error(&out, 1, &format!("{}:3:", s(&t)));
+    let err = stderr(&out);
+    assert_eq!(err.lines().filter(|l| l.contains("expected 3 tab-separated fields")).count(), 50, "{err}");
+    assert!(err.contains("and 10 more bad lines"), "{err}");
+    let out = run_kg(&["import", s(&t), "-g", s(&graph), "--skip-bad"]);
+    assert!(out.status.success());
+    assert_eq!(stderr(&out).lines().filter(|l| l.ends_with("(skipped)")).count(), 60);
 }

@@ -858,3 +858,70 @@ fn fixture_runner_reports_wrong_expectations() {
     assert_eq!(lines, ["1", "4", "9", "12"], "{failures:#?}");
     assert!(failures.iter().all(|f| f.contains("wrong.cypher:")), "{failures:#?}");
 }
+
+// ----- limits and cancellation ----------------------------------------------------------------
+
+/// A complete graph on 10 nodes: `-[*]-` over it has billions of trails.
+fn dense_graph() -> PropertyGraph {
+    let mut g = PropertyGraph::new();
+    let q = "UNWIND range(1, 10) AS i CREATE (:K {i: i}) WITH count(*) AS c MATCH (a:K), (b:K) WHERE a.i < b.i CREATE (a)-[:E]->(b)";
+    let r = run(&mut g, q).unwrap_or_else(|e| panic!("{}", e.render("<query>", q)));
+    assert_eq!((r.stats.nodes_created, r.stats.relationships_created), (10, 45));
+    g
+}
+
+const RUNAWAY: &str = "MATCH p = (a)-[*]-(b) RETURN count(p) AS n";
+
+#[test]
+fn a_runaway_query_stops_at_its_time_limit() {
+    let outcome = isolated(|| {
+        let mut g = dense_graph();
+        match execute(&mut g, RUNAWAY, &Params::new(), &options(300, u64::MAX)) {
+            Err(e) if e.kind == kgraph::query::ErrorKind::Cancelled => Ok(()),
+            other => Err(format!("expected Cancelled, got {other:?}")),
+        }
+    });
+    assert_eq!(outcome, Ok(()));
+}
+
+#[test]
+fn a_set_cancel_flag_stops_the_query() {
+    let outcome = isolated(|| {
+        let mut g = dense_graph();
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let opts = ExecOptions { cancel: Some(flag), max_rows: None, timeout: None };
+        match execute(&mut g, RUNAWAY, &Params::new(), &opts) {
+            Err(e) if e.kind == kgraph::query::ErrorKind::Cancelled => Ok(()),
+            other => Err(format!("expected Cancelled, got {other:?}")),
+        }
+    });
+    assert_eq!(outcome, Ok(()));
+}
+
+#[test]
+fn a_cancel_flag_set_from_another_thread_stops_the_query() {
+    let outcome = isolated(|| {
+        let mut g = dense_graph();
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let setter = flag.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            setter.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+        let opts = ExecOptions { cancel: Some(flag), max_rows: None, timeout: None };
+        match execute(&mut g, RUNAWAY, &Params::new(), &opts) {
+            Err(e) if e.kind == kgraph::query::ErrorKind::Cancelled => Ok(()),
+            other => Err(format!("expected Cancelled, got {other:?}")),
+        }
+    });
+    assert_eq!(outcome, Ok(()));
+}
+
+#[test]
+fn a_row_limit_stops_the_query() {
+    let mut g = PropertyGraph::new();
+    let r = execute(&mut g, "UNWIND range(1, 1000000) AS x RETURN x", &Params::new(), &options(60_000, 1_000));
+    assert!(matches!(&r, Err(e) if e.kind == kgraph::query::ErrorKind::Cancelled), "{:?}", r.map(|r| r.rows.len()));
+    let r = execute(&mut g, "UNWIND range(1, 10) AS x RETURN x", &Params::new(), &options(60_000, 1_000));
+    assert_eq!(r.map(|r| r.rows.len()), Ok(10), "a query under the limit runs");
+}

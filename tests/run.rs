@@ -34,6 +34,10 @@ pub fn sahel_graph(dir: &Path) -> PathBuf {
     let mopti = node("Place", "Mopti", None);
     let kidal = node("Place", "Kidal", None);
     let koufa = node("Person", "Amadou Koufa", None);
+    let ansarul = node("ArmedGroup", "Ansarul Islam", None);
+    let niger = node("State", "Niger", Some("النيجر"));
+    let russia = node("State", "Russia", None);
+    let burkina = node("State", "Burkina Faso", None);
     let mut rel = |a, b, t: &str, mentions: i64| {
         g.add_relationship(a, b, t, [("mentions", Value::Int(mentions))]).expect("relationship");
     };
@@ -51,6 +55,9 @@ pub fn sahel_graph(dir: &Path) -> PathBuf {
     rel(jnim, mopti, "CONTROLS", 1);
     rel(cma, kidal, "CONTROLS", 1);
     rel(koufa, macina, "ALLIED_WITH", 1);
+    rel(ansarul, jnim, "ALLIED_WITH", 1);
+    rel(niger, russia, "ALLIED_WITH", 1);
+    rel(burkina, russia, "ALLIED_WITH", 1);
     let path = dir.join("sahel.kg");
     kgraph::store::save(&path, &g).expect("save fixture graph");
     path
@@ -132,7 +139,7 @@ fn read_only_script_leaves_the_file_untouched() {
     let script = write(dir.path(), "read.cypher", "MATCH (n) RETURN count(n) AS n;");
     let o = run(&graph, &script, &[]);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
-    assert!(stdout(&o).contains("| 13 |"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("| 17 |"), "{}", stdout(&o));
     assert_eq!(std::fs::metadata(&graph).unwrap().modified().unwrap(), modified);
 }
 
@@ -251,15 +258,75 @@ fn example_queries_run_on_the_sahel_graph() {
     assert!(scripts.len() >= 7, "expected the analyst's example scripts, found {scripts:?}");
     let mut outputs = String::new();
     for script in &scripts {
-        let o = kg().current_dir(dir.path()).arg("run").arg("-g").arg(&graph).arg(script).output().unwrap();
+        let o = kg()
+            .current_dir(dir.path())
+            .arg("run")
+            .arg("-g")
+            .arg(&graph)
+            .arg(script)
+            .args(["--format", "csv"])
+            .output()
+            .unwrap();
         assert_eq!(o.status.code(), Some(0), "{}: {}", script.display(), stderr(&o));
         assert!(!stdout(&o).trim().is_empty(), "{} printed nothing", script.display());
         outputs.push_str(&stdout(&o));
     }
-    for expected in ["'CMA'", "'Mali'", "'Islamic State Sahel'", "'Menaka'", "'Malian army'", "'al-Qaeda'"] {
+    let expected_answers = [
+        "\nCMA,Mali,1\n",                            // truces
+        "\nJNIM,['ArmedGroup'],3\n",                 // who attacked the Malian army
+        "\nIslamic State Sahel,['Menaka'],1\n",      // what each group controls
+        "\nRussia,Burkina Faso\n",                   // allies of allies of Niger
+        "['Ansarul Islam', 'JNIM', 'Wagner Group']", // shortest path
+        "\nMalian army,3,6\n",                       // most attacked: three attackers
+        "\n6,3,4\n",                                 // attacks drawn in the DOT diagram
+    ];
+    for expected in expected_answers {
         assert!(outputs.contains(expected), "no {expected} in the example outputs:\n{outputs}");
     }
     let dot = std::fs::read_to_string(dir.path().join("sahel-attacks.dot"))
         .expect("the DOT example writes sahel-attacks.dot");
     assert!(dot.contains("digraph") && dot.contains("ATTACKED"), "{dot}");
+}
+
+#[test]
+fn example_queries_run_on_the_graph_built_from_graphs() {
+    let dir = util::tempdir("run-examples-built");
+    let graph = dir.path().join("sahel.kg");
+    let o = kg().arg("build").arg(util::repo_root().join("graphs")).arg("-g").arg(&graph).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "kg build graphs/: {}", stderr(&o));
+    let queries = util::repo_root().join("queries");
+    for entry in std::fs::read_dir(&queries).unwrap() {
+        let script = entry.unwrap().path();
+        if script.extension().is_none_or(|e| e != "cypher") {
+            continue;
+        }
+        let o = kg().current_dir(dir.path()).arg("run").arg("-g").arg(&graph).arg(&script).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}: {}", script.display(), stderr(&o));
+        assert!(stdout(&o).contains(" row"), "{} printed no result table: {}", script.display(), stdout(&o));
+    }
+    let o = kg()
+        .arg("run")
+        .arg("-g")
+        .arg(&graph)
+        .arg(queries.join("most_attacked.cypher"))
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    let rows = stdout(&o).lines().count().saturating_sub(1);
+    assert!(rows >= 3, "the example texts report attacks on several targets: {}", stdout(&o));
+    assert!(dir.path().join("sahel-attacks.dot").exists());
+}
+
+#[test]
+fn crlf_and_bom_scripts_report_the_same_place() {
+    let dir = util::tempdir("run-crlf");
+    let graph = sahel_graph(dir.path());
+    let script = write(
+        dir.path(),
+        "crlf.cypher",
+        "\u{feff}RETURN 1 AS one;\r\n// Arabic before the error\r\nRETURN 'مالي' AS m, nope;\r\n",
+    );
+    let o = run(&graph, &script, &[]);
+    assert_error(&o, 1, &format!("{}:3:21: ", script.display()));
+    assert!(stdout(&o).contains("| one |"), "the first statement ran: {}", stdout(&o));
 }

@@ -344,12 +344,19 @@ fn header_errors_name_the_problem() {
 
 // ----- crash safety ------------------------------------------------------------------------
 
+/// Bytes a process has written so far (`wchar` in /proc/PID/io), if it is still there.
+fn written_bytes(pid: u32) -> Option<u64> {
+    let io = fs::read_to_string(format!("/proc/{pid}/io")).ok()?;
+    io.lines().find_map(|l| l.strip_prefix("wchar:")).and_then(|v| v.trim().parse().ok())
+}
+
 /// Seconds from the child's output line "generated … in Xs, saved … in Ys".
 fn save_seconds(stdout: &str) -> Option<f64> {
     stdout.rsplit(" in ").next()?.trim().trim_end_matches('s').parse().ok()
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn sigkill_during_save_leaves_old_or_new_graph() {
     const NODES: u32 = 4000;
     const RELS: u32 = 20_000;
@@ -381,8 +388,10 @@ fn sigkill_during_save_leaves_old_or_new_graph() {
     drop(new_graph);
 
     // Wall-clock offsets from spawning are unreliable on a busy machine, so each kill moment is
-    // tied to the save's progress: once PATH.tmp holds a random fraction (0 to 1.2) of the new
-    // file's bytes, or the rename has happened, plus a random pause of up to a tenth of a save.
+    // tied to the save's progress, read from the bytes the child has written so far
+    // (/proc/PID/io, whichever file it writes): once it has written a random fraction (0 to
+    // 1.05) of the new file's size, plus a random pause of up to a tenth of a save, which
+    // lands some kills in the fsync and rename.
     let mut rng = Lcg(99);
     let (mut kills, mut saw_old, mut saw_new) = (0, 0, 0);
     for attempt in 0..60 {
@@ -392,15 +401,8 @@ fn sigkill_during_save_leaves_old_or_new_graph() {
         fs::write(&path, &old).unwrap();
         let _ = fs::remove_file(&tmp);
         let mut child = gen(&path);
-        let target = (new.len() as f64 * rng.below(1200) as f64 / 1000.0) as u64;
-        let mut started = false;
-        while child.try_wait().unwrap().is_none() {
-            match fs::metadata(&tmp) {
-                Ok(m) if m.len() >= target => break,
-                Ok(_) => started = true,
-                Err(_) if started => break, // renamed
-                Err(_) => {}
-            }
+        let target = (new.len() as f64 * rng.below(1050) as f64 / 1000.0) as u64;
+        while child.try_wait().unwrap().is_none() && written_bytes(child.id()).is_some_and(|w| w < target) {
             std::thread::sleep(Duration::from_micros(200));
         }
         let delay = save * rng.below(100) as f64 / 1000.0;
@@ -418,7 +420,7 @@ fn sigkill_during_save_leaves_old_or_new_graph() {
             saw_new += 1;
         } else {
             let err = store::load(&path).err().map(|e| e.to_string()).unwrap_or_default();
-            panic!("attempt {attempt}: after a kill at {target} bytes the file is neither graph: {err}");
+            panic!("attempt {attempt}: after a kill at {target} bytes written the file is neither graph: {err}");
         }
     }
     eprintln!("sigkill: {kills} kills during saves, file old {saw_old} times, new {saw_new} times");

@@ -3,6 +3,7 @@
 mod cli;
 mod export;
 mod extraction;
+mod heldout;
 mod parse_errors;
 mod parse_roundtrip;
 mod plans;

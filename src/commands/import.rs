@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::import::{self, Format};
 use crate::store::{GraphFile, OpenMode};
 
-/// At most this many bad lines are listed before the rest are only counted.
+/// Without `--skip-bad`, at most this many bad lines are listed before the rest are counted.
 const MAX_REPORTED: usize = 50;
 
 /// Runs `kg import`.
@@ -24,12 +24,15 @@ pub fn run(args: &ImportArgs) -> Result<()> {
     let parsed = import::parse(&bytes, format).map_err(|e| Error::Failed(e.display(&origin).to_string()))?;
     let bad = parsed.errors.len();
     let mut err = std::io::stderr().lock();
-    for e in parsed.errors.iter().take(MAX_REPORTED) {
+    // With --skip-bad every skipped line is reported (the user asked to import around them);
+    // without it nothing is imported, and the first lines are enough to start fixing.
+    let shown = if args.skip_bad { bad } else { bad.min(MAX_REPORTED) };
+    for e in &parsed.errors[..shown] {
         let note = if args.skip_bad { " (skipped)" } else { "" };
         let _ = writeln!(err, "{}{note}", e.display(&origin));
     }
-    if bad > MAX_REPORTED {
-        let _ = writeln!(err, "{origin}: … and {} more bad lines", bad - MAX_REPORTED);
+    if bad > shown {
+        let _ = writeln!(err, "{origin}: … and {} more bad lines", bad - shown);
     }
     drop(err);
     if bad > 0 && !args.skip_bad {

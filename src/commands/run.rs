@@ -5,7 +5,8 @@
 //! the script, not the statement) and nothing is saved: the file is left as it was. With it,
 //! every error is reported, a failed write statement is undone, and the rest runs. The graph is
 //! saved atomically once, at the end, and only if a statement changed it. Statements that
-//! return nothing print nothing; a one-line summary of all changes goes to stderr on save.
+//! return nothing print nothing; a one-line summary of all changes goes to stderr on save. A
+//! missing graph file is created (so an exported Cypher script loads into a new graph).
 
 use std::io::{self, Read};
 
@@ -13,6 +14,7 @@ use crate::cli::RunArgs;
 use crate::commands::query::{format_of, parse_params};
 use crate::error::{Error, Result};
 use crate::render::table::describe_stats;
+use crate::shell::script::strip_bom;
 use crate::shell::{Session, Source};
 
 /// Runs `kg run`.
@@ -40,7 +42,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     for (name, value) in params {
         session.set_param(name, value);
     }
-    let source = Source::new(origin, text);
+    let source = Source::new(origin, strip_bom(text));
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let outcome = session.run_script(&source, args.keep_going, &mut out)?;

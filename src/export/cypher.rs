@@ -6,27 +6,37 @@
 //! ```text
 //! CREATE (:ArmedGroup:_KgExport {_kgid: 0, name: 'JNIM'});
 //! CREATE (:State:_KgExport {_kgid: 1, name: 'Mali'});
-//! MATCH (a:_KgExport {_kgid: 0}), (b:_KgExport {_kgid: 1}) CREATE (a)-[:ATTACKED {mentions: 2}]->(b);
+//! CREATE (:Place:_KgExport {_kgid: 2});
+//! MATCH (a:_KgExport {name: 'JNIM'}), (b:_KgExport {name: 'Mali'}) CREATE (a)-[:ATTACKED {mentions: 2}]->(b);
+//! MATCH (a:_KgExport {name: 'Mali'}), (b:_KgExport {_kgid: 2}) CREATE (a)-[:CONTROLS]->(b);
 //! MATCH (n:_KgExport) REMOVE n:_KgExport, n._kgid;
 //! ```
 //!
 //! Every node is created with the temporary label `_KgExport` and property `_kgid` (its id in
 //! the exported graph) so that each relationship statement can find its two endpoints, however
-//! far apart they are in the script; the last statement removes both. Statements stay small, so
-//! the script streams at any size (for graphs of millions of relationships prefer the CSV
-//! export). On Neo4j, run `CREATE INDEX kg_export FOR (n:_KgExport) ON (n._kgid)` first to make
-//! the `MATCH`es index lookups; on Memgraph `CREATE INDEX ON :_KgExport(_kgid)`.
+//! far apart they are in the script; the last statement removes both. A node whose `name` no
+//! other exported node shares is found by name instead, which kgraph answers from its name index
+//! (so `kg run` loads an export in time linear in its size); other nodes are found by `_kgid`.
+//! Statements stay small, so the script streams at any size (for graphs of millions of
+//! relationships prefer the CSV export). On Neo4j, first run
+//! `CREATE INDEX kg_export_name FOR (n:_KgExport) ON (n.name)` and
+//! `CREATE INDEX kg_export_id FOR (n:_KgExport) ON (n._kgid)` to make the `MATCH`es index
+//! lookups; on Memgraph `CREATE INDEX ON :_KgExport(name)` and `CREATE INDEX ON :_KgExport(_kgid)`.
 //!
 //! Values are written as Cypher literals: strings single-quoted with escapes, floats always with
-//! a fraction or exponent (NaN and infinities as `0.0/0.0`, `1.0/0.0`, `-1.0/0.0`). Map-valued
-//! properties are kgraph's own extension: Neo4j and Memgraph refuse them.
+//! a fraction or exponent (NaN and infinities as `(0.0 / 0.0)`, `(1.0 / 0.0)`, `(-1.0 / 0.0)`,
+//! `i64::MIN` as `(-9223372036854775807 - 1)`). Values Cypher cannot store as properties, which
+//! the graph model allows (maps, lists holding lists or maps), are written as their JSON text,
+//! a string. Neo4j also refuses lists that mix types or hold nulls; kgraph keeps those as they are.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 
+use super::jsonl::value_to_json_string;
 use super::subgraph::Subgraph;
 use super::ExportError;
-use crate::graph::{write_cypher_name, write_cypher_string, Value};
+use crate::graph::{write_cypher_name, write_cypher_string, Value, NAME_KEY};
 
 /// The temporary label every exported node carries until the script's last statement.
 pub const EXPORT_LABEL: &str = "_KgExport";
@@ -40,6 +50,10 @@ pub const EXPORT_ID_KEY: &str = "_kgid";
 pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), ExportError> {
     writeln!(w, "// kgraph Cypher export: {} nodes, {} relationships.", sub.node_count(), sub.relationship_count())?;
     writeln!(w, "// Run it on an empty graph: kg run -g NEW.kg FILE, cypher-shell -f FILE or mgconsole < FILE.")?;
+    writeln!(
+        w,
+        "// On Neo4j or Memgraph, first index :{EXPORT_LABEL}(name) and :{EXPORT_LABEL}({EXPORT_ID_KEY}) for speed."
+    )?;
     let mut line = String::new();
     for node in sub.nodes() {
         line.clear();
@@ -53,18 +67,19 @@ pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Export
             line.push_str(", ");
             write_cypher_name(&mut line, k)?;
             line.push_str(": ");
-            write_literal(&mut line, v)?;
+            write_property(&mut line, v)?;
         }
         line.push_str("});");
         writeln!(w, "{line}")?;
     }
+    let unique_names = unique_names(sub);
     for rel in sub.relationships() {
         line.clear();
-        let _ = write!(
-            line,
-            "MATCH (a:{EXPORT_LABEL} {{{EXPORT_ID_KEY}: {}}}), (b:{EXPORT_LABEL} {{{EXPORT_ID_KEY}: {}}}) CREATE (a)-[:",
-            rel.start, rel.end
-        );
+        line.push_str("MATCH ");
+        write_lookup(&mut line, "a", rel.start, &unique_names)?;
+        line.push_str(", ");
+        write_lookup(&mut line, "b", rel.end, &unique_names)?;
+        line.push_str(" CREATE (a)-[:");
         write_cypher_name(&mut line, rel.rel_type)?;
         if !rel.properties.is_empty() {
             line.push_str(" {");
@@ -74,7 +89,7 @@ pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Export
                 }
                 write_cypher_name(&mut line, k)?;
                 line.push_str(": ");
-                write_literal(&mut line, v)?;
+                write_property(&mut line, v)?;
             }
             line.push('}');
         }
@@ -85,6 +100,55 @@ pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Export
         writeln!(w, "MATCH (n:{EXPORT_LABEL}) REMOVE n:{EXPORT_LABEL}, n.{EXPORT_ID_KEY};")?;
     }
     Ok(())
+}
+
+/// The string `name` of every exported node whose name no other exported node shares.
+fn unique_names<'s>(sub: &'s Subgraph<'_>) -> HashMap<u64, &'s str> {
+    let mut by_id = HashMap::new();
+    let mut count: HashMap<&str, u32> = HashMap::new();
+    for node in sub.nodes() {
+        if let Some(Value::String(name)) = node.property(NAME_KEY) {
+            by_id.insert(node.id, name.as_str());
+            *count.entry(name.as_str()).or_default() += 1;
+        }
+    }
+    by_id.retain(|_, name| count.get(name) == Some(&1));
+    by_id
+}
+
+/// The pattern that finds exported node `id` again: by its unique name when it has one (an
+/// index lookup in kgraph, and in Neo4j or Memgraph with an index on `name`), else by `_kgid`.
+fn write_lookup(line: &mut String, var: &str, id: u64, unique_names: &HashMap<u64, &str>) -> std::fmt::Result {
+    write!(line, "({var}:{EXPORT_LABEL} {{")?;
+    match unique_names.get(&id) {
+        Some(name) => {
+            write!(line, "{NAME_KEY}: ")?;
+            write_cypher_string(line, name)?;
+        }
+        None => write!(line, "{EXPORT_ID_KEY}: {id}")?,
+    }
+    line.push_str("})");
+    Ok(())
+}
+
+/// Whether Cypher can store `v` as a property: a scalar, or a list of scalars and nulls (no
+/// maps, no nested lists), as openCypher, Neo4j, Memgraph and kgraph's `CREATE` require.
+pub fn is_cypher_property(v: &Value) -> bool {
+    match v {
+        Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
+        Value::List(items) => items.iter().all(|x| !matches!(x, Value::List(_)) && is_cypher_property(x)),
+        _ => true,
+    }
+}
+
+/// A property value as Cypher can store it: the literal itself, or its JSON text as a string
+/// when Cypher cannot hold it (the graph model allows maps and nested lists; `CREATE` does not).
+fn write_property(out: &mut String, v: &Value) -> std::fmt::Result {
+    if is_cypher_property(v) {
+        write_literal(out, v)
+    } else {
+        write_cypher_string(out, &value_to_json_string(v))
+    }
 }
 
 /// Writes a property value as a Cypher literal that reads back as the same value.
@@ -147,16 +211,23 @@ mod tests {
         assert_eq!(lit(Value::from("it's \\ \n")), r"'it\'s \\ \n'");
         let map: PropertyMap =
             [("a b".to_string(), Value::List(vec![Value::Int(1), Value::Null]))].into_iter().collect();
-        assert_eq!(lit(Value::Map(map)), "{`a b`: [1, null]}");
+        assert_eq!(lit(Value::Map(map.clone())), "{`a b`: [1, null]}");
+        let mut prop = String::new();
+        write_property(&mut prop, &Value::Map(map)).unwrap();
+        assert_eq!(prop, r#"'{"a b":[1,null]}'"#);
+        assert!(is_cypher_property(&Value::List(vec![Value::Int(1), Value::Null, Value::from("x")])));
+        assert!(!is_cypher_property(&Value::List(vec![Value::List(vec![])])));
     }
 
     #[test]
-    fn script_links_relationships_by_export_id() {
+    fn script_links_relationships_by_unique_name_or_export_id() {
         let mut g = PropertyGraph::new();
         let a = g.add_node(["ArmedGroup"], [("name", Value::from("JNIM"))]).unwrap();
         let b = g.add_node(["Odd Label"], [("name", Value::from("مالي"))]).unwrap();
+        let c = g.add_node(["ArmedGroup"], [("name", Value::from("JNIM"))]).unwrap();
         g.add_relationship(a, b, "ATTACKED", [("mentions", Value::Int(2))]).unwrap();
         g.add_relationship(b, b, "SELF", std::iter::empty::<(&str, Value)>()).unwrap();
+        g.add_relationship(c, a, "ALLIED_WITH", std::iter::empty::<(&str, Value)>()).unwrap();
         let mut out = Vec::new();
         write_cypher(&Subgraph::from_graph(&g), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
@@ -166,8 +237,10 @@ mod tests {
             [
                 "CREATE (:ArmedGroup:_KgExport {_kgid: 0, name: 'JNIM'});",
                 "CREATE (:`Odd Label`:_KgExport {_kgid: 1, name: 'مالي'});",
-                "MATCH (a:_KgExport {_kgid: 0}), (b:_KgExport {_kgid: 1}) CREATE (a)-[:ATTACKED {mentions: 2}]->(b);",
-                "MATCH (a:_KgExport {_kgid: 1}), (b:_KgExport {_kgid: 1}) CREATE (a)-[:SELF]->(b);",
+                "CREATE (:ArmedGroup:_KgExport {_kgid: 2, name: 'JNIM'});",
+                "MATCH (a:_KgExport {_kgid: 0}), (b:_KgExport {name: 'مالي'}) CREATE (a)-[:ATTACKED {mentions: 2}]->(b);",
+                "MATCH (a:_KgExport {name: 'مالي'}), (b:_KgExport {name: 'مالي'}) CREATE (a)-[:SELF]->(b);",
+                "MATCH (a:_KgExport {_kgid: 2}), (b:_KgExport {_kgid: 0}) CREATE (a)-[:ALLIED_WITH]->(b);",
                 "MATCH (n:_KgExport) REMOVE n:_KgExport, n._kgid;",
             ]
         );

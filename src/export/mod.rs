@@ -53,7 +53,7 @@ use std::str::FromStr;
 use thiserror::Error;
 
 pub use self::csv::{write_csv, CsvExport, ARRAY_DELIMITER};
-pub use self::cypher::{write_cypher, write_literal, EXPORT_ID_KEY, EXPORT_LABEL};
+pub use self::cypher::{is_cypher_property, write_cypher, write_literal, EXPORT_ID_KEY, EXPORT_LABEL};
 pub use self::dot::{node_style, quote as dot_quote, write_dot, DotOptions, NodeStyle, NODE_STYLES};
 pub use self::graphml::write_graphml;
 pub use self::jsonl::{value_to_json, value_to_json_string, write_jsonl, JsonValue};

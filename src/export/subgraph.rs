@@ -59,16 +59,16 @@ pub struct RelRef<'a> {
     pub properties: Vec<(&'a str, &'a Value)>,
 }
 
-impl NodeRef<'_> {
+impl<'a> NodeRef<'a> {
     /// A property by key.
-    pub fn property(&self, key: &str) -> Option<&Value> {
+    pub fn property(&self, key: &str) -> Option<&'a Value> {
         self.properties.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 }
 
-impl RelRef<'_> {
+impl<'a> RelRef<'a> {
     /// A property by key.
-    pub fn property(&self, key: &str) -> Option<&Value> {
+    pub fn property(&self, key: &str) -> Option<&'a Value> {
         self.properties.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 }

@@ -42,8 +42,16 @@ pub struct DocState {
     pub last_group: Option<Ent>,
     /// The last jihadist group named.
     pub last_jihadist: Option<Ent>,
+    /// Sentence where `last_group`/`last_jihadist` were last named.
+    pub group_sentence: usize,
     /// The last place named.
     pub last_place: Option<Ent>,
+    /// The last military base named.
+    pub last_base: Option<Ent>,
+    /// Sentence where `last_pair` was set.
+    pub pair_sentence: usize,
+    /// The last two distinct armed groups named, most recent last.
+    pub recent_groups: [Option<Ent>; 2],
     /// Subjects of the last relation, for subject-less clauses.
     pub topic: Vec<Ent>,
     /// Sentence index where `topic` was set.
@@ -71,6 +79,9 @@ const WIDE_NEGATIONS: &[&str] = &[
     "يتهم",
     "اتهام",
 ];
+
+/// How many sentences back "the group" / "the jihadists" may refer.
+const GROUP_REF_SENTENCES: usize = 3;
 
 /// Words allowed between a trigger and its first object.
 const OBJECT_WINDOW: u32 = 6;
@@ -146,18 +157,26 @@ impl Attach<'_> {
                 let info = &self.table.infos[e as usize];
                 if info.label() == "ArmedGroup" {
                     self.state.last_group = Some(e);
-                    if info.known && super::rules::is_jihadist(self.lex, &info.name) {
+                    self.state.group_sentence = self.sentence;
+                    if self.state.recent_groups[1] != Some(e) {
+                        self.state.recent_groups = [self.state.recent_groups[1], Some(e)];
+                    }
+                    if info.jihadist {
                         self.state.last_jihadist = Some(e);
                     }
                 }
-                let region = info.known && self.lex.entity(&info.name).is_some_and(|d| d.region);
-                if info.label() == "Place" && info.owner.is_none() && !region {
+                if info.label() == "Place" && info.owner.is_none() && !info.region {
                     self.state.last_place = Some(e);
+                }
+                if info.owner.is_some() {
+                    self.state.last_base = Some(e);
                 }
                 if let Some(j) = it.coord_prev {
                     if let Some(&a) = self.members(j).first() {
-                        if a != e && self.is_actor(a) && self.is_actor(e) {
-                            self.state.last_pair = Some((a, e));
+                        // "X led by Y" names a group and its leader, not two sides.
+                        let person = self.label(a) == "Person" || self.label(e) == "Person";
+                        if a != e && self.is_actor(a) && self.is_actor(e) && !person {
+                            self.set_pair((a, e));
                         }
                     }
                 }
@@ -172,22 +191,45 @@ impl Attach<'_> {
         match it.kind {
             ItemKind::Entity(e) => vec![e],
             ItemKind::Marker(Marker::PairRef) => self.pair(),
-            ItemKind::Marker(Marker::GroupRef) => self.state.last_group.into_iter().collect(),
-            ItemKind::Marker(Marker::JihadistRef) => self.state.last_jihadist.into_iter().collect(),
+            // "the group", "the jihadists": a group named in the last few sentences.
+            ItemKind::Marker(Marker::GroupRef) if self.group_is_recent() => self.state.last_group.into_iter().collect(),
+            ItemKind::Marker(Marker::JihadistRef) if self.group_is_recent() => {
+                self.state.last_jihadist.into_iter().collect()
+            }
             ItemKind::Marker(Marker::PlaceRef) => self.state.last_place.into_iter().collect(),
+            ItemKind::Marker(Marker::BaseRef) => self.state.last_base.into_iter().collect(),
             _ => Vec::new(),
         }
     }
 
+    /// "the two groups": the pair last named together, else the last two armed groups named.
+    fn group_is_recent(&self) -> bool {
+        self.state.group_sentence + GROUP_REF_SENTENCES >= self.sentence
+    }
+
     fn pair(&self) -> Vec<Ent> {
-        self.state.last_pair.map(|(a, b)| vec![a, b]).unwrap_or_default()
+        match (self.state.last_pair, self.state.recent_groups) {
+            (Some((a, b)), _) | (None, [Some(a), Some(b)]) => vec![a, b],
+            _ => Vec::new(),
+        }
+    }
+
+    fn set_pair(&mut self, pair: (Ent, Ent)) {
+        // A group and its leader ("X led by Y") are not two sides.
+        if self.label(pair.0) == "Person" || self.label(pair.1) == "Person" {
+            return;
+        }
+        self.state.last_pair = Some(pair);
+        self.state.pair_sentence = self.sentence;
     }
 
     fn is_nominal(&self, i: usize) -> bool {
         matches!(
             self.items[i].kind,
             ItemKind::Entity(_)
-                | ItemKind::Marker(Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef)
+                | ItemKind::Marker(
+                    Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef | Marker::BaseRef
+                )
         )
     }
 
@@ -297,7 +339,7 @@ impl Attach<'_> {
         }
         if let ([x], [y]) = (a, b) {
             if x != y && self.is_actor(*x) && self.is_actor(*y) && (rel.is_symmetric() || both) {
-                self.state.last_pair = Some((*x, *y));
+                self.set_pair((*x, *y));
             }
         }
     }
@@ -310,7 +352,12 @@ impl Attach<'_> {
             return;
         }
         let mutual = def.mutual || rel.is_symmetric();
-        if let Some((a, b, last)) = self.between(ti) {
+        let between = self.between(ti);
+        if between.is_none() && self.between_marker_follows(ti) {
+            // "fighting between the army and armed groups": sides we cannot name.
+            return;
+        }
+        if let Some((a, b, last)) = between {
             if b.is_empty() {
                 if a.len() >= 2 {
                     let (x, y) = (vec![a[0]], vec![a[1]]);
@@ -373,6 +420,9 @@ impl Attach<'_> {
         }
         // Active voice.
         let (subjects, object_from) = self.subjects(ti);
+        if subjects.is_empty() {
+            return;
+        }
         let objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
         if objects.is_empty() {
             if subjects.len() >= 2 && (mutual || rel == RelationType::Attacked && def.mutual) {
@@ -392,14 +442,14 @@ impl Attach<'_> {
                 let os: Vec<Ent> = objects.iter().map(|&(o, _)| o).collect();
                 if let (Some(&x), Some(&y)) = (subjects.first(), os.first()) {
                     if x != y && self.is_actor(x) && self.is_actor(y) {
-                        self.state.last_pair = Some((x, y));
+                        self.set_pair((x, y));
                     }
                 }
             }
             self.last_objects = objects.iter().map(|&(o, _)| o).collect();
         }
         if subjects.len() >= 2 {
-            self.state.last_pair = Some((subjects[0], subjects[1]));
+            self.set_pair((subjects[0], subjects[1]));
         }
         self.set_topic(&subjects);
         let _ = trig;
@@ -439,6 +489,15 @@ impl Attach<'_> {
             }
         }
         None
+    }
+
+    /// Whether a "between" word follows the trigger closely.
+    fn between_marker_follows(&self, ti: usize) -> bool {
+        let t = self.items[ti];
+        self.items[ti + 1..]
+            .iter()
+            .take_while(|q| q.tok <= t.tok_end + 2)
+            .any(|q| matches!(q.marker(), Some(Marker::Between | Marker::BetweenPair)))
     }
 
     /// The second side after the first one ending at item `after`.
@@ -609,6 +668,25 @@ impl Attach<'_> {
                 }
             }
         }
+        // "X expelled Y and signed a pact with Z": an English verb after "and" shares the
+        // clause's first subject, not the nearest noun.
+        let latin = !self.text.as_bytes().get(t.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b));
+        if latin
+            && ti >= 1
+            && self.items[ti - 1].marker() == Some(Marker::And)
+            && self.items[ti - 1].tok_end + 2 >= t.tok
+        {
+            let first = (0..ti)
+                .find(|&k| self.is_nominal(k) && self.items[k].prep == Prep::None && !self.subject_group(k).is_empty());
+            if let Some(k) = first {
+                self.last_subject_index = Some(k);
+                let mut v = self.subject_group(k);
+                for g in self.group_forward(k).into_iter().skip(1) {
+                    v.extend(self.members(g).into_iter().filter(|&e| self.is_actor(e)));
+                }
+                return (v, ti);
+            }
+        }
         let vso = self.verb_subject_after(ti);
         let comma_before = self.items[..ti].iter().rposition(|i| i.marker() == Some(Marker::Comma));
         if let Some(v) = self.subject_before(ti, Prep::None) {
@@ -657,6 +735,10 @@ impl Attach<'_> {
     /// Arabic verb-subject-object: "هاجم مسلحو X قاعدة Y".
     fn verb_subject_after(&self, ti: usize) -> Option<(Vec<Ent>, usize)> {
         let t = self.items[ti];
+        // English is subject-verb-object; only Arabic puts the verb first.
+        if !self.text.as_bytes().get(t.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b)) {
+            return None;
+        }
         // Only a clause-initial verb: at most two words (و، بينما، حيث …) after the last comma.
         let clause_start = self.items[..ti]
             .iter()
@@ -700,12 +782,8 @@ impl Attach<'_> {
                 break;
             }
             match q.kind {
-                ItemKind::Trigger(_) => {
-                    // "attacks and clashes with X": a coordinated trigger shares the object.
-                    if !(q.clitics.conj && q.tok <= self.items[k - 1].tok_end + 1) {
-                        break;
-                    }
-                }
+                // "attacks and clashes with X": a coordinated trigger shares the object.
+                ItemKind::Trigger(_) if !(q.clitics.conj && q.tok <= self.items[k - 1].tok_end + 1) => break,
                 ItemKind::Marker(Marker::Negation | Marker::Relative) => break,
                 ItemKind::Marker(Marker::Comma) if rel != RelationType::Controls => break,
                 _ => {}
@@ -754,5 +832,61 @@ impl Attach<'_> {
             }
             RelationType::TruceBetween | RelationType::AlliedWith => info.is_actor() && prep != Prep::Locative,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::{extract_document, Lexicon};
+
+    fn triples(text: &str) -> Vec<(String, String, String)> {
+        let lex = Lexicon::embedded();
+        let x = extract_document(&lex, "t", text);
+        x.relations.iter().map(|r| (r.subject.clone(), r.relation.as_str().to_string(), r.object.clone())).collect()
+    }
+
+    fn has(t: &[(String, String, String)], s: &str, r: &str, o: &str) -> bool {
+        t.iter().any(|(a, b, c)| a == s && b == r && c == o)
+    }
+
+    #[test]
+    fn negation_drops_the_edge() {
+        let t = triples("لم يهاجم الجيش المالي مدينة كيدال. JNIM did not attack Gao.");
+        assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn passive_agent_is_the_subject() {
+        let t = triples("The town of Djibo was besieged by JNIM.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Djibo"), "{t:?}");
+    }
+
+    #[test]
+    fn mutual_fighting_between_two_sides_goes_both_ways() {
+        let t = triples("اندلعت اشتباكات بين الجيش المالي وتنسيقية الحركات الأزوادية قرب أنفيس.");
+        assert!(has(&t, "Malian army", "ATTACKED", "CMA") && has(&t, "CMA", "ATTACKED", "Malian army"), "{t:?}");
+    }
+
+    #[test]
+    fn the_two_groups_refers_to_the_last_pair() {
+        let t =
+            triples("JNIM and the Islamic State Sahel Province met in Menaka. The two groups later signed a truce.");
+        assert!(has(&t, "Islamic State Sahel", "TRUCE_BETWEEN", "JNIM"), "{t:?}");
+    }
+
+    #[test]
+    fn coordinated_subjects_and_objects() {
+        let t = triples("The Malian army and the Wagner Group attacked JNIM and Ansarul Islam.");
+        for s in ["Malian army", "Wagner Group"] {
+            for o in ["JNIM", "Ansarul Islam"] {
+                assert!(has(&t, s, "ATTACKED", o), "{s} {o} {t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn border_states_are_not_objects() {
+        let t = triples("تسيطر الجماعة على مناطق في شمال مالي قرب الحدود مع الجزائر.");
+        assert!(!t.iter().any(|(_, _, o)| o == "Algeria"), "{t:?}");
     }
 }

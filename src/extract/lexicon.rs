@@ -9,7 +9,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::MatchKind;
 
 use super::error::ExtractError;
 use super::normalize::normalize;
@@ -83,6 +84,7 @@ pub enum Marker {
     GroupRef,
     JihadistRef,
     PlaceRef,
+    BaseRef,
     Relative,
     PronounObject,
     HeadGroup,
@@ -110,6 +112,7 @@ impl Marker {
             "led_by" => Marker::LedBy,
             "jihadist_ref" => Marker::JihadistRef,
             "place_ref" => Marker::PlaceRef,
+            "base_ref" => Marker::BaseRef,
             "pair_ref" => Marker::PairRef,
             "group_ref" => Marker::GroupRef,
             "relative" => Marker::Relative,
@@ -155,8 +158,9 @@ pub struct Lexicon {
     /// All triggers.
     pub triggers: Vec<TriggerDef>,
     pub(crate) patterns: Vec<Pattern>,
-    pub(crate) automaton: AhoCorasick,
+    pub(crate) automaton: NFA,
     pub(crate) by_name: HashMap<String, u32>,
+    pub(crate) not_names: std::collections::HashSet<String>,
 }
 
 struct Builder {
@@ -165,6 +169,7 @@ struct Builder {
     strings: Vec<String>,
     patterns: Vec<Pattern>,
     seen: HashMap<String, usize>,
+    not_names: std::collections::HashSet<String>,
 }
 
 fn is_arabic(s: &str) -> bool {
@@ -343,7 +348,8 @@ fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
 }
 
 fn parse_markers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractError> {
-    let mut current: Option<Marker> = None;
+    // `None`: before any header; `Some(None)`: the `not_name` list; `Some(Some(m))`: marker m.
+    let mut current: Option<Option<Marker>> = None;
     for (no, raw) in text.lines().enumerate() {
         let line = raw.trim();
         let no = no + 1;
@@ -352,13 +358,17 @@ fn parse_markers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractE
         }
         if let Some(head) = line.strip_prefix('@') {
             let name = head.trim();
+            if name == "not_name" {
+                current = Some(None);
+                continue;
+            }
             let Some(m) = Marker::parse(name) else {
                 return Err(parse_error(file, no, format!("unknown marker kind '{name}'")));
             };
-            current = Some(m);
+            current = Some(Some(m));
             continue;
         }
-        let Some(m) = current else {
+        let Some(kind) = current else {
             return Err(parse_error(file, no, "marker words before any '@ kind' header"));
         };
         let Some((key, values)) = alias_line(line) else {
@@ -368,22 +378,10 @@ fn parse_markers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractE
             return Err(parse_error(file, no, format!("unknown key '{key}', expected 'en' or 'ar'")));
         }
         for v in values {
-            b.add(v, Term::Marker(m));
-            // English articles would separate a preposition from its noun: "against the army".
-            let governs = matches!(
-                m,
-                Marker::Prep
-                    | Marker::WeakPrep
-                    | Marker::With
-                    | Marker::Locative
-                    | Marker::Border
-                    | Marker::Agent
-                    | Marker::Between
-                    | Marker::LedBy
-            );
-            if governs && key == "en" {
-                for article in ["the", "a", "an"] {
-                    b.add(&format!("{v} {article}"), Term::Marker(m));
+            match kind {
+                Some(m) => b.add(v, Term::Marker(m)),
+                None => {
+                    b.not_names.insert(normalize(v));
                 }
             }
         }
@@ -406,8 +404,17 @@ impl Lexicon {
     }
 
     fn empty() -> Lexicon {
-        let automaton = AhoCorasick::new(Vec::<&str>::new()).unwrap_or_else(|_| unreachable!());
-        Lexicon { entities: Vec::new(), triggers: Vec::new(), patterns: Vec::new(), automaton, by_name: HashMap::new() }
+        let automaton = NFA::builder().build(["\u{0}"]).unwrap_or_else(|_| unreachable!());
+        let patterns =
+            vec![Pattern { term: Term::Marker(Marker::Prep), arabic: false, has_article: false, lam_variant: false }];
+        Lexicon {
+            entities: Vec::new(),
+            triggers: Vec::new(),
+            patterns,
+            automaton,
+            by_name: HashMap::new(),
+            not_names: Default::default(),
+        }
     }
 
     /// Load a lexicon directory: each of `entities.txt`, `triggers.txt`, `markers.txt` found
@@ -455,6 +462,7 @@ impl Lexicon {
             strings: Vec::new(),
             patterns: Vec::new(),
             seen: HashMap::new(),
+            not_names: Default::default(),
         };
         parse_entities(&mut b, entities.0, entities.1)?;
         parse_triggers(&mut b, triggers.0, triggers.1)?;
@@ -480,18 +488,28 @@ impl Lexicon {
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
+        let automaton = NFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
             .build(&b.strings)
-            .or_else(|_| AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&b.strings))
             .map_err(|e| parse_error(entities.0, 0, format!("cannot compile the lexicon: {e}")))?;
-        Ok(Lexicon { entities: b.entities, triggers: b.triggers, patterns: b.patterns, automaton, by_name })
+        Ok(Lexicon {
+            entities: b.entities,
+            triggers: b.triggers,
+            patterns: b.patterns,
+            automaton,
+            by_name,
+            not_names: b.not_names,
+        })
     }
 
     /// The entity with this canonical name.
     pub fn entity(&self, name: &str) -> Option<&EntityDef> {
         self.by_name.get(name).map(|&i| &self.entities[i as usize])
+    }
+
+    /// Whether a normalized word never starts an unknown name (adjectives after "جماعة").
+    pub(crate) fn is_not_name(&self, word: &str) -> bool {
+        self.not_names.contains(word)
     }
 
     pub(crate) fn entity_id(&self, name: &str) -> Option<u32> {

@@ -180,7 +180,7 @@ mod tests {
         let x = extract_document(
             &lex,
             "a",
-            "Clashes between JNIM and the Islamic State Sahel Province ended in a truce between the two groups.",
+            "Clashes between JNIM and the Islamic State Sahel Province stopped after a truce between the two groups.",
         );
         let mut g = PropertyGraph::new();
         let s1 = merge_into(&mut g, &x).unwrap_or_default();

@@ -49,6 +49,7 @@ fn fold(c: char) -> Option<char> {
         'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Û' | 'Ü' => 'u',
         'ç' | 'Ç' => 'c',
         'ñ' => 'n',
+        c @ '\u{0600}'..='\u{06FF}' => c,
         c if c.is_whitespace() => ' ',
         c if c.is_uppercase() => c.to_lowercase().next().unwrap_or(c),
         c => c,
@@ -83,6 +84,29 @@ pub fn normalize_into(src: &str, base: usize, out: &mut Normalized) {
                 last_space = false;
             }
             i += 1;
+            continue;
+        }
+        // Arabic letters are two-byte sequences: fold them without a general decode.
+        if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+            let c = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
+            let folded = match c {
+                0x064B..=0x065F | 0x0670 | 0x0640 | 0x06D6..=0x06ED => None,
+                0x0623 | 0x0625 | 0x0622 | 0x0671 => Some('ا'),
+                0x0649 | 0x06CC | 0x0626 => Some('ي'),
+                0x0629 => Some('ه'),
+                0x0624 => Some('و'),
+                0x06A9 => Some('ك'),
+                _ => char::from_u32(c),
+            };
+            if let Some(n) = folded {
+                out.text.push(n);
+                let at = (base + i) as u32;
+                for _ in 0..n.len_utf8() {
+                    out.map.push(at);
+                }
+                last_space = false;
+            }
+            i += 2;
             continue;
         }
         let Some(c) = src[i..].chars().next() else {

@@ -21,7 +21,7 @@ use super::lexicon::Lexicon;
 use super::normalize::{normalize_into, Normalized};
 use super::rules::{Context, Ent, EntityTable, Item, SentenceItems};
 use super::sentence;
-use super::tokenize::{scan, word_starts, RawMatch};
+use super::tokenize::{scan, RawMatch};
 use super::{DocumentInfo, ExtractedEntity, ExtractedRelation, Extraction, RelationType, Warning};
 
 /// Longest evidence snippet, in bytes (cut at a char boundary).
@@ -49,6 +49,7 @@ pub struct DocumentExtractor<'a> {
     items: Vec<Item>,
     starts: Vec<u32>,
     found: Vec<Found>,
+    debug: bool,
 }
 
 impl<'a> DocumentExtractor<'a> {
@@ -73,6 +74,7 @@ impl<'a> DocumentExtractor<'a> {
             items: Vec::new(),
             starts: Vec::new(),
             found: Vec::new(),
+            debug: std::env::var_os("KG_EXTRACT_DEBUG").is_some(),
         }
     }
 
@@ -90,7 +92,11 @@ impl<'a> DocumentExtractor<'a> {
 
     fn process(&mut self, text: &str) {
         if self.lang.is_none() {
-            let (a, l) = script_counts(&text[..text.len().min(64 * 1024)]);
+            let mut end = text.len().min(64 * 1024);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let (a, l) = script_counts(&text[..end]);
             self.arabic += a;
             self.latin += l;
         }
@@ -102,14 +108,13 @@ impl<'a> DocumentExtractor<'a> {
 
     fn sentence_at(&mut self, text: &str, s: usize, e: usize) {
         normalize_into(&text[s..e], s, &mut self.norm);
-        scan(self.lex, &self.norm.text, &mut self.raw);
+        scan(self.lex, &self.norm.text, &mut self.starts, &mut self.raw);
         if self.raw.is_empty() {
             return;
         }
-        word_starts(&self.norm.text, &mut self.starts);
         let si = SentenceItems { lex: self.lex, norm: &self.norm, original: text, starts: &self.starts };
         si.build(&self.raw, &mut self.ctx, &mut self.table, &mut self.items);
-        if std::env::var_os("KG_EXTRACT_DEBUG").is_some() {
+        if self.debug {
             self.debug_items();
         }
         self.found.clear();

@@ -16,11 +16,6 @@ use super::tokenize::{is_word_char, token_index, Clitics, RawMatch, Suffix};
 /// Index of an entity in a document's [`EntityTable`].
 pub type Ent = u32;
 
-/// Whether a lexicon entity is a jihadist group ("the jihadists" may refer to it).
-pub fn is_jihadist(lex: &Lexicon, name: &str) -> bool {
-    lex.entity(name).is_some_and(|d| d.jihadist)
-}
-
 /// Labels that can act (be a subject).
 pub fn is_actor_label(label: &str) -> bool {
     matches!(label, "ArmedGroup" | "Force" | "State" | "Person" | "Organization")
@@ -43,6 +38,10 @@ pub struct EntityInfo {
     pub mentions: u32,
     /// For a military base: the force it belongs to (attacking a base attacks its owner).
     pub owner: Option<Ent>,
+    /// "the jihadists" may refer back to it.
+    pub jihadist: bool,
+    /// A region, not a town.
+    pub region: bool,
 }
 
 impl EntityInfo {
@@ -63,6 +62,7 @@ pub struct EntityTable {
     /// All entities in order of first mention.
     pub infos: Vec<EntityInfo>,
     index: HashMap<String, Ent>,
+    by_lexicon: Vec<Option<Ent>>,
 }
 
 const MAX_ALIASES: usize = 8;
@@ -70,8 +70,15 @@ const MAX_ALIASES: usize = 8;
 impl EntityTable {
     /// The entity for a lexicon entry, created on first use.
     pub fn known(&mut self, lex: &Lexicon, id: u32) -> Ent {
+        if let Some(Some(e)) = self.by_lexicon.get(id as usize) {
+            return *e;
+        }
         let def = &lex.entities[id as usize];
+        if self.by_lexicon.len() < lex.entities.len() {
+            self.by_lexicon.resize(lex.entities.len(), None);
+        }
         if let Some(&e) = self.index.get(&def.name) {
+            self.by_lexicon[id as usize] = Some(e);
             return e;
         }
         let e = self.infos.len() as Ent;
@@ -84,7 +91,10 @@ impl EntityTable {
             known: true,
             mentions: 0,
             owner: None,
+            jihadist: def.jihadist,
+            region: def.region,
         });
+        self.by_lexicon[id as usize] = Some(e);
         e
     }
 
@@ -103,6 +113,8 @@ impl EntityTable {
             known: false,
             mentions: 0,
             owner,
+            jihadist: false,
+            region: false,
         });
         e
     }
@@ -125,8 +137,8 @@ impl EntityTable {
 /// What a document is about so far: its main country, whether it is about the Sahel.
 #[derive(Debug, Default)]
 pub struct Context {
-    counts: HashMap<String, u32>,
-    first: Option<String>,
+    counts: [u32; 3],
+    sentence_counts: [u32; 3],
     /// A Sahel entity has been mentioned.
     pub sahel: bool,
 }
@@ -136,20 +148,19 @@ const COUNTRIES: &[&str] = &["Mali", "Burkina Faso", "Niger"];
 impl Context {
     fn note(&mut self, country: Option<&str>, sahel: bool) {
         self.sahel |= sahel;
-        if let Some(name) = country.filter(|c| COUNTRIES.contains(c)) {
-            *self.counts.entry(name.to_string()).or_insert(0) += 1;
-            if self.first.is_none() {
-                self.first = Some(name.to_string());
-            }
+        if let Some(i) = country.and_then(|c| COUNTRIES.iter().position(|k| *k == c)) {
+            self.counts[i] += 1;
+            self.sentence_counts[i] += 1;
         }
     }
 
-    /// The country the text is mainly about (Mali when none is named).
+    /// The country the current sentence, else the text, is mainly about (Mali when none is
+    /// named).
     pub fn country(&self) -> &str {
+        let counts = if self.sentence_counts.iter().any(|&n| n > 0) { &self.sentence_counts } else { &self.counts };
         let mut best: Option<(&str, u32)> = None;
-        for c in COUNTRIES {
-            let n = self.counts.get(*c).copied().unwrap_or(0);
-            if n > 0 && best.map_or(true, |(_, b)| n > b) {
+        for (c, &n) in COUNTRIES.iter().zip(counts) {
+            if n > 0 && best.is_none_or(|(_, b)| n > b) {
                 best = Some((c, n));
             }
         }
@@ -469,6 +480,7 @@ impl SentenceItems<'_> {
     /// Turn raw matches into annotated items; guessed entities are added to `table`.
     pub fn build(&self, raw: &[RawMatch], ctx: &mut Context, table: &mut EntityTable, out: &mut Vec<Item>) {
         out.clear();
+        ctx.sentence_counts = [0; 3];
         for m in raw {
             if let Term::Entity(id) = m.term {
                 let def = &self.lex.entities[id as usize];
@@ -483,8 +495,7 @@ impl SentenceItems<'_> {
                 Term::Entity(id) => {
                     let id = resolve(self.lex, ctx, id);
                     let e = table.known(self.lex, id);
-                    let surface = self.original_of(m.start as usize, m.end as usize).to_string();
-                    table.mention(e, &surface);
+                    table.mention(e, self.original_of(m.start as usize, m.end as usize));
                     ItemKind::Entity(e)
                 }
                 Term::Trigger(t) => {
@@ -578,6 +589,9 @@ impl SentenceItems<'_> {
         if !Self::is_arabic_word(w) || w.starts_with("ال") || w.chars().count() < 3 || !self.free_word(items, tok) {
             return None;
         }
+        if self.lex.is_not_name(w) {
+            return None;
+        }
         let mut end = e;
         let mut tok_end = tok + 1;
         if let Some((s2, e2)) = self.word_at(tok + 1) {
@@ -636,6 +650,10 @@ impl SentenceItems<'_> {
 
     /// Capitalised English names not in the lexicon, when their shape or context gives a label.
     fn guess_capitalized(&self, table: &mut EntityTable, items: &mut Vec<Item>) {
+        let (os, oe) = self.norm.original_range(0, self.norm.text.len());
+        if !self.original.get(os..oe).is_some_and(|t| t.bytes().any(|b| b.is_ascii_uppercase())) {
+            return;
+        }
         let n = self.starts.len() as u32;
         let mut tok = 0;
         let mut added = Vec::new();
@@ -669,9 +687,9 @@ impl SentenceItems<'_> {
             let prev_marker = items.iter().filter(|i| i.tok_end == tok).map(|i| i.kind).next_back();
             let label = if words.iter().any(|w| GROUP_WORDS.contains(w)) && words.len() >= 2 {
                 Some(if words.iter().any(|w| *w == "Forces" || *w == "Army") { "Force" } else { "ArmedGroup" })
-            } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::HeadPlace))) {
-                Some("Place")
-            } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::Locative))) && tok > 0 && words.len() <= 3 {
+            } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::HeadPlace)))
+                || (matches!(prev_marker, Some(ItemKind::Marker(Marker::Locative))) && tok > 0 && words.len() <= 3)
+            {
                 Some("Place")
             } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::Title))) && words.len() >= 2 {
                 Some("Person")
@@ -719,7 +737,9 @@ fn is_nominal(it: &Item) -> bool {
     matches!(
         it.kind,
         ItemKind::Entity(_)
-            | ItemKind::Marker(Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef)
+            | ItemKind::Marker(
+                Marker::PairRef | Marker::GroupRef | Marker::JihadistRef | Marker::PlaceRef | Marker::BaseRef
+            )
     )
 }
 
@@ -732,7 +752,10 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             prep = if it.clitics.lam { Prep::Weak } else { Prep::Strong };
         } else if i > 0 {
             let p = items[i - 1];
-            if p.tok_end == it.tok {
+            // An English article between a preposition and its noun is transparent.
+            let article = p.tok_end + 1 == it.tok
+                && si.word_at(p.tok_end).is_some_and(|(s, e)| matches!(&si.norm.text[s..e], "the" | "a" | "an"));
+            if p.tok_end == it.tok || article {
                 match p.kind {
                     ItemKind::Marker(Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase) => prep = p.prep,
                     ItemKind::Marker(m) => prep = prep_of(m).unwrap_or(Prep::None),
@@ -780,7 +803,7 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
                     led = true;
                 }
                 ItemKind::Marker(Marker::Comma) => comma = true,
-                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen) => {}
+                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen | Marker::Title) => {}
                 _ => {
                     blocked = true;
                     break;
@@ -791,7 +814,13 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             continue;
         }
         let q = items[j];
-        let gap = it.tok.saturating_sub(q.tok_end);
+        // Words of "and", "led by", titles do not count as a gap.
+        let covered: u32 = items[j + 1..i]
+            .iter()
+            .filter(|m| matches!(m.marker(), Some(Marker::And | Marker::LedBy | Marker::Title)))
+            .map(|m| m.tok_end.saturating_sub(m.tok))
+            .sum();
+        let gap = it.tok.saturating_sub(q.tok_end).saturating_sub(covered);
         if gap > 2 {
             continue;
         }
@@ -825,6 +854,6 @@ mod tests {
     #[test]
     fn transliterates() {
         assert_eq!(transliterate("كوالا"), "Kwala");
-        assert_eq!(transliterate("انصار الشريعه"), "Ansar al-shari'a");
+        assert_eq!(transliterate("انصار الشريعه"), "Ansar al-shri'a");
     }
 }

@@ -86,7 +86,7 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usiz
     let s = &text[start..end];
     let trimmed_start = s.len() - s.trim_start().len();
     let t = s.trim();
-    if !t.is_empty() && t.chars().any(char::is_alphanumeric) {
+    if !t.is_empty() && t.chars().any(super::tokenize::is_word_char) {
         out.push((start + trimmed_start, start + trimmed_start + t.len()));
     }
 }

@@ -7,9 +7,10 @@
 //! restarts the search one character later, so a false hit inside a word never hides a real one.
 //! Hands on [`RawMatch`]es; knows nothing of relations.
 
-use aho_corasick::Input;
+use aho_corasick::automaton::Automaton;
+use aho_corasick::Anchored;
 
-use super::lexicon::{Lexicon, Pattern, Term};
+use super::lexicon::{Lexicon, Marker, Pattern, Term};
 
 /// Pronoun suffix on an Arabic trigger word: who the possessor/subject is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -56,19 +57,38 @@ pub struct RawMatch {
 /// Whether `c` belongs to a word.
 #[inline]
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    match c as u32 {
+        0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => true,
+        0..=0x7F => false,
+        // Arabic letters and digits (normalized text has no diacritics or tatweel).
+        0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06FA..=0x06FF => true,
+        0x0600..=0x06FF => false,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 /// Offsets of the starts of all words in `text`.
 pub fn word_starts(text: &str, out: &mut Vec<u32>) {
     out.clear();
+    let bytes = text.as_bytes();
     let mut in_word = false;
-    for (i, c) in text.char_indices() {
-        let w = is_word_char(c);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (w, len) = if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+            let c = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
+            (matches!(c, 0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06FA..=0x06FF), 2)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (is_word_char(c), c.len_utf8())
+        };
         if w && !in_word {
             out.push(i as u32);
         }
         in_word = w;
+        i += len;
     }
 }
 
@@ -78,34 +98,28 @@ pub fn token_index(starts: &[u32], offset: u32) -> u32 {
     starts.partition_point(|&s| s < offset) as u32
 }
 
-const PREFIX_PLAIN: &[&str] = &["", "و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك", "فك"];
-const PREFIX_ARTICLE: &[&str] = &["", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك"];
-const PREFIX_LAM: &[&str] = &["ل", "ول", "فل"];
-const PREFIX_TRIGGER: &[&str] = &[
-    "", "و", "ف", "ب", "ك", "ل", "وب", "ول", "فب", "فل", "وك", "فك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل",
-    "فلل", "وبال", "فبال", "س", "وس", "فس", "لي", "ولي",
-];
-
 fn prefix_clitics(prefix: &str, p: &Pattern) -> Option<Clitics> {
-    let allowed = if p.lam_variant {
-        PREFIX_LAM
-    } else if p.has_article {
-        PREFIX_ARTICLE
-    } else if matches!(p.term, Term::Trigger(_)) {
-        PREFIX_TRIGGER
-    } else {
-        PREFIX_PLAIN
+    let mut c = Clitics::default();
+    let rest = match prefix.strip_prefix('و').or_else(|| prefix.strip_prefix('ف')) {
+        Some(r) => {
+            c.conj = true;
+            r
+        }
+        None => prefix,
     };
-    if !allowed.contains(&prefix) {
+    let trigger = matches!(p.term, Term::Trigger(_));
+    let ok = if p.lam_variant {
+        rest == "ل"
+    } else if p.has_article {
+        matches!(rest, "" | "ب" | "ك")
+    } else if trigger {
+        matches!(rest, "" | "ب" | "ك" | "ل" | "س" | "لي" | "ال" | "بال" | "كال" | "لل")
+    } else {
+        matches!(rest, "" | "ب" | "ك" | "ل")
+    };
+    if !ok {
         return None;
     }
-    let mut c = Clitics::default();
-    let rest = if let Some(r) = prefix.strip_prefix('و').or_else(|| prefix.strip_prefix('ف')) {
-        c.conj = true;
-        r
-    } else {
-        prefix
-    };
     if rest.starts_with('ب') || rest.starts_with('ك') {
         c.prep = true;
     } else if rest.starts_with('ل') && rest != "لي" {
@@ -127,42 +141,137 @@ fn suffix_class(rest: &str) -> Option<Suffix> {
     })
 }
 
-/// Find all whole-word lexicon matches in the normalized `text`.
-pub fn scan(lex: &Lexicon, text: &str, out: &mut Vec<RawMatch>) {
-    out.clear();
-    let len = text.len();
-    let mut pos = 0;
-    while pos < len {
-        let Some(m) = lex.automaton.find(Input::new(text).span(pos..len)) else {
-            break;
-        };
-        let p = &lex.patterns[m.pattern().as_usize()];
-        match accept(text, m.start(), m.end(), p) {
-            Some(rm) => {
-                out.push(rm);
-                pos = rm.end as usize;
+/// Offsets in a word where a pattern may start: the word start and after each possible
+/// run of clitic prefixes (و/ف, then ب/ك/ل/س, then ال or a second ل).
+fn clitic_offsets(text: &str, ws: usize, out: &mut [usize; 8]) -> usize {
+    let at = |i: usize| text.get(i..).and_then(|t| t.chars().next());
+    let word_end = ws + text[ws..].find(|c: char| !is_word_char(c)).unwrap_or(text.len() - ws);
+    let mut n = 0;
+    let mut push = |off: usize, out: &mut [usize; 8]| {
+        if off < word_end && n < out.len() && !out[..n].contains(&off) {
+            out[n] = off;
+            n += 1;
+        }
+    };
+    push(ws, out);
+    let mut p = ws;
+    if matches!(at(p), Some('و' | 'ف')) {
+        p += 2;
+        push(p, out);
+    }
+    match at(p) {
+        Some('ب' | 'ك' | 'س') => {
+            push(p + 2, out);
+            if text.get(p + 2..).is_some_and(|t| t.starts_with("ال")) {
+                push(p + 6, out);
             }
-            None => {
-                pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+        }
+        Some('ل') => {
+            push(p + 2, out);
+            if matches!(at(p + 2), Some('ل' | 'ي')) {
+                push(p + 4, out);
+            }
+        }
+        Some('ا') if text[p..].starts_with("ال") => push(p + 4, out),
+        _ => {}
+    }
+    n
+}
+
+/// Find all whole-word lexicon matches in the normalized `text`; `starts` receives the word
+/// starts. Matching is anchored at word starts and after clitic prefixes, so the automaton
+/// only ever walks the few bytes a pattern could cover.
+pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawMatch>) {
+    out.clear();
+    word_starts(text, starts);
+    let bytes = text.as_bytes();
+    let mut next_free = 0usize;
+    let mut offsets = [0usize; 8];
+    for &ws in starts.iter() {
+        let ws = ws as usize;
+        if ws < next_free {
+            continue;
+        }
+        let n = if (0xD8..=0xDB).contains(&bytes[ws]) {
+            clitic_offsets(text, ws, &mut offsets)
+        } else {
+            offsets[0] = ws;
+            1
+        };
+        for &off in &offsets[..n] {
+            if let Some(rm) = find_at(lex, text, ws, off) {
+                next_free = rm.end as usize;
+                out.push(rm);
+                break;
             }
         }
     }
-}
-
-fn accept(text: &str, start: usize, end: usize, p: &Pattern) -> Option<RawMatch> {
-    let is_punct = matches!(p.term, Term::Marker(m) if matches!(m, super::lexicon::Marker::Comma | super::lexicon::Marker::OpenParen | super::lexicon::Marker::CloseParen));
-    if is_punct {
-        return Some(RawMatch {
-            start: start as u32,
-            end: end as u32,
-            word_start: start as u32,
-            term: p.term,
+    // Punctuation the rules look at.
+    let before = out.len();
+    for (i, c) in text.char_indices() {
+        let m = match c {
+            ',' | '،' => Marker::Comma,
+            '(' => Marker::OpenParen,
+            ')' => Marker::CloseParen,
+            _ => continue,
+        };
+        out.push(RawMatch {
+            start: i as u32,
+            end: (i + c.len_utf8()) as u32,
+            word_start: i as u32,
+            term: Term::Marker(m),
             clitics: Clitics::default(),
             suffix: Suffix::None,
         });
     }
-    let before = &text[..start];
-    let word_start = before.char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(start, |(i, _)| i);
+    if out.len() > before {
+        out.sort_by_key(|m| m.start);
+    }
+}
+
+/// The longest acceptable pattern starting exactly at `off`: the automaton is walked byte by
+/// byte from `off` until it dies, remembering where patterns end; the longest whole-word one
+/// wins.
+fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch> {
+    let dfa = &lex.automaton;
+    let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+    let mut ends: [(usize, u32); 8] = [(0, 0); 8];
+    let mut n = 0;
+    for (i, &b) in text.as_bytes()[off..].iter().enumerate() {
+        sid = dfa.next_state(Anchored::Yes, sid, b);
+        if dfa.is_special(sid) {
+            if dfa.is_dead(sid) {
+                break;
+            }
+            // A match state may also report patterns that are suffixes of the path walked
+            // (they would start after `off`): keep only one that starts at `off`.
+            let len = i + 1;
+            let found = if dfa.is_match(sid) {
+                (0..dfa.match_len(sid)).map(|k| dfa.match_pattern(sid, k)).find(|&p| dfa.pattern_len(p) == len)
+            } else {
+                None
+            };
+            if let Some(pid) = found {
+                let pid = pid.as_u32();
+                if n == ends.len() {
+                    ends.copy_within(1.., 0);
+                    n -= 1;
+                }
+                ends[n] = (off + i + 1, pid);
+                n += 1;
+            }
+        }
+    }
+    for &(end, pid) in ends[..n].iter().rev() {
+        let p = &lex.patterns[pid as usize];
+        if let Some(rm) = accept(text, ws, off, end, p) {
+            return Some(rm);
+        }
+    }
+    None
+}
+
+fn accept(text: &str, word_start: usize, start: usize, end: usize, p: &Pattern) -> Option<RawMatch> {
     let prefix = &text[word_start..start];
     let clitics = if p.arabic {
         prefix_clitics(prefix, p)?
@@ -200,7 +309,7 @@ mod tests {
         let lex = Lexicon::embedded();
         let n = normalize(text);
         let mut out = Vec::new();
-        scan(&lex, &n, &mut out);
+        scan(&lex, &n, &mut Vec::new(), &mut out);
         out.iter().map(|m| (n[m.start as usize..m.end as usize].to_string(), m.term)).collect()
     }
 
@@ -214,7 +323,7 @@ mod tests {
         assert_eq!(Some(found[1].1), jnim);
         let n = normalize("لصراعهما");
         let mut out = Vec::new();
-        scan(&lex, &n, &mut out);
+        scan(&lex, &n, &mut Vec::new(), &mut out);
         assert_eq!(out[0].suffix, Suffix::Dual);
         assert!(out[0].clitics.lam);
     }

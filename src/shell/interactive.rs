@@ -39,7 +39,7 @@ fn history_path_from(kg_history: Option<PathBuf>, xdg_data: Option<PathBuf>, hom
 pub fn run_piped(session: &mut Session) -> Result<()> {
     let mut text = String::new();
     io::stdin().read_to_string(&mut text).map_err(|source| Error::Io { path: "<stdin>".into(), source })?;
-    let source = Source::new("<stdin>", text);
+    let source = Source::new("<stdin>", super::script::strip_bom(text));
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let outcome = session.run_script(&source, true, &mut out)?;
@@ -64,9 +64,9 @@ extern "C" fn on_sigint(_: libc::c_int) {
 
 /// Makes Ctrl-C outside line editing (while a statement runs) set `flag` instead of killing the
 /// process. rustyline installs its own handler while it reads a line and restores this one.
+/// The first flag installed stays: one process runs one interactive session.
 fn install_sigint(flag: Arc<AtomicBool>) {
-    let flag = CANCEL.get_or_init(|| flag);
-    let _ = flag;
+    let _ = CANCEL.get_or_init(|| flag);
     // SAFETY: `on_sigint` only performs an atomic store; sigaction is given a zeroed, valid
     // struct with an empty mask.
     unsafe {
@@ -97,7 +97,7 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
     let mut index = CompletionIndex::build(session.graph());
     index.set_params(session.params().keys());
     editor.set_helper(Some(ShellHelper::new(index, color)));
-    let history = history_path();
+    let mut history = history_path();
     if let Some(path) = &history {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
@@ -117,7 +117,12 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
             }
         }
         let input = match editor.readline("kg> ") {
-            Ok(line) => line,
+            Ok(line) => {
+                // From here on a Ctrl-C (a SIGINT, the terminal being out of raw mode) cancels
+                // what was just entered.
+                session.reset_cancel();
+                line
+            }
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => {
                 if confirm_leave(session, &mut editor)? {
@@ -133,7 +138,8 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
         if let Ok(true) = editor.add_history_entry(input.as_str()) {
             if let Some(path) = &history {
                 if let Err(e) = editor.append_history(path) {
-                    eprintln!("warning: cannot write history {}: {e}", path.display());
+                    eprintln!("warning: cannot write history {}: {e}; history is off for this session", path.display());
+                    history = None;
                 }
             }
         }

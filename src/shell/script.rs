@@ -35,6 +35,15 @@ enum Open {
     BlockComment,
 }
 
+/// The script without a leading UTF-8 byte-order mark (editors on Windows add one; it would
+/// otherwise be read as part of the first statement).
+pub fn strip_bom(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    text
+}
+
 /// Splits a script into items, skipping whitespace and comments between them.
 pub fn split_script(script: &str) -> Vec<Item> {
     split_with_state(script).0
@@ -212,6 +221,21 @@ mod tests {
                 (ItemKind::Meta, ":timing on", true),
                 (ItemKind::Cypher, "RETURN `x;y`", false),
             ]
+        );
+    }
+
+    #[test]
+    fn byte_order_mark_is_dropped() {
+        assert_eq!(strip_bom("\u{feff}RETURN 1;".to_string()), "RETURN 1;");
+        assert_eq!(strip_bom("RETURN '\u{feff}';".to_string()), "RETURN '\u{feff}';");
+    }
+
+    #[test]
+    fn crlf_scripts_split_like_lf() {
+        let script = ":format csv\r\nMATCH (n)\r\nRETURN n;\r\n";
+        assert_eq!(
+            texts(script),
+            vec![(ItemKind::Meta, ":format csv", true), (ItemKind::Cypher, "MATCH (n)\r\nRETURN n", true)]
         );
     }
 

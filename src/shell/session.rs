@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::meta::{self, MetaLine};
-use super::script::{may_write, split_script, ItemKind};
+use super::script::{may_write, split_script, strip_bom, ItemKind};
 use crate::error::{Error, Result};
 use crate::export::{self, Subgraph};
 use crate::extract::{extract_file, merge_into, Lexicon, MergeStats};
@@ -28,7 +28,7 @@ use crate::import;
 use crate::query::span::line_col;
 use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, QueryStats, Span};
 use crate::render::{self, Format};
-use crate::store::{self, GraphFile, OpenMode};
+use crate::store::{GraphFile, OpenMode};
 
 /// Where text came from: its origin for messages (`<query>`, `<stdin>`, a script path) and the
 /// full text that spans point into.
@@ -165,9 +165,15 @@ impl Session {
         &self.params
     }
 
-    /// The flag that cancels the running statement (set it from a Ctrl-C handler).
+    /// The flag that cancels the running statement and the rest of its script (set it from a
+    /// Ctrl-C handler; it stays set until [`Session::reset_cancel`]).
     pub fn cancel_flag(&self) -> Arc<AtomicBool> {
         self.cancel.clone()
+    }
+
+    /// Clears the cancel flag, before running newly read input.
+    pub fn reset_cancel(&self) {
+        self.cancel.store(false, Ordering::SeqCst);
     }
 
     /// Sets whether each write is saved when it returns.
@@ -230,7 +236,6 @@ impl Session {
     /// # Errors
     /// The query's error (the graph is restored when atomic writes are on), or a save error.
     pub fn execute(&mut self, statement: &str) -> std::result::Result<QueryResult, ExecError> {
-        self.cancel.store(false, Ordering::SeqCst);
         let options = ExecOptions { cancel: Some(self.cancel.clone()), ..ExecOptions::default() };
         let snapshot = (self.atomic_writes && may_write(statement)).then(|| self.graph().clone());
         let params = std::mem::take(&mut self.params);
@@ -456,7 +461,7 @@ impl Session {
                     return Err(usage("source"));
                 }
                 let text = std::fs::read_to_string(rest).map_err(|source| Error::Io { path: rest.into(), source })?;
-                let source = Source::new(rest, text);
+                let source = Source::new(rest, strip_bom(text));
                 return Ok(self.run_script(&source, false, out)?.flow);
             }
             "build" => {
@@ -679,17 +684,6 @@ fn locate_meta(source: &Source, span: Span, error: Error) -> Error {
     Error::Failed(message)
 }
 
-/// Loads a graph file, or an empty graph when it does not exist yet.
-///
-/// # Errors
-/// The store's error for an existing file that cannot be read.
-pub fn load_or_empty(path: &Path) -> Result<PropertyGraph> {
-    if !path.exists() {
-        return Ok(PropertyGraph::new());
-    }
-    Ok(store::load(path)?)
-}
-
 /// Checks a parameter name: letters, digits and `_`, not starting with a digit.
 ///
 /// # Errors
@@ -759,6 +753,7 @@ pub fn report(error: &Error) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store;
 
     #[test]
     fn locates_statement_errors_in_the_script() {
@@ -800,6 +795,33 @@ mod tests {
             format!("{}:4:4: unknown command ':nosuch' (:help lists commands)", script.display())
         );
         assert_eq!(s.format, Format::Json, "the lines before the error ran");
+    }
+
+    #[test]
+    fn autosave_saves_each_write_and_off_batches_until_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        let count = |p: &Path| store::load(p).map(|g| g.node_count()).unwrap_or(0);
+        let mut s = Session::open(&path).unwrap();
+        s.execute("CREATE (:Place {name: 'Gao'})").unwrap();
+        assert_eq!(count(&path), 1, "saved when the statement returned");
+        assert!(!s.is_dirty());
+        s.run_meta(":autosave off", &mut Vec::new()).unwrap();
+        s.execute("CREATE (:Place {name: 'Mopti'})").unwrap();
+        assert_eq!(count(&path), 1, "batched");
+        assert!(s.is_dirty());
+        s.run_meta(":save", &mut Vec::new()).unwrap();
+        assert_eq!(count(&path), 2);
+        assert!(!s.is_dirty());
+    }
+
+    #[test]
+    fn a_failed_write_statement_is_undone() {
+        let mut s = Session::in_memory();
+        let err = s.execute("CREATE (p:Place {name: 'Gao'}) RETURN p.name - 1 AS boom");
+        assert!(matches!(err, Err(ExecError::Query(_))), "the statement must fail");
+        assert_eq!(s.graph().node_count(), 0, "the node it created is gone");
+        assert!(!s.is_dirty());
     }
 
     #[test]

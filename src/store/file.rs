@@ -7,7 +7,7 @@
 //! old file or the new one, never a half-written one.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use super::error::StoreError;
@@ -36,13 +36,40 @@ pub fn load(path: &Path) -> Result<PropertyGraph, StoreError> {
 /// # Errors
 /// As [`load`].
 pub fn load_with_info(path: &Path) -> Result<(PropertyGraph, FileInfo), StoreError> {
-    let bytes = fs::read(path).map_err(|e| match e.kind() {
+    let io_err = |e: io::Error| StoreError::io(path, e);
+    check_file_path(path)?;
+    let mut file = File::open(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => StoreError::NotFound { path: path.to_path_buf() },
         _ => StoreError::io(path, e),
     })?;
-    let (header, payload) = format::check(path, &bytes)?;
-    let graph = format::decode(path, payload)?;
-    Ok((graph, FileInfo { format_version: header.version, file_size: bytes.len() as u64 }))
+    let file_len = file.metadata().map_err(io_err)?.len();
+    let mut head = Vec::with_capacity(format::HEADER_LEN);
+    (&mut file).take(format::HEADER_LEN as u64).read_to_end(&mut head).map_err(io_err)?;
+    let header = format::check_header(path, &head, file_len)?;
+    // Two passes over the payload (the checksum, then the decode) instead of reading it into
+    // memory once: the second pass comes from the page cache, and the peak memory of a load
+    // is the graph alone rather than the graph plus the file.
+    let mut hasher = crc32fast::Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = header.payload_len;
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = match file.read(&mut buf[..want]) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => other.map_err(io_err)?,
+        };
+        if n == 0 {
+            let found = file_len - left;
+            return Err(StoreError::Truncated { path: path.to_path_buf(), expected: file_len, found });
+        }
+        hasher.update(&buf[..n]);
+        left -= n as u64;
+    }
+    drop(buf);
+    format::check_checksum(path, &header, hasher.finalize())?;
+    file.seek(SeekFrom::Start(format::HEADER_LEN as u64)).map_err(io_err)?;
+    let graph = format::decode_from(path, file, header.payload_len)?;
+    Ok((graph, FileInfo { format_version: header.version, file_size: file_len }))
 }
 
 /// Saves a graph atomically, taking the writer lock for the duration of the save. Writers that
@@ -51,6 +78,7 @@ pub fn load_with_info(path: &Path) -> Result<(PropertyGraph, FileInfo), StoreErr
 /// # Errors
 /// [`StoreError::Locked`], [`StoreError::Io`], [`StoreError::Unencodable`].
 pub fn save(path: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
+    check_file_path(path)?;
     let _lock = Lock::acquire(path)?;
     write_atomic(path, graph)
 }
@@ -83,12 +111,17 @@ impl GraphFile {
     /// [`StoreError::Locked`], [`StoreError::NotFound`], and any error of [`load`].
     pub fn open(path: impl AsRef<Path>, mode: OpenMode) -> Result<GraphFile, StoreError> {
         let path = path.as_ref();
+        check_file_path(path)?;
         if mode == OpenMode::MustExist && !path.exists() {
             return Err(StoreError::NotFound { path: path.to_path_buf() });
         }
         let lock = Lock::acquire(path)?;
         let existed = path.exists();
         let graph = match mode {
+            OpenMode::Replace if existed => {
+                refuse_foreign_file(path)?;
+                PropertyGraph::new()
+            }
             OpenMode::Replace => PropertyGraph::new(),
             OpenMode::CreateIfMissing if !existed => PropertyGraph::new(),
             OpenMode::CreateIfMissing | OpenMode::MustExist => load(path)?,
@@ -134,6 +167,34 @@ impl GraphFile {
     /// Gives up the lock and returns the graph.
     pub fn into_graph(self) -> PropertyGraph {
         self.graph
+    }
+}
+
+/// Rejects paths that cannot name a graph file (a directory, `..`, an empty path) before a
+/// lock file is created beside them.
+fn check_file_path(path: &Path) -> Result<(), StoreError> {
+    let problem = if path.file_name().is_none() {
+        "not a file name"
+    } else if path.is_dir() {
+        "is a directory, not a graph file"
+    } else {
+        return Ok(());
+    };
+    Err(StoreError::io(path, io::Error::new(io::ErrorKind::InvalidInput, problem)))
+}
+
+/// Refuses to replace an existing file that is not a graph file (say `kg gen -g notes.txt`):
+/// only an empty file or one starting with the magic bytes may be overwritten.
+fn refuse_foreign_file(path: &Path) -> Result<(), StoreError> {
+    let mut head = Vec::with_capacity(format::MAGIC.len());
+    File::open(path)
+        .and_then(|f| f.take(format::MAGIC.len() as u64).read_to_end(&mut head))
+        .map_err(|e| StoreError::io(path, e))?;
+    if head.is_empty() || head.starts_with(&format::MAGIC) {
+        Ok(())
+    } else {
+        let msg = "exists and is not a kgraph graph file; refusing to overwrite it";
+        Err(StoreError::io(path, io::Error::new(io::ErrorKind::AlreadyExists, msg)))
     }
 }
 
@@ -207,7 +268,9 @@ fn write_atomic(path: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
 
 fn write_tmp(tmp: &Path, graph: &PropertyGraph) -> Result<(), StoreError> {
     let file = File::create(tmp).map_err(|e| StoreError::io(tmp, e))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
+    // 64 KiB: large enough that write calls cost nothing next to encoding, small enough that
+    // a save makes visible progress (the crash-safety test kills saves by bytes written).
+    let mut out = BufWriter::with_capacity(64 << 10, file);
     format::write(&mut out, graph).map_err(|e| match e {
         WriteError::Io(e) => StoreError::io(tmp, e),
         WriteError::Encode(message) => StoreError::Unencodable { path: tmp.to_path_buf(), message },
@@ -263,15 +326,43 @@ mod tests {
     }
 
     #[test]
-    fn replace_ignores_the_old_file_until_save() {
+    fn replace_ignores_the_old_graph_until_save() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.kg");
-        fs::write(&path, b"not a graph").unwrap();
+        let mut old = PropertyGraph::new();
+        old.add_node(["Place"], [("name", Value::from("Gao"))]).unwrap();
+        save(&path, &old).unwrap();
         let mut f = GraphFile::open(&path, OpenMode::Replace).unwrap();
         assert_eq!(f.graph().node_count(), 0);
-        assert!(matches!(load(&path), Err(StoreError::NotKgraph { .. })));
+        assert_eq!(load(&path).unwrap(), old);
         f.save().unwrap();
         assert_eq!(load(&path).unwrap(), PropertyGraph::new());
         assert!(!sibling(&path, ".tmp").exists());
+    }
+
+    #[test]
+    fn replace_refuses_a_file_that_is_not_a_graph() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes.txt");
+        fs::write(&notes, b"my notes").unwrap();
+        let err = GraphFile::open(&notes, OpenMode::Replace).unwrap_err();
+        assert!(err.to_string().contains("refusing to overwrite"), "{err}");
+        assert_eq!(fs::read(&notes).unwrap(), b"my notes");
+        let empty = dir.path().join("empty.kg");
+        fs::write(&empty, b"").unwrap();
+        GraphFile::open(&empty, OpenMode::Replace).unwrap();
+    }
+
+    #[test]
+    fn directories_are_not_graph_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for mode in [OpenMode::CreateIfMissing, OpenMode::MustExist, OpenMode::Replace] {
+            let err = GraphFile::open(dir.path(), mode).unwrap_err();
+            assert!(err.to_string().contains("is a directory"), "{err}");
+        }
+        assert!(load(dir.path()).unwrap_err().to_string().contains("is a directory"));
+        assert!(!sibling(dir.path(), ".lock").exists(), "no lock file beside a directory");
+        let err = GraphFile::open(dir.path().join(".."), OpenMode::CreateIfMissing).unwrap_err();
+        assert!(err.to_string().contains("not a file name"), "{err}");
     }
 }

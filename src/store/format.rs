@@ -14,7 +14,7 @@
 //! length, so a crafted length inside it can never make the decoder allocate more than a small
 //! multiple of the file size.
 
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use bincode::error::{DecodeError, EncodeError};
@@ -60,19 +60,30 @@ impl Header {
 /// [`StoreError::NotKgraph`], [`StoreError::NewerVersion`], [`StoreError::UnknownVersion`],
 /// [`StoreError::Truncated`], [`StoreError::TrailingBytes`], [`StoreError::ChecksumMismatch`].
 pub fn check<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Header, &'a [u8]), StoreError> {
-    let found = bytes.len() as u64;
-    let magic_len = bytes.len().min(MAGIC.len());
-    if bytes[..magic_len] != MAGIC[..magic_len] || bytes.is_empty() {
+    let header = check_header(path, &bytes[..bytes.len().min(HEADER_LEN)], bytes.len() as u64)?;
+    let payload = &bytes[HEADER_LEN..];
+    check_checksum(path, &header, crc32fast::hash(payload))?;
+    Ok((header, payload))
+}
+
+/// Checks a file's header, given its first [`HEADER_LEN`] bytes (fewer if the file is shorter)
+/// and the file's length: magic, version, then whether the length matches.
+///
+/// # Errors
+/// As [`check`], except the checksum, which needs the payload.
+pub fn check_header(path: &Path, head: &[u8], file_len: u64) -> Result<Header, StoreError> {
+    let magic_len = head.len().min(MAGIC.len());
+    if head.is_empty() || head[..magic_len] != MAGIC[..magic_len] {
         return Err(StoreError::NotKgraph { path: path.to_path_buf() });
     }
-    if bytes.len() < HEADER_LEN {
-        return Err(StoreError::Truncated { path: path.to_path_buf(), expected: HEADER_LEN as u64, found });
+    if head.len() < HEADER_LEN || file_len < HEADER_LEN as u64 {
+        return Err(StoreError::Truncated { path: path.to_path_buf(), expected: HEADER_LEN as u64, found: file_len });
     }
-    let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+    let version = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
     let mut len = [0u8; 8];
-    len.copy_from_slice(&bytes[12..20]);
+    len.copy_from_slice(&head[12..20]);
     let payload_len = u64::from_le_bytes(len);
-    let checksum = u32::from_le_bytes([bytes[20], bytes[21], bytes[22], bytes[23]]);
+    let checksum = u32::from_le_bytes([head[20], head[21], head[22], head[23]]);
     if version > FORMAT_VERSION {
         return Err(StoreError::NewerVersion { path: path.to_path_buf(), found: version, supported: FORMAT_VERSION });
     }
@@ -80,50 +91,72 @@ pub fn check<'a>(path: &Path, bytes: &'a [u8]) -> Result<(Header, &'a [u8]), Sto
         return Err(StoreError::UnknownVersion { path: path.to_path_buf(), found: version });
     }
     let expected = payload_len.saturating_add(HEADER_LEN as u64);
-    if found < expected {
-        return Err(StoreError::Truncated { path: path.to_path_buf(), expected, found });
+    if file_len < expected {
+        return Err(StoreError::Truncated { path: path.to_path_buf(), expected, found: file_len });
     }
-    if found > expected {
-        return Err(StoreError::TrailingBytes { path: path.to_path_buf(), extra: found - expected });
+    if file_len > expected {
+        return Err(StoreError::TrailingBytes { path: path.to_path_buf(), extra: file_len - expected });
     }
-    let payload = &bytes[HEADER_LEN..];
-    let computed = crc32fast::hash(payload);
-    if computed != checksum {
-        return Err(StoreError::ChecksumMismatch { path: path.to_path_buf(), stored: checksum, computed });
-    }
-    Ok((Header { version, payload_len, checksum }, payload))
+    Ok(Header { version, payload_len, checksum })
 }
 
-/// Decodes a checked payload into a graph.
+/// Compares the payload's computed checksum with the header's.
 ///
-/// bincode's limit counts the bytes a decode claims: each integer claims its in-memory width
-/// (at most 8 bytes per encoded byte for varints) and each string its length. A valid payload
-/// therefore never claims more than 8× its length; the limit is that, rounded up to a power
-/// of four so only a few decoder instances are compiled.
+/// # Errors
+/// [`StoreError::ChecksumMismatch`].
+pub fn check_checksum(path: &Path, header: &Header, computed: u32) -> Result<(), StoreError> {
+    if computed == header.checksum {
+        Ok(())
+    } else {
+        Err(StoreError::ChecksumMismatch { path: path.to_path_buf(), stored: header.checksum, computed })
+    }
+}
+
+/// Decodes a checked payload held in memory into a graph.
 ///
 /// # Errors
 /// [`StoreError::Undecodable`].
 pub fn decode(path: &Path, payload: &[u8]) -> Result<PropertyGraph, StoreError> {
-    let need = (payload.len() as u64).saturating_mul(8).saturating_add(1 << 20);
+    decode_from(path, payload, payload.len() as u64)
+}
+
+/// Decodes a checked payload of `payload_len` bytes from a reader (the file, positioned after
+/// the header), so loading never holds the file's bytes and the graph at once.
+///
+/// bincode's limit counts the bytes a decode claims: each integer claims its in-memory width
+/// (at most 8 bytes per encoded byte for varints) and each string its length. A valid payload
+/// therefore never claims more than 8× its length; the limit is that, rounded up to a power
+/// of four so only a few decoder instances are compiled. Every caller goes through the same
+/// boxed reader type for the same reason.
+///
+/// # Errors
+/// [`StoreError::Undecodable`], or [`StoreError::Io`] if reading fails.
+pub fn decode_from(path: &Path, reader: impl Read, payload_len: u64) -> Result<PropertyGraph, StoreError> {
+    let boxed: Box<dyn Read + '_> = Box::new(reader.take(payload_len));
+    let mut input = BufReader::with_capacity(1 << 20, boxed);
+    let need = payload_len.saturating_mul(8).saturating_add(1 << 20);
     let log2 = 64 - (need - 1).leading_zeros();
     let log2 = log2 + (log2 % 2);
     macro_rules! decode_bounded {
         ($($k:literal)*) => {
             match log2 {
-                $($k => bincode::serde::decode_from_slice::<PropertyGraph, _>(
-                    payload,
+                $($k => bincode::serde::decode_from_std_read::<PropertyGraph, _, _>(
+                    &mut input,
                     bincode::config::standard().with_limit::<{ 1usize << $k }>(),
                 ),)*
                 _ => Err(DecodeError::LimitExceeded),
             }
         };
     }
-    let (graph, used) = decode_bounded!(22 24 26 28 30 32 34 36 38 40 42)
-        .map_err(|e| StoreError::Undecodable { path: path.to_path_buf(), message: decode_message(&e) })?;
-    if used != payload.len() {
+    let graph = decode_bounded!(22 24 26 28 30 32 34 36 38 40 42).map_err(|e| match e {
+        DecodeError::Io { inner, .. } if inner.kind() != io::ErrorKind::UnexpectedEof => StoreError::io(path, inner),
+        e => StoreError::Undecodable { path: path.to_path_buf(), message: decode_message(&e) },
+    })?;
+    let left = input.fill_buf().map_err(|e| StoreError::io(path, e))?.len();
+    if left > 0 {
         return Err(StoreError::Undecodable {
             path: path.to_path_buf(),
-            message: format!("{} bytes left over after the graph", payload.len() - used),
+            message: "bytes left over after the graph".into(),
         });
     }
     Ok(graph)
@@ -133,6 +166,7 @@ fn decode_message(e: &DecodeError) -> String {
     match e {
         DecodeError::LimitExceeded => "the payload claims more memory than its size allows".to_string(),
         DecodeError::UnexpectedEnd { additional } => format!("the payload ends {additional} bytes early"),
+        DecodeError::Io { .. } => "the payload ends early".to_string(),
         other => other.to_string().to_lowercase(),
     }
 }

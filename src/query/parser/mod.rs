@@ -188,6 +188,15 @@ mod tests {
                 "RETURN [x IN l | x][1..], l[..-1], n.a IS NULL = true",
             ),
             (
+                "MATCH (n) WHERE exists { match (n)-->(m) where m.x = 1 } RETURN n {.name, .*, k: [p = (n)--() WHERE true | p]}",
+                "MATCH (n) WHERE EXISTS { (n)-->(m) WHERE m.x = 1 } RETURN n {.name, .*, k: [p = (n)--() WHERE true | p]}",
+            ),
+            (
+                "RETURN case n.x when 1 then 'a' else 'b' end, single(x in l where x), none(x IN [] WHERE x)",
+                "RETURN CASE n.x WHEN 1 THEN 'a' ELSE 'b' END, single(x IN l WHERE x), none(x IN [] WHERE x)",
+            ),
+            ("PROFILE MATCH p=allShortestPaths((a)-[:R|S*]->(b)) RETURN p", "PROFILE MATCH p = allShortestPaths((a)-[:R|S*]->(b)) RETURN p"),
+            (
                 "RETURN 'it\\'s', \"say \\\"hi\\\"\", 1.0e-3, 0o17, 0xff",
                 "RETURN 'it\\'s', 'say \"hi\"', 0.001, 15, 255",
             ),
