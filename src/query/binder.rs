@@ -94,7 +94,7 @@ fn syntax(detail: &'static str, span: Span, message: impl Into<String>) -> Query
 /// The TCK's compile-time errors, as `SyntaxError` with a detail code and the span.
 pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, QueryError> {
     let mut b = Binder { graph, anon: 0, lone_node: false, param_props: false };
-    let (mut ops, columns, mut width) = b.single(&query.first)?;
+    let (mut ops, mut spans, columns, mut width) = b.single(&query.first)?;
     if !query.unions.is_empty() {
         let all = query.unions[0].all;
         let mut parts = vec![ops];
@@ -102,7 +102,7 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, Que
             if u.all != all {
                 return Err(syntax("InvalidClauseComposition", u.span, "cannot mix UNION and UNION ALL"));
             }
-            let (part_ops, cols, w) = b.single(&u.query)?;
+            let (part_ops, _, cols, w) = b.single(&u.query)?;
             if cols != columns {
                 return Err(syntax(
                     "DifferentColumnsInUnion",
@@ -118,9 +118,9 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, Que
             parts.push(part_ops);
         }
         ops = vec![LogicalOp::Union { parts, all }];
+        spans = vec![query.span];
     }
-    let ops = rewrite::optimize(ops);
-    Ok(Plan { ops, width, columns, span: query.span })
+    Ok(Plan { ops, spans, width, columns, span: query.span })
 }
 
 struct Binder<'g> {
@@ -174,7 +174,10 @@ impl Binder<'_> {
 
     // ----- queries and clauses ----------------------------------------------------------------
 
-    fn single(&mut self, q: &ast::SingleQuery) -> Result<(Vec<LogicalOp>, Vec<String>, usize), QueryError> {
+    /// Plans one query without UNION: the operators, the span of the clause each came from,
+    /// the columns and the row width.
+    fn single(&mut self, q: &ast::SingleQuery) -> Result<SinglePlan, QueryError> {
+        let mut spans: Vec<Span> = Vec::new();
         let mut scope = Scope::default();
         let mut ops = Vec::new();
         let mut columns = Vec::new();
@@ -182,6 +185,7 @@ impl Binder<'_> {
         let n = q.clauses.len();
         for (i, clause) in q.clauses.iter().enumerate() {
             let last = i + 1 == n;
+            let first_op = ops.len();
             match clause {
                 ast::Clause::Match(m) => self.match_clause(m, &mut scope, &mut ops)?,
                 ast::Clause::Unwind(u) => {
@@ -256,6 +260,7 @@ impl Binder<'_> {
                 }
             }
             max_width = max_width.max(scope.next);
+            spans.resize(ops.len().max(first_op), clause.span());
             if last && !matches!(clause, ast::Clause::Return(_)) {
                 let updating = matches!(
                     clause,
@@ -276,7 +281,8 @@ impl Binder<'_> {
                 ops.push(LogicalOp::Discard);
             }
         }
-        Ok((ops, columns, max_width))
+        spans.resize(ops.len(), q.span);
+        Ok((ops, spans, columns, max_width))
     }
 
     fn projection(
@@ -772,7 +778,7 @@ impl Binder<'_> {
         let mut inner_scope = scope.clone();
         let g = self.pattern_graph(&m.pattern.parts, &mut inner_scope, false)?;
         let where_ = m.where_.as_ref().map(|w| self.predicate(w, &inner_scope)).transpose()?;
-        let mut pattern_ops = self.plan_pattern(g, where_, &before)?;
+        let mut pattern_ops = rewrite::optimize(self.plan_pattern(g, where_, &before)?);
         *scope = inner_scope;
         if m.optional {
             let nulls: Vec<usize> = scope.vars.iter().map(|b| b.slot).filter(|s| !before.contains(s)).collect();
@@ -1497,6 +1503,9 @@ impl Binder<'_> {
         Ok((SubPlan { width: inner.next, ops }, inner))
     }
 }
+
+/// A planned single query: operators, their clauses' spans, columns, row width.
+type SinglePlan = (Vec<LogicalOp>, Vec<Span>, Vec<String>, usize);
 
 /// A pattern's properties as key/expression pairs, and as one map expression.
 type PatternProps = (Vec<(String, Expr)>, Option<Expr>);

@@ -76,21 +76,33 @@ pub fn execute_ast(
     }
     let guard = exec::Guard::new(options);
     let profiling = ast.mode == ast::QueryMode::Profile;
-    let mut ctx =
-        exec::Ctx { graph, params, guard: &guard, stats: QueryStats::default(), profile: profiling.then(Vec::new) };
+    let mut ctx = exec::Ctx {
+        graph,
+        params,
+        guard: &guard,
+        stats: QueryStats::default(),
+        profile: profiling.then(Vec::new),
+        undo: None,
+    };
     let started = std::time::Instant::now();
-    // A statement that writes is all-or-nothing: keep a copy to restore if it fails.
-    let backup = plan::writes(&plan.ops).then(|| ctx.graph.clone());
-    let rows = match exec::run(&plan.ops, vec![Vec::new()], &mut ctx, true) {
+    // A statement that writes is all-or-nothing: an undo log takes back creations and
+    // updates; deleted elements cannot be recreated with their ids, so a statement that
+    // deletes keeps a copy of the graph instead.
+    let backup = plan::deletes(&plan.ops).then(|| ctx.graph.clone());
+    if backup.is_none() && plan::writes(&plan.ops) {
+        ctx.undo = Some(Vec::new());
+    }
+    let run = exec::run_spanned(&plan.ops, &plan.spans, vec![Vec::new()], &mut ctx, true);
+    let rows = match run.and_then(|rows| guard.check_rows(rows.len(), false).map(|()| rows)) {
         Ok(rows) => rows,
         Err(e) => {
-            if let Some(b) = backup {
-                *ctx.graph = b;
+            match backup {
+                Some(b) => *ctx.graph = b,
+                None => ctx.rollback(),
             }
             return Err(e);
         }
     };
-    guard.check_rows(rows.len(), false)?;
     let width = plan.columns.len();
     let out: Vec<Vec<Value>> = rows
         .into_iter()

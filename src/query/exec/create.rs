@@ -24,17 +24,15 @@ pub fn graph_error(e: GraphError) -> QueryError {
     }
 }
 
-/// Checks that a value may be stored as a property: no maps, and lists only of simple values.
+/// Checks that a value may be stored as a property: anything but graph elements. kgraph's
+/// graph model keeps nested lists and maps (extracted and imported data use them, and the
+/// Cypher export writes them back), so this is looser than openCypher, which stores only
+/// scalars and lists of scalars.
 ///
 /// # Errors
 /// `TypeError (InvalidPropertyType)`.
 pub fn check_property(key: &str, v: &Value) -> Result<(), QueryError> {
-    let ok = match v {
-        Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
-        Value::List(items) => items.iter().all(|x| !matches!(x, Value::Map(_) | Value::List(_)) && x.is_storable()),
-        _ => true,
-    };
-    if ok {
+    if v.is_storable() {
         Ok(())
     } else {
         Err(QueryError::new(ErrorKind::TypeError, format!("property '{key}' cannot hold a {}", v.type_name()))
@@ -96,6 +94,7 @@ pub fn create_one(spec: &CreateSpec, row: &mut Row, ctx: &mut Ctx) -> Result<(),
         }
         let set = props.values().filter(|v| !v.is_null()).count() as u64;
         let id = ctx.graph.add_node(&n.labels, props).map_err(graph_error)?;
+        ctx.record(super::Undo::Node(id));
         ctx.stats.nodes_created += 1;
         ctx.stats.labels_added += n.labels.len() as u64;
         ctx.stats.properties_set += set;
@@ -114,6 +113,7 @@ pub fn create_one(spec: &CreateSpec, row: &mut Row, ctx: &mut Ctx) -> Result<(),
         }
         let set = props.values().filter(|v| !v.is_null()).count() as u64;
         let id = ctx.graph.add_relationship(s, e, &r.rel_type, props).map_err(graph_error)?;
+        ctx.record(super::Undo::Rel(id));
         ctx.stats.relationships_created += 1;
         ctx.stats.properties_set += set;
         set_slot(row, r.var.slot, rel_ref_with(id, s, e));
@@ -153,9 +153,9 @@ mod tests {
     }
 
     #[test]
-    fn rejects_maps_as_property_values() {
-        let mut g = graph("");
-        assert_eq!(error(&mut g, "CREATE ({m: [{a: 1}]})"), "TypeError (InvalidPropertyType)");
-        assert_eq!(g.node_count(), 0);
+    fn rejects_graph_elements_as_property_values() {
+        let mut g = graph("CREATE ()");
+        assert_eq!(error(&mut g, "MATCH (n) CREATE ({m: n})"), "TypeError (InvalidPropertyType)");
+        assert_eq!(g.node_count(), 1);
     }
 }

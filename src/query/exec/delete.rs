@@ -134,4 +134,15 @@ mod tests {
         assert_eq!(error(&mut g, "MATCH (n) DELETE n RETURN n.x"), "EntityNotFound (DeletedEntityAccess)");
         assert_eq!(g.node_count(), 1, "the failed statement is rolled back");
     }
+
+    #[test]
+    fn runtime_errors_point_at_their_clause() {
+        let mut g = graph("CREATE (a)-[:R]->(b)");
+        let q = "MATCH (n)\nWITH n\nDELETE n";
+        let e = run(&mut g, q).unwrap_err();
+        assert_eq!(
+            e.first_line("<query>", q),
+            "<query>:3:1: ConstraintVerificationFailed (DeleteConnectedNode): cannot delete node 0: it still has 1 relationship(s)"
+        );
+    }
 }

@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::graph::{PropertyGraph, Value};
+use crate::graph::{NodeId, PropertyGraph, RelId, Value};
 
 use super::error::{ErrorKind, QueryError};
 use super::eval::Env;
@@ -96,6 +96,23 @@ pub fn set_slot(row: &mut Row, slot: usize, v: Value) {
     row[slot] = v;
 }
 
+/// How to take back one change, so a failing statement leaves the graph as it was.
+#[derive(Clone, Debug)]
+pub enum Undo {
+    /// A node was created.
+    Node(NodeId),
+    /// A relationship was created.
+    Rel(RelId),
+    /// A node property had this value before (`None`: absent).
+    NodeProp(NodeId, String, Option<Value>),
+    /// A relationship property had this value before.
+    RelProp(RelId, String, Option<Value>),
+    /// A label was added.
+    LabelAdded(NodeId, String),
+    /// A label was removed.
+    LabelRemoved(NodeId, String),
+}
+
 /// Execution state for write operators.
 pub struct Ctx<'a> {
     /// The graph.
@@ -108,9 +125,34 @@ pub struct Ctx<'a> {
     pub stats: QueryStats,
     /// Rows out and time per top-level operator, when profiling.
     pub profile: Option<Vec<(usize, Duration)>>,
+    /// Changes to take back if the statement fails (`None`: not recorded).
+    pub undo: Option<Vec<Undo>>,
 }
 
 impl Ctx<'_> {
+    /// Records how to take back a change.
+    pub fn record(&mut self, u: Undo) {
+        if let Some(log) = &mut self.undo {
+            log.push(u);
+        }
+    }
+
+    /// Takes back every recorded change, newest first.
+    pub fn rollback(&mut self) {
+        let Some(log) = self.undo.take() else { return };
+        for u in log.into_iter().rev() {
+            // Each step reverts a change this statement made, so it applies to a live element.
+            let _ = match u {
+                Undo::Node(n) => self.graph.remove_node(n, true),
+                Undo::Rel(r) => self.graph.remove_relationship(r),
+                Undo::NodeProp(n, k, old) => self.graph.set_node_property(n, &k, old.unwrap_or(Value::Null)).map(drop),
+                Undo::RelProp(r, k, old) => self.graph.set_rel_property(r, &k, old.unwrap_or(Value::Null)).map(drop),
+                Undo::LabelAdded(n, l) => self.graph.remove_label(n, &l).map(drop),
+                Undo::LabelRemoved(n, l) => self.graph.add_label(n, &l).map(drop),
+            };
+        }
+    }
+
     /// A read-only view for expressions and read operators.
     pub fn env(&self) -> Env<'_> {
         Env { graph: self.graph, params: self.params, guard: self.guard }
@@ -121,25 +163,27 @@ impl Ctx<'_> {
 ///
 /// # Errors
 /// Any runtime error of an operator.
-pub fn run(ops: &[LogicalOp], mut rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> Result<Vec<Row>, QueryError> {
-    for op in ops {
+pub fn run(ops: &[LogicalOp], rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> Result<Vec<Row>, QueryError> {
+    run_spanned(ops, &[], rows, ctx, top)
+}
+
+/// Runs a pipeline; an error without a position gets the span of its operator's clause.
+///
+/// # Errors
+/// Any runtime error of an operator.
+pub fn run_spanned(
+    ops: &[LogicalOp],
+    spans: &[super::Span],
+    mut rows: Vec<Row>,
+    ctx: &mut Ctx,
+    top: bool,
+) -> Result<Vec<Row>, QueryError> {
+    for (i, op) in ops.iter().enumerate() {
         let started = Instant::now();
-        rows = match op {
-            LogicalOp::Create(spec) => create::create(spec, rows, ctx)?,
-            LogicalOp::Merge { ops, create, on_create, on_match } => {
-                merge::merge(ops, create, on_create, on_match, rows, ctx)?
-            }
-            LogicalOp::Set(items) => set::set(items, rows, ctx)?,
-            LogicalOp::Delete { exprs, detach } => delete::delete(exprs, *detach, rows, ctx)?,
-            LogicalOp::Union { parts, all } => {
-                let mut outs = Vec::new();
-                for part in parts {
-                    outs.push(run(part, vec![Vec::new()], ctx, false)?);
-                }
-                union::union(outs, *all)
-            }
-            op => read_op(op, rows, &ctx.env())?,
-        };
+        rows = run_op(op, rows, ctx).map_err(|e| match (e.span, spans.get(i)) {
+            (None, Some(s)) => e.with_span(*s),
+            _ => e,
+        })?;
         ctx.guard.check_rows(rows.len(), true)?;
         if top {
             if let Some(p) = &mut ctx.profile {
@@ -148,6 +192,25 @@ pub fn run(ops: &[LogicalOp], mut rows: Vec<Row>, ctx: &mut Ctx, top: bool) -> R
         }
     }
     Ok(rows)
+}
+
+fn run_op(op: &LogicalOp, rows: Vec<Row>, ctx: &mut Ctx) -> Result<Vec<Row>, QueryError> {
+    Ok(match op {
+        LogicalOp::Create(spec) => create::create(spec, rows, ctx)?,
+        LogicalOp::Merge { ops, create, on_create, on_match } => {
+            merge::merge(ops, create, on_create, on_match, rows, ctx)?
+        }
+        LogicalOp::Set(items) => set::set(items, rows, ctx)?,
+        LogicalOp::Delete { exprs, detach } => delete::delete(exprs, *detach, rows, ctx)?,
+        LogicalOp::Union { parts, all } => {
+            let mut outs = Vec::new();
+            for part in parts {
+                outs.push(run(part, vec![Vec::new()], ctx, false)?);
+            }
+            union::union(outs, *all)
+        }
+        op => read_op(op, rows, &ctx.env())?,
+    })
 }
 
 /// Runs a read-only pipeline (sub-pipelines of expressions, `OPTIONAL MATCH`, `MERGE`'s match).

@@ -36,6 +36,10 @@ fn set_prop(ctx: &mut Ctx, t: &Target, key: &str, value: Value) -> Result<(), Qu
         Target::Rel(r) => ctx.graph.set_rel_property(*r, key, value),
     }
     .map_err(graph_error)?;
+    ctx.record(match t {
+        Target::Node(n) => super::Undo::NodeProp(*n, key.to_string(), old.clone()),
+        Target::Rel(r) => super::Undo::RelProp(*r, key.to_string(), old.clone()),
+    });
     if is_null {
         if old.is_some() {
             ctx.stats.properties_removed += 1;
@@ -103,9 +107,11 @@ pub fn apply_items(items: &[SetItem], row: &[Value], ctx: &mut Ctx) -> Result<()
                     if matches!(item, SetItem::Labels(..)) {
                         if ctx.graph.add_label(id, l).map_err(graph_error)? {
                             ctx.stats.labels_added += 1;
+                            ctx.record(super::Undo::LabelAdded(id, l.clone()));
                         }
                     } else if ctx.graph.remove_label(id, l).map_err(graph_error)? {
                         ctx.stats.labels_removed += 1;
+                        ctx.record(super::Undo::LabelRemoved(id, l.clone()));
                     }
                 }
             }
@@ -146,5 +152,13 @@ mod tests {
         assert_eq!(rows(&mut g, "MATCH (n) RETURN properties(n)"), ["{a: 1, b: 3, c: 4}"]);
         rows(&mut g, "MATCH (n) SET n = {d: 5}");
         assert_eq!(rows(&mut g, "MATCH (n) RETURN properties(n)"), ["{d: 5}"]);
+    }
+
+    #[test]
+    fn a_failing_statement_is_taken_back() {
+        let mut g = graph("CREATE (:A {x: 1})");
+        let e = run(&mut g, "MATCH (n:A) SET n.x = 2, n:B CREATE (:C) SET n.bad = n").unwrap_err();
+        assert_eq!(e.kind_label(), "TypeError (InvalidPropertyType)");
+        assert_eq!(rows(&mut g, "MATCH (n) RETURN labels(n), n.x"), ["['A'], 1"]);
     }
 }

@@ -519,12 +519,23 @@ pub enum LogicalOp {
 pub struct Plan {
     /// The pipeline.
     pub ops: Vec<LogicalOp>,
+    /// For each operator, the clause it came from (runtime errors point there).
+    pub spans: Vec<Span>,
     /// Row width.
     pub width: usize,
     /// Output column names (empty when the statement returns nothing).
     pub columns: Vec<String>,
     /// Where the statement is (for runtime errors).
     pub span: Span,
+}
+
+/// Whether a pipeline deletes nodes or relationships.
+pub fn deletes(ops: &[LogicalOp]) -> bool {
+    ops.iter().any(|op| match op {
+        LogicalOp::Delete { .. } => true,
+        LogicalOp::Union { parts, .. } => parts.iter().any(|p| deletes(p)),
+        _ => false,
+    })
 }
 
 /// Whether a pipeline changes the graph.
