@@ -166,13 +166,7 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
             _ => Ok(Null),
         },
         BinaryOp::Regex => match (&a, &b) {
-            (String(x), String(p)) => {
-                let re = regex::Regex::new(&format!("^(?:{p})$")).map_err(|e| {
-                    QueryError::new(ErrorKind::ArgumentError, format!("invalid regular expression: {e}"))
-                        .with_detail("InvalidArgumentValue")
-                })?;
-                Ok(Bool(re.is_match(x)))
-            }
+            (String(x), String(p)) => Ok(Bool(regex_for(p)?.is_match(x))),
             _ => Ok(Null),
         },
         BinaryOp::Add => match (a, b) {
@@ -219,6 +213,30 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
             (x, y) => arith_float(op, &x, &y),
         },
     }
+}
+
+thread_local! {
+    /// Compiled `=~` patterns: a query usually applies one pattern to many rows.
+    static REGEXES: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> = Default::default();
+}
+
+/// The compiled, whole-string form of a `=~` pattern (cached per thread, up to 64 patterns).
+fn regex_for(p: &str) -> Result<regex::Regex, QueryError> {
+    if let Some(re) = REGEXES.with(|c| c.borrow().get(p).cloned()) {
+        return Ok(re);
+    }
+    let re = regex::Regex::new(&format!("^(?:{p})$")).map_err(|e| {
+        QueryError::new(ErrorKind::ArgumentError, format!("invalid regular expression: {e}"))
+            .with_detail("InvalidArgumentValue")
+    })?;
+    REGEXES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 64 {
+            c.clear();
+        }
+        c.insert(p.to_string(), re.clone());
+    });
+    Ok(re)
 }
 
 /// NaN compared with a number is false (not null), as for IEEE floats.
