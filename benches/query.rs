@@ -21,7 +21,8 @@
 //! `KG_BENCH_BUDGET_S` (time budget per query, default 10 s; at least 3 runs are always made),
 //! `KG_BENCH_DIR` (where generated graphs are cached, default `target/bench-graphs`),
 //! `KG_BENCH_OUT` (markdown report, default `target/bench-results/query.md`), `KG_BENCH_OPEN`
-//! (a size whose graph the open-and-first-query test uses; default the largest size run).
+//! (a size whose graph the open-and-first-query test uses, or `none`; default the largest size
+//! run).
 //!
 //! Anchors are chosen from the graph itself before timing starts, so the same choice is made for
 //! every engine: the hub is the node of highest degree; the "from" node is a typical node with a
@@ -580,6 +581,7 @@ fn run_table() -> BenchResult<()> {
         largest = Some((p.path.clone(), anchors.name.clone()));
     }
     let open_target = match std::env::var("KG_BENCH_OPEN") {
+        Ok(s) if s == "none" => None,
         Ok(s) => {
             let rels = parse_size(&s)?;
             let p = prepare(rels)?;
