@@ -37,7 +37,6 @@ pub fn run(args: &RunArgs) -> Result<()> {
     session.set_autosave(false);
     session.set_save_at_end(true);
     session.set_quiet_writes(true);
-    session.set_atomic_writes(args.keep_going);
     session.set_format(format_of(args.format));
     for (name, value) in params {
         session.set_param(name, value);

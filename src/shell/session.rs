@@ -5,8 +5,7 @@
 //! Durability follows sqlite3's autocommit: with autosave on (the shell's default) a statement
 //! that changed the graph is saved atomically as soon as it returns; with autosave off (`kg run`,
 //! or `:autosave off`) changes accumulate until [`Session::save`]. A write statement that fails
-//! part-way is undone from a snapshot when [`Session::set_atomic_writes`] is on, so a saved file
-//! never holds half a statement.
+//! part-way is undone by the query engine itself, so a saved file never holds half a statement.
 //!
 //! Errors keep their place in the text they came from: a statement's error span is shifted by
 //! the statement's offset, so `kg run` reports `FILE:LINE:COL` in the script, not the statement.
@@ -19,7 +18,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::meta::{self, MetaLine};
-use super::script::{may_write, split_script, strip_bom, ItemKind};
+use super::script::{split_script, strip_bom, ItemKind};
 use crate::error::{Error, Result};
 use crate::export::{self, Subgraph};
 use crate::extract::{extract_file, merge_into, Lexicon, MergeStats};
@@ -85,7 +84,6 @@ pub struct Session {
     dirty: bool,
     autosave: bool,
     save_at_end: bool,
-    atomic_writes: bool,
     format: Format,
     timing: bool,
     params: Params,
@@ -104,7 +102,6 @@ impl Session {
             dirty: false,
             autosave: true,
             save_at_end: false,
-            atomic_writes: true,
             format: Format::Table,
             timing: false,
             params: Params::new(),
@@ -187,11 +184,6 @@ impl Session {
         self.save_at_end = on;
     }
 
-    /// Sets whether a failed write statement is undone (costs a copy of the graph per write).
-    pub fn set_atomic_writes(&mut self, on: bool) {
-        self.atomic_writes = on;
-    }
-
     /// Sets the output format.
     pub fn set_format(&mut self, format: Format) {
         self.format = format;
@@ -234,10 +226,9 @@ impl Session {
     /// wrote, and saved when autosave is on and there is a graph file.
     ///
     /// # Errors
-    /// The query's error (the graph is restored when atomic writes are on), or a save error.
+    /// The query's error (the engine has undone the statement's writes), or a save error.
     pub fn execute(&mut self, statement: &str) -> std::result::Result<QueryResult, ExecError> {
         let options = ExecOptions { cancel: Some(self.cancel.clone()), ..ExecOptions::default() };
-        let snapshot = (self.atomic_writes && may_write(statement)).then(|| self.graph().clone());
         let params = std::mem::take(&mut self.params);
         let outcome = query::execute(self.graph_mut(), statement, &params, &options);
         self.params = params;
@@ -253,12 +244,7 @@ impl Session {
                 }
                 Ok(result)
             }
-            Err(e) => {
-                if let Some(graph) = snapshot {
-                    *self.graph_mut() = graph;
-                }
-                Err(ExecError::Query(e))
-            }
+            Err(e) => Err(ExecError::Query(e)),
         }
     }
 
