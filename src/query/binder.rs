@@ -907,6 +907,7 @@ impl Binder<'_> {
                         rel: rel_var,
                         dir,
                         types: rel.types.clone(),
+                        props: props.clone(),
                         min,
                         max,
                         all: *all,

@@ -9,6 +9,7 @@ use crate::query::eval::{node_id_of, rel_ref_with, Env};
 use crate::query::plan::LogicalOp;
 
 use super::expand::{rel_ok, type_ids};
+use super::scan::eval_props;
 use super::{set_slot, Row};
 
 type Step = (NodeId, RelId, NodeId, NodeId);
@@ -18,7 +19,7 @@ type Step = (NodeId, RelId, NodeId, NodeId);
 /// # Errors
 /// Cancellation.
 pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
-    let LogicalOp::ShortestPath { from, to, path, rel, dir, types, min, max, all } = op else {
+    let LogicalOp::ShortestPath { from, to, path, rel, dir, types, props, min, max, all } = op else {
         return Ok(rows);
     };
     let tids = type_ids(env, types);
@@ -28,6 +29,7 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
         else {
             continue;
         };
+        let pvals = eval_props(props, &row, env)?;
         let mut found: Vec<Vec<Step>> = Vec::new();
         if a == b {
             if *min == 0 {
@@ -45,7 +47,7 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
                 for &n in &frontier {
                     for adj in env.graph.relationships_of(n, *dir, None) {
                         env.guard.check()?;
-                        if !rel_ok(env, adj.rel, &tids, &[]) {
+                        if !rel_ok(env, adj.rel, &tids, &pvals) {
                             continue;
                         }
                         let seen = depth_of.get(&adj.other).copied();
@@ -129,5 +131,17 @@ mod tests {
         assert_eq!(rows(&mut g, q), ["2"]);
         let q = "MATCH (a {name: 'a'}), (d {name: 'd'}) MATCH p = shortestPath((d)-[*]->(a)) RETURN count(p)";
         assert_eq!(rows(&mut g, q), ["0"]);
+    }
+
+    #[test]
+    fn relationship_properties_restrict_the_search() {
+        let mut g = graph(
+            "CREATE (a {name: 'a'})-[:R {ok: false}]->(d {name: 'd'}), (a)-[:R {ok: true}]->()-[:R {ok: true}]->(d)",
+        );
+        let q = "MATCH (a {name: 'a'}), (d {name: 'd'}) MATCH p = shortestPath((a)-[*]->(d)) RETURN length(p)";
+        assert_eq!(rows(&mut g, q), ["1"]);
+        let q =
+            "MATCH (a {name: 'a'}), (d {name: 'd'}) MATCH p = shortestPath((a)-[* {ok: true}]->(d)) RETURN length(p)";
+        assert_eq!(rows(&mut g, q), ["2"]);
     }
 }

@@ -435,6 +435,8 @@ pub enum LogicalOp {
         dir: Direction,
         /// Allowed types.
         types: Vec<String>,
+        /// Property equalities on every relationship.
+        props: Vec<(String, Expr)>,
         /// Minimum hops (0 or 1).
         min: u64,
         /// Maximum hops.
@@ -713,9 +715,9 @@ fn write_op(out: &mut String, op: &LogicalOp, depth: usize) -> fmt::Result {
             };
             writeln!(out, "{pad}VarExpand ({from}){}({to}){mode}", arrow(*dir, &inner))
         }
-        LogicalOp::ShortestPath { from, to, path, dir, types, min, max, all, .. } => {
+        LogicalOp::ShortestPath { from, to, path, dir, types, props, min, max, all, .. } => {
             let name = if *all { "AllShortestPaths" } else { "ShortestPath" };
-            let inner = format!("{}{}", types_text(types), hops(*min, *max));
+            let inner = format!("{}{}{}", types_text(types), hops(*min, *max), props_text(props));
             writeln!(out, "{pad}{name} {path} = ({from}){}({to})", arrow(*dir, &inner))
         }
         LogicalOp::Filter(e) => writeln!(out, "{pad}Filter {e}"),

@@ -95,9 +95,10 @@ fn op_slots(op: &LogicalOp, out: &mut HashSet<usize>) {
             }
             props.iter().for_each(|(_, e)| slots_used(e, out));
         }
-        LogicalOp::ShortestPath { from, to, .. } => {
+        LogicalOp::ShortestPath { from, to, props, .. } => {
             out.insert(from.slot);
             out.insert(to.slot);
+            props.iter().for_each(|(_, e)| slots_used(e, out));
         }
         LogicalOp::Filter(e) | LogicalOp::Bind(_, e) => slots_used(e, out),
         _ => {}
