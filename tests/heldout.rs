@@ -114,8 +114,9 @@ fn heldout_articles_generalize() {
     for f in &files {
         let name = f.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let expected_path = f.with_extension("expected.tsv");
-        let expected_text = std::fs::read_to_string(&expected_path)
-            .unwrap_or_else(|e| panic!("{}: {e} (every held-out article needs its annotation)", expected_path.display()));
+        let expected_text = std::fs::read_to_string(&expected_path).unwrap_or_else(|e| {
+            panic!("{}: {e} (every held-out article needs its annotation)", expected_path.display())
+        });
         let gold = parse_triples(&expected_text);
         assert!(!gold.is_empty(), "{}: no triples", expected_path.display());
         let o = util::run_kg(&["extract", "--format", "tsv", f.to_str().unwrap_or_default()]);

@@ -736,7 +736,9 @@ impl SentenceItems<'_> {
 
 fn prep_of(m: Marker) -> Option<Prep> {
     Some(match m {
-        Marker::Prep | Marker::Between | Marker::BetweenPair => Prep::Strong,
+        // "between Gao and Menaka" places an event; sides of a conflict are read by the rules.
+        Marker::Between => Prep::Locative,
+        Marker::Prep | Marker::BetweenPair => Prep::Strong,
         Marker::WeakPrep => Prep::Weak,
         Marker::With => Prep::With,
         Marker::Locative => Prep::Locative,
