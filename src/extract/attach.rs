@@ -80,6 +80,7 @@ struct Attach<'a> {
     emitted: bool,
     last_subject_index: Option<usize>,
     trigger_mutual: bool,
+    trigger_persons: bool,
 }
 
 /// Find the relations of one sentence.
@@ -106,6 +107,7 @@ pub fn attach(
         emitted: false,
         last_subject_index: None,
         trigger_mutual: false,
+        trigger_persons: false,
     };
     a.run();
 }
@@ -335,6 +337,7 @@ impl Attach<'_> {
         let rel = def.relation;
         self.emitted = false;
         self.trigger_mutual = def.mutual;
+        self.trigger_persons = def.persons;
         if self.negated(ti) {
             return;
         }
@@ -375,6 +378,16 @@ impl Attach<'_> {
                 return;
             }
             let mut objects = if def.passive { self.patient_before(ti, rel) } else { Vec::new() };
+            // "The attack on Y was claimed by X": the object sits between trigger and agent.
+            if objects.is_empty() && !def.passive && from > ti + 1 {
+                let agent_tok = self.items[from].tok;
+                objects = self
+                    .objects_after(ti, rel, false)
+                    .into_iter()
+                    .map(|(e, _)| e)
+                    .filter(|&e| self.items[ti + 1..from].iter().any(|i| i.entity() == Some(e) && i.tok < agent_tok))
+                    .collect();
+            }
             if objects.is_empty() && !def.passive {
                 let last_agent = self
                     .items
@@ -560,6 +573,16 @@ impl Attach<'_> {
         let next = self.items.get(ti + 1)?;
         if next.marker() == Some(Marker::Agent) && next.tok <= t.tok_end + 1 {
             return Some(ti + 1);
+        }
+        // "The attack on the base was claimed by X": an explicit agent phrase later in the clause.
+        for k in ti + 1..self.items.len() {
+            let q = self.items[k];
+            if q.tok > t.tok_end + 8 || matches!(q.kind, ItemKind::Trigger(_)) || q.marker() == Some(Marker::Comma) {
+                break;
+            }
+            if q.marker() == Some(Marker::Agent) && &self.text[q.start as usize..q.end as usize] != "by" {
+                return Some(k);
+            }
         }
         // "هجوم لتنظيم الدولة": an actor behind the clitic ل right after a noun is its agent.
         if nominal
@@ -785,7 +808,10 @@ impl Attach<'_> {
             let names_border =
                 self.items.get(k + 1).is_some_and(|n| n.marker() == Some(Marker::Border) && n.tok == q.tok_end);
             // Fighting is over places, not against them.
-            let place_in_fight = self.trigger_mutual && q.entity().is_some_and(|e| self.label(e) == "Place");
+            let place_in_fight = (self.trigger_mutual || self.trigger_persons)
+                && q.entity().is_some_and(|e| {
+                    matches!(self.label(e), "Place" | "State") && self.table.infos[e as usize].owner.is_none()
+                });
             if self.is_nominal(k) && q.apposition.is_none() && !names_border && !place_in_fight {
                 let qprep = if q.prep == Prep::Agent && rel == RelationType::Attacked { Prep::None } else { q.prep };
                 if self.members(k).into_iter().any(|e| self.fits_object(e, qprep, rel)) {
