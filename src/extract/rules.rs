@@ -786,10 +786,13 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             }
         }
         // "in Niger's Tillaberi region": the possessor's preposition governs the possessed.
-        if prep == Prep::None && i > 0 && is_nominal(&items[i - 1]) && items[i - 1].tok_end + 1 == it.tok {
-            if si.word_at(items[i - 1].tok_end).is_some_and(|(s, e)| &si.norm.text[s..e] == "s") {
-                prep = items[i - 1].prep;
-            }
+        if prep == Prep::None
+            && i > 0
+            && is_nominal(&items[i - 1])
+            && items[i - 1].tok_end + 1 == it.tok
+            && si.word_at(items[i - 1].tok_end).is_some_and(|(s, e)| &si.norm.text[s..e] == "s")
+        {
+            prep = items[i - 1].prep;
         }
         items[i].prep = prep;
         if !is_nominal(&it) {
