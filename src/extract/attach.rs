@@ -58,28 +58,6 @@ pub struct DocState {
     pub topic_sentence: usize,
 }
 
-/// Negations that scope over a whole clause, subject included.
-const WIDE_NEGATIONS: &[&str] = &[
-    "نفي",
-    "نفت",
-    "ينفي",
-    "تنفي",
-    "رفض",
-    "رفضت",
-    "denied",
-    "deny",
-    "denies",
-    "rejected",
-    "rejects",
-    "accused",
-    "accuses",
-    "اتهم",
-    "اتهمت",
-    "تتهم",
-    "يتهم",
-    "اتهام",
-];
-
 /// How many sentences back "the group" / "the jihadists" may refer.
 const GROUP_REF_SENTENCES: usize = 3;
 
@@ -101,6 +79,8 @@ struct Attach<'a> {
     last_objects: Vec<Ent>,
     emitted: bool,
     last_subject_index: Option<usize>,
+    trigger_mutual: bool,
+    trigger_persons: bool,
 }
 
 /// Find the relations of one sentence.
@@ -126,6 +106,8 @@ pub fn attach(
         last_objects: Vec::new(),
         emitted: false,
         last_subject_index: None,
+        trigger_mutual: false,
+        trigger_persons: false,
     };
     a.run();
 }
@@ -275,11 +257,8 @@ impl Attach<'_> {
             match q.kind {
                 ItemKind::Trigger(_) | ItemKind::Marker(Marker::Comma) => return false,
                 ItemKind::Entity(_) => crossed_entity = true,
-                ItemKind::Marker(Marker::Negation) => {
-                    let w = &self.text[q.start as usize..q.end as usize];
-                    let wide = WIDE_NEGATIONS.contains(&w);
-                    return wide || (!crossed_entity && t.tok <= q.tok_end + 3);
-                }
+                ItemKind::Marker(Marker::WideNegation) => return true,
+                ItemKind::Marker(Marker::Negation) => return !crossed_entity && t.tok <= q.tok_end + 3,
                 _ => {}
             }
         }
@@ -357,6 +336,8 @@ impl Attach<'_> {
         let def = self.lex.triggers[t as usize];
         let rel = def.relation;
         self.emitted = false;
+        self.trigger_mutual = def.mutual;
+        self.trigger_persons = def.persons;
         if self.negated(ti) {
             return;
         }
@@ -397,6 +378,16 @@ impl Attach<'_> {
                 return;
             }
             let mut objects = if def.passive { self.patient_before(ti, rel) } else { Vec::new() };
+            // "The attack on Y was claimed by X": the object sits between trigger and agent.
+            if objects.is_empty() && !def.passive && from > ti + 1 {
+                let agent_tok = self.items[from].tok;
+                objects = self
+                    .objects_after(ti, rel, false)
+                    .into_iter()
+                    .map(|(e, _)| e)
+                    .filter(|&e| self.items[ti + 1..from].iter().any(|i| i.entity() == Some(e) && i.tok < agent_tok))
+                    .collect();
+            }
             if objects.is_empty() && !def.passive {
                 let last_agent = self
                     .items
@@ -486,8 +477,10 @@ impl Attach<'_> {
                     if k >= self.items.len() || !self.is_nominal(k) || self.items[k].tok > q.tok_end + 1 {
                         return None;
                     }
-                    let a = self.members(k);
+                    // "between Menaka and the Niger border" is a location, not two sides.
+                    let a: Vec<Ent> = self.members(k).into_iter().filter(|&e| self.is_actor(e)).collect();
                     let (b, last) = self.second_side(k, Some(k));
+                    let b: Vec<Ent> = b.into_iter().filter(|&e| self.is_actor(e)).collect();
                     if a.is_empty() || (b.is_empty() && a.len() < 2) {
                         return None;
                     }
@@ -503,10 +496,14 @@ impl Attach<'_> {
     /// Whether a "between" word follows the trigger closely.
     fn between_marker_follows(&self, ti: usize) -> bool {
         let t = self.items[ti];
-        self.items[ti + 1..]
-            .iter()
-            .take_while(|q| q.tok <= t.tok_end + 2)
-            .any(|q| matches!(q.marker(), Some(Marker::Between | Marker::BetweenPair)))
+        let Some(j) = (ti + 1..self.items.len())
+            .take_while(|&j| self.items[j].tok <= t.tok_end + 2)
+            .find(|&j| matches!(self.items[j].marker(), Some(Marker::Between | Marker::BetweenPair)))
+        else {
+            return false;
+        };
+        // Sides we cannot name are not places: "between Gao and Menaka" is where it happened.
+        !self.items.get(j + 1).and_then(|n| n.entity()).is_some_and(|e| self.label(e) == "Place")
     }
 
     /// The second side after the first one ending at item `after`.
@@ -576,6 +573,16 @@ impl Attach<'_> {
         let next = self.items.get(ti + 1)?;
         if next.marker() == Some(Marker::Agent) && next.tok <= t.tok_end + 1 {
             return Some(ti + 1);
+        }
+        // "The attack on the base was claimed by X": an explicit agent phrase later in the clause.
+        for k in ti + 1..self.items.len() {
+            let q = self.items[k];
+            if q.tok > t.tok_end + 8 || matches!(q.kind, ItemKind::Trigger(_)) || q.marker() == Some(Marker::Comma) {
+                break;
+            }
+            if q.marker() == Some(Marker::Agent) && &self.text[q.start as usize..q.end as usize] != "by" {
+                return Some(k);
+            }
         }
         // "هجوم لتنظيم الدولة": an actor behind the clitic ل right after a noun is its agent.
         if nominal
@@ -797,7 +804,15 @@ impl Attach<'_> {
                 ItemKind::Marker(Marker::Comma) if rel != RelationType::Controls => break,
                 _ => {}
             }
-            if self.is_nominal(k) && q.apposition.is_none() {
+            // "the Niger border": a state named as a border is no object.
+            let names_border =
+                self.items.get(k + 1).is_some_and(|n| n.marker() == Some(Marker::Border) && n.tok == q.tok_end);
+            // Fighting is over places, not against them.
+            let place_in_fight = (self.trigger_mutual || self.trigger_persons)
+                && q.entity().is_some_and(|e| {
+                    matches!(self.label(e), "Place" | "State") && self.table.infos[e as usize].owner.is_none()
+                });
+            if self.is_nominal(k) && q.apposition.is_none() && !names_border && !place_in_fight {
                 let qprep = if q.prep == Prep::Agent && rel == RelationType::Attacked { Prep::None } else { q.prep };
                 if self.members(k).into_iter().any(|e| self.fits_object(e, qprep, rel)) {
                     let with = q.prep == Prep::With

@@ -63,6 +63,8 @@ pub struct TriggerDef {
     pub passive: bool,
     /// An Arabic noun: an actor behind ل right after it is the agent (هجوم لتنظيم X).
     pub nominal: bool,
+    /// The object is an actor: people are killed, places are not.
+    pub persons: bool,
 }
 
 /// Function words and phrases the rules look at.
@@ -78,6 +80,7 @@ pub enum Marker {
     BetweenPair,
     And,
     Negation,
+    WideNegation,
     Agent,
     LedBy,
     PairRef,
@@ -108,6 +111,7 @@ impl Marker {
             "between_pair" => Marker::BetweenPair,
             "and" => Marker::And,
             "negation" => Marker::Negation,
+            "wide_negation" => Marker::WideNegation,
             "agent" => Marker::Agent,
             "led_by" => Marker::LedBy,
             "jihadist_ref" => Marker::JihadistRef,
@@ -318,12 +322,13 @@ fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
             let Some(relation) = RelationType::parse(rel) else {
                 return Err(parse_error(file, no, format!("unknown relation '{rel}'")));
             };
-            let mut def = TriggerDef { relation, mutual: false, passive: false, nominal: false };
+            let mut def = TriggerDef { relation, mutual: false, passive: false, nominal: false, persons: false };
             for w in words {
                 match w {
                     "mutual" => def.mutual = true,
                     "passive" => def.passive = true,
                     "nominal" => def.nominal = true,
+                    "persons" => def.persons = true,
                     other => return Err(parse_error(file, no, format!("unknown trigger flag '{other}'"))),
                 }
             }

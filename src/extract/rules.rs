@@ -736,7 +736,9 @@ impl SentenceItems<'_> {
 
 fn prep_of(m: Marker) -> Option<Prep> {
     Some(match m {
-        Marker::Prep | Marker::Between | Marker::BetweenPair => Prep::Strong,
+        // "between Gao and Menaka" places an event; sides of a conflict are read by the rules.
+        Marker::Between => Prep::Locative,
+        Marker::Prep | Marker::BetweenPair => Prep::Strong,
         Marker::WeakPrep => Prep::Weak,
         Marker::With => Prep::With,
         Marker::Locative => Prep::Locative,
@@ -782,6 +784,15 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
                     prep = Prep::Border;
                 }
             }
+        }
+        // "in Niger's Tillaberi region": the possessor's preposition governs the possessed.
+        if prep == Prep::None
+            && i > 0
+            && is_nominal(&items[i - 1])
+            && items[i - 1].tok_end + 1 == it.tok
+            && si.word_at(items[i - 1].tok_end).is_some_and(|(s, e)| &si.norm.text[s..e] == "s")
+        {
+            prep = items[i - 1].prep;
         }
         items[i].prep = prep;
         if !is_nominal(&it) {
