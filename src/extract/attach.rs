@@ -369,6 +369,21 @@ impl Attach<'_> {
             return;
         }
         let trig = self.items[ti];
+        // "areas under JNIM's control": the possessor behind "under" controls what precedes.
+        if rel == RelationType::Controls && ti >= 2 {
+            let (p, u) = (self.items[ti - 1], self.items[ti - 2]);
+            let close = p.tok_end == trig.tok || p.tok_end + 1 == trig.tok;
+            let under = u.marker() == Some(Marker::Prep)
+                && matches!(&self.text[u.start as usize..u.end as usize], "under" | "تحت");
+            if close && under && p.entity().is_some_and(|e| self.is_actor(e)) {
+                let subjects: Vec<Ent> = p.entity().into_iter().collect();
+                for o in self.patient_before(ti - 2, rel) {
+                    self.emit(subjects[0], rel, o);
+                }
+                self.set_topic(&subjects);
+                return;
+            }
+        }
         // Passive triggers and agents after the trigger.
         let agent_at = self.agent_after(ti, def.nominal);
         if def.passive || agent_at.is_some() {
@@ -906,6 +921,12 @@ mod tests {
                 assert!(has(&t, s, "ATTACKED", o), "{s} {o} {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn under_someones_control() {
+        let t = triples("Much of the Menaka region is now under Islamic State control.");
+        assert!(has(&t, "Islamic State Sahel", "CONTROLS", "Menaka"), "{t:?}");
     }
 
     #[test]

@@ -127,7 +127,7 @@ impl EntityTable {
     pub fn mention(&mut self, e: Ent, surface: &str) {
         let info = &mut self.infos[e as usize];
         info.mentions += 1;
-        let surface = surface.trim_matches(|c: char| !c.is_alphanumeric());
+        let surface = surface.trim_matches(|c: char| !super::tokenize::is_word_char(c));
         if !surface.is_empty()
             && surface != info.name
             && info.aliases.len() < MAX_ALIASES
@@ -671,6 +671,10 @@ impl SentenceItems<'_> {
         let mut tok = 0;
         let mut added = Vec::new();
         while tok < n {
+            if !self.capitalized(self.starts[tok as usize] as usize) {
+                tok += 1;
+                continue;
+            }
             let Some((s, e)) = self.word_at(tok) else { break };
             if Self::is_arabic_word(&self.norm.text[s..e]) || !self.capitalized(s) || !self.free_word(items, tok) {
                 tok += 1;

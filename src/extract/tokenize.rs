@@ -145,10 +145,10 @@ fn suffix_class(rest: &str) -> Option<Suffix> {
 /// run of clitic prefixes (و/ف, then ب/ك/ل/س, then ال or a second ل).
 fn clitic_offsets(text: &str, ws: usize, out: &mut [usize; 8]) -> usize {
     let at = |i: usize| text.get(i..).and_then(|t| t.chars().next());
-    let word_end = ws + text[ws..].find(|c: char| !is_word_char(c)).unwrap_or(text.len() - ws);
     let mut n = 0;
     let mut push = |off: usize, out: &mut [usize; 8]| {
-        if off < word_end && n < out.len() && !out[..n].contains(&off) {
+        // Only offsets inside the word: after a whole-word clitic there is nothing to match.
+        if at(off).is_some_and(is_word_char) && n < out.len() && !out[..n].contains(&off) {
             out[n] = off;
             n += 1;
         }
