@@ -13,7 +13,8 @@
 #
 # Environment: RUNS (timed runs per query, default 21), BUDGET_S (seconds per query, default 10),
 # KUZU_BUFFER_GB (default 4), NX_MAX_RELS (default 2000000), KG_BENCH_DIR (graph cache),
-# CSV_SOURCE=dump (write the CSV with the bench's dump-csv instead of `kg export`).
+# CSV_SOURCE=dump (write the CSV with the bench's dump-csv instead of `kg export`), PEERS_ARGS
+# (extra peers.py options, e.g. --skip-export-script).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -49,7 +50,7 @@ run_peers() { # OUT NOTE [EXTRA...]
     local out=$1 note=$2
     shift 2
     "$venv/bin/python" benches/peers/peers.py --out "$out" --csv "$out/csv" --runs "$runs" --budget "$budget" \
-        --buffer-gb "${KUZU_BUFFER_GB:-4}" --nx-max-rels "${NX_MAX_RELS:-2000000}" --note "$note" "$@"
+        --buffer-gb "${KUZU_BUFFER_GB:-4}" --nx-max-rels "${NX_MAX_RELS:-2000000}" --note "$note" ${PEERS_ARGS:-} "$@"
 }
 
 for size in "$@"; do
