@@ -113,10 +113,60 @@ type Hasher = foldhash::fast::RandomState;
 /// never changed after they are created).
 type Props = Box<[(KeyId, Value)]>;
 
+/// A node's labels: the one label most nodes have inline, without a heap allocation, or a boxed
+/// slice (an empty one allocates nothing). 16 bytes either way. Serialized as a sequence.
+#[derive(Clone, Debug, PartialEq)]
+enum Labels {
+    One(LabelId),
+    Many(Box<[LabelId]>),
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels::Many(Box::new([]))
+    }
+}
+
+impl Labels {
+    fn from_vec(labels: Vec<LabelId>) -> Labels {
+        match labels[..] {
+            [one] => Labels::One(one),
+            _ => Labels::Many(labels.into_boxed_slice()),
+        }
+    }
+
+    fn as_slice(&self) -> &[LabelId] {
+        match self {
+            Labels::One(l) => std::slice::from_ref(l),
+            Labels::Many(ls) => ls,
+        }
+    }
+}
+
+impl std::ops::Deref for Labels {
+    type Target = [LabelId];
+
+    fn deref(&self) -> &[LabelId] {
+        self.as_slice()
+    }
+}
+
+impl Serialize for Labels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::deserialize(deserializer).map(Labels::from_vec)
+    }
+}
+
 /// Serialized exactly like the `Vec`s of format version 1 (a boxed slice is a sequence).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 struct NodeData {
-    labels: Box<[LabelId]>,
+    labels: Labels,
     props: Props,
 }
 
@@ -360,7 +410,7 @@ impl PropertyGraph {
 
     /// The label ids of a node.
     pub fn node_label_ids(&self, id: NodeId) -> &[LabelId] {
-        self.inner.node_weight(id.index()).map_or(&[], |n| &n.labels)
+        self.inner.node_weight(id.index()).map_or(&[], |n| n.labels.as_slice())
     }
 
     /// Whether the node carries the label.
@@ -560,10 +610,10 @@ impl PropertyGraph {
                 label_ids.push(l);
             }
         }
-        let data = NodeData { labels: label_ids.into_boxed_slice(), props: props.into_boxed_slice() };
+        let data = NodeData { labels: Labels::from_vec(label_ids), props: props.into_boxed_slice() };
         let id = node_id(self.inner.add_node(data));
         let data = &self.inner[id.index()];
-        for l in &data.labels {
+        for l in data.labels.iter() {
             self.by_label[l.0 as usize].insert(id);
         }
         if let Some(name) = get_prop(&data.props, KeyId(0)).and_then(Value::as_str) {
@@ -624,7 +674,7 @@ impl PropertyGraph {
             self.remove_relationship(r)?;
         }
         let data = self.inner.remove_node(id.index()).ok_or(GraphError::NodeNotFound(id.as_u64()))?;
-        for l in &data.labels {
+        for l in data.labels.iter() {
             self.by_label[l.0 as usize].swap_remove(&id);
         }
         if let Some(name) = get_prop(&data.props, KeyId(0)).and_then(Value::as_str) {
@@ -737,9 +787,9 @@ impl PropertyGraph {
         if data.labels.contains(&l) {
             return Ok(false);
         }
-        let mut labels = std::mem::take(&mut data.labels).into_vec();
+        let mut labels = data.labels.to_vec();
         labels.push(l);
-        data.labels = labels.into_boxed_slice();
+        data.labels = Labels::from_vec(labels);
         self.by_label[l.0 as usize].insert(id);
         Ok(true)
     }
@@ -753,9 +803,9 @@ impl PropertyGraph {
         let data = self.inner.node_weight_mut(id.index()).ok_or(GraphError::NodeNotFound(id.as_u64()))?;
         let Some(l) = l else { return Ok(false) };
         let Some(pos) = data.labels.iter().position(|x| *x == l) else { return Ok(false) };
-        let mut labels = std::mem::take(&mut data.labels).into_vec();
+        let mut labels = data.labels.to_vec();
         labels.remove(pos);
-        data.labels = labels.into_boxed_slice();
+        data.labels = Labels::from_vec(labels);
         self.by_label[l.0 as usize].swap_remove(&id);
         Ok(true)
     }
@@ -811,7 +861,7 @@ impl PropertyGraph {
         let node_side = || -> Result<NodeIndices, GraphError> {
             let mut counts = vec![0usize; nl];
             for i in inner.node_indices() {
-                for l in &inner[i].labels {
+                for l in inner[i].labels.iter() {
                     *counts.get_mut(l.0 as usize).ok_or_else(|| bad("label", l.0, nl))? += 1;
                 }
                 check_keys(&inner[i].props)?;
@@ -821,7 +871,7 @@ impl PropertyGraph {
             let mut by_name = IndexMap::with_capacity_and_hasher(inner.node_count(), Hasher::default());
             for i in inner.node_indices() {
                 let data = &inner[i];
-                for l in &data.labels {
+                for l in data.labels.iter() {
                     by_label[l.0 as usize].insert(node_id(i));
                 }
                 if let Some(Value::String(name)) = get_prop(&data.props, KeyId(0)) {

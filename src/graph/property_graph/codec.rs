@@ -32,10 +32,13 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
 
 use super::{
-    index_name, rel_id, Hasher, KeyId, LabelId, NameIds, NodeData, NodeId, PropertyGraph, RelData, RelId, RelTypeId,
+    index_name, Hasher, KeyId, LabelId, Labels, NameIds, NodeData, NodeId, PropertyGraph, RelData, RelId, RelTypeId,
     NAME_KEY,
 };
 use crate::graph::value::{PropertyMap, Value};
+
+/// Relationships decoded before they are linked into the graph (see [`PropertyGraph::decode`]).
+const EDGE_BATCH: usize = 256;
 
 /// The deepest nesting of lists and maps a property value may have to be saved.
 pub const MAX_DEPTH: usize = 256;
@@ -186,7 +189,7 @@ impl PropertyGraph {
                 None => out.varint(0)?,
                 Some(n) => {
                     out.varint(n.labels.len() as u64 + 1)?;
-                    for l in &n.labels {
+                    for l in n.labels.iter() {
                         out.varint(u64::from(l.0))?;
                     }
                     out.props(&n.props)?;
@@ -265,7 +268,11 @@ impl PropertyGraph {
             if let Some((_, Value::String(name))) = props.iter().find(|(k, _)| *k == KeyId(0)) {
                 index_name(&mut by_name, name, id);
             }
-            inner.add_node(NodeData { labels: label_buf.as_slice().into(), props });
+            let labels = match label_buf[..] {
+                [one] => Labels::One(one),
+                _ => Labels::Many(label_buf.as_slice().into()),
+            };
+            inner.add_node(NodeData { labels, props });
         }
 
         let rel_slots = inp.varint()?;
@@ -278,29 +285,46 @@ impl PropertyGraph {
             inner.remove_node(NodeIndex::new(i as usize));
         }
         inner.reserve_exact_edges(rel_slots);
+        let mut live = vec![u64::MAX; node_slots.div_ceil(64)];
+        for &i in &holes {
+            live[i as usize / 64] &= !(1 << (i % 64));
+        }
+        let is_live = |n: u32| live[n as usize / 64] & (1 << (n % 64)) != 0;
         let mut by_type: Vec<Vec<RelId>> = type_uses.iter().map(|&c| Vec::with_capacity(c)).collect();
+        // Relationships are linked into the adjacency lists in batches: that loop touches two
+        // nodes at random places per relationship, and kept short, the processor overlaps
+        // those cache misses instead of waiting for each between two decodes.
+        let mut batch: Vec<(u32, u32, RelData)> = Vec::with_capacity(EDGE_BATCH);
+        let flush = |inner: &mut StableDiGraph<NodeData, RelData, u32>, batch: &mut Vec<(u32, u32, RelData)>| {
+            for (a, b, data) in batch.drain(..) {
+                inner.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), data);
+            }
+        };
         for i in 0..rel_slots {
             let t = inp.varint()?;
             if t == 0 {
-                inner.add_edge(
-                    placeholder,
-                    placeholder,
-                    RelData { rel_type: RelTypeId(0), pos: 0, props: Box::new([]) },
-                );
-                continue;
+                let data = RelData { rel_type: RelTypeId(0), pos: 0, props: Box::new([]) };
+                batch.push((node_slots as u32, node_slots as u32, data));
+            } else {
+                let t = u32::try_from(t - 1).ok().filter(|&t| (t as usize) < nt);
+                let Some(t) = t else { return invalid(format!("relationship {i} has an unknown type")) };
+                let a = inp.id("start node", node_slots)?;
+                let b = inp.id("end node", node_slots)?;
+                if !is_live(a) || !is_live(b) {
+                    return invalid(format!("relationship {i} joins a deleted node"));
+                }
+                let props = inp.props(nk)?;
+                let list = &mut by_type[t as usize];
+                let pos = list.len() as u32;
+                list.push(RelId(i as u32));
+                batch.push((a, b, RelData { rel_type: RelTypeId(t), pos, props }));
             }
-            let t = u32::try_from(t - 1).ok().filter(|&t| (t as usize) < nt);
-            let Some(t) = t else { return invalid(format!("relationship {i} has an unknown type")) };
-            let a = NodeIndex::new(inp.id("start node", node_slots)? as usize);
-            let b = NodeIndex::new(inp.id("end node", node_slots)? as usize);
-            if !inner.contains_node(a) || !inner.contains_node(b) {
-                return invalid(format!("relationship {i} joins a deleted node"));
+            if batch.len() == EDGE_BATCH {
+                flush(&mut inner, &mut batch);
             }
-            let props = inp.props(nk)?;
-            let list = &mut by_type[t as usize];
-            let pos = list.len() as u32;
-            list.push(rel_id(inner.add_edge(a, b, RelData { rel_type: RelTypeId(t), pos, props })));
         }
+        flush(&mut inner, &mut batch);
+        debug_assert_eq!(inner.edge_count(), rel_slots);
         inner.remove_node(placeholder);
         if inp.left > 0 {
             return invalid("bytes left over after the graph");
