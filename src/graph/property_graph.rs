@@ -226,10 +226,11 @@ impl NameIds {
 
 /// Adds `id` to the name index under `name`.
 fn index_name(by_name: &mut IndexMap<Box<str>, NameIds, Hasher>, name: &str, id: NodeId) {
-    match by_name.get_mut(name) {
-        Some(ids) => ids.push(id),
-        None => {
-            by_name.insert(name.into(), NameIds::One(id));
+    // One hash and probe: names are nearly always new, so the key is built up front.
+    match by_name.entry(name.into()) {
+        indexmap::map::Entry::Occupied(mut e) => e.get_mut().push(id),
+        indexmap::map::Entry::Vacant(e) => {
+            e.insert(NameIds::One(id));
         }
     }
 }

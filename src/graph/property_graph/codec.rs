@@ -291,11 +291,18 @@ impl PropertyGraph {
         }
         let is_live = |n: u32| live[n as usize / 64] & (1 << (n % 64)) != 0;
         let mut by_type: Vec<Vec<RelId>> = type_uses.iter().map(|&c| Vec::with_capacity(c)).collect();
-        // Relationships are linked into the adjacency lists in batches: that loop touches two
-        // nodes at random places per relationship, and kept short, the processor overlaps
-        // those cache misses instead of waiting for each between two decodes.
+        // Relationships are linked into the adjacency lists in batches: linking touches two
+        // nodes at random places per relationship. A first, tiny loop reads them all, so the
+        // processor overlaps those cache misses instead of waiting for each in turn.
         let mut batch: Vec<(u32, u32, RelData)> = Vec::with_capacity(EDGE_BATCH);
         let flush = |inner: &mut StableDiGraph<NodeData, RelData, u32>, batch: &mut Vec<(u32, u32, RelData)>| {
+            let live = batch
+                .iter()
+                .filter(|(a, b, _)| {
+                    inner.contains_node(NodeIndex::new(*a as usize)) & inner.contains_node(NodeIndex::new(*b as usize))
+                })
+                .count();
+            std::hint::black_box(live);
             for (a, b, data) in batch.drain(..) {
                 inner.add_edge(NodeIndex::new(a as usize), NodeIndex::new(b as usize), data);
             }
