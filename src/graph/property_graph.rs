@@ -1099,6 +1099,39 @@ mod tests {
     }
 
     #[test]
+    fn codec_keeps_ids_holes_and_index_positions() {
+        let (mut g, a, b, r) = sample();
+        let c = g.add_node(["Place", "Town"], [("name", Value::from("Gao")), ("pop", Value::Int(-7))]).unwrap();
+        let d = g.add_node(std::iter::empty::<&str>(), [("name", Value::from("Gao"))]).unwrap();
+        let s = g.add_relationship(c, b, "ATTACKED", [("w", Value::Float(0.5))]).unwrap();
+        let t = g.add_relationship(b, c, "ATTACKED", [("l", Value::List(vec![Value::Null, "x".into()]))]).unwrap();
+        g.add_relationship(c, d, "NEAR", std::iter::empty::<(&str, Value)>()).unwrap();
+        g.remove_relationship(r).unwrap();
+        g.remove_node(a, true).unwrap();
+        g.meta_mut().insert("m".into(), Value::Map([("k".to_string(), Value::Bool(true))].into()));
+        let mut bytes = Vec::new();
+        g.encode(&mut bytes).unwrap();
+        let mut back = PropertyGraph::decode(&bytes[..], bytes.len() as u64).unwrap();
+        assert_eq!(back, g);
+        assert!(!back.contains_node(a) && !back.contains_relationship(r));
+        assert_eq!(back.nodes_by_name("Gao"), [c, d]);
+        assert_eq!(back.relationships_with_type("ATTACKED").collect::<Vec<_>>(), [s, t]);
+        // The stored positions let removal keep the type index exact.
+        back.remove_relationship(s).unwrap();
+        assert_eq!(back.relationships_with_type("ATTACKED").collect::<Vec<_>>(), [t]);
+        back.remove_relationship(t).unwrap();
+        assert_eq!(back.rel_type_count("ATTACKED"), 0);
+        let n = back.add_node(["Place"], [("name", Value::from("Kidal"))]).unwrap();
+        let e = back.add_relationship(n, c, "ATTACKED", std::iter::empty::<(&str, Value)>()).unwrap();
+        assert_eq!(back.relationships_with_type("ATTACKED").collect::<Vec<_>>(), [e]);
+        assert_eq!(back.endpoints(e), Some((n, c)));
+        // Every cut of the payload is refused, never a panic.
+        for len in 0..bytes.len() {
+            assert!(PropertyGraph::decode(&bytes[..len], len as u64).is_err(), "cut at {len}");
+        }
+    }
+
+    #[test]
     fn serde_round_trip_rebuilds_indices() {
         let (mut g, a, _, _) = sample();
         g.remove_node(a, true).unwrap();

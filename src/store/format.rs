@@ -231,7 +231,7 @@ pub fn write(out: &mut (impl Write + Seek), graph: &PropertyGraph) -> Result<(),
     Ok(())
 }
 
-/// Why [`write`] failed.
+/// Why [`write()`] failed.
 #[derive(Debug)]
 pub enum WriteError {
     /// Writing failed.
