@@ -42,7 +42,7 @@ fn import_example_triples_then_stats() {
     let text = stdout(&out);
     assert!(text.contains(&format!("nodes           {}", g.node_count())), "{text}");
     assert!(text.contains(&format!("relationships   {}", g.relationship_count())), "{text}");
-    assert!(text.contains("format version  1"), "{text}");
+    assert!(text.contains("format version  2"), "{text}");
     assert!(text.contains(&format!("file size       {} bytes", fs::metadata(&graph).unwrap().len())), "{text}");
     assert!(text.contains("  ArmedGroup  6"), "{text}");
     assert!(text.contains("property keys   doc, mentions, name, sources, year"), "{text}");
@@ -171,9 +171,9 @@ fn stats_errors_for_missing_and_damaged_files() {
 
     let newer = dir.path().join("newer.kg");
     let mut n = bytes.clone();
-    n[8] = 2;
+    n[8] = 3;
     fs::write(&newer, &n).unwrap();
-    assert_error(&run_kg(&["stats", "-g", s(&newer)]), 1, "format version 2 is newer than this kg supports");
+    assert_error(&run_kg(&["stats", "-g", s(&newer)]), 1, "format version 3 is newer than this kg supports");
 
     assert_error(&run_kg(&["stats"]), 2, "error");
 }

@@ -336,7 +336,7 @@ fn header_errors_name_the_problem() {
     newer[8..12].copy_from_slice(&7u32.to_le_bytes());
     fs::write(&path, &newer).unwrap();
     let msg = store::load(&path).unwrap_err().to_string();
-    assert!(msg.contains("format version 7 is newer than this kg supports (version 1)"), "{msg}");
+    assert!(msg.contains("format version 7 is newer than this kg supports (version 2)"), "{msg}");
     assert!(msg.contains("upgrade kgraph"), "{msg}");
     fs::write(&path, b"subject\trelation\tobject\n").unwrap();
     assert!(matches!(store::load(&path), Err(StoreError::NotKgraph { .. })));

@@ -17,6 +17,10 @@ use serde::{Deserialize, Serialize};
 use super::error::GraphError;
 use super::value::{NodeValue, PropertyMap, RelationshipValue, Value};
 
+mod codec;
+
+pub(crate) use codec::CodecError;
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -101,23 +105,141 @@ pub struct Adjacent {
     pub outgoing: bool,
 }
 
+/// The hasher of every index: foldhash, fast and non-cryptographic. The keys are ids and names
+/// from the user's own data, not an attack surface, and SipHash cost a fifth of a load.
+type Hasher = foldhash::fast::RandomState;
+
+/// A property list: boxed, so it costs 16 bytes and no spare capacity (most elements are
+/// never changed after they are created).
+type Props = Box<[(KeyId, Value)]>;
+
+/// A node's labels: the one label most nodes have inline, without a heap allocation, or a boxed
+/// slice (an empty one allocates nothing). 16 bytes either way. Serialized as a sequence.
+#[derive(Clone, Debug, PartialEq)]
+enum Labels {
+    One(LabelId),
+    Many(Box<[LabelId]>),
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels::Many(Box::new([]))
+    }
+}
+
+impl Labels {
+    fn from_vec(labels: Vec<LabelId>) -> Labels {
+        match labels[..] {
+            [one] => Labels::One(one),
+            _ => Labels::Many(labels.into_boxed_slice()),
+        }
+    }
+
+    fn as_slice(&self) -> &[LabelId] {
+        match self {
+            Labels::One(l) => std::slice::from_ref(l),
+            Labels::Many(ls) => ls,
+        }
+    }
+}
+
+impl std::ops::Deref for Labels {
+    type Target = [LabelId];
+
+    fn deref(&self) -> &[LabelId] {
+        self.as_slice()
+    }
+}
+
+impl Serialize for Labels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Labels {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::deserialize(deserializer).map(Labels::from_vec)
+    }
+}
+
+/// Serialized exactly like the `Vec`s of format version 1 (a boxed slice is a sequence).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 struct NodeData {
-    labels: Vec<LabelId>,
-    props: Vec<(KeyId, Value)>,
+    labels: Labels,
+    props: Props,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 struct RelData {
     rel_type: RelTypeId,
-    props: Vec<(KeyId, Value)>,
+    /// Where this relationship sits in `by_type[rel_type]`, so removal is a `swap_remove`
+    /// without a hash lookup. Rebuilt on load, never saved.
+    #[serde(skip)]
+    pos: u32,
+    props: Props,
+}
+
+/// The node ids of one name in the name index: one node (nearly always) without a heap
+/// allocation, or several.
+#[derive(Clone, Debug)]
+enum NameIds {
+    One(NodeId),
+    /// Boxed so that the enum stays 16 bytes (a bare `Vec` would make every entry 32).
+    #[allow(clippy::box_collection)]
+    Many(Box<Vec<NodeId>>),
+}
+
+impl NameIds {
+    fn as_slice(&self) -> &[NodeId] {
+        match self {
+            NameIds::One(id) => std::slice::from_ref(id),
+            NameIds::Many(ids) => ids,
+        }
+    }
+
+    fn push(&mut self, id: NodeId) {
+        match self {
+            NameIds::One(first) => *self = NameIds::Many(Box::new(vec![*first, id])),
+            NameIds::Many(ids) => ids.push(id),
+        }
+    }
+
+    /// Removes `id`, keeping the order of the rest; returns whether none are left.
+    fn remove(&mut self, id: NodeId) -> bool {
+        match self {
+            NameIds::One(first) => *first == id,
+            NameIds::Many(ids) => {
+                ids.retain(|n| *n != id);
+                match ids[..] {
+                    [] => true,
+                    [one] => {
+                        *self = NameIds::One(one);
+                        false
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
+}
+
+/// Adds `id` to the name index under `name`.
+fn index_name(by_name: &mut IndexMap<Box<str>, NameIds, Hasher>, name: &str, id: NodeId) {
+    // One hash and probe: names are nearly always new, so the key is built up front.
+    match by_name.entry(name.into()) {
+        indexmap::map::Entry::Occupied(mut e) => e.get_mut().push(id),
+        indexmap::map::Entry::Vacant(e) => {
+            e.insert(NameIds::One(id));
+        }
+    }
 }
 
 fn get_prop(props: &[(KeyId, Value)], key: KeyId) -> Option<&Value> {
     props.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
-fn set_prop(props: &mut Vec<(KeyId, Value)>, key: KeyId, value: Value) -> Option<Value> {
+fn set_prop_vec(props: &mut Vec<(KeyId, Value)>, key: KeyId, value: Value) -> Option<Value> {
     match props.iter_mut().find(|(k, _)| *k == key) {
         Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
         None => {
@@ -127,9 +249,24 @@ fn set_prop(props: &mut Vec<(KeyId, Value)>, key: KeyId, value: Value) -> Option
     }
 }
 
-fn remove_prop(props: &mut Vec<(KeyId, Value)>, key: KeyId) -> Option<Value> {
+fn set_prop(props: &mut Props, key: KeyId, value: Value) -> Option<Value> {
+    match props.iter_mut().find(|(k, _)| *k == key) {
+        Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
+        None => {
+            let mut v = std::mem::take(props).into_vec();
+            v.push((key, value));
+            *props = v.into_boxed_slice();
+            None
+        }
+    }
+}
+
+fn remove_prop(props: &mut Props, key: KeyId) -> Option<Value> {
     let pos = props.iter().position(|(k, _)| *k == key)?;
-    Some(props.remove(pos).1)
+    let mut v = std::mem::take(props).into_vec();
+    let old = v.remove(pos).1;
+    *props = v.into_boxed_slice();
+    Some(old)
 }
 
 /// The property key that the name index covers.
@@ -139,12 +276,13 @@ pub const NAME_KEY: &str = "name";
 #[derive(Clone, Debug)]
 pub struct PropertyGraph {
     inner: StableDiGraph<NodeData, RelData, u32>,
-    labels: IndexSet<String>,
-    rel_types: IndexSet<String>,
-    keys: IndexSet<String>,
-    by_label: Vec<IndexSet<NodeId>>,
-    by_type: Vec<IndexSet<RelId>>,
-    by_name: IndexMap<String, Vec<NodeId>>,
+    labels: IndexSet<String, Hasher>,
+    rel_types: IndexSet<String, Hasher>,
+    keys: IndexSet<String, Hasher>,
+    by_label: Vec<IndexSet<NodeId, Hasher>>,
+    /// Relationships of each type; `RelData::pos` is each one's place in its list.
+    by_type: Vec<Vec<RelId>>,
+    by_name: IndexMap<Box<str>, NameIds, Hasher>,
     meta: PropertyMap,
 }
 
@@ -157,16 +295,16 @@ impl Default for PropertyGraph {
 impl PropertyGraph {
     /// An empty graph.
     pub fn new() -> Self {
-        let mut keys = IndexSet::new();
+        let mut keys = IndexSet::default();
         keys.insert(NAME_KEY.to_string());
         PropertyGraph {
             inner: StableDiGraph::default(),
-            labels: IndexSet::new(),
-            rel_types: IndexSet::new(),
+            labels: IndexSet::default(),
+            rel_types: IndexSet::default(),
             keys,
             by_label: Vec::new(),
             by_type: Vec::new(),
-            by_name: IndexMap::new(),
+            by_name: IndexMap::default(),
             meta: PropertyMap::new(),
         }
     }
@@ -226,7 +364,7 @@ impl PropertyGraph {
             return LabelId(i as u32);
         }
         let (i, _) = self.labels.insert_full(name.to_string());
-        self.by_label.push(IndexSet::new());
+        self.by_label.push(IndexSet::default());
         LabelId(i as u32)
     }
 
@@ -235,7 +373,7 @@ impl PropertyGraph {
             return RelTypeId(i as u32);
         }
         let (i, _) = self.rel_types.insert_full(name.to_string());
-        self.by_type.push(IndexSet::new());
+        self.by_type.push(Vec::new());
         RelTypeId(i as u32)
     }
 
@@ -273,7 +411,7 @@ impl PropertyGraph {
 
     /// The label ids of a node.
     pub fn node_label_ids(&self, id: NodeId) -> &[LabelId] {
-        self.inner.node_weight(id.index()).map_or(&[], |n| &n.labels)
+        self.inner.node_weight(id.index()).map_or(&[], |n| n.labels.as_slice())
     }
 
     /// Whether the node carries the label.
@@ -308,12 +446,12 @@ impl PropertyGraph {
 
     /// Nodes whose `name` property equals `name` (the name index).
     pub fn nodes_by_name(&self, name: &str) -> &[NodeId] {
-        self.by_name.get(name).map_or(&[], Vec::as_slice)
+        self.by_name.get(name).map_or(&[], NameIds::as_slice)
     }
 
     /// Distinct names in the name index (for completion), in first-use order.
     pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
-        self.by_name.keys().map(String::as_str)
+        self.by_name.keys().map(|k| &**k)
     }
 
     /// The node materialized as a result value.
@@ -463,7 +601,7 @@ impl PropertyGraph {
             check_storable(k.as_ref(), &v)?;
             if !v.is_null() {
                 let key = self.intern_key(k.as_ref());
-                set_prop(&mut props, key, v);
+                set_prop_vec(&mut props, key, v);
             }
         }
         let mut label_ids: Vec<LabelId> = Vec::new();
@@ -473,13 +611,14 @@ impl PropertyGraph {
                 label_ids.push(l);
             }
         }
-        let name = get_prop(&props, KeyId(0)).and_then(Value::as_str).map(str::to_string);
-        let id = node_id(self.inner.add_node(NodeData { labels: label_ids.clone(), props }));
-        for l in label_ids {
+        let data = NodeData { labels: Labels::from_vec(label_ids), props: props.into_boxed_slice() };
+        let id = node_id(self.inner.add_node(data));
+        let data = &self.inner[id.index()];
+        for l in data.labels.iter() {
             self.by_label[l.0 as usize].insert(id);
         }
-        if let Some(name) = name {
-            self.by_name.entry(name).or_default().push(id);
+        if let Some(name) = get_prop(&data.props, KeyId(0)).and_then(Value::as_str) {
+            index_name(&mut self.by_name, name, id);
         }
         Ok(id)
     }
@@ -508,12 +647,14 @@ impl PropertyGraph {
             check_storable(k.as_ref(), &v)?;
             if !v.is_null() {
                 let key = self.intern_key(k.as_ref());
-                set_prop(&mut props, key, v);
+                set_prop_vec(&mut props, key, v);
             }
         }
         let t = self.intern_rel_type(rel_type);
-        let id = rel_id(self.inner.add_edge(start.index(), end.index(), RelData { rel_type: t, props }));
-        self.by_type[t.0 as usize].insert(id);
+        let list = &mut self.by_type[t.0 as usize];
+        let data = RelData { rel_type: t, pos: list.len() as u32, props: props.into_boxed_slice() };
+        let id = rel_id(self.inner.add_edge(start.index(), end.index(), data));
+        list.push(id);
         Ok(id)
     }
 
@@ -534,11 +675,11 @@ impl PropertyGraph {
             self.remove_relationship(r)?;
         }
         let data = self.inner.remove_node(id.index()).ok_or(GraphError::NodeNotFound(id.as_u64()))?;
-        for l in &data.labels {
+        for l in data.labels.iter() {
             self.by_label[l.0 as usize].swap_remove(&id);
         }
         if let Some(name) = get_prop(&data.props, KeyId(0)).and_then(Value::as_str) {
-            self.unindex_name(name, id);
+            unindex_name(&mut self.by_name, name, id);
         }
         Ok(())
     }
@@ -549,7 +690,20 @@ impl PropertyGraph {
     /// [`GraphError::RelationshipNotFound`].
     pub fn remove_relationship(&mut self, id: RelId) -> Result<(), GraphError> {
         let data = self.inner.remove_edge(id.index()).ok_or(GraphError::RelationshipNotFound(id.as_u64()))?;
-        self.by_type[data.rel_type.0 as usize].swap_remove(&id);
+        let list = &mut self.by_type[data.rel_type.0 as usize];
+        let pos = match list.get(data.pos as usize) {
+            Some(&r) if r == id => data.pos as usize,
+            _ => list.iter().position(|&r| r == id).unwrap_or(list.len()),
+        };
+        if pos == list.len() {
+            return Ok(());
+        }
+        list.swap_remove(pos);
+        if let Some(&moved) = list.get(pos) {
+            if let Some(m) = self.inner.edge_weight_mut(moved.index()) {
+                m.pos = pos as u32;
+            }
+        }
         Ok(())
     }
 
@@ -566,15 +720,14 @@ impl PropertyGraph {
             return Err(GraphError::NodeNotFound(id.as_u64()));
         }
         let k = self.intern_key(key);
-        let new_name = (k == KeyId(0)).then(|| value.as_str().map(str::to_string)).flatten();
         let data = self.inner.node_weight_mut(id.index()).ok_or(GraphError::NodeNotFound(id.as_u64()))?;
         let old = set_prop(&mut data.props, k, value);
         if k == KeyId(0) {
             if let Some(Value::String(old_name)) = &old {
-                self.unindex_name(old_name, id);
+                unindex_name(&mut self.by_name, old_name, id);
             }
-            if let Some(name) = new_name {
-                self.by_name.entry(name).or_default().push(id);
+            if let Some(name) = get_prop(&data.props, k).and_then(Value::as_str) {
+                index_name(&mut self.by_name, name, id);
             }
         }
         Ok(old)
@@ -590,7 +743,7 @@ impl PropertyGraph {
         let Some(k) = k else { return Ok(None) };
         let old = remove_prop(&mut data.props, k);
         if let (KeyId(0), Some(Value::String(name))) = (k, &old) {
-            self.unindex_name(name, id);
+            unindex_name(&mut self.by_name, name, id);
         }
         Ok(old)
     }
@@ -635,7 +788,9 @@ impl PropertyGraph {
         if data.labels.contains(&l) {
             return Ok(false);
         }
-        data.labels.push(l);
+        let mut labels = data.labels.to_vec();
+        labels.push(l);
+        data.labels = Labels::from_vec(labels);
         self.by_label[l.0 as usize].insert(id);
         Ok(true)
     }
@@ -649,7 +804,9 @@ impl PropertyGraph {
         let data = self.inner.node_weight_mut(id.index()).ok_or(GraphError::NodeNotFound(id.as_u64()))?;
         let Some(l) = l else { return Ok(false) };
         let Some(pos) = data.labels.iter().position(|x| *x == l) else { return Ok(false) };
-        data.labels.remove(pos);
+        let mut labels = data.labels.to_vec();
+        labels.remove(pos);
+        data.labels = Labels::from_vec(labels);
         self.by_label[l.0 as usize].swap_remove(&id);
         Ok(true)
     }
@@ -690,15 +847,6 @@ impl PropertyGraph {
         Ok((id, created))
     }
 
-    fn unindex_name(&mut self, name: &str, id: NodeId) {
-        if let Some(ids) = self.by_name.get_mut(name) {
-            ids.retain(|n| *n != id);
-            if ids.is_empty() {
-                self.by_name.swap_remove(name);
-            }
-        }
-    }
-
     /// Rebuilds the indices after decoding, checking every label, type and key id and that every
     /// relationship joins two live nodes. Sets are sized from counts first so they never
     /// rehash, and for large graphs the relationship side is built on a second thread while
@@ -710,29 +858,30 @@ impl PropertyGraph {
             Some((k, _)) => Err(bad("property key", k.0, nk)),
             None => Ok(()),
         };
-        type NodeIndices = (Vec<IndexSet<NodeId>>, IndexMap<String, Vec<NodeId>>);
+        type NodeIndices = (Vec<IndexSet<NodeId, Hasher>>, IndexMap<Box<str>, NameIds, Hasher>);
         let node_side = || -> Result<NodeIndices, GraphError> {
             let mut counts = vec![0usize; nl];
             for i in inner.node_indices() {
-                for l in &inner[i].labels {
+                for l in inner[i].labels.iter() {
                     *counts.get_mut(l.0 as usize).ok_or_else(|| bad("label", l.0, nl))? += 1;
                 }
                 check_keys(&inner[i].props)?;
             }
-            let mut by_label: Vec<IndexSet<NodeId>> = counts.into_iter().map(IndexSet::with_capacity).collect();
-            let mut by_name: IndexMap<String, Vec<NodeId>> = IndexMap::with_capacity(inner.node_count());
+            let mut by_label: Vec<IndexSet<NodeId, Hasher>> =
+                counts.into_iter().map(|c| IndexSet::with_capacity_and_hasher(c, Hasher::default())).collect();
+            let mut by_name = IndexMap::with_capacity_and_hasher(inner.node_count(), Hasher::default());
             for i in inner.node_indices() {
                 let data = &inner[i];
-                for l in &data.labels {
+                for l in data.labels.iter() {
                     by_label[l.0 as usize].insert(node_id(i));
                 }
                 if let Some(Value::String(name)) = get_prop(&data.props, KeyId(0)) {
-                    by_name.entry(name.clone()).or_default().push(node_id(i));
+                    index_name(&mut by_name, name, node_id(i));
                 }
             }
             Ok((by_label, by_name))
         };
-        let rel_side = || -> Result<Vec<IndexSet<RelId>>, GraphError> {
+        let rel_side = || -> Result<Vec<Vec<RelId>>, GraphError> {
             let mut counts = vec![0usize; nt];
             for e in inner.edge_indices() {
                 let data = &inner[e];
@@ -744,9 +893,9 @@ impl PropertyGraph {
                     return Err(GraphError::Inconsistent(format!("relationship {} joins a deleted node", e.index())));
                 }
             }
-            let mut by_type: Vec<IndexSet<RelId>> = counts.into_iter().map(IndexSet::with_capacity).collect();
+            let mut by_type: Vec<Vec<RelId>> = counts.into_iter().map(Vec::with_capacity).collect();
             for e in inner.edge_indices() {
-                by_type[inner[e].rel_type.0 as usize].insert(rel_id(e));
+                by_type[inner[e].rel_type.0 as usize].push(rel_id(e));
             }
             Ok(by_type)
         };
@@ -763,7 +912,19 @@ impl PropertyGraph {
         self.by_label = by_label;
         self.by_name = by_name;
         self.by_type = rels?;
+        for list in &self.by_type {
+            for (pos, r) in list.iter().enumerate() {
+                self.inner[r.index()].pos = pos as u32;
+            }
+        }
         Ok(())
+    }
+}
+
+/// Removes `id` from the name index under `name`, and the name when no node is left.
+fn unindex_name(by_name: &mut IndexMap<Box<str>, NameIds, Hasher>, name: &str, id: NodeId) {
+    if by_name.get_mut(name).is_some_and(|ids| ids.remove(id)) {
+        by_name.swap_remove(name);
     }
 }
 
@@ -812,18 +973,18 @@ impl PartialEq for PropertyGraph {
 #[derive(Serialize)]
 struct SnapshotRef<'a> {
     graph: &'a StableDiGraph<NodeData, RelData, u32>,
-    labels: &'a IndexSet<String>,
-    rel_types: &'a IndexSet<String>,
-    keys: &'a IndexSet<String>,
+    labels: &'a IndexSet<String, Hasher>,
+    rel_types: &'a IndexSet<String, Hasher>,
+    keys: &'a IndexSet<String, Hasher>,
     meta: &'a PropertyMap,
 }
 
 #[derive(Deserialize)]
 struct Snapshot {
     graph: StableDiGraph<NodeData, RelData, u32>,
-    labels: IndexSet<String>,
-    rel_types: IndexSet<String>,
-    keys: IndexSet<String>,
+    labels: IndexSet<String, Hasher>,
+    rel_types: IndexSet<String, Hasher>,
+    keys: IndexSet<String, Hasher>,
     meta: PropertyMap,
 }
 
@@ -853,7 +1014,7 @@ impl<'de> Deserialize<'de> for PropertyGraph {
             keys: s.keys,
             by_label: Vec::new(),
             by_type: Vec::new(),
-            by_name: IndexMap::new(),
+            by_name: IndexMap::default(),
             meta: s.meta,
         };
         g.rebuild_indices().map_err(serde::de::Error::custom)?;
@@ -935,6 +1096,39 @@ mod tests {
         let (mut g, a, _, _) = sample();
         let v = Value::Node(Box::new(g.node_value(a).unwrap()));
         assert!(matches!(g.set_node_property(a, "self", v), Err(GraphError::InvalidPropertyValue { .. })));
+    }
+
+    #[test]
+    fn codec_keeps_ids_holes_and_index_positions() {
+        let (mut g, a, b, r) = sample();
+        let c = g.add_node(["Place", "Town"], [("name", Value::from("Gao")), ("pop", Value::Int(-7))]).unwrap();
+        let d = g.add_node(std::iter::empty::<&str>(), [("name", Value::from("Gao"))]).unwrap();
+        let s = g.add_relationship(c, b, "ATTACKED", [("w", Value::Float(0.5))]).unwrap();
+        let t = g.add_relationship(b, c, "ATTACKED", [("l", Value::List(vec![Value::Null, "x".into()]))]).unwrap();
+        g.add_relationship(c, d, "NEAR", std::iter::empty::<(&str, Value)>()).unwrap();
+        g.remove_relationship(r).unwrap();
+        g.remove_node(a, true).unwrap();
+        g.meta_mut().insert("m".into(), Value::Map([("k".to_string(), Value::Bool(true))].into()));
+        let mut bytes = Vec::new();
+        g.encode(&mut bytes).unwrap();
+        let mut back = PropertyGraph::decode(&bytes[..], bytes.len() as u64).unwrap();
+        assert_eq!(back, g);
+        assert!(!back.contains_node(a) && !back.contains_relationship(r));
+        assert_eq!(back.nodes_by_name("Gao"), [c, d]);
+        assert_eq!(back.relationships_with_type("ATTACKED").collect::<Vec<_>>(), [s, t]);
+        // The stored positions let removal keep the type index exact.
+        back.remove_relationship(s).unwrap();
+        assert_eq!(back.relationships_with_type("ATTACKED").collect::<Vec<_>>(), [t]);
+        back.remove_relationship(t).unwrap();
+        assert_eq!(back.rel_type_count("ATTACKED"), 0);
+        let n = back.add_node(["Place"], [("name", Value::from("Kidal"))]).unwrap();
+        let e = back.add_relationship(n, c, "ATTACKED", std::iter::empty::<(&str, Value)>()).unwrap();
+        assert_eq!(back.relationships_with_type("ATTACKED").collect::<Vec<_>>(), [e]);
+        assert_eq!(back.endpoints(e), Some((n, c)));
+        // Every cut of the payload is refused, never a panic.
+        for len in 0..bytes.len() {
+            assert!(PropertyGraph::decode(&bytes[..len], len as u64).is_err(), "cut at {len}");
+        }
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn load_with_info(path: &Path) -> Result<(PropertyGraph, FileInfo), StoreErr
     drop(buf);
     format::check_checksum(path, &header, hasher.finalize())?;
     file.seek(SeekFrom::Start(format::HEADER_LEN as u64)).map_err(io_err)?;
-    let graph = format::decode_from(path, file, header.payload_len)?;
+    let graph = format::decode_version(path, header.version, file, header.payload_len)?;
     Ok((graph, FileInfo { format_version: header.version, file_size: file_len }))
 }
 

@@ -6,27 +6,33 @@
 //!      8     4  format version, u32 little-endian
 //!     12     8  payload length in bytes, u64 little-endian
 //!     20     4  CRC-32 (IEEE) of the payload, u32 little-endian
-//!     24     …  payload: the PropertyGraph, bincode 2 standard config (varints) via serde
+//!     24     …  payload: the PropertyGraph
 //! ```
 //!
+//! The payload of version 2, which this build writes, is the graph's own layout: interned
+//! names, then node and relationship slots in id order as columns of varints, decoded in one
+//! pass straight into the in-memory graph and its indices (see `PropertyGraph::encode`'s module
+//! in `src/graph/property_graph/codec.rs`). Version 1 files (petgraph's serde form through
+//! bincode 2) are still read, and written back as version 2 on the next save.
+//!
 //! Everything in the header is checked before the payload is decoded, each failure with its own
-//! [`StoreError`] variant. The payload is then decoded with a byte limit proportional to its
-//! length, so a crafted length inside it can never make the decoder allocate more than a small
-//! multiple of the file size.
+//! [`StoreError`] variant. Every count inside the payload is then checked against the bytes
+//! that are left (version 1: a byte limit proportional to its length), so a crafted length can
+//! never make the decoder allocate more than a small multiple of the file size.
 
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use bincode::error::{DecodeError, EncodeError};
+use bincode::error::DecodeError;
 
 use super::error::StoreError;
-use crate::graph::PropertyGraph;
+use crate::graph::{CodecError, PropertyGraph};
 
 /// The first eight bytes of every graph file.
 pub const MAGIC: [u8; 8] = *b"KGRAPH\0\0";
 
-/// The format version this build writes, and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this build writes, and the newest it reads (it also reads version 1).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Length of the fixed header before the payload.
 pub const HEADER_LEN: usize = 24;
@@ -112,7 +118,7 @@ pub fn check_checksum(path: &Path, header: &Header, computed: u32) -> Result<(),
     }
 }
 
-/// Decodes a checked payload held in memory into a graph.
+/// Decodes a checked payload of the current [`FORMAT_VERSION`] held in memory into a graph.
 ///
 /// # Errors
 /// [`StoreError::Undecodable`].
@@ -120,8 +126,41 @@ pub fn decode(path: &Path, payload: &[u8]) -> Result<PropertyGraph, StoreError> 
     decode_from(path, payload, payload.len() as u64)
 }
 
-/// Decodes a checked payload of `payload_len` bytes from a reader (the file, positioned after
-/// the header), so loading never holds the file's bytes and the graph at once.
+/// Decodes a checked payload of the current [`FORMAT_VERSION`], `payload_len` bytes from a
+/// reader (the file, positioned after the header), so loading never holds the file's bytes
+/// and the graph at once.
+///
+/// # Errors
+/// [`StoreError::Undecodable`], or [`StoreError::Io`] if reading fails.
+pub fn decode_from(path: &Path, reader: impl Read, payload_len: u64) -> Result<PropertyGraph, StoreError> {
+    decode_version(path, FORMAT_VERSION, reader, payload_len)
+}
+
+/// As [`decode_from`], for a payload of format `version` (1 or 2, as the header said).
+///
+/// # Errors
+/// [`StoreError::Undecodable`] (also for a version this build cannot read), or
+/// [`StoreError::Io`] if reading fails.
+pub fn decode_version(
+    path: &Path,
+    version: u32,
+    reader: impl Read,
+    payload_len: u64,
+) -> Result<PropertyGraph, StoreError> {
+    match version {
+        1 => decode_v1(path, reader, payload_len),
+        2 => PropertyGraph::decode(reader.take(payload_len), payload_len).map_err(|e| match e {
+            CodecError::Io(inner) => StoreError::io(path, inner),
+            CodecError::Invalid(message) => StoreError::Undecodable { path: path.to_path_buf(), message },
+        }),
+        other => Err(StoreError::Undecodable {
+            path: path.to_path_buf(),
+            message: format!("format version {other} cannot be decoded by this build"),
+        }),
+    }
+}
+
+/// Decodes a version 1 payload: petgraph's serde form through bincode 2.
 ///
 /// bincode's limit counts the bytes a decode claims: each integer claims its in-memory width
 /// (at most 8 bytes per encoded byte for varints) and each string its length. A valid payload
@@ -131,7 +170,7 @@ pub fn decode(path: &Path, payload: &[u8]) -> Result<PropertyGraph, StoreError> 
 ///
 /// # Errors
 /// [`StoreError::Undecodable`], or [`StoreError::Io`] if reading fails.
-pub fn decode_from(path: &Path, reader: impl Read, payload_len: u64) -> Result<PropertyGraph, StoreError> {
+fn decode_v1(path: &Path, reader: impl Read, payload_len: u64) -> Result<PropertyGraph, StoreError> {
     let boxed: Box<dyn Read + '_> = Box::new(reader.take(payload_len));
     let mut input = BufReader::with_capacity(1 << 20, boxed);
     let need = payload_len.saturating_mul(8).saturating_add(1 << 20);
@@ -180,9 +219,9 @@ pub fn write(out: &mut (impl Write + Seek), graph: &PropertyGraph) -> Result<(),
     let start = out.stream_position()?;
     out.write_all(&[0u8; HEADER_LEN])?;
     let mut w = HashingWriter { inner: out, hasher: crc32fast::Hasher::new(), len: 0 };
-    bincode::serde::encode_into_std_write(graph, &mut w, bincode::config::standard()).map_err(|e| match e {
-        EncodeError::Io { inner, .. } => WriteError::Io(inner),
-        other => WriteError::Encode(other.to_string()),
+    graph.encode(&mut w).map_err(|e| match e {
+        CodecError::Io(inner) => WriteError::Io(inner),
+        CodecError::Invalid(message) => WriteError::Encode(message),
     })?;
     let header = Header { version: FORMAT_VERSION, payload_len: w.len, checksum: w.hasher.finalize() };
     out.seek(SeekFrom::Start(start))?;
@@ -192,7 +231,7 @@ pub fn write(out: &mut (impl Write + Seek), graph: &PropertyGraph) -> Result<(),
     Ok(())
 }
 
-/// Why [`write`] failed.
+/// Why [`write()`] failed.
 #[derive(Debug)]
 pub enum WriteError {
     /// Writing failed.
@@ -262,7 +301,7 @@ mod tests {
         assert!(matches!(check(p, &bytes[..5]), Err(StoreError::Truncated { expected: 24, found: 5, .. })));
         let mut newer = bytes.clone();
         newer[8] = 9;
-        assert!(matches!(check(p, &newer), Err(StoreError::NewerVersion { found: 9, supported: 1, .. })));
+        assert!(matches!(check(p, &newer), Err(StoreError::NewerVersion { found: 9, supported: 2, .. })));
         let mut long = bytes.clone();
         long.push(0);
         assert!(matches!(check(p, &long), Err(StoreError::TrailingBytes { extra: 1, .. })));
@@ -273,10 +312,32 @@ mod tests {
 
     #[test]
     fn bad_payload_with_good_checksum_is_undecodable() {
-        // One node, no labels, one property: key 0, Value::String (variant 4) of length 2^40.
-        // Without the limit the decoder would try to allocate a terabyte for the string.
-        let payload = [1, 0, 1, 0, 4, 0xfd, 0, 0, 0, 0, 0, 1, 0, 0, b'x', b'y'];
+        // No labels or types, the key "name", then metadata with one entry whose key claims
+        // 2^40 bytes. Without the check the decoder would try to allocate a terabyte.
+        let payload = [0, 0, 1, 4, b'n', b'a', b'm', b'e', 0, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20, b'x', b'y'];
         let err = decode(Path::new("g.kg"), &payload).unwrap_err();
+        assert!(err.to_string().contains("more than the payload can hold"), "{err}");
+        // Version 1 (bincode): one node, no labels, one property: key 0, Value::String
+        // (variant 4) of length 2^40.
+        let payload = [1, 0, 1, 0, 4, 0xfd, 0, 0, 0, 0, 0, 1, 0, 0, b'x', b'y'];
+        let err = decode_version(Path::new("g.kg"), 1, &payload[..], payload.len() as u64).unwrap_err();
         assert!(err.to_string().contains("claims more memory"), "{err}");
+    }
+
+    #[test]
+    fn version_1_payloads_are_still_read() {
+        let mut g = PropertyGraph::new();
+        let a = g.add_node(["ArmedGroup"], [("name", Value::from("JNIM"))]).unwrap();
+        let b = g.add_node(["Place"], [("name", Value::from("Mopti"))]).unwrap();
+        let c = g.add_node(["Place"], [("name", Value::from("Gao"))]).unwrap();
+        let r = g.add_relationship(a, b, "CONTROLS", [("mentions", Value::Int(2))]).unwrap();
+        g.add_relationship(a, c, "CONTROLS", [("mentions", Value::Int(3))]).unwrap();
+        g.remove_relationship(r).unwrap();
+        g.remove_node(b, false).unwrap();
+        let v1 = bincode::serde::encode_to_vec(&g, bincode::config::standard()).unwrap();
+        let back = decode_version(Path::new("g.kg"), 1, &v1[..], v1.len() as u64).unwrap();
+        assert_eq!(back, g);
+        assert_eq!(back.nodes_by_name("Gao"), [c]);
+        assert_eq!(back.rel_type_count("CONTROLS"), 1);
     }
 }

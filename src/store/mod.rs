@@ -1,9 +1,9 @@
 //! The `.kg` graph file: one [`PropertyGraph`](crate::graph::PropertyGraph) per file.
 //!
 //! A file is a fixed header (magic, format version, payload length, CRC-32) followed by the graph
-//! encoded with bincode 2 (see [`format`] for the layout). [`load`] checks the header before
-//! decoding and decodes with a size limit, so a damaged or hostile file ends in a
-//! [`StoreError`], never a panic or a huge allocation. Saves are atomic (temporary file, fsync,
+//! in its own compact layout (see [`format`](mod@format); files of format version 1, bincode, are still
+//! read). [`load`] checks the header before decoding and checks every count inside the payload,
+//! so a damaged or hostile file ends in a [`StoreError`], never a panic or a huge allocation. Saves are atomic (temporary file, fsync,
 //! rename, fsync of the directory). Writers hold an advisory lock through [`GraphFile`];
 //! readers use [`load`] and never wait.
 //!
