@@ -332,6 +332,26 @@ impl Attach<'_> {
         }
     }
 
+    /// Every pair of a list of parties ("X, Y and Z formed an alliance"); the first two become
+    /// the pair "the two groups" refers to.
+    fn emit_all_pairs(&mut self, parties: &[Ent], rel: RelationType, both: bool) {
+        for (i, &x) in parties.iter().enumerate() {
+            for &y in &parties[i + 1..] {
+                if x != y && self.is_actor(x) && self.is_actor(y) {
+                    self.emit(x, rel, y);
+                    if both {
+                        self.emit(y, rel, x);
+                    }
+                }
+            }
+        }
+        if let [x, y, ..] = parties {
+            if x != y && self.is_actor(*x) && self.is_actor(*y) {
+                self.set_pair((*x, *y));
+            }
+        }
+    }
+
     fn trigger(&mut self, ti: usize, t: u32) {
         let def = self.lex.triggers[t as usize];
         let rel = def.relation;
@@ -348,11 +368,11 @@ impl Attach<'_> {
             return;
         }
         if let Some((a, b, last)) = between {
-            if b.is_empty() {
-                if a.len() >= 2 {
-                    let (x, y) = (vec![a[0]], vec![a[1]]);
-                    self.emit_pairwise(&x, &y, rel, mutual || rel == RelationType::Attacked);
-                }
+            if b.is_empty() || (mutual && b.len() >= 2) {
+                // "between X, Y and Z": every pair of the list.
+                let mut all = a.clone();
+                all.extend(b.iter().filter(|e| !a.contains(e)));
+                self.emit_all_pairs(&all, rel, mutual || rel == RelationType::Attacked);
             } else {
                 self.emit_pairwise(&a, &b, rel, mutual || rel == RelationType::Attacked);
             }
@@ -393,6 +413,12 @@ impl Attach<'_> {
                 return;
             }
             let mut objects = if def.passive { self.patient_before(ti, rel) } else { Vec::new() };
+            // "a pact signed by X, Y and Z": the agents are the parties.
+            if rel.is_symmetric() && !def.passive && subjects.len() >= 2 {
+                self.emit_all_pairs(&subjects, rel, true);
+                self.set_topic(&subjects);
+                return;
+            }
             // "The attack on Y was claimed by X": the object sits between trigger and agent.
             if objects.is_empty() && !def.passive && from > ti + 1 {
                 let agent_tok = self.items[from].tok;
@@ -441,8 +467,7 @@ impl Attach<'_> {
         let objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
         if objects.is_empty() {
             if subjects.len() >= 2 && (mutual || rel == RelationType::Attacked && def.mutual) {
-                let (x, y) = (vec![subjects[0]], vec![subjects[1]]);
-                self.emit_pairwise(&x, &y, rel, def.mutual || rel.is_symmetric());
+                self.emit_all_pairs(&subjects, rel, def.mutual || rel.is_symmetric());
             }
         } else {
             for &s in &subjects {
@@ -560,9 +585,9 @@ impl Attach<'_> {
             if q.tok > end + 3 {
                 break;
             }
-            if q.marker() == Some(Marker::Prep) {
+            if q.marker() == Some(Marker::Against) || q.marker() == Some(Marker::Prep) {
                 let w = &self.text[q.start as usize..q.end as usize];
-                if matches!(w, "ضد" | "against" | "on" | "على") {
+                if q.marker() == Some(Marker::Against) || matches!(w, "on" | "على") {
                     for m in k + 1..self.items.len() {
                         let r = self.items[m];
                         if r.tok > q.tok_end + 2 {
@@ -661,7 +686,7 @@ impl Attach<'_> {
 
     /// Whether entity `e` appears after item `from` right behind a strong preposition.
     fn object_behind_prep(&self, from: usize, e: Ent) -> bool {
-        self.items[from + 1..].iter().any(|i| i.entity() == Some(e) && i.prep == Prep::Strong)
+        self.items[from + 1..].iter().any(|i| i.entity() == Some(e) && matches!(i.prep, Prep::Strong | Prep::Against))
     }
 
     /// Whether the trigger is followed by an object pronoun (يسيطر عليها, "controls it").
@@ -869,7 +894,9 @@ impl Attach<'_> {
                     true
                 }
             }
-            RelationType::TruceBetween | RelationType::AlliedWith => info.is_actor() && prep != Prep::Locative,
+            RelationType::TruceBetween | RelationType::AlliedWith => {
+                info.is_actor() && !matches!(prep, Prep::Locative | Prep::Against)
+            }
         }
     }
 }
@@ -939,5 +966,24 @@ mod tests {
     fn border_states_are_not_objects() {
         let t = triples("تسيطر الجماعة على مناطق في شمال مالي قرب الحدود مع الجزائر.");
         assert!(!t.iter().any(|(_, _, o)| o == "Algeria"), "{t:?}");
+    }
+
+    #[test]
+    fn symmetric_lists_give_every_pair() {
+        let t = triples("Niger, Mali and Burkina Faso agreed on a defence pact last year.");
+        for (a, b) in [("Mali", "Niger"), ("Burkina Faso", "Niger"), ("Burkina Faso", "Mali")] {
+            assert!(has(&t, a, "ALLIED_WITH", b), "{a} {b} {t:?}");
+        }
+        let t = triples("A cooperation accord was signed by Mali, Niger and Burkina Faso in Niamey.");
+        assert!(has(&t, "Mali", "ALLIED_WITH", "Niger") && has(&t, "Burkina Faso", "ALLIED_WITH", "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn the_opponent_of_an_alliance_is_no_ally() {
+        let t = triples("JNIM gunmen raided a market. Mali and Niger formed an alliance against the jihadists.");
+        assert!(has(&t, "Mali", "ALLIED_WITH", "Niger"), "{t:?}");
+        assert!(!t.iter().any(|(a, r, b)| r == "ALLIED_WITH" && (a == "JNIM" || b == "JNIM")), "{t:?}");
+        let t = triples("وقعت مالي والنيجر اتفاق تعاون عسكري ضد جماعة نصرة الإسلام والمسلمين.");
+        assert!(!t.iter().any(|(a, r, b)| r == "ALLIED_WITH" && (a == "JNIM" || b == "JNIM")), "{t:?}");
     }
 }

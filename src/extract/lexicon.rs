@@ -72,6 +72,8 @@ pub struct TriggerDef {
 #[allow(missing_docs)]
 pub enum Marker {
     Prep,
+    /// "against", "ضد": what follows is opposed, never an ally.
+    Against,
     WeakPrep,
     With,
     Locative,
@@ -103,6 +105,7 @@ impl Marker {
     fn parse(s: &str) -> Option<Marker> {
         Some(match s {
             "prep" => Marker::Prep,
+            "against" => Marker::Against,
             "weak_prep" => Marker::WeakPrep,
             "with" => Marker::With,
             "locative" => Marker::Locative,

@@ -182,6 +182,8 @@ pub enum Prep {
     Weak,
     /// Any other preposition.
     Strong,
+    /// "against", "ضد": an opponent, never an ally.
+    Against,
     /// "with", "مع".
     With,
     /// "in", "في", "near": a location.
@@ -743,6 +745,7 @@ fn prep_of(m: Marker) -> Option<Prep> {
         // "between Gao and Menaka" places an event; sides of a conflict are read by the rules.
         Marker::Between => Prep::Locative,
         Marker::Prep | Marker::BetweenPair => Prep::Strong,
+        Marker::Against => Prep::Against,
         Marker::WeakPrep => Prep::Weak,
         Marker::With => Prep::With,
         Marker::Locative => Prep::Locative,
@@ -857,8 +860,9 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
         if comma {
             // A comma joins list items ("X, Y and Z", "X، وY") but not clauses.
             let list = gap == 0 || (gap <= 1 && (gap_starts_with_waw || conj));
-            let governed =
-                matches!(q.prep, Prep::Locative | Prep::Strong | Prep::Border) && it.prep == Prep::None && gap > 0;
+            let governed = matches!(q.prep, Prep::Locative | Prep::Strong | Prep::Against | Prep::Border)
+                && it.prep == Prep::None
+                && gap > 0;
             conj = list && !governed;
         } else if !conj && gap > 0 {
             conj = gap_starts_with_waw;
