@@ -543,7 +543,7 @@ impl Attach<'_> {
             return false;
         };
         // Sides we cannot name are not places: "between Gao and Menaka" is where it happened.
-        !self.items.get(j + 1).and_then(|n| n.entity()).is_some_and(|e| self.label(e) == "Place")
+        self.items.get(j + 1).and_then(|n| n.entity()).is_none_or(|e| self.label(e) != "Place")
     }
 
     /// The second side after the first one ending at item `after`.
