@@ -91,6 +91,8 @@ pub enum Marker {
     PlaceRef,
     BaseRef,
     Relative,
+    /// "while", "بينما": a new clause with its own subject.
+    Clause,
     PronounObject,
     HeadGroup,
     HeadPlace,
@@ -123,6 +125,7 @@ impl Marker {
             "pair_ref" => Marker::PairRef,
             "group_ref" => Marker::GroupRef,
             "relative" => Marker::Relative,
+            "clause" => Marker::Clause,
             "pronoun_object" => Marker::PronounObject,
             "head_group" => Marker::HeadGroup,
             "head_place" => Marker::HeadPlace,

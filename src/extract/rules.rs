@@ -230,6 +230,8 @@ pub struct Item {
     pub coord_prev: Option<usize>,
     /// The entity item this one stands in apposition to ("X (Y)": Y → X).
     pub apposition: Option<usize>,
+    /// Joined to the item before by "led by": a leader, not a second party.
+    pub led: bool,
 }
 
 impl Item {
@@ -246,6 +248,7 @@ impl Item {
             prep: Prep::None,
             coord_prev: None,
             apposition: None,
+            led: false,
         }
     }
 
@@ -732,6 +735,7 @@ impl SentenceItems<'_> {
                     prep: Prep::None,
                     coord_prev: None,
                     apposition: None,
+                    led: false,
                 });
             }
             tok = end_tok;
@@ -869,6 +873,7 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
         }
         if led {
             items[i].prep = Prep::None;
+            items[i].led = true;
         }
         if conj {
             items[i].coord_prev = Some(j);
