@@ -145,6 +145,8 @@ pub struct Context {
     sentence_counts: [u32; 3],
     /// A Sahel entity has been mentioned.
     pub sahel: bool,
+    /// Lexicon entities named so far (for `prefer=` redirects).
+    seen: std::collections::HashSet<u32>,
 }
 
 const COUNTRIES: &[&str] = &["Mali", "Burkina Faso", "Niger"];
@@ -272,6 +274,10 @@ impl Item {
 /// Resolve a lexicon entity in context: generic entities by country, Sahel redirects.
 fn resolve(lex: &Lexicon, ctx: &Context, id: u32) -> u32 {
     let def = &lex.entities[id as usize];
+    // "the separatists" → the separatist group the document names.
+    if let Some(t) = def.prefer.iter().filter_map(|t| lex.entity_id(t)).find(|t| ctx.seen.contains(t)) {
+        return t;
+    }
     if def.is_generic() {
         let country = ctx.country();
         let target = def.by_country.iter().find(|(c, _)| c == country).or(def.by_country.first());
@@ -495,6 +501,7 @@ impl SentenceItems<'_> {
                 let def = &self.lex.entities[id as usize];
                 if !def.is_generic() {
                     ctx.note(def.country.as_deref(), def.sahel);
+                    ctx.seen.insert(id);
                 }
             }
         }
@@ -645,7 +652,8 @@ impl SentenceItems<'_> {
                     }
                     break;
                 }
-                ItemKind::Trigger(_) => break,
+                // "outposts including X", "bases, X": X is a place of its own.
+                ItemKind::Trigger(_) | ItemKind::Marker(Marker::Prep | Marker::Against | Marker::Comma) => break,
                 ItemKind::Marker(Marker::Locative) => {
                     if let Some((name, _, end, tok_end)) = self.unknown_name(items, next.tok_end) {
                         return Some((name, end, tok_end, None));
