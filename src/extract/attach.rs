@@ -81,6 +81,8 @@ struct Attach<'a> {
     last_subject_index: Option<usize>,
     trigger_mutual: bool,
     trigger_persons: bool,
+    /// Subjects of the trigger being attached ("X … صراعا مع الجماعة": the group is not X).
+    cur_subjects: Vec<Ent>,
     /// For items inside a relative clause or a "backed by X" phrase: the item range of that
     /// aside; they are not subjects of a trigger outside it.
     aside: Vec<Option<(usize, usize)>>,
@@ -111,6 +113,7 @@ pub fn attach(
         last_subject_index: None,
         trigger_mutual: false,
         trigger_persons: false,
+        cur_subjects: Vec::new(),
         aside: Vec::new(),
     };
     a.find_asides();
@@ -518,6 +521,10 @@ impl Attach<'_> {
                     objects = self.last_objects.clone();
                 }
             }
+            // "قتل جنود ... في هجوم شنه X على Y": the killed are attacked too.
+            if trig.prep == Prep::Locative && rel == RelationType::Attacked {
+                objects.extend(self.victims_before(ti));
+            }
             for &s in &subjects {
                 for &o in &objects {
                     self.emit(s, rel, o);
@@ -531,7 +538,9 @@ impl Attach<'_> {
         if subjects.is_empty() {
             return;
         }
+        self.cur_subjects.clone_from(&subjects);
         let objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
+        self.cur_subjects.clear();
         if objects.is_empty() {
             if subjects.len() >= 2 && (mutual || rel == RelationType::Attacked && def.mutual) {
                 self.emit_all_pairs(&subjects, rel, def.mutual || rel.is_symmetric());
@@ -566,12 +575,32 @@ impl Attach<'_> {
     /// agent is named ("شنه X", "claimed by X").
     fn victims_of_following_attack(&self, ti: usize) -> bool {
         let t = self.items[ti];
-        (ti + 1..self.items.len()).take_while(|&k| self.items[k].tok <= t.tok_end + 6).any(|k| {
+        (ti + 1..self.items.len()).take_while(|&k| self.items[k].tok <= t.tok_end + 10).any(|k| {
             let q = self.items[k];
             matches!(q.kind, ItemKind::Trigger(u) if self.lex.triggers[u as usize].relation == RelationType::Attacked)
                 && q.prep == Prep::Locative
                 && self.items.get(k + 1).is_some_and(|n| n.marker() == Some(Marker::Agent) && n.tok <= q.tok_end + 1)
         })
+    }
+
+    /// The actors between a killing word and the attack trigger `ti` that follows it in the
+    /// same clause ("قتل جنود وعناصر من X في هجوم").
+    fn victims_before(&self, ti: usize) -> Vec<Ent> {
+        let t = self.items[ti];
+        let mut v = Vec::new();
+        for k in (0..ti).rev() {
+            let q = self.items[k];
+            if t.tok > q.tok_end + 12 || q.marker() == Some(Marker::Comma) {
+                break;
+            }
+            match q.kind {
+                ItemKind::Trigger(u) if self.lex.triggers[u as usize].persons => return v,
+                ItemKind::Trigger(_) => break,
+                ItemKind::Entity(e) if matches!(q.prep, Prep::None | Prep::Weak) && self.is_actor(e) => v.push(e),
+                _ => {}
+            }
+        }
+        Vec::new()
     }
 
     /// "between X and Y", "between them (and Y)" shortly after the trigger.
@@ -901,8 +930,9 @@ impl Attach<'_> {
     /// Arabic verb-subject-object: "هاجم مسلحو X قاعدة Y".
     fn verb_subject_after(&self, ti: usize) -> Option<(Vec<Ent>, usize)> {
         let t = self.items[ti];
-        // English is subject-verb-object; only Arabic puts the verb first.
-        if !self.text.as_bytes().get(t.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b)) {
+        // English is subject-verb-object; only Arabic puts the verb first. A noun behind a
+        // preposition ("بالتحالف مع X") is no verb.
+        if t.clitics.prep || !self.text.as_bytes().get(t.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b)) {
             return None;
         }
         // Only a clause-initial verb: at most two words (و، بينما، حيث …) after the last comma.
@@ -974,7 +1004,7 @@ impl Attach<'_> {
                     for g in self.group_forward(k) {
                         let gp = self.items[g].prep;
                         let prep = if g == k || gp == Prep::None { qprep } else { gp };
-                        for e in self.members(g) {
+                        for e in self.object_members(g) {
                             if self.fits_object(e, prep, rel) {
                                 v.push((e, with));
                             }
@@ -989,6 +1019,24 @@ impl Attach<'_> {
             k += 1;
         }
         Vec::new()
+    }
+
+    /// The members of an object item; "the group" that resolves to the subject itself means
+    /// the other group recently named.
+    fn object_members(&self, g: usize) -> Vec<Ent> {
+        let v = self.members(g);
+        let is_ref = matches!(self.items[g].marker(), Some(Marker::GroupRef | Marker::JihadistRef));
+        if is_ref && v.iter().any(|e| self.cur_subjects.contains(e)) {
+            return self
+                .state
+                .recent_groups
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|e| !self.cur_subjects.contains(e))
+                .collect();
+        }
+        v
     }
 
     fn fits_object(&self, e: Ent, prep: Prep, rel: RelationType) -> bool {
@@ -1176,5 +1224,28 @@ mod tests {
     fn turning_to_a_partner_is_an_alliance() {
         let t = triples("Niger's junta expelled French troops and turned to Russia for weapons.");
         assert!(has(&t, "Niger", "ALLIED_WITH", "Russia"), "{t:?}");
+    }
+
+    #[test]
+    fn killed_soldiers_are_attacked_by_the_named_agent() {
+        let t = triples("قتل مئات الجنود وعناصر من متطوعي الدفاع عن الوطن في هجوم عنيف شنه مقاتلون من جماعة نصرة الإسلام والمسلمين على بلدة أربيندا.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Arbinda"), "{t:?}");
+        assert!(has(&t, "JNIM", "ATTACKED", "Volunteers for the Defence of the Homeland"), "{t:?}");
+        let t = triples("مقتل عشرات الجنود الماليين في هجوم على بلدة بوني.");
+        assert!(!has(&t, "Malian army", "ATTACKED", "Boni"), "{t:?}");
+    }
+
+    #[test]
+    fn the_group_as_object_is_not_the_subject() {
+        let t = triples(
+            "JNIM fighters raided Ansongo. لا يزال تنظيم الدولة الإسلامية في الساحل يخوض معارك مع الجماعة في ميناكا.",
+        );
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "JNIM"), "{t:?}");
+    }
+
+    #[test]
+    fn an_alliance_noun_behind_a_preposition_is_no_verb() {
+        let t = triples("أكد المجلس العسكري في واغادوغو تمسكه بالتحالف مع مالي والنيجر ضمن تحالف دول الساحل.");
+        assert!(!t.iter().any(|(a, _, b)| a == "AES" || b == "AES"), "{t:?}");
     }
 }

@@ -96,6 +96,8 @@ pub enum Marker {
     Relative,
     /// "while", "بينما": a new clause with its own subject.
     Clause,
+    /// Words that only shadow a shorter marker ("لا يزال" is no negation).
+    Neutral,
     PronounObject,
     HeadGroup,
     HeadPlace,
@@ -129,6 +131,7 @@ impl Marker {
             "group_ref" => Marker::GroupRef,
             "relative" => Marker::Relative,
             "clause" => Marker::Clause,
+            "neutral" => Marker::Neutral,
             "pronoun_object" => Marker::PronounObject,
             "head_group" => Marker::HeadGroup,
             "head_place" => Marker::HeadPlace,

@@ -163,10 +163,18 @@ impl Context {
     /// The country the current sentence, else the text, is mainly about (Mali when none is
     /// named).
     pub fn country(&self) -> &str {
-        let counts = if self.sentence_counts.iter().any(|&n| n > 0) { &self.sentence_counts } else { &self.counts };
-        let mut best: Option<(&str, u32)> = None;
-        for (c, &n) in COUNTRIES.iter().zip(counts) {
-            if n > 0 && best.is_none_or(|(_, b)| n > b) {
+        // Ties in the sentence are broken by the whole text.
+        let key = |i: usize| {
+            if self.sentence_counts.iter().any(|&n| n > 0) {
+                (self.sentence_counts[i], self.counts[i])
+            } else {
+                (self.counts[i], 0)
+            }
+        };
+        let mut best: Option<(&str, (u32, u32))> = None;
+        for (i, c) in COUNTRIES.iter().enumerate() {
+            let n = key(i);
+            if n.0 > 0 && best.is_none_or(|(_, b)| n > b) {
                 best = Some((c, n));
             }
         }
@@ -788,7 +796,23 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             let p = items[i - 1];
             // An English article between a preposition and its noun is transparent.
             let article = p.tok_end + 1 == it.tok
-                && si.word_at(p.tok_end).is_some_and(|(s, e)| matches!(&si.norm.text[s..e], "the" | "a" | "an"));
+                && si.word_at(p.tok_end).is_some_and(|(s, e)| {
+                    matches!(
+                        &si.norm.text[s..e],
+                        "the"
+                            | "a"
+                            | "an"
+                            | "عشرات"
+                            | "مئات"
+                            | "الاف"
+                            | "بعض"
+                            | "عناصر"
+                            | "مقاتلي"
+                            | "dozens"
+                            | "hundreds"
+                            | "several"
+                    )
+                });
             if p.tok_end == it.tok || article {
                 match p.kind {
                     ItemKind::Marker(Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase) => prep = p.prep,
