@@ -218,7 +218,9 @@ impl Attach<'_> {
                 if info.owner.is_some() {
                     self.state.last_base = Some(e);
                 }
-                if let Some(j) = it.coord_prev {
+                // Objects coordinated after a trigger ("against the army and its allies") are one
+                // side, not the two sides "الطرفين" refers to.
+                if let Some(j) = it.coord_prev.filter(|_| !self.used_as_object[self.cursor]) {
                     if let Some(&a) = self.members(j).first() {
                         // "X led by Y" names a group and its leader, not two sides.
                         let person = self.label(a) == "Person" || self.label(e) == "Person";
@@ -324,6 +326,12 @@ impl Attach<'_> {
                 ItemKind::Entity(_) => crossed_entity = true,
                 ItemKind::Marker(Marker::WideNegation) => return true,
                 ItemKind::Marker(Marker::Negation) => return !crossed_entity && t.tok <= q.tok_end + 3,
+                // "ended the truce" drops it; "ending months of clashes": the clashes happened.
+                ItemKind::Marker(Marker::Ending) => {
+                    let symmetric =
+                        matches!(t.kind, ItemKind::Trigger(u) if self.lex.triggers[u as usize].relation.is_symmetric());
+                    return symmetric && !crossed_entity && t.tok <= q.tok_end + 4;
+                }
                 _ => {}
             }
         }
@@ -554,7 +562,7 @@ impl Attach<'_> {
                     }
                 }
             }
-            if mutual {
+            if mutual || rel == RelationType::Attacked {
                 let os: Vec<Ent> = objects.iter().map(|&(o, _)| o).collect();
                 if let (Some(&x), Some(&y)) = (subjects.first(), os.first()) {
                     if x != y && self.is_actor(x) && self.is_actor(y) {
@@ -1247,5 +1255,21 @@ mod tests {
     fn an_alliance_noun_behind_a_preposition_is_no_verb() {
         let t = triples("أكد المجلس العسكري في واغادوغو تمسكه بالتحالف مع مالي والنيجر ضمن تحالف دول الساحل.");
         assert!(!t.iter().any(|(a, _, b)| a == "AES" || b == "AES"), "{t:?}");
+    }
+
+    #[test]
+    fn ending_drops_alliances_not_fighting() {
+        let t = triples("Mali ended its defence cooperation with France in 2022.");
+        assert!(!has(&t, "France", "ALLIED_WITH", "Mali"), "{t:?}");
+        let t = triples("Traore's government scrapped a defence pact with France and deepened ties with Russia.");
+        assert!(has(&t, "Burkina Faso", "ALLIED_WITH", "Russia"), "{t:?}");
+        assert!(!t.iter().any(|(a, _, b)| a.contains("Traore") || b.contains("Traore")), "{t:?}");
+    }
+
+    #[test]
+    fn the_two_sides_are_attacker_and_attacked() {
+        let t = triples("Ansarul Islam ambushed the Burkinabe army and its Russian allies near Djibo. Fighting between the two sides lasted a day.");
+        assert!(has(&t, "Burkinabe army", "ATTACKED", "Ansarul Islam"), "{t:?}");
+        assert!(!has(&t, "Burkinabe army", "ATTACKED", "Wagner Group"), "{t:?}");
     }
 }

@@ -96,6 +96,8 @@ pub enum Marker {
     Relative,
     /// "while", "بينما": a new clause with its own subject.
     Clause,
+    /// "ended", "إنهاء": ends a truce or an alliance, but the fighting it ends happened.
+    Ending,
     /// Words that only shadow a shorter marker ("لا يزال" is no negation).
     Neutral,
     PronounObject,
@@ -132,6 +134,7 @@ impl Marker {
             "relative" => Marker::Relative,
             "clause" => Marker::Clause,
             "neutral" => Marker::Neutral,
+            "ending" => Marker::Ending,
             "pronoun_object" => Marker::PronounObject,
             "head_group" => Marker::HeadGroup,
             "head_place" => Marker::HeadPlace,

@@ -551,6 +551,7 @@ impl SentenceItems<'_> {
                 out.retain(|it| self.norm.original_range(it.start as usize, it.end as usize).0 >= cut);
             }
         }
+        self.leaders_governments(table, out);
         self.guess_unknown(ctx, table, out);
         self.guess_capitalized(table, out);
         out.sort_by_key(|i| i.start);
@@ -564,6 +565,27 @@ impl SentenceItems<'_> {
             same
         });
         annotate(self, out);
+    }
+
+    /// "Tiani's government", "Goita's junta": the leader's state, not the leader.
+    fn leaders_governments(&self, table: &mut EntityTable, items: &mut [Item]) {
+        for it in items.iter_mut() {
+            let Some(e) = it.entity() else { continue };
+            let info = &table.infos[e as usize];
+            let Some(country) = info.country.clone().filter(|_| info.label() == "Person") else { continue };
+            let possessive = self.word_at(it.tok_end).is_some_and(|(s, e)| &self.norm.text[s..e] == "s");
+            let Some((s2, e2)) = self.word_at(it.tok_end + 1).filter(|_| possessive) else { continue };
+            if !matches!(&self.norm.text[s2..e2], "government" | "junta" | "regime" | "administration" | "authorities")
+            {
+                continue;
+            }
+            if let Some(id) = self.lex.entity_id(&country) {
+                let st = table.known(self.lex, id);
+                it.kind = ItemKind::Entity(st);
+                it.end = e2 as u32;
+                it.tok_end += 2;
+            }
+        }
     }
 
     /// Is the word at `tok` free of any item?
