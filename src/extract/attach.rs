@@ -129,6 +129,36 @@ impl Attach<'_> {
             }
         }
         self.advance(self.items.len());
+        self.members_of_named_alliance();
+    }
+
+    /// "leaders of X, Y and Z … the Alliance of Sahel States": a list of three or more members
+    /// of an alliance named in the same sentence are allied with each other.
+    fn members_of_named_alliance(&mut self) {
+        let mut members: Vec<&str> = Vec::new();
+        for it in self.items {
+            if let Some(e) = it.entity() {
+                if let Some(id) = self.lex.entity_id(&self.table.infos[e as usize].name) {
+                    members.extend(self.lex.entities[id as usize].members.iter().map(String::as_str));
+                }
+            }
+        }
+        if members.is_empty() {
+            return;
+        }
+        for i in 0..self.items.len() {
+            let starts_list = self.items[i].entity().is_some()
+                && self.items[i].coord_prev.is_none()
+                && self.items[i + 1..].iter().any(|n| n.coord_prev == Some(i));
+            if !starts_list {
+                continue;
+            }
+            let list: Vec<Ent> = self.group_forward(i).into_iter().flat_map(|g| self.members(g)).collect();
+            let all_members = list.iter().all(|&e| members.contains(&self.table.infos[e as usize].name.as_str()));
+            if list.len() >= 3 && all_members {
+                self.emit_all_pairs(&list, RelationType::AlliedWith, false);
+            }
+        }
     }
 
     /// Mark relative clauses ("X, which …,", "X الذي …") up to the next comma or the second
@@ -760,7 +790,8 @@ impl Attach<'_> {
             if q.tok > f.tok_end + 4 || matches!(q.kind, ItemKind::Trigger(_)) {
                 break;
             }
-            if self.is_nominal(k) {
+            // "كمين نصبه مسلحون لدورية": what follows ل is the target, not the agent.
+            if self.is_nominal(k) && !q.clitics.lam {
                 // "مسلحون من جماعة X", "fighters of X": the named group, not the reference.
                 if q.entity().is_none() {
                     if let Some(n) = self.items.get(k + 2) {
@@ -801,7 +832,10 @@ impl Attach<'_> {
             for e in self.members(k) {
                 let fits = match rel {
                     RelationType::Controls => self.label(e) == "Place",
-                    RelationType::Attacked => true,
+                    // "in the Tillaberi region" says where, not what was attacked.
+                    RelationType::Attacked => {
+                        self.is_actor(e) || self.table.infos[e as usize].owner.is_some() || q.prep != Prep::Locative
+                    }
                     _ => self.is_actor(e),
                 };
                 if fits {
@@ -1271,5 +1305,23 @@ mod tests {
         let t = triples("Ansarul Islam ambushed the Burkinabe army and its Russian allies near Djibo. Fighting between the two sides lasted a day.");
         assert!(has(&t, "Burkinabe army", "ATTACKED", "Ansarul Islam"), "{t:?}");
         assert!(!has(&t, "Burkinabe army", "ATTACKED", "Wagner Group"), "{t:?}");
+    }
+
+    #[test]
+    fn members_listed_with_their_alliance_are_allied() {
+        let t =
+            triples("اجتمع رؤساء النيجر ومالي وبوركينا فاسو في باماكو لبحث مستقبل تحالف دول الساحل بعد هجمات متكررة.");
+        for (a, b) in [("Mali", "Niger"), ("Burkina Faso", "Niger"), ("Burkina Faso", "Mali")] {
+            assert!(has(&t, a, "ALLIED_WITH", b), "{a} {b} {t:?}");
+        }
+        let t = triples("اجتمع رؤساء النيجر ومالي وبوركينا فاسو في باماكو بعد هجمات متكررة.");
+        assert!(!t.iter().any(|(_, r, _)| r == "ALLIED_WITH"), "{t:?}");
+    }
+
+    #[test]
+    fn targets_behind_lam_and_places_of_an_attack() {
+        let t = triples("قتل جنود في كمين نصبه مسلحون لدورية عسكرية في منطقة تيلابيري، في هجوم نسبته مصادر إلى تنظيم الدولة الإسلامية في الساحل.");
+        assert!(!t.iter().any(|(s, _, _)| s == "Nigerien army" || s == "Malian army"), "{t:?}");
+        assert!(!t.iter().any(|(_, _, o)| o == "Tillaberi"), "{t:?}");
     }
 }

@@ -40,6 +40,9 @@ pub struct EntityDef {
     /// Entities this one stands for when the document names them (`the separatists` →
     /// CSP-PSD in a text that names the CSP-PSD).
     pub prefer: Vec<String>,
+    /// For an alliance: its member entities (a list of three or more of them named with it
+    /// are allied).
+    pub members: Vec<String>,
     /// The country this entity is in (counts towards a text's main country).
     pub country: Option<String>,
     /// "the jihadists" may refer back to it.
@@ -269,6 +272,7 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
                 sahel: sahel_section,
                 by_country: Vec::new(),
                 prefer: Vec::new(),
+                members: Vec::new(),
                 country: country_section.clone(),
                 jihadist: false,
                 region: false,
@@ -284,6 +288,8 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
                     let (k, v) = (k.trim(), v.trim().to_string());
                     if k == "sahel" {
                         def.sahel_target = Some(v);
+                    } else if k == "members" {
+                        def.members = v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
                     } else if k == "prefer" {
                         def.prefer = v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
                     } else if k == "country" {
@@ -500,7 +506,12 @@ impl Lexicon {
         let by_name: HashMap<String, u32> =
             b.entities.iter().enumerate().map(|(i, e)| (e.name.clone(), i as u32)).collect();
         for (i, e) in b.entities.iter().enumerate() {
-            let targets = e.sahel_target.iter().chain(e.by_country.iter().map(|(_, t)| t)).chain(e.prefer.iter());
+            let targets = e
+                .sahel_target
+                .iter()
+                .chain(e.by_country.iter().map(|(_, t)| t))
+                .chain(e.prefer.iter())
+                .chain(e.members.iter());
             for t in targets {
                 if !by_name.contains_key(t) {
                     return Err(parse_error(
