@@ -81,6 +81,7 @@ struct Attach<'a> {
     last_subject_index: Option<usize>,
     trigger_mutual: bool,
     trigger_persons: bool,
+    trigger_site: bool,
     /// Subjects of the trigger being attached ("X … صراعا مع الجماعة": the group is not X).
     cur_subjects: Vec<Ent>,
     /// For items inside a relative clause or a "backed by X" phrase: the item range of that
@@ -113,6 +114,7 @@ pub fn attach(
         last_subject_index: None,
         trigger_mutual: false,
         trigger_persons: false,
+        trigger_site: false,
         cur_subjects: Vec::new(),
         aside: Vec::new(),
     };
@@ -461,6 +463,7 @@ impl Attach<'_> {
         self.emitted = false;
         self.trigger_mutual = def.mutual;
         self.trigger_persons = def.persons;
+        self.trigger_site = def.site;
         if self.negated(ti) {
             return;
         }
@@ -982,10 +985,12 @@ impl Attach<'_> {
             .iter()
             .rev()
             .find(|i| {
-                matches!(i.marker(), Some(Marker::Comma | Marker::Clause))
+                matches!(i.marker(), Some(Marker::Comma | Marker::Clause | Marker::Subordinator))
                     || matches!(i.kind, ItemKind::Trigger(_) | ItemKind::Entity(_))
             })
-            .map_or(Some(0), |i| matches!(i.marker(), Some(Marker::Comma | Marker::Clause)).then_some(i.tok_end))?;
+            .map_or(Some(0), |i| {
+                matches!(i.marker(), Some(Marker::Comma | Marker::Clause | Marker::Subordinator)).then_some(i.tok_end)
+            })?;
         if t.tok > clause_start + 2 {
             return None;
         }
@@ -1037,6 +1042,15 @@ impl Attach<'_> {
                 && q.entity().is_some_and(|e| {
                     matches!(self.label(e), "Place" | "State") && self.table.infos[e as usize].owner.is_none()
                 });
+            // "a massacre in Moura": the town was attacked.
+            let site = self.trigger_site
+                && q.prep == Prep::Locative
+                && q.entity().is_some_and(|e| self.label(e) == "Place" && !self.table.infos[e as usize].region);
+            if site {
+                if let Some(e) = q.entity() {
+                    return vec![(e, false)];
+                }
+            }
             if self.is_nominal(k) && q.apposition.is_none() && !names_border && !place_in_fight {
                 let qprep = if q.prep == Prep::Agent && rel == RelationType::Attacked { Prep::None } else { q.prep };
                 if self.members(k).into_iter().any(|e| self.fits_object(e, qprep, rel)) {
@@ -1323,5 +1337,21 @@ mod tests {
         let t = triples("قتل جنود في كمين نصبه مسلحون لدورية عسكرية في منطقة تيلابيري، في هجوم نسبته مصادر إلى تنظيم الدولة الإسلامية في الساحل.");
         assert!(!t.iter().any(|(s, _, _)| s == "Nigerien army" || s == "Malian army"), "{t:?}");
         assert!(!t.iter().any(|(_, _, o)| o == "Tillaberi"), "{t:?}");
+    }
+
+    #[test]
+    fn massacres_attack_the_place() {
+        let t = triples("Malian troops massacred villagers in Ogossagou last year.");
+        assert!(has(&t, "Malian army", "ATTACKED", "Ogossagou"), "{t:?}");
+        let t = triples("JNIM fighters killed ten soldiers in Gao.");
+        assert!(!has(&t, "JNIM", "ATTACKED", "Gao"), "{t:?}");
+    }
+
+    #[test]
+    fn a_verb_after_a_subordinator_takes_the_subject_after_it() {
+        let t = triples("انهارت الهدنة في منطقة نيونو بعدما حاصر مقاتلو الكتيبة قرية دوغابوغو. JNIM raided Niono.");
+        let t2 = triples("هاجمت كتيبة ماسينا بلدة نيونو، بعدما حاصر مقاتلو الكتيبة بلدة ديورا.");
+        assert!(has(&t2, "Katiba Macina", "ATTACKED", "Dioura"), "{t2:?}");
+        assert!(!t.iter().any(|(s, _, _)| s == "Niono"), "{t:?}");
     }
 }

@@ -71,6 +71,8 @@ pub struct TriggerDef {
     pub nominal: bool,
     /// The object is an actor: people are killed, places are not.
     pub persons: bool,
+    /// A massacre: the place it happened in ("massacre in Moura") was attacked.
+    pub site: bool,
 }
 
 /// Function words and phrases the rules look at.
@@ -101,6 +103,8 @@ pub enum Marker {
     Clause,
     /// "ended", "إنهاء": ends a truce or an alliance, but the fighting it ends happened.
     Ending,
+    /// "بعدما", "حيث": a clause may start with its verb here; the subject may also be elided.
+    Subordinator,
     /// Words that only shadow a shorter marker ("لا يزال" is no negation).
     Neutral,
     PronounObject,
@@ -138,6 +142,7 @@ impl Marker {
             "clause" => Marker::Clause,
             "neutral" => Marker::Neutral,
             "ending" => Marker::Ending,
+            "subordinator" => Marker::Subordinator,
             "pronoun_object" => Marker::PronounObject,
             "head_group" => Marker::HeadGroup,
             "head_place" => Marker::HeadPlace,
@@ -346,13 +351,15 @@ fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
             let Some(relation) = RelationType::parse(rel) else {
                 return Err(parse_error(file, no, format!("unknown relation '{rel}'")));
             };
-            let mut def = TriggerDef { relation, mutual: false, passive: false, nominal: false, persons: false };
+            let mut def =
+                TriggerDef { relation, mutual: false, passive: false, nominal: false, persons: false, site: false };
             for w in words {
                 match w {
                     "mutual" => def.mutual = true,
                     "passive" => def.passive = true,
                     "nominal" => def.nominal = true,
                     "persons" => def.persons = true,
+                    "site" => def.site = true,
                     other => return Err(parse_error(file, no, format!("unknown trigger flag '{other}'"))),
                 }
             }
