@@ -1230,6 +1230,12 @@ mod tests {
     }
 
     #[test]
+    fn separatists_named_before_their_group_are_that_group() {
+        let t = triples("Separatist rebels ambushed Malian soldiers near Ber. The CSP-PSD said it would fight on.");
+        assert!(has(&t, "CSP-PSD", "ATTACKED", "Malian army") && !t.iter().any(|(s, _, _)| s == "CMA"), "{t:?}");
+    }
+
+    #[test]
     fn separatists_are_the_separatist_group_the_text_names() {
         let t = triples("The CSP-PSD was formed in 2023. The separatists ambushed Malian soldiers near Ber.");
         assert!(has(&t, "CSP-PSD", "ATTACKED", "Malian army"), "{t:?}");

@@ -147,6 +147,28 @@ pub struct Context {
     pub sahel: bool,
     /// Lexicon entities named so far (for `prefer=` redirects).
     seen: std::collections::HashSet<u32>,
+    /// Entities reached only through a generic with `prefer=` (target → generic), so that a
+    /// preferred entity named later in the text can take their place.
+    via_prefer: HashMap<u32, u32>,
+}
+
+impl Context {
+    /// Renames for the end of a document: entities that only a `prefer=` generic named before
+    /// the preferred entity appeared ("the separatists" … later "the CSP-PSD"), with the name
+    /// they stand for.
+    pub fn late_preferences(&self, lex: &Lexicon) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (&target, &generic) in &self.via_prefer {
+            if self.seen.contains(&target) {
+                continue;
+            }
+            let def = &lex.entities[generic as usize];
+            if let Some(p) = def.prefer.iter().find(|p| lex.entity_id(p).is_some_and(|id| self.seen.contains(&id))) {
+                out.push((lex.entities[target as usize].name.clone(), p.clone()));
+            }
+        }
+        out
+    }
 }
 
 const COUNTRIES: &[&str] = &["Mali", "Burkina Faso", "Niger"];
@@ -517,7 +539,11 @@ impl SentenceItems<'_> {
         for m in raw {
             let kind = match m.term {
                 Term::Entity(id) => {
+                    let generic = id;
                     let id = resolve(self.lex, ctx, id);
+                    if !self.lex.entities[generic as usize].prefer.is_empty() {
+                        ctx.via_prefer.entry(id).or_insert(generic);
+                    }
                     let e = table.known(self.lex, id);
                     table.mention(e, self.original_of(m.start as usize, m.end as usize));
                     ItemKind::Entity(e)
