@@ -394,7 +394,8 @@ impl Attach<'_> {
         }
         let ok = match rel {
             RelationType::Controls => self.label(o) == "Place",
-            RelationType::Attacked => true,
+            // A region ("the Niger river", "northern Mali") is where fighting happens.
+            RelationType::Attacked => !self.table.infos[o as usize].region,
             RelationType::TruceBetween | RelationType::AlliedWith => self.is_actor(o),
         };
         if !ok {
@@ -903,7 +904,9 @@ impl Attach<'_> {
                 self.last_subject_index = Some(k);
                 let mut v = self.subject_group(k);
                 for g in self.group_forward(k).into_iter().skip(1) {
-                    v.extend(self.members(g).into_iter().filter(|&e| self.is_actor(e)));
+                    if !self.leader_of_state(g) {
+                        v.extend(self.members(g).into_iter().filter(|&e| self.is_actor(e)));
+                    }
                 }
                 return (v, ti);
             }
@@ -1359,5 +1362,17 @@ mod tests {
         let t2 = triples("هاجمت كتيبة ماسينا بلدة نيونو، بعدما حاصر مقاتلو الكتيبة بلدة ديورا.");
         assert!(has(&t2, "Katiba Macina", "ATTACKED", "Dioura"), "{t2:?}");
         assert!(!t.iter().any(|(s, _, _)| s == "Niono"), "{t:?}");
+    }
+
+    #[test]
+    fn a_states_forces_are_its_army() {
+        let t = triples("JNIM said its fighters inflicted heavy losses on the junta's forces near Gao.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army") && !has(&t, "JNIM", "ATTACKED", "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn regions_are_not_attacked() {
+        let t = triples("JNIM fighters attacked boats on the Niger River near Timbuktu.");
+        assert!(!t.iter().any(|(_, _, o)| o == "Niger River" || o == "Niger"), "{t:?}");
     }
 }

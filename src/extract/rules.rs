@@ -593,19 +593,25 @@ impl SentenceItems<'_> {
         annotate(self, out);
     }
 
-    /// "Tiani's government", "Goita's junta": the leader's state, not the leader.
+    /// "Tiani's government", "Goita's junta": the leader's state, not the leader; "Mali's
+    /// forces", "the junta's troops": the state's army.
     fn leaders_governments(&self, table: &mut EntityTable, items: &mut [Item]) {
         for it in items.iter_mut() {
             let Some(e) = it.entity() else { continue };
             let info = &table.infos[e as usize];
-            let Some(country) = info.country.clone().filter(|_| info.label() == "Person") else { continue };
+            let Some(country) = info.country.clone() else { continue };
             let possessive = self.word_at(it.tok_end).is_some_and(|(s, e)| &self.norm.text[s..e] == "s");
             let Some((s2, e2)) = self.word_at(it.tok_end + 1).filter(|_| possessive) else { continue };
-            if !matches!(&self.norm.text[s2..e2], "government" | "junta" | "regime" | "administration" | "authorities")
-            {
-                continue;
-            }
-            if let Some(id) = self.lex.entity_id(&country) {
+            let target = match (info.label(), &self.norm.text[s2..e2]) {
+                ("Person", "government" | "junta" | "regime" | "administration" | "authorities") => Some(country),
+                ("State", "forces" | "troops" | "soldiers" | "army" | "military") => self
+                    .lex
+                    .entity("*army")
+                    .and_then(|def| def.by_country.iter().find(|(c, _)| *c == country))
+                    .map(|(_, t)| t.clone()),
+                _ => None,
+            };
+            if let Some(id) = target.and_then(|t| self.lex.entity_id(&t)) {
                 let st = table.known(self.lex, id);
                 it.kind = ItemKind::Entity(st);
                 it.end = e2 as u32;
