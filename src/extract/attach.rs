@@ -64,7 +64,7 @@ const GROUP_REF_SENTENCES: usize = 3;
 /// Words allowed between a trigger and its first object.
 const OBJECT_WINDOW: u32 = 6;
 /// Words allowed between a passive trigger and the patient before it.
-const PATIENT_WINDOW: u32 = 6;
+const PATIENT_WINDOW: u32 = 9;
 
 struct Attach<'a> {
     lex: &'a Lexicon,
@@ -1374,5 +1374,12 @@ mod tests {
     fn regions_are_not_attacked() {
         let t = triples("JNIM fighters attacked boats on the Niger River near Timbuktu.");
         assert!(!t.iter().any(|(_, _, o)| o == "Niger River" || o == "Niger"), "{t:?}");
+    }
+
+    #[test]
+    fn a_distant_patient_of_a_siege() {
+        let t =
+            triples("يعيش سكان بلدة بوني الصغيرة في وسط مالي منذ عامين تحت حصار يفرضه تنظيم الدولة الإسلامية في الساحل.");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Boni"), "{t:?}");
     }
 }
