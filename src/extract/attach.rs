@@ -52,6 +52,8 @@ pub struct DocState {
     pub pair_sentence: usize,
     /// The last two distinct armed groups named, most recent last.
     pub recent_groups: [Option<Ent>; 2],
+    /// Sentences where `recent_groups` were last named.
+    pub recent_group_sentences: [usize; 2],
     /// Subjects of the last relation, for subject-less clauses.
     pub topic: Vec<Ent>,
     /// Sentence index where `topic` was set.
@@ -239,7 +241,9 @@ impl Attach<'_> {
                     self.state.group_sentence = self.sentence;
                     if self.state.recent_groups[1] != Some(e) {
                         self.state.recent_groups = [self.state.recent_groups[1], Some(e)];
+                        self.state.recent_group_sentences[0] = self.state.recent_group_sentences[1];
                     }
+                    self.state.recent_group_sentences[1] = self.sentence;
                     if info.jihadist {
                         self.state.last_jihadist = Some(e);
                     }
@@ -289,6 +293,14 @@ impl Attach<'_> {
     }
 
     fn pair(&self) -> Vec<Ent> {
+        // Two armed groups named in one sentence after the last pair was set ("ISS, a rival
+        // of JNIM, …" then "the two groups") are the newer pair.
+        if let [Some(a), Some(b)] = self.state.recent_groups {
+            let [s0, s1] = self.state.recent_group_sentences;
+            if self.state.last_pair.is_some() && s0 == s1 && s0 > self.state.pair_sentence {
+                return vec![a, b];
+            }
+        }
         match (self.state.last_pair, self.state.recent_groups) {
             (Some((a, b)), _) | (None, [Some(a), Some(b)]) => vec![a, b],
             _ => Vec::new(),
@@ -1381,5 +1393,11 @@ mod tests {
         let t =
             triples("يعيش سكان بلدة بوني الصغيرة في وسط مالي منذ عامين تحت حصار يفرضه تنظيم الدولة الإسلامية في الساحل.");
         assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Boni"), "{t:?}");
+    }
+
+    #[test]
+    fn the_two_groups_are_the_newest_pair_named_together() {
+        let t = triples("JNIM and the Malian army clashed near Gao. Ansarul Islam, a rival of JNIM, grew in Soum. Fighting between the two groups killed dozens.");
+        assert!(has(&t, "Ansarul Islam", "ATTACKED", "JNIM") && has(&t, "JNIM", "ATTACKED", "Ansarul Islam"), "{t:?}");
     }
 }
