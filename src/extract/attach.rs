@@ -975,7 +975,17 @@ impl Attach<'_> {
             if q.marker() == Some(Marker::Clause) && !self.aside_from(k, ti) {
                 return None;
             }
-            if !self.is_nominal(k) || self.used_as_object[k] || q.prep != want || self.aside_from(k, ti) {
+            // "An attack by X killed Y": the agent of a noun before the verb is its subject.
+            let agent_of_noun = want == Prep::None
+                && q.prep == Prep::Agent
+                && k >= 2
+                && matches!(self.items[k - 2].kind, ItemKind::Trigger(_))
+                && self.items[k - 1].marker() == Some(Marker::Agent);
+            if !self.is_nominal(k)
+                || self.used_as_object[k]
+                || (q.prep != want && !agent_of_noun)
+                || self.aside_from(k, ti)
+            {
                 continue;
             }
             let v = self.subject_group(k);
@@ -1399,5 +1409,13 @@ mod tests {
     fn the_two_groups_are_the_newest_pair_named_together() {
         let t = triples("JNIM and the Malian army clashed near Gao. Ansarul Islam, a rival of JNIM, grew in Soum. Fighting between the two groups killed dozens.");
         assert!(has(&t, "Ansarul Islam", "ATTACKED", "JNIM") && has(&t, "JNIM", "ATTACKED", "Ansarul Islam"), "{t:?}");
+    }
+
+    #[test]
+    fn agents_of_attack_nouns() {
+        let t = triples("An attack by Ansarul Islam killed nine soldiers near Djibo on Friday.");
+        assert!(has(&t, "Ansarul Islam", "ATTACKED", "Burkinabe army"), "{t:?}");
+        let t = triples("The raid on the army camp in Inates was claimed by the Islamic State.");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Nigerien army"), "{t:?}");
     }
 }

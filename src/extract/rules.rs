@@ -641,7 +641,12 @@ impl SentenceItems<'_> {
                         items[i].tok_end = tok_end;
                     }
                 }
-                Some(Marker::HeadBase) => {
+                // "the army camp in Boni" names a base like "army camp in Boni" does.
+                Some(Marker::BaseRef)
+                    if !items
+                        .get(i + 1)
+                        .is_some_and(|n| n.marker() == Some(Marker::Locative) && n.tok == it.tok_end) => {}
+                Some(Marker::HeadBase | Marker::BaseRef) => {
                     if let Some((place, end, tok_end, remove)) = self.base_place(items, i, table) {
                         let owner = self.lex.entity("*army").and_then(|def| {
                             let country = ctx.country();
