@@ -52,6 +52,8 @@ pub struct DocState {
     pub pair_sentence: usize,
     /// The last two distinct armed groups named, most recent last.
     pub recent_groups: [Option<Ent>; 2],
+    /// Sentences where `recent_groups` were last named.
+    pub recent_group_sentences: [usize; 2],
     /// Subjects of the last relation, for subject-less clauses.
     pub topic: Vec<Ent>,
     /// Sentence index where `topic` was set.
@@ -64,7 +66,7 @@ const GROUP_REF_SENTENCES: usize = 3;
 /// Words allowed between a trigger and its first object.
 const OBJECT_WINDOW: u32 = 6;
 /// Words allowed between a passive trigger and the patient before it.
-const PATIENT_WINDOW: u32 = 6;
+const PATIENT_WINDOW: u32 = 9;
 
 struct Attach<'a> {
     lex: &'a Lexicon,
@@ -81,6 +83,12 @@ struct Attach<'a> {
     last_subject_index: Option<usize>,
     trigger_mutual: bool,
     trigger_persons: bool,
+    trigger_site: bool,
+    /// Subjects of the trigger being attached ("X … صراعا مع الجماعة": the group is not X).
+    cur_subjects: Vec<Ent>,
+    /// For items inside a relative clause or a "backed by X" phrase: the item range of that
+    /// aside; they are not subjects of a trigger outside it.
+    aside: Vec<Option<(usize, usize)>>,
 }
 
 /// Find the relations of one sentence.
@@ -108,7 +116,11 @@ pub fn attach(
         last_subject_index: None,
         trigger_mutual: false,
         trigger_persons: false,
+        trigger_site: false,
+        cur_subjects: Vec::new(),
+        aside: Vec::new(),
     };
+    a.find_asides();
     a.run();
 }
 
@@ -121,6 +133,93 @@ impl Attach<'_> {
             }
         }
         self.advance(self.items.len());
+        self.members_of_named_alliance();
+    }
+
+    /// "leaders of X, Y and Z … the Alliance of Sahel States": a list of three or more members
+    /// of an alliance named in the same sentence are allied with each other.
+    fn members_of_named_alliance(&mut self) {
+        let mut members: Vec<&str> = Vec::new();
+        for it in self.items {
+            if let Some(e) = it.entity() {
+                if let Some(id) = self.lex.entity_id(&self.table.infos[e as usize].name) {
+                    members.extend(self.lex.entities[id as usize].members.iter().map(String::as_str));
+                }
+            }
+        }
+        if members.is_empty() {
+            return;
+        }
+        for i in 0..self.items.len() {
+            let starts_list = self.items[i].entity().is_some()
+                && self.items[i].coord_prev.is_none()
+                && self.items[i + 1..].iter().any(|n| n.coord_prev == Some(i));
+            if !starts_list {
+                continue;
+            }
+            let list: Vec<Ent> = self.group_forward(i).into_iter().flat_map(|g| self.members(g)).collect();
+            let all_members = list.iter().all(|&e| members.contains(&self.table.infos[e as usize].name.as_str()));
+            if list.len() >= 3 && all_members {
+                self.emit_all_pairs(&list, RelationType::AlliedWith, false);
+            }
+        }
+    }
+
+    /// Mark relative clauses ("X, which …,", "X الذي …") up to the next comma or the second
+    /// trigger, and the actors behind "backed by", "مدعومة من" (with their coordinated partners).
+    fn find_asides(&mut self) {
+        let n = self.items.len();
+        self.aside = vec![None; n];
+        for i in 0..n {
+            let it = self.items[i];
+            let start = match it.kind {
+                ItemKind::Marker(Marker::Relative) if i > 0 => i,
+                ItemKind::Trigger(t) if self.lex.triggers[t as usize].passive => {
+                    let def = self.lex.triggers[t as usize];
+                    if def.relation != RelationType::AlliedWith {
+                        continue;
+                    }
+                    let Some(k) = (i + 1..n).find(|&k| self.is_nominal(k)) else { continue };
+                    if self.items[k].tok > it.tok_end + 1 {
+                        continue;
+                    }
+                    let end = *self.group_forward(k).last().unwrap_or(&k);
+                    for slot in &mut self.aside[i + 1..=end] {
+                        *slot = Some((i, end));
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            let mut triggers = 0;
+            let mut end = n - 1;
+            for k in start + 1..n {
+                match self.items[k].kind {
+                    ItemKind::Marker(Marker::Comma | Marker::Clause) => {
+                        end = k;
+                        break;
+                    }
+                    ItemKind::Trigger(_) => {
+                        triggers += 1;
+                        if triggers == 2 {
+                            end = k - 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for slot in &mut self.aside[start + 1..=end.max(start)] {
+                if slot.is_none() {
+                    *slot = Some((start, end));
+                }
+            }
+        }
+    }
+
+    /// Whether item `k` sits in an aside that does not contain item `ti`.
+    fn aside_from(&self, k: usize, ti: usize) -> bool {
+        self.aside.get(k).copied().flatten().is_some_and(|(a, b)| ti < a || ti > b)
     }
 
     fn is_actor(&self, e: Ent) -> bool {
@@ -142,7 +241,9 @@ impl Attach<'_> {
                     self.state.group_sentence = self.sentence;
                     if self.state.recent_groups[1] != Some(e) {
                         self.state.recent_groups = [self.state.recent_groups[1], Some(e)];
+                        self.state.recent_group_sentences[0] = self.state.recent_group_sentences[1];
                     }
+                    self.state.recent_group_sentences[1] = self.sentence;
                     if info.jihadist {
                         self.state.last_jihadist = Some(e);
                     }
@@ -153,7 +254,9 @@ impl Attach<'_> {
                 if info.owner.is_some() {
                     self.state.last_base = Some(e);
                 }
-                if let Some(j) = it.coord_prev {
+                // Objects coordinated after a trigger ("against the army and its allies") are one
+                // side, not the two sides "الطرفين" refers to.
+                if let Some(j) = it.coord_prev.filter(|_| !self.used_as_object[self.cursor]) {
                     if let Some(&a) = self.members(j).first() {
                         // "X led by Y" names a group and its leader, not two sides.
                         let person = self.label(a) == "Person" || self.label(e) == "Person";
@@ -190,6 +293,14 @@ impl Attach<'_> {
     }
 
     fn pair(&self) -> Vec<Ent> {
+        // Two armed groups named in one sentence after the last pair was set ("ISS, a rival
+        // of JNIM, …" then "the two groups") are the newer pair.
+        if let [Some(a), Some(b)] = self.state.recent_groups {
+            let [s0, s1] = self.state.recent_group_sentences;
+            if self.state.last_pair.is_some() && s0 == s1 && s0 > self.state.pair_sentence {
+                return vec![a, b];
+            }
+        }
         match (self.state.last_pair, self.state.recent_groups) {
             (Some((a, b)), _) | (None, [Some(a), Some(b)]) => vec![a, b],
             _ => Vec::new(),
@@ -259,6 +370,12 @@ impl Attach<'_> {
                 ItemKind::Entity(_) => crossed_entity = true,
                 ItemKind::Marker(Marker::WideNegation) => return true,
                 ItemKind::Marker(Marker::Negation) => return !crossed_entity && t.tok <= q.tok_end + 3,
+                // "ended the truce" drops it; "ending months of clashes": the clashes happened.
+                ItemKind::Marker(Marker::Ending) => {
+                    let symmetric =
+                        matches!(t.kind, ItemKind::Trigger(u) if self.lex.triggers[u as usize].relation.is_symmetric());
+                    return symmetric && !crossed_entity && t.tok <= q.tok_end + 4;
+                }
                 _ => {}
             }
         }
@@ -289,7 +406,8 @@ impl Attach<'_> {
         }
         let ok = match rel {
             RelationType::Controls => self.label(o) == "Place",
-            RelationType::Attacked => true,
+            // A region ("the Niger river", "northern Mali") is where fighting happens.
+            RelationType::Attacked => !self.table.infos[o as usize].region,
             RelationType::TruceBetween | RelationType::AlliedWith => self.is_actor(o),
         };
         if !ok {
@@ -332,13 +450,39 @@ impl Attach<'_> {
         }
     }
 
+    /// Every pair of a list of parties ("X, Y and Z formed an alliance"); the first two become
+    /// the pair "the two groups" refers to.
+    fn emit_all_pairs(&mut self, parties: &[Ent], rel: RelationType, both: bool) {
+        for (i, &x) in parties.iter().enumerate() {
+            for &y in &parties[i + 1..] {
+                if x != y && self.is_actor(x) && self.is_actor(y) {
+                    self.emit(x, rel, y);
+                    if both {
+                        self.emit(y, rel, x);
+                    }
+                }
+            }
+        }
+        if let [x, y, ..] = parties {
+            if x != y && self.is_actor(*x) && self.is_actor(*y) {
+                self.set_pair((*x, *y));
+            }
+        }
+    }
+
     fn trigger(&mut self, ti: usize, t: u32) {
         let def = self.lex.triggers[t as usize];
         let rel = def.relation;
         self.emitted = false;
         self.trigger_mutual = def.mutual;
         self.trigger_persons = def.persons;
+        self.trigger_site = def.site;
         if self.negated(ti) {
+            return;
+        }
+        // "قُتل جنود في هجوم شنه X": the killed are victims of the attack that follows, which
+        // has its own agent (unvocalized Arabic hides the passive).
+        if def.persons && self.victims_of_following_attack(ti) {
             return;
         }
         let mutual = def.mutual || rel.is_symmetric();
@@ -348,11 +492,11 @@ impl Attach<'_> {
             return;
         }
         if let Some((a, b, last)) = between {
-            if b.is_empty() {
-                if a.len() >= 2 {
-                    let (x, y) = (vec![a[0]], vec![a[1]]);
-                    self.emit_pairwise(&x, &y, rel, mutual || rel == RelationType::Attacked);
-                }
+            if b.is_empty() || (mutual && b.len() >= 2) {
+                // "between X, Y and Z": every pair of the list.
+                let mut all = a.clone();
+                all.extend(b.iter().filter(|e| !a.contains(e)));
+                self.emit_all_pairs(&all, rel, mutual || rel == RelationType::Attacked);
             } else {
                 self.emit_pairwise(&a, &b, rel, mutual || rel == RelationType::Attacked);
             }
@@ -393,6 +537,12 @@ impl Attach<'_> {
                 return;
             }
             let mut objects = if def.passive { self.patient_before(ti, rel) } else { Vec::new() };
+            // "a pact signed by X, Y and Z": the agents are the parties.
+            if rel.is_symmetric() && !def.passive && subjects.len() >= 2 {
+                self.emit_all_pairs(&subjects, rel, true);
+                self.set_topic(&subjects);
+                return;
+            }
             // "The attack on Y was claimed by X": the object sits between trigger and agent.
             if objects.is_empty() && !def.passive && from > ti + 1 {
                 let agent_tok = self.items[from].tok;
@@ -425,6 +575,10 @@ impl Attach<'_> {
                     objects = self.last_objects.clone();
                 }
             }
+            // "قتل جنود ... في هجوم شنه X على Y": the killed are attacked too.
+            if trig.prep == Prep::Locative && rel == RelationType::Attacked {
+                objects.extend(self.victims_before(ti));
+            }
             for &s in &subjects {
                 for &o in &objects {
                     self.emit(s, rel, o);
@@ -438,11 +592,12 @@ impl Attach<'_> {
         if subjects.is_empty() {
             return;
         }
+        self.cur_subjects.clone_from(&subjects);
         let objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
+        self.cur_subjects.clear();
         if objects.is_empty() {
             if subjects.len() >= 2 && (mutual || rel == RelationType::Attacked && def.mutual) {
-                let (x, y) = (vec![subjects[0]], vec![subjects[1]]);
-                self.emit_pairwise(&x, &y, rel, def.mutual || rel.is_symmetric());
+                self.emit_all_pairs(&subjects, rel, def.mutual || rel.is_symmetric());
             }
         } else {
             for &s in &subjects {
@@ -453,7 +608,7 @@ impl Attach<'_> {
                     }
                 }
             }
-            if mutual {
+            if mutual || rel == RelationType::Attacked {
                 let os: Vec<Ent> = objects.iter().map(|&(o, _)| o).collect();
                 if let (Some(&x), Some(&y)) = (subjects.first(), os.first()) {
                     if x != y && self.is_actor(x) && self.is_actor(y) {
@@ -468,6 +623,38 @@ impl Attach<'_> {
         }
         self.set_topic(&subjects);
         let _ = trig;
+    }
+
+    /// Whether a killing word is followed within a few words by "في هجوم/in an attack" whose
+    /// agent is named ("شنه X", "claimed by X").
+    fn victims_of_following_attack(&self, ti: usize) -> bool {
+        let t = self.items[ti];
+        (ti + 1..self.items.len()).take_while(|&k| self.items[k].tok <= t.tok_end + 10).any(|k| {
+            let q = self.items[k];
+            matches!(q.kind, ItemKind::Trigger(u) if self.lex.triggers[u as usize].relation == RelationType::Attacked)
+                && q.prep == Prep::Locative
+                && self.items.get(k + 1).is_some_and(|n| n.marker() == Some(Marker::Agent) && n.tok <= q.tok_end + 1)
+        })
+    }
+
+    /// The actors between a killing word and the attack trigger `ti` that follows it in the
+    /// same clause ("قتل جنود وعناصر من X في هجوم").
+    fn victims_before(&self, ti: usize) -> Vec<Ent> {
+        let t = self.items[ti];
+        let mut v = Vec::new();
+        for k in (0..ti).rev() {
+            let q = self.items[k];
+            if t.tok > q.tok_end + 12 || q.marker() == Some(Marker::Comma) {
+                break;
+            }
+            match q.kind {
+                ItemKind::Trigger(u) if self.lex.triggers[u as usize].persons => return v,
+                ItemKind::Trigger(_) => break,
+                ItemKind::Entity(e) if matches!(q.prep, Prep::None | Prep::Weak) && self.is_actor(e) => v.push(e),
+                _ => {}
+            }
+        }
+        Vec::new()
     }
 
     /// "between X and Y", "between them (and Y)" shortly after the trigger.
@@ -518,7 +705,7 @@ impl Attach<'_> {
             return false;
         };
         // Sides we cannot name are not places: "between Gao and Menaka" is where it happened.
-        !self.items.get(j + 1).and_then(|n| n.entity()).is_some_and(|e| self.label(e) == "Place")
+        self.items.get(j + 1).and_then(|n| n.entity()).is_none_or(|e| self.label(e) != "Place")
     }
 
     /// The second side after the first one ending at item `after`.
@@ -560,9 +747,9 @@ impl Attach<'_> {
             if q.tok > end + 3 {
                 break;
             }
-            if q.marker() == Some(Marker::Prep) {
+            if q.marker() == Some(Marker::Against) || q.marker() == Some(Marker::Prep) {
                 let w = &self.text[q.start as usize..q.end as usize];
-                if matches!(w, "ضد" | "against" | "on" | "على") {
+                if q.marker() == Some(Marker::Against) || matches!(w, "on" | "على") {
                     for m in k + 1..self.items.len() {
                         let r = self.items[m];
                         if r.tok > q.tok_end + 2 {
@@ -619,7 +806,20 @@ impl Attach<'_> {
             if q.tok > f.tok_end + 4 || matches!(q.kind, ItemKind::Trigger(_)) {
                 break;
             }
-            if self.is_nominal(k) {
+            // "كمين نصبه مسلحون لدورية": what follows ل is the target, not the agent.
+            if self.is_nominal(k) && !q.clitics.lam {
+                // "مسلحون من جماعة X", "fighters of X": the named group, not the reference.
+                if q.entity().is_none() {
+                    if let Some(n) = self.items.get(k + 2) {
+                        let named = self.items[k + 1].marker() == Some(Marker::WeakPrep)
+                            && n.prep == Prep::Weak
+                            && n.tok <= self.items[k + 1].tok_end + 1;
+                        let v: Vec<Ent> = n.entity().into_iter().filter(|&e| self.is_actor(e)).collect();
+                        if named && !v.is_empty() {
+                            return v;
+                        }
+                    }
+                }
                 let v: Vec<Ent> = self
                     .group_forward(k)
                     .into_iter()
@@ -648,7 +848,10 @@ impl Attach<'_> {
             for e in self.members(k) {
                 let fits = match rel {
                     RelationType::Controls => self.label(e) == "Place",
-                    RelationType::Attacked => true,
+                    // "in the Tillaberi region" says where, not what was attacked.
+                    RelationType::Attacked => {
+                        self.is_actor(e) || self.table.infos[e as usize].owner.is_some() || q.prep != Prep::Locative
+                    }
                     _ => self.is_actor(e),
                 };
                 if fits {
@@ -661,7 +864,7 @@ impl Attach<'_> {
 
     /// Whether entity `e` appears after item `from` right behind a strong preposition.
     fn object_behind_prep(&self, from: usize, e: Ent) -> bool {
-        self.items[from + 1..].iter().any(|i| i.entity() == Some(e) && i.prep == Prep::Strong)
+        self.items[from + 1..].iter().any(|i| i.entity() == Some(e) && matches!(i.prep, Prep::Strong | Prep::Against))
     }
 
     /// Whether the trigger is followed by an object pronoun (يسيطر عليها, "controls it").
@@ -713,7 +916,9 @@ impl Attach<'_> {
                 self.last_subject_index = Some(k);
                 let mut v = self.subject_group(k);
                 for g in self.group_forward(k).into_iter().skip(1) {
-                    v.extend(self.members(g).into_iter().filter(|&e| self.is_actor(e)));
+                    if !self.leader_of_state(g) {
+                        v.extend(self.members(g).into_iter().filter(|&e| self.is_actor(e)));
+                    }
                 }
                 return (v, ti);
             }
@@ -745,13 +950,42 @@ impl Attach<'_> {
 
     fn subject_group(&self, k: usize) -> Vec<Ent> {
         let k = self.items[k].apposition.unwrap_or(k);
-        self.group_back(k).into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect()
+        if self.leader_of_state(k) {
+            return Vec::new();
+        }
+        self.group_back(k)
+            .into_iter()
+            .filter(|&g| !self.leader_of_state(g))
+            .flat_map(|g| self.members(g))
+            .filter(|&e| self.is_actor(e))
+            .collect()
+    }
+
+    /// "the junta, led by Colonel X": the leader of a state or force is not a party of its
+    /// acts; the leader of an armed group ("Katiba Macina led by Y") is.
+    fn leader_of_state(&self, k: usize) -> bool {
+        let it = self.items[k];
+        it.led && !it.coord_prev.is_some_and(|j| self.members(j).iter().any(|&e| self.label(e) == "ArmedGroup"))
     }
 
     fn subject_before(&mut self, ti: usize, want: Prep) -> Option<Vec<Ent>> {
         for k in (0..ti).rev() {
             let q = self.items[k];
-            if !self.is_nominal(k) || self.used_as_object[k] || q.prep != want {
+            // "…, while X attacked Y": the subject is not looked for behind "while".
+            if q.marker() == Some(Marker::Clause) && !self.aside_from(k, ti) {
+                return None;
+            }
+            // "An attack by X killed Y": the agent of a noun before the verb is its subject.
+            let agent_of_noun = want == Prep::None
+                && q.prep == Prep::Agent
+                && k >= 2
+                && matches!(self.items[k - 2].kind, ItemKind::Trigger(_))
+                && self.items[k - 1].marker() == Some(Marker::Agent);
+            if !self.is_nominal(k)
+                || self.used_as_object[k]
+                || (q.prep != want && !agent_of_noun)
+                || self.aside_from(k, ti)
+            {
                 continue;
             }
             let v = self.subject_group(k);
@@ -766,16 +1000,22 @@ impl Attach<'_> {
     /// Arabic verb-subject-object: "هاجم مسلحو X قاعدة Y".
     fn verb_subject_after(&self, ti: usize) -> Option<(Vec<Ent>, usize)> {
         let t = self.items[ti];
-        // English is subject-verb-object; only Arabic puts the verb first.
-        if !self.text.as_bytes().get(t.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b)) {
+        // English is subject-verb-object; only Arabic puts the verb first. A noun behind a
+        // preposition ("بالتحالف مع X") is no verb.
+        if t.clitics.prep || !self.text.as_bytes().get(t.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b)) {
             return None;
         }
         // Only a clause-initial verb: at most two words (و، بينما، حيث …) after the last comma.
         let clause_start = self.items[..ti]
             .iter()
             .rev()
-            .find(|i| i.marker() == Some(Marker::Comma) || matches!(i.kind, ItemKind::Trigger(_) | ItemKind::Entity(_)))
-            .map_or(Some(0), |i| (i.marker() == Some(Marker::Comma)).then_some(i.tok_end))?;
+            .find(|i| {
+                matches!(i.marker(), Some(Marker::Comma | Marker::Clause | Marker::Subordinator))
+                    || matches!(i.kind, ItemKind::Trigger(_) | ItemKind::Entity(_))
+            })
+            .map_or(Some(0), |i| {
+                matches!(i.marker(), Some(Marker::Comma | Marker::Clause | Marker::Subordinator)).then_some(i.tok_end)
+            })?;
         if t.tok > clause_start + 2 {
             return None;
         }
@@ -827,6 +1067,15 @@ impl Attach<'_> {
                 && q.entity().is_some_and(|e| {
                     matches!(self.label(e), "Place" | "State") && self.table.infos[e as usize].owner.is_none()
                 });
+            // "a massacre in Moura": the town was attacked.
+            let site = self.trigger_site
+                && q.prep == Prep::Locative
+                && q.entity().is_some_and(|e| self.label(e) == "Place" && !self.table.infos[e as usize].region);
+            if site {
+                if let Some(e) = q.entity() {
+                    return vec![(e, false)];
+                }
+            }
             if self.is_nominal(k) && q.apposition.is_none() && !names_border && !place_in_fight {
                 let qprep = if q.prep == Prep::Agent && rel == RelationType::Attacked { Prep::None } else { q.prep };
                 if self.members(k).into_iter().any(|e| self.fits_object(e, qprep, rel)) {
@@ -836,7 +1085,7 @@ impl Attach<'_> {
                     for g in self.group_forward(k) {
                         let gp = self.items[g].prep;
                         let prep = if g == k || gp == Prep::None { qprep } else { gp };
-                        for e in self.members(g) {
+                        for e in self.object_members(g) {
                             if self.fits_object(e, prep, rel) {
                                 v.push((e, with));
                             }
@@ -851,6 +1100,24 @@ impl Attach<'_> {
             k += 1;
         }
         Vec::new()
+    }
+
+    /// The members of an object item; "the group" that resolves to the subject itself means
+    /// the other group recently named.
+    fn object_members(&self, g: usize) -> Vec<Ent> {
+        let v = self.members(g);
+        let is_ref = matches!(self.items[g].marker(), Some(Marker::GroupRef | Marker::JihadistRef));
+        if is_ref && v.iter().any(|e| self.cur_subjects.contains(e)) {
+            return self
+                .state
+                .recent_groups
+                .iter()
+                .flatten()
+                .copied()
+                .filter(|e| !self.cur_subjects.contains(e))
+                .collect();
+        }
+        v
     }
 
     fn fits_object(&self, e: Ent, prep: Prep, rel: RelationType) -> bool {
@@ -869,7 +1136,9 @@ impl Attach<'_> {
                     true
                 }
             }
-            RelationType::TruceBetween | RelationType::AlliedWith => info.is_actor() && prep != Prep::Locative,
+            RelationType::TruceBetween | RelationType::AlliedWith => {
+                info.is_actor() && !matches!(prep, Prep::Locative | Prep::Against)
+            }
         }
     }
 }
@@ -939,5 +1208,214 @@ mod tests {
     fn border_states_are_not_objects() {
         let t = triples("تسيطر الجماعة على مناطق في شمال مالي قرب الحدود مع الجزائر.");
         assert!(!t.iter().any(|(_, _, o)| o == "Algeria"), "{t:?}");
+    }
+
+    #[test]
+    fn symmetric_lists_give_every_pair() {
+        let t = triples("Niger, Mali and Burkina Faso agreed on a defence pact last year.");
+        for (a, b) in [("Mali", "Niger"), ("Burkina Faso", "Niger"), ("Burkina Faso", "Mali")] {
+            assert!(has(&t, a, "ALLIED_WITH", b), "{a} {b} {t:?}");
+        }
+        let t = triples("A cooperation accord was signed by Mali, Niger and Burkina Faso in Niamey.");
+        assert!(has(&t, "Mali", "ALLIED_WITH", "Niger") && has(&t, "Burkina Faso", "ALLIED_WITH", "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn the_opponent_of_an_alliance_is_no_ally() {
+        let t = triples("JNIM gunmen raided a market. Mali and Niger formed an alliance against the jihadists.");
+        assert!(has(&t, "Mali", "ALLIED_WITH", "Niger"), "{t:?}");
+        assert!(!t.iter().any(|(a, r, b)| r == "ALLIED_WITH" && (a == "JNIM" || b == "JNIM")), "{t:?}");
+        let t = triples("وقعت مالي والنيجر اتفاق تعاون عسكري ضد جماعة نصرة الإسلام والمسلمين.");
+        assert!(!t.iter().any(|(a, r, b)| r == "ALLIED_WITH" && (a == "JNIM" || b == "JNIM")), "{t:?}");
+    }
+
+    #[test]
+    fn backers_and_relative_clauses_are_not_subjects() {
+        let t = triples("Nigerien soldiers backed by Russia recaptured Tillaberi on Friday.");
+        assert!(has(&t, "Nigerien army", "CONTROLS", "Tillaberi"), "{t:?}");
+        assert!(!has(&t, "Russia", "CONTROLS", "Tillaberi"), "{t:?}");
+        let t =
+            triples("Ansarul Islam, which recruits near the border with Mali, later clashed with the Burkinabe army.");
+        assert!(has(&t, "Ansarul Islam", "ATTACKED", "Burkinabe army"), "{t:?}");
+        assert!(!t.iter().any(|(s, _, _)| s == "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn while_starts_a_new_subject() {
+        let t = triples("JNIM besieged Djibo while the Burkinabe army shelled positions of Ansarul Islam.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Djibo"), "{t:?}");
+        assert!(!has(&t, "JNIM", "ATTACKED", "Ansarul Islam"), "{t:?}");
+    }
+
+    #[test]
+    fn leaders_are_not_parties() {
+        let t =
+            triples("The Nigerien government, led by General Abdourahamane Tiani, signed a defence pact with Russia.");
+        assert!(!t.iter().any(|(s, _, o)| s.contains("Tiani") || o.contains("Tiani")), "{t:?}");
+    }
+
+    #[test]
+    fn separatists_named_before_their_group_are_that_group() {
+        let t = triples("Separatist rebels ambushed Malian soldiers near Ber. The CSP-PSD said it would fight on.");
+        assert!(has(&t, "CSP-PSD", "ATTACKED", "Malian army") && !t.iter().any(|(s, _, _)| s == "CMA"), "{t:?}");
+    }
+
+    #[test]
+    fn separatists_are_the_separatist_group_the_text_names() {
+        let t = triples("The CSP-PSD was formed in 2023. The separatists ambushed Malian soldiers near Ber.");
+        assert!(has(&t, "CSP-PSD", "ATTACKED", "Malian army"), "{t:?}");
+        let t = triples("The separatists ambushed Malian soldiers near Anefis.");
+        assert!(has(&t, "CMA", "ATTACKED", "Malian army"), "{t:?}");
+    }
+
+    #[test]
+    fn rivers_deltas_and_capitals() {
+        let t = triples("Katiba Macina fighters control villages along the Niger River in Mopti.");
+        assert!(!t.iter().any(|(s, _, o)| s == "Niger" || o == "Niger"), "{t:?}");
+        let t = triples("سيطر مقاتلو كتيبة ماسينا على قرى في دلتا النيجر الداخلية.");
+        assert!(has(&t, "Katiba Macina", "CONTROLS", "Inner Niger Delta"), "{t:?}");
+        let t = triples("JNIM gunmen attacked the Malian capital at dawn.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Bamako"), "{t:?}");
+        let t = triples("شن مسلحو جماعة نصرة الإسلام والمسلمين هجوما على العاصمة المالية.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Bamako"), "{t:?}");
+    }
+
+    #[test]
+    fn sieges_hands_and_claims() {
+        let t = triples("Islamic State fighters laid siege to Menaka in March.");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Menaka"), "{t:?}");
+        let t = triples("تعيش مدينة ليري تحت حصار تفرضه جماعة نصرة الإسلام والمسلمين منذ أشهر.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Leré"), "{t:?}");
+        let t = triples("سقطت مدينة بوريم في أيدي مقاتلي جماعة نصرة الإسلام والمسلمين.");
+        assert!(has(&t, "JNIM", "CONTROLS", "Bourem"), "{t:?}");
+        let t = triples("قتل خمسة جنود ماليين في كمين نصبه مسلحون من تنظيم الدولة الإسلامية في الساحل.");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Malian army"), "{t:?}");
+    }
+
+    #[test]
+    fn victims_are_not_attackers() {
+        let t = triples("مقتل جنود في هجوم على بلدة دوري.");
+        assert!(!t.iter().any(|(s, _, _)| s == "Burkinabe army" || s == "Malian army"), "{t:?}");
+        let t = triples("ولم تشارك جماعة نصرة الإسلام والمسلمين في حصار بلدة ليري.");
+        assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn ended_fighting_happened() {
+        let t = triples("Ansarul Islam and JNIM signed a truce, ending weeks of clashes between the two groups.");
+        assert!(has(&t, "Ansarul Islam", "TRUCE_BETWEEN", "JNIM"), "{t:?}");
+        assert!(has(&t, "JNIM", "ATTACKED", "Ansarul Islam") && has(&t, "Ansarul Islam", "ATTACKED", "JNIM"), "{t:?}");
+    }
+
+    #[test]
+    fn turning_to_a_partner_is_an_alliance() {
+        let t = triples("Niger's junta expelled French troops and turned to Russia for weapons.");
+        assert!(has(&t, "Niger", "ALLIED_WITH", "Russia"), "{t:?}");
+    }
+
+    #[test]
+    fn killed_soldiers_are_attacked_by_the_named_agent() {
+        let t = triples("قتل مئات الجنود وعناصر من متطوعي الدفاع عن الوطن في هجوم عنيف شنه مقاتلون من جماعة نصرة الإسلام والمسلمين على بلدة أربيندا.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Arbinda"), "{t:?}");
+        assert!(has(&t, "JNIM", "ATTACKED", "Volunteers for the Defence of the Homeland"), "{t:?}");
+        let t = triples("مقتل عشرات الجنود الماليين في هجوم على بلدة بوني.");
+        assert!(!has(&t, "Malian army", "ATTACKED", "Boni"), "{t:?}");
+    }
+
+    #[test]
+    fn the_group_as_object_is_not_the_subject() {
+        let t = triples(
+            "JNIM fighters raided Ansongo. لا يزال تنظيم الدولة الإسلامية في الساحل يخوض معارك مع الجماعة في ميناكا.",
+        );
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "JNIM"), "{t:?}");
+    }
+
+    #[test]
+    fn an_alliance_noun_behind_a_preposition_is_no_verb() {
+        let t = triples("أكد المجلس العسكري في واغادوغو تمسكه بالتحالف مع مالي والنيجر ضمن تحالف دول الساحل.");
+        assert!(!t.iter().any(|(a, _, b)| a == "AES" || b == "AES"), "{t:?}");
+    }
+
+    #[test]
+    fn ending_drops_alliances_not_fighting() {
+        let t = triples("Mali ended its defence cooperation with France in 2022.");
+        assert!(!has(&t, "France", "ALLIED_WITH", "Mali"), "{t:?}");
+        let t = triples("Traore's government scrapped a defence pact with France and deepened ties with Russia.");
+        assert!(has(&t, "Burkina Faso", "ALLIED_WITH", "Russia"), "{t:?}");
+        assert!(!t.iter().any(|(a, _, b)| a.contains("Traore") || b.contains("Traore")), "{t:?}");
+    }
+
+    #[test]
+    fn the_two_sides_are_attacker_and_attacked() {
+        let t = triples("Ansarul Islam ambushed the Burkinabe army and its Russian allies near Djibo. Fighting between the two sides lasted a day.");
+        assert!(has(&t, "Burkinabe army", "ATTACKED", "Ansarul Islam"), "{t:?}");
+        assert!(!has(&t, "Burkinabe army", "ATTACKED", "Wagner Group"), "{t:?}");
+    }
+
+    #[test]
+    fn members_listed_with_their_alliance_are_allied() {
+        let t =
+            triples("اجتمع رؤساء النيجر ومالي وبوركينا فاسو في باماكو لبحث مستقبل تحالف دول الساحل بعد هجمات متكررة.");
+        for (a, b) in [("Mali", "Niger"), ("Burkina Faso", "Niger"), ("Burkina Faso", "Mali")] {
+            assert!(has(&t, a, "ALLIED_WITH", b), "{a} {b} {t:?}");
+        }
+        let t = triples("اجتمع رؤساء النيجر ومالي وبوركينا فاسو في باماكو بعد هجمات متكررة.");
+        assert!(!t.iter().any(|(_, r, _)| r == "ALLIED_WITH"), "{t:?}");
+    }
+
+    #[test]
+    fn targets_behind_lam_and_places_of_an_attack() {
+        let t = triples("قتل جنود في كمين نصبه مسلحون لدورية عسكرية في منطقة تيلابيري، في هجوم نسبته مصادر إلى تنظيم الدولة الإسلامية في الساحل.");
+        assert!(!t.iter().any(|(s, _, _)| s == "Nigerien army" || s == "Malian army"), "{t:?}");
+        assert!(!t.iter().any(|(_, _, o)| o == "Tillaberi"), "{t:?}");
+    }
+
+    #[test]
+    fn massacres_attack_the_place() {
+        let t = triples("Malian troops massacred villagers in Ogossagou last year.");
+        assert!(has(&t, "Malian army", "ATTACKED", "Ogossagou"), "{t:?}");
+        let t = triples("JNIM fighters killed ten soldiers in Gao.");
+        assert!(!has(&t, "JNIM", "ATTACKED", "Gao"), "{t:?}");
+    }
+
+    #[test]
+    fn a_verb_after_a_subordinator_takes_the_subject_after_it() {
+        let t = triples("انهارت الهدنة في منطقة نيونو بعدما حاصر مقاتلو الكتيبة قرية دوغابوغو. JNIM raided Niono.");
+        let t2 = triples("هاجمت كتيبة ماسينا بلدة نيونو، بعدما حاصر مقاتلو الكتيبة بلدة ديورا.");
+        assert!(has(&t2, "Katiba Macina", "ATTACKED", "Dioura"), "{t2:?}");
+        assert!(!t.iter().any(|(s, _, _)| s == "Niono"), "{t:?}");
+    }
+
+    #[test]
+    fn a_states_forces_are_its_army() {
+        let t = triples("JNIM said its fighters inflicted heavy losses on the junta's forces near Gao.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army") && !has(&t, "JNIM", "ATTACKED", "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn regions_are_not_attacked() {
+        let t = triples("JNIM fighters attacked boats on the Niger River near Timbuktu.");
+        assert!(!t.iter().any(|(_, _, o)| o == "Niger River" || o == "Niger"), "{t:?}");
+    }
+
+    #[test]
+    fn a_distant_patient_of_a_siege() {
+        let t =
+            triples("يعيش سكان بلدة بوني الصغيرة في وسط مالي منذ عامين تحت حصار يفرضه تنظيم الدولة الإسلامية في الساحل.");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Boni"), "{t:?}");
+    }
+
+    #[test]
+    fn the_two_groups_are_the_newest_pair_named_together() {
+        let t = triples("JNIM and the Malian army clashed near Gao. Ansarul Islam, a rival of JNIM, grew in Soum. Fighting between the two groups killed dozens.");
+        assert!(has(&t, "Ansarul Islam", "ATTACKED", "JNIM") && has(&t, "JNIM", "ATTACKED", "Ansarul Islam"), "{t:?}");
+    }
+
+    #[test]
+    fn agents_of_attack_nouns() {
+        let t = triples("An attack by Ansarul Islam killed nine soldiers near Djibo on Friday.");
+        assert!(has(&t, "Ansarul Islam", "ATTACKED", "Burkinabe army"), "{t:?}");
+        let t = triples("The raid on the army camp in Inates was claimed by the Islamic State.");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Nigerien army"), "{t:?}");
     }
 }

@@ -37,6 +37,12 @@ pub struct EntityDef {
     pub sahel: bool,
     /// For generic entities: country → canonical entity name.
     pub by_country: Vec<(String, String)>,
+    /// Entities this one stands for when the document names them (`the separatists` →
+    /// CSP-PSD in a text that names the CSP-PSD).
+    pub prefer: Vec<String>,
+    /// For an alliance: its member entities (a list of three or more of them named with it
+    /// are allied).
+    pub members: Vec<String>,
     /// The country this entity is in (counts towards a text's main country).
     pub country: Option<String>,
     /// "the jihadists" may refer back to it.
@@ -65,6 +71,8 @@ pub struct TriggerDef {
     pub nominal: bool,
     /// The object is an actor: people are killed, places are not.
     pub persons: bool,
+    /// A massacre: the place it happened in ("massacre in Moura") was attacked.
+    pub site: bool,
 }
 
 /// Function words and phrases the rules look at.
@@ -72,6 +80,8 @@ pub struct TriggerDef {
 #[allow(missing_docs)]
 pub enum Marker {
     Prep,
+    /// "against", "ضد": what follows is opposed, never an ally.
+    Against,
     WeakPrep,
     With,
     Locative,
@@ -89,6 +99,14 @@ pub enum Marker {
     PlaceRef,
     BaseRef,
     Relative,
+    /// "while", "بينما": a new clause with its own subject.
+    Clause,
+    /// "ended", "إنهاء": ends a truce or an alliance, but the fighting it ends happened.
+    Ending,
+    /// "بعدما", "حيث": a clause may start with its verb here; the subject may also be elided.
+    Subordinator,
+    /// Words that only shadow a shorter marker ("لا يزال" is no negation).
+    Neutral,
     PronounObject,
     HeadGroup,
     HeadPlace,
@@ -103,6 +121,7 @@ impl Marker {
     fn parse(s: &str) -> Option<Marker> {
         Some(match s {
             "prep" => Marker::Prep,
+            "against" => Marker::Against,
             "weak_prep" => Marker::WeakPrep,
             "with" => Marker::With,
             "locative" => Marker::Locative,
@@ -120,6 +139,10 @@ impl Marker {
             "pair_ref" => Marker::PairRef,
             "group_ref" => Marker::GroupRef,
             "relative" => Marker::Relative,
+            "clause" => Marker::Clause,
+            "neutral" => Marker::Neutral,
+            "ending" => Marker::Ending,
+            "subordinator" => Marker::Subordinator,
             "pronoun_object" => Marker::PronounObject,
             "head_group" => Marker::HeadGroup,
             "head_place" => Marker::HeadPlace,
@@ -253,6 +276,8 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
                 sahel_target: None,
                 sahel: sahel_section,
                 by_country: Vec::new(),
+                prefer: Vec::new(),
+                members: Vec::new(),
                 country: country_section.clone(),
                 jihadist: false,
                 region: false,
@@ -268,6 +293,10 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
                     let (k, v) = (k.trim(), v.trim().to_string());
                     if k == "sahel" {
                         def.sahel_target = Some(v);
+                    } else if k == "members" {
+                        def.members = v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+                    } else if k == "prefer" {
+                        def.prefer = v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
                     } else if k == "country" {
                         def.country = Some(v);
                     } else {
@@ -322,13 +351,15 @@ fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
             let Some(relation) = RelationType::parse(rel) else {
                 return Err(parse_error(file, no, format!("unknown relation '{rel}'")));
             };
-            let mut def = TriggerDef { relation, mutual: false, passive: false, nominal: false, persons: false };
+            let mut def =
+                TriggerDef { relation, mutual: false, passive: false, nominal: false, persons: false, site: false };
             for w in words {
                 match w {
                     "mutual" => def.mutual = true,
                     "passive" => def.passive = true,
                     "nominal" => def.nominal = true,
                     "persons" => def.persons = true,
+                    "site" => def.site = true,
                     other => return Err(parse_error(file, no, format!("unknown trigger flag '{other}'"))),
                 }
             }
@@ -482,7 +513,12 @@ impl Lexicon {
         let by_name: HashMap<String, u32> =
             b.entities.iter().enumerate().map(|(i, e)| (e.name.clone(), i as u32)).collect();
         for (i, e) in b.entities.iter().enumerate() {
-            let targets = e.sahel_target.iter().chain(e.by_country.iter().map(|(_, t)| t));
+            let targets = e
+                .sahel_target
+                .iter()
+                .chain(e.by_country.iter().map(|(_, t)| t))
+                .chain(e.prefer.iter())
+                .chain(e.members.iter());
             for t in targets {
                 if !by_name.contains_key(t) {
                     return Err(parse_error(

@@ -160,7 +160,34 @@ impl<'a> DocumentExtractor<'a> {
     }
 
     /// Finish the document.
-    pub fn finish(self) -> Extraction {
+    pub fn finish(mut self) -> Extraction {
+        // "the separatists" named before "the CSP-PSD": they were the CSP-PSD.
+        for (from, to) in self.ctx.late_preferences(self.lex) {
+            let label = self.lex.entity_id(&to).and_then(|id| self.lex.entities[id as usize].labels.first().cloned());
+            for r in &mut self.relations {
+                if r.subject == from {
+                    r.subject.clone_from(&to);
+                    if let Some(l) = &label {
+                        r.subject_label.clone_from(l);
+                    }
+                }
+                if r.object == from {
+                    r.object.clone_from(&to);
+                    if let Some(l) = &label {
+                        r.object_label.clone_from(l);
+                    }
+                }
+            }
+            for r in &mut self.relations {
+                if r.relation.is_symmetric() && r.object < r.subject {
+                    std::mem::swap(&mut r.subject, &mut r.object);
+                    std::mem::swap(&mut r.subject_label, &mut r.object_label);
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            self.relations
+                .retain(|r| r.subject != r.object && seen.insert((r.subject.clone(), r.relation, r.object.clone())));
+        }
         let lang = self.lang.unwrap_or(if self.arabic > self.latin { Lang::Ar } else { Lang::En });
         let hash = self.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>();
         let doc = self.doc.clone();

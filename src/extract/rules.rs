@@ -145,6 +145,30 @@ pub struct Context {
     sentence_counts: [u32; 3],
     /// A Sahel entity has been mentioned.
     pub sahel: bool,
+    /// Lexicon entities named so far (for `prefer=` redirects).
+    seen: std::collections::HashSet<u32>,
+    /// Entities reached only through a generic with `prefer=` (target → generic), so that a
+    /// preferred entity named later in the text can take their place.
+    via_prefer: HashMap<u32, u32>,
+}
+
+impl Context {
+    /// Renames for the end of a document: entities that only a `prefer=` generic named before
+    /// the preferred entity appeared ("the separatists" … later "the CSP-PSD"), with the name
+    /// they stand for.
+    pub fn late_preferences(&self, lex: &Lexicon) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (&target, &generic) in &self.via_prefer {
+            if self.seen.contains(&target) {
+                continue;
+            }
+            let def = &lex.entities[generic as usize];
+            if let Some(p) = def.prefer.iter().find(|p| lex.entity_id(p).is_some_and(|id| self.seen.contains(&id))) {
+                out.push((lex.entities[target as usize].name.clone(), p.clone()));
+            }
+        }
+        out
+    }
 }
 
 const COUNTRIES: &[&str] = &["Mali", "Burkina Faso", "Niger"];
@@ -161,10 +185,18 @@ impl Context {
     /// The country the current sentence, else the text, is mainly about (Mali when none is
     /// named).
     pub fn country(&self) -> &str {
-        let counts = if self.sentence_counts.iter().any(|&n| n > 0) { &self.sentence_counts } else { &self.counts };
-        let mut best: Option<(&str, u32)> = None;
-        for (c, &n) in COUNTRIES.iter().zip(counts) {
-            if n > 0 && best.is_none_or(|(_, b)| n > b) {
+        // Ties in the sentence are broken by the whole text.
+        let key = |i: usize| {
+            if self.sentence_counts.iter().any(|&n| n > 0) {
+                (self.sentence_counts[i], self.counts[i])
+            } else {
+                (self.counts[i], 0)
+            }
+        };
+        let mut best: Option<(&str, (u32, u32))> = None;
+        for (i, c) in COUNTRIES.iter().enumerate() {
+            let n = key(i);
+            if n.0 > 0 && best.is_none_or(|(_, b)| n > b) {
                 best = Some((c, n));
             }
         }
@@ -182,6 +214,8 @@ pub enum Prep {
     Weak,
     /// Any other preposition.
     Strong,
+    /// "against", "ضد": an opponent, never an ally.
+    Against,
     /// "with", "مع".
     With,
     /// "in", "في", "near": a location.
@@ -228,6 +262,8 @@ pub struct Item {
     pub coord_prev: Option<usize>,
     /// The entity item this one stands in apposition to ("X (Y)": Y → X).
     pub apposition: Option<usize>,
+    /// Joined to the item before by "led by": a leader, not a second party.
+    pub led: bool,
 }
 
 impl Item {
@@ -244,6 +280,7 @@ impl Item {
             prep: Prep::None,
             coord_prev: None,
             apposition: None,
+            led: false,
         }
     }
 
@@ -267,6 +304,10 @@ impl Item {
 /// Resolve a lexicon entity in context: generic entities by country, Sahel redirects.
 fn resolve(lex: &Lexicon, ctx: &Context, id: u32) -> u32 {
     let def = &lex.entities[id as usize];
+    // "the separatists" → the separatist group the document names.
+    if let Some(t) = def.prefer.iter().filter_map(|t| lex.entity_id(t)).find(|t| ctx.seen.contains(t)) {
+        return t;
+    }
     if def.is_generic() {
         let country = ctx.country();
         let target = def.by_country.iter().find(|(c, _)| c == country).or(def.by_country.first());
@@ -490,6 +531,7 @@ impl SentenceItems<'_> {
                 let def = &self.lex.entities[id as usize];
                 if !def.is_generic() {
                     ctx.note(def.country.as_deref(), def.sahel);
+                    ctx.seen.insert(id);
                 }
             }
         }
@@ -497,7 +539,11 @@ impl SentenceItems<'_> {
         for m in raw {
             let kind = match m.term {
                 Term::Entity(id) => {
+                    let generic = id;
                     let id = resolve(self.lex, ctx, id);
+                    if !self.lex.entities[generic as usize].prefer.is_empty() {
+                        ctx.via_prefer.entry(id).or_insert(generic);
+                    }
                     let e = table.known(self.lex, id);
                     table.mention(e, self.original_of(m.start as usize, m.end as usize));
                     ItemKind::Entity(e)
@@ -531,6 +577,7 @@ impl SentenceItems<'_> {
                 out.retain(|it| self.norm.original_range(it.start as usize, it.end as usize).0 >= cut);
             }
         }
+        self.leaders_governments(table, out);
         self.guess_unknown(ctx, table, out);
         self.guess_capitalized(table, out);
         out.sort_by_key(|i| i.start);
@@ -544,6 +591,33 @@ impl SentenceItems<'_> {
             same
         });
         annotate(self, out);
+    }
+
+    /// "Tiani's government", "Goita's junta": the leader's state, not the leader; "Mali's
+    /// forces", "the junta's troops": the state's army.
+    fn leaders_governments(&self, table: &mut EntityTable, items: &mut [Item]) {
+        for it in items.iter_mut() {
+            let Some(e) = it.entity() else { continue };
+            let info = &table.infos[e as usize];
+            let Some(country) = info.country.clone() else { continue };
+            let possessive = self.word_at(it.tok_end).is_some_and(|(s, e)| &self.norm.text[s..e] == "s");
+            let Some((s2, e2)) = self.word_at(it.tok_end + 1).filter(|_| possessive) else { continue };
+            let target = match (info.label(), &self.norm.text[s2..e2]) {
+                ("Person", "government" | "junta" | "regime" | "administration" | "authorities") => Some(country),
+                ("State", "forces" | "troops" | "soldiers" | "army" | "military") => self
+                    .lex
+                    .entity("*army")
+                    .and_then(|def| def.by_country.iter().find(|(c, _)| *c == country))
+                    .map(|(_, t)| t.clone()),
+                _ => None,
+            };
+            if let Some(id) = target.and_then(|t| self.lex.entity_id(&t)) {
+                let st = table.known(self.lex, id);
+                it.kind = ItemKind::Entity(st);
+                it.end = e2 as u32;
+                it.tok_end += 2;
+            }
+        }
     }
 
     /// Is the word at `tok` free of any item?
@@ -567,7 +641,12 @@ impl SentenceItems<'_> {
                         items[i].tok_end = tok_end;
                     }
                 }
-                Some(Marker::HeadBase) => {
+                // "the army camp in Boni" names a base like "army camp in Boni" does.
+                Some(Marker::BaseRef)
+                    if !items
+                        .get(i + 1)
+                        .is_some_and(|n| n.marker() == Some(Marker::Locative) && n.tok == it.tok_end) => {}
+                Some(Marker::HeadBase | Marker::BaseRef) => {
                     if let Some((place, end, tok_end, remove)) = self.base_place(items, i, table) {
                         let owner = self.lex.entity("*army").and_then(|def| {
                             let country = ctx.country();
@@ -640,7 +719,8 @@ impl SentenceItems<'_> {
                     }
                     break;
                 }
-                ItemKind::Trigger(_) => break,
+                // "outposts including X", "bases, X": X is a place of its own.
+                ItemKind::Trigger(_) | ItemKind::Marker(Marker::Prep | Marker::Against | Marker::Comma) => break,
                 ItemKind::Marker(Marker::Locative) => {
                     if let Some((name, _, end, tok_end)) = self.unknown_name(items, next.tok_end) {
                         return Some((name, end, tok_end, None));
@@ -730,6 +810,7 @@ impl SentenceItems<'_> {
                     prep: Prep::None,
                     coord_prev: None,
                     apposition: None,
+                    led: false,
                 });
             }
             tok = end_tok;
@@ -743,6 +824,7 @@ fn prep_of(m: Marker) -> Option<Prep> {
         // "between Gao and Menaka" places an event; sides of a conflict are read by the rules.
         Marker::Between => Prep::Locative,
         Marker::Prep | Marker::BetweenPair => Prep::Strong,
+        Marker::Against => Prep::Against,
         Marker::WeakPrep => Prep::Weak,
         Marker::With => Prep::With,
         Marker::Locative => Prep::Locative,
@@ -773,7 +855,23 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             let p = items[i - 1];
             // An English article between a preposition and its noun is transparent.
             let article = p.tok_end + 1 == it.tok
-                && si.word_at(p.tok_end).is_some_and(|(s, e)| matches!(&si.norm.text[s..e], "the" | "a" | "an"));
+                && si.word_at(p.tok_end).is_some_and(|(s, e)| {
+                    matches!(
+                        &si.norm.text[s..e],
+                        "the"
+                            | "a"
+                            | "an"
+                            | "عشرات"
+                            | "مئات"
+                            | "الاف"
+                            | "بعض"
+                            | "عناصر"
+                            | "مقاتلي"
+                            | "dozens"
+                            | "hundreds"
+                            | "several"
+                    )
+                });
             if p.tok_end == it.tok || article {
                 match p.kind {
                     ItemKind::Marker(Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase) => prep = p.prep,
@@ -857,14 +955,16 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
         if comma {
             // A comma joins list items ("X, Y and Z", "X، وY") but not clauses.
             let list = gap == 0 || (gap <= 1 && (gap_starts_with_waw || conj));
-            let governed =
-                matches!(q.prep, Prep::Locative | Prep::Strong | Prep::Border) && it.prep == Prep::None && gap > 0;
+            let governed = matches!(q.prep, Prep::Locative | Prep::Strong | Prep::Against | Prep::Border)
+                && it.prep == Prep::None
+                && gap > 0;
             conj = list && !governed;
         } else if !conj && gap > 0 {
             conj = gap_starts_with_waw;
         }
         if led {
             items[i].prep = Prep::None;
+            items[i].led = true;
         }
         if conj {
             items[i].coord_prev = Some(j);
