@@ -809,16 +809,8 @@ impl Attach<'_> {
             // "كمين نصبه مسلحون لدورية": what follows ل is the target, not the agent.
             if self.is_nominal(k) && !q.clitics.lam {
                 // "مسلحون من جماعة X", "fighters of X": the named group, not the reference.
-                if q.entity().is_none() {
-                    if let Some(n) = self.items.get(k + 2) {
-                        let named = self.items[k + 1].marker() == Some(Marker::WeakPrep)
-                            && n.prep == Prep::Weak
-                            && n.tok <= self.items[k + 1].tok_end + 1;
-                        let v: Vec<Ent> = n.entity().into_iter().filter(|&e| self.is_actor(e)).collect();
-                        if named && !v.is_empty() {
-                            return v;
-                        }
-                    }
+                if let Some(v) = self.named_after_ref(k) {
+                    return v;
                 }
                 let v: Vec<Ent> = self
                     .group_forward(k)
@@ -832,6 +824,18 @@ impl Attach<'_> {
             }
         }
         Vec::new()
+    }
+
+    /// "مسلحون من جماعة X", "مسلحون تابعون لX", "fighters of X": the group a reference item
+    /// at `k` is said to belong to, named right after it.
+    fn named_after_ref(&self, k: usize) -> Option<Vec<Ent>> {
+        let q = self.items[k];
+        if q.entity().is_some() {
+            return None;
+        }
+        let n = self.items[k + 1..].iter().find(|n| n.tok <= q.tok_end + 2 && n.entity().is_some())?;
+        let v: Vec<Ent> = n.entity().into_iter().filter(|&e| self.is_actor(e)).collect();
+        (n.prep == Prep::Weak && !v.is_empty()).then_some(v)
     }
 
     /// The patient before a passive trigger.
@@ -1021,8 +1025,14 @@ impl Attach<'_> {
         }
         let k = ti + 1;
         let q = self.items.get(k)?;
-        if !self.is_nominal(k) || q.prep != Prep::None || q.tok > t.tok_end + 2 {
+        // "استولى مقاتلون تابعون لجماعة X": unmatched words of belonging before the group.
+        let belonging = q.prep == Prep::Weak && q.entity().is_some() && q.tok > t.tok_end && !q.clitics.conj;
+        if !self.is_nominal(k) || (q.prep != Prep::None && !belonging) || q.tok > t.tok_end + 2 {
             return None;
+        }
+        if let Some(v) = self.named_after_ref(k) {
+            let last = (k + 1..self.items.len()).find(|&j| self.items[j].entity().is_some()).unwrap_or(k);
+            return Some((v, last));
         }
         let subj: Vec<Ent> = self.members(k).into_iter().filter(|&e| self.is_actor(e)).collect();
         if subj.is_empty() {
@@ -1417,5 +1427,11 @@ mod tests {
         assert!(has(&t, "Ansarul Islam", "ATTACKED", "Burkinabe army"), "{t:?}");
         let t = triples("The raid on the army camp in Inates was claimed by the Islamic State.");
         assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Nigerien army"), "{t:?}");
+    }
+
+    #[test]
+    fn fighters_belonging_to_a_named_group() {
+        let t = triples("استولى مقاتلون تابعون لجماعة نصرة الإسلام والمسلمين على بلدة ديورا.");
+        assert!(has(&t, "JNIM", "CONTROLS", "Dioura"), "{t:?}");
     }
 }
