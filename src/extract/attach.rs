@@ -1066,7 +1066,8 @@ impl Attach<'_> {
                 // "attacks and clashes with X": a coordinated trigger shares the object.
                 ItemKind::Trigger(_) if !(q.clitics.conj && q.tok <= self.items[k - 1].tok_end + 1) => break,
                 ItemKind::Marker(Marker::Negation | Marker::Relative) => break,
-                ItemKind::Marker(Marker::Comma) if rel != RelationType::Controls => break,
+                // "besieged several towns, including Djibo": the list goes on after the comma.
+                ItemKind::Marker(Marker::Comma) if rel != RelationType::Controls && !self.including_follows(k) => break,
                 _ => {}
             }
             // "the Niger border": a state named as a border is no object.
@@ -1128,6 +1129,17 @@ impl Attach<'_> {
                 .collect();
         }
         v
+    }
+
+    /// Whether item `k` (a comma) is followed by "including", "بما فيها".
+    fn including_follows(&self, k: usize) -> bool {
+        self.items.get(k + 1).is_some_and(|n| {
+            n.marker() == Some(Marker::Prep)
+                && matches!(
+                    &self.text[n.start as usize..n.end as usize],
+                    "including" | "notably" | "such as" | "بما فيها" | "بما فيه" | "بما في ذلك" | "ومنها" | "منها"
+                )
+        })
     }
 
     fn fits_object(&self, e: Ent, prep: Prep, rel: RelationType) -> bool {
@@ -1433,5 +1445,14 @@ mod tests {
     fn fighters_belonging_to_a_named_group() {
         let t = triples("استولى مقاتلون تابعون لجماعة نصرة الإسلام والمسلمين على بلدة ديورا.");
         assert!(has(&t, "JNIM", "CONTROLS", "Dioura"), "{t:?}");
+    }
+
+    #[test]
+    fn lists_after_including_are_objects() {
+        let t = triples("Ansarul Islam has blockaded several towns, including Arbinda and Djibo.");
+        assert!(
+            has(&t, "Ansarul Islam", "ATTACKED", "Arbinda") && has(&t, "Ansarul Islam", "ATTACKED", "Djibo"),
+            "{t:?}"
+        );
     }
 }
