@@ -13,6 +13,12 @@
 //!    suffix points to (لصراعهما), an Arabic verb's following subject, or the document's
 //!    current topic; objects follow the trigger within a few words, with coordination.
 //!
+//! Subjects skip asides (relative clauses "X, which …,", "X الذي …", "backed by X") and do not
+//! cross "while"/"بينما"; killing words followed by "في هجوم شنه X" make their nouns victims of X;
+//! lists of three or more parties of a symmetric relation give every pair; an object behind
+//! "against"/"ضد" is never an ally; "ended" drops truces and alliances, not the fighting a
+//! truce ends.
+//!
 //! Coreference is kept simple: "the two groups"/"التنظيمين"/"بينهما" → the pair last named
 //! together, "the group"/"التنظيم" → the last armed group. Labels constrain arguments: only
 //! actors act, CONTROLS takes a place, truces and alliances join actors.
