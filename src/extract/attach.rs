@@ -279,6 +279,12 @@ impl Attach<'_> {
     /// The entities an item stands for.
     fn members(&self, i: usize) -> Vec<Ent> {
         let it = self.items[i];
+        // "مسلحين من تنظيم X", "militants from X": X.
+        if matches!(it.marker(), Some(Marker::JihadistRef | Marker::GroupRef)) {
+            if let Some(v) = self.named_after_ref(i) {
+                return v;
+            }
+        }
         match it.kind {
             ItemKind::Entity(e) => vec![e],
             ItemKind::Marker(Marker::PairRef) => self.pair(),
@@ -1460,5 +1466,11 @@ mod tests {
             has(&t, "Ansarul Islam", "ATTACKED", "Arbinda") && has(&t, "Ansarul Islam", "ATTACKED", "Djibo"),
             "{t:?}"
         );
+    }
+
+    #[test]
+    fn gunmen_from_a_named_group_are_a_side() {
+        let t = triples("اندلعت اشتباكات بين الجيش النيجري ومسلحين من جماعة نصرة الإسلام والمسلمين قرب تيلابيري.");
+        assert!(has(&t, "Nigerien army", "ATTACKED", "JNIM") && has(&t, "JNIM", "ATTACKED", "Nigerien army"), "{t:?}");
     }
 }
