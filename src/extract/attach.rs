@@ -1473,4 +1473,12 @@ mod tests {
         let t = triples("اندلعت اشتباكات بين الجيش النيجري ومسلحين من جماعة نصرة الإسلام والمسلمين قرب تيلابيري.");
         assert!(has(&t, "Nigerien army", "ATTACKED", "JNIM") && has(&t, "JNIM", "ATTACKED", "Nigerien army"), "{t:?}");
     }
+
+    #[test]
+    fn fighting_for_control_is_not_control() {
+        let t = triples("Ansarul Islam and JNIM fought each other for control of Djibo.");
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
+        let t = triples("تقاتل جماعة نصرة الإسلام والمسلمين وتنظيم الدولة الإسلامية في الساحل للسيطرة على بلدة ميناكا.");
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
+    }
 }
