@@ -145,6 +145,13 @@ impl Attach<'_> {
     /// "leaders of X, Y and Z … the Alliance of Sahel States": a list of three or more members
     /// of an alliance named in the same sentence are allied with each other.
     fn members_of_named_alliance(&mut self) {
+        // Cheap test first: a list of three coordinated items.
+        let long_list = self.items.iter().any(|it| {
+            it.coord_prev.is_some_and(|j| self.items[j].coord_prev.is_some() && self.items[j].entity().is_some())
+        });
+        if !long_list {
+            return;
+        }
         let mut members: Vec<&str> = Vec::new();
         for it in self.items {
             if let Some(e) = it.entity() {
@@ -175,6 +182,14 @@ impl Attach<'_> {
     /// trigger, and the actors behind "backed by", "مدعومة من" (with their coordinated partners).
     fn find_asides(&mut self) {
         let n = self.items.len();
+        let any = self.items.iter().any(|it| match it.kind {
+            ItemKind::Marker(Marker::Relative) => true,
+            ItemKind::Trigger(t) => self.lex.triggers[t as usize].passive,
+            _ => false,
+        });
+        if !any {
+            return;
+        }
         self.aside = vec![None; n];
         for i in 0..n {
             let it = self.items[i];
