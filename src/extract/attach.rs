@@ -13,6 +13,12 @@
 //!    suffix points to (لصراعهما), an Arabic verb's following subject, or the document's
 //!    current topic; objects follow the trigger within a few words, with coordination.
 //!
+//! Subjects skip asides (relative clauses "X, which …,", "X الذي …", "backed by X") and do not
+//! cross "while"/"بينما"; killing words followed by "في هجوم شنه X" make their nouns victims of X;
+//! lists of three or more parties of a symmetric relation give every pair; an object behind
+//! "against"/"ضد" is never an ally; "ended" drops truces and alliances, not the fighting a
+//! truce ends.
+//!
 //! Coreference is kept simple: "the two groups"/"التنظيمين"/"بينهما" → the pair last named
 //! together, "the group"/"التنظيم" → the last armed group. Labels constrain arguments: only
 //! actors act, CONTROLS takes a place, truces and alliances join actors.
@@ -139,6 +145,13 @@ impl Attach<'_> {
     /// "leaders of X, Y and Z … the Alliance of Sahel States": a list of three or more members
     /// of an alliance named in the same sentence are allied with each other.
     fn members_of_named_alliance(&mut self) {
+        // Cheap test first: a list of three coordinated items.
+        let long_list = self.items.iter().any(|it| {
+            it.coord_prev.is_some_and(|j| self.items[j].coord_prev.is_some() && self.items[j].entity().is_some())
+        });
+        if !long_list {
+            return;
+        }
         let mut members: Vec<&str> = Vec::new();
         for it in self.items {
             if let Some(e) = it.entity() {
@@ -169,6 +182,14 @@ impl Attach<'_> {
     /// trigger, and the actors behind "backed by", "مدعومة من" (with their coordinated partners).
     fn find_asides(&mut self) {
         let n = self.items.len();
+        let any = self.items.iter().any(|it| match it.kind {
+            ItemKind::Marker(Marker::Relative) => true,
+            ItemKind::Trigger(t) => self.lex.triggers[t as usize].passive,
+            _ => false,
+        });
+        if !any {
+            return;
+        }
         self.aside = vec![None; n];
         for i in 0..n {
             let it = self.items[i];
@@ -273,6 +294,12 @@ impl Attach<'_> {
     /// The entities an item stands for.
     fn members(&self, i: usize) -> Vec<Ent> {
         let it = self.items[i];
+        // "مسلحين من تنظيم X", "militants from X": X.
+        if matches!(it.marker(), Some(Marker::JihadistRef | Marker::GroupRef)) {
+            if let Some(v) = self.named_after_ref(i) {
+                return v;
+            }
+        }
         match it.kind {
             ItemKind::Entity(e) => vec![e],
             ItemKind::Marker(Marker::PairRef) => self.pair(),
@@ -809,16 +836,8 @@ impl Attach<'_> {
             // "كمين نصبه مسلحون لدورية": what follows ل is the target, not the agent.
             if self.is_nominal(k) && !q.clitics.lam {
                 // "مسلحون من جماعة X", "fighters of X": the named group, not the reference.
-                if q.entity().is_none() {
-                    if let Some(n) = self.items.get(k + 2) {
-                        let named = self.items[k + 1].marker() == Some(Marker::WeakPrep)
-                            && n.prep == Prep::Weak
-                            && n.tok <= self.items[k + 1].tok_end + 1;
-                        let v: Vec<Ent> = n.entity().into_iter().filter(|&e| self.is_actor(e)).collect();
-                        if named && !v.is_empty() {
-                            return v;
-                        }
-                    }
+                if let Some(v) = self.named_after_ref(k) {
+                    return v;
                 }
                 let v: Vec<Ent> = self
                     .group_forward(k)
@@ -832,6 +851,18 @@ impl Attach<'_> {
             }
         }
         Vec::new()
+    }
+
+    /// "مسلحون من جماعة X", "مسلحون تابعون لX", "fighters of X": the group a reference item
+    /// at `k` is said to belong to, named right after it.
+    fn named_after_ref(&self, k: usize) -> Option<Vec<Ent>> {
+        let q = self.items[k];
+        if q.entity().is_some() {
+            return None;
+        }
+        let n = self.items[k + 1..].iter().find(|n| n.tok <= q.tok_end + 2 && n.entity().is_some())?;
+        let v: Vec<Ent> = n.entity().into_iter().filter(|&e| self.is_actor(e)).collect();
+        (n.prep == Prep::Weak && !v.is_empty()).then_some(v)
     }
 
     /// The patient before a passive trigger.
@@ -1021,8 +1052,14 @@ impl Attach<'_> {
         }
         let k = ti + 1;
         let q = self.items.get(k)?;
-        if !self.is_nominal(k) || q.prep != Prep::None || q.tok > t.tok_end + 2 {
+        // "استولى مقاتلون تابعون لجماعة X": unmatched words of belonging before the group.
+        let belonging = q.prep == Prep::Weak && q.entity().is_some() && q.tok > t.tok_end && !q.clitics.conj;
+        if !self.is_nominal(k) || (q.prep != Prep::None && !belonging) || q.tok > t.tok_end + 2 {
             return None;
+        }
+        if let Some(v) = self.named_after_ref(k) {
+            let last = (k + 1..self.items.len()).find(|&j| self.items[j].entity().is_some()).unwrap_or(k);
+            return Some((v, last));
         }
         let subj: Vec<Ent> = self.members(k).into_iter().filter(|&e| self.is_actor(e)).collect();
         if subj.is_empty() {
@@ -1056,7 +1093,8 @@ impl Attach<'_> {
                 // "attacks and clashes with X": a coordinated trigger shares the object.
                 ItemKind::Trigger(_) if !(q.clitics.conj && q.tok <= self.items[k - 1].tok_end + 1) => break,
                 ItemKind::Marker(Marker::Negation | Marker::Relative) => break,
-                ItemKind::Marker(Marker::Comma) if rel != RelationType::Controls => break,
+                // "besieged several towns, including Djibo": the list goes on after the comma.
+                ItemKind::Marker(Marker::Comma) if rel != RelationType::Controls && !self.including_follows(k) => break,
                 _ => {}
             }
             // "the Niger border": a state named as a border is no object.
@@ -1118,6 +1156,17 @@ impl Attach<'_> {
                 .collect();
         }
         v
+    }
+
+    /// Whether item `k` (a comma) is followed by "including", "بما فيها".
+    fn including_follows(&self, k: usize) -> bool {
+        self.items.get(k + 1).is_some_and(|n| {
+            n.marker() == Some(Marker::Prep)
+                && matches!(
+                    &self.text[n.start as usize..n.end as usize],
+                    "including" | "notably" | "such as" | "بما فيها" | "بما فيه" | "بما في ذلك" | "ومنها" | "منها"
+                )
+        })
     }
 
     fn fits_object(&self, e: Ent, prep: Prep, rel: RelationType) -> bool {
@@ -1417,5 +1466,34 @@ mod tests {
         assert!(has(&t, "Ansarul Islam", "ATTACKED", "Burkinabe army"), "{t:?}");
         let t = triples("The raid on the army camp in Inates was claimed by the Islamic State.");
         assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Nigerien army"), "{t:?}");
+    }
+
+    #[test]
+    fn fighters_belonging_to_a_named_group() {
+        let t = triples("استولى مقاتلون تابعون لجماعة نصرة الإسلام والمسلمين على بلدة ديورا.");
+        assert!(has(&t, "JNIM", "CONTROLS", "Dioura"), "{t:?}");
+    }
+
+    #[test]
+    fn lists_after_including_are_objects() {
+        let t = triples("Ansarul Islam has blockaded several towns, including Arbinda and Djibo.");
+        assert!(
+            has(&t, "Ansarul Islam", "ATTACKED", "Arbinda") && has(&t, "Ansarul Islam", "ATTACKED", "Djibo"),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn gunmen_from_a_named_group_are_a_side() {
+        let t = triples("اندلعت اشتباكات بين الجيش النيجري ومسلحين من جماعة نصرة الإسلام والمسلمين قرب تيلابيري.");
+        assert!(has(&t, "Nigerien army", "ATTACKED", "JNIM") && has(&t, "JNIM", "ATTACKED", "Nigerien army"), "{t:?}");
+    }
+
+    #[test]
+    fn fighting_for_control_is_not_control() {
+        let t = triples("Ansarul Islam and JNIM fought each other for control of Djibo.");
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
+        let t = triples("تقاتل جماعة نصرة الإسلام والمسلمين وتنظيم الدولة الإسلامية في الساحل للسيطرة على بلدة ميناكا.");
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
     }
 }

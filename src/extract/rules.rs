@@ -146,24 +146,36 @@ pub struct Context {
     /// A Sahel entity has been mentioned.
     pub sahel: bool,
     /// Lexicon entities named so far (for `prefer=` redirects).
-    seen: std::collections::HashSet<u32>,
+    seen: Vec<bool>,
     /// Entities reached only through a generic with `prefer=` (target → generic), so that a
     /// preferred entity named later in the text can take their place.
     via_prefer: HashMap<u32, u32>,
 }
 
 impl Context {
+    fn see(&mut self, id: u32) {
+        let i = id as usize;
+        if i >= self.seen.len() {
+            self.seen.resize(i + 1, false);
+        }
+        self.seen[i] = true;
+    }
+
+    fn was_seen(&self, id: u32) -> bool {
+        self.seen.get(id as usize).copied().unwrap_or(false)
+    }
+
     /// Renames for the end of a document: entities that only a `prefer=` generic named before
     /// the preferred entity appeared ("the separatists" … later "the CSP-PSD"), with the name
     /// they stand for.
     pub fn late_preferences(&self, lex: &Lexicon) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for (&target, &generic) in &self.via_prefer {
-            if self.seen.contains(&target) {
+            if self.was_seen(target) {
                 continue;
             }
             let def = &lex.entities[generic as usize];
-            if let Some(p) = def.prefer.iter().find(|p| lex.entity_id(p).is_some_and(|id| self.seen.contains(&id))) {
+            if let Some(p) = def.prefer.iter().find(|p| lex.entity_id(p).is_some_and(|id| self.was_seen(id))) {
                 out.push((lex.entities[target as usize].name.clone(), p.clone()));
             }
         }
@@ -305,7 +317,7 @@ impl Item {
 fn resolve(lex: &Lexicon, ctx: &Context, id: u32) -> u32 {
     let def = &lex.entities[id as usize];
     // "the separatists" → the separatist group the document names.
-    if let Some(t) = def.prefer.iter().filter_map(|t| lex.entity_id(t)).find(|t| ctx.seen.contains(t)) {
+    if let Some(t) = def.prefer.iter().filter_map(|t| lex.entity_id(t)).find(|&t| ctx.was_seen(t)) {
         return t;
     }
     if def.is_generic() {
@@ -531,7 +543,7 @@ impl SentenceItems<'_> {
                 let def = &self.lex.entities[id as usize];
                 if !def.is_generic() {
                     ctx.note(def.country.as_deref(), def.sahel);
-                    ctx.seen.insert(id);
+                    ctx.see(id);
                 }
             }
         }
@@ -599,9 +611,12 @@ impl SentenceItems<'_> {
         for it in items.iter_mut() {
             let Some(e) = it.entity() else { continue };
             let info = &table.infos[e as usize];
-            let Some(country) = info.country.clone() else { continue };
+            if info.country.is_none() {
+                continue;
+            }
             let possessive = self.word_at(it.tok_end).is_some_and(|(s, e)| &self.norm.text[s..e] == "s");
             let Some((s2, e2)) = self.word_at(it.tok_end + 1).filter(|_| possessive) else { continue };
+            let country = info.country.clone().unwrap_or_default();
             let target = match (info.label(), &self.norm.text[s2..e2]) {
                 ("Person", "government" | "junta" | "regime" | "administration" | "authorities") => Some(country),
                 ("State", "forces" | "troops" | "soldiers" | "army" | "military") => self
