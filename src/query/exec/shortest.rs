@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use crate::graph::{NodeId, NodeValue, PathValue, RelId, RelationshipValue, Value};
 use crate::query::error::QueryError;
 use crate::query::eval::{node_id_of, rel_ref_with, Env};
@@ -13,6 +15,9 @@ use super::scan::eval_props;
 use super::{set_slot, Row};
 
 type Step = (NodeId, RelId, NodeId, NodeId);
+
+/// Maps keyed by node id, with the fast non-cryptographic hasher.
+type NodeMap<V> = HashMap<NodeId, V, RandomState>;
 
 /// Runs a [`LogicalOp::ShortestPath`].
 ///
@@ -36,14 +41,17 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
                 found.push(Vec::new());
             }
         } else {
-            // Level-by-level BFS keeping every predecessor step at the level a node is first seen.
-            let mut preds: HashMap<NodeId, Vec<Step>> = HashMap::new();
-            let mut depth_of: HashMap<NodeId, u64> = HashMap::from([(a, 0)]);
+            // Level-by-level BFS keeping the predecessor steps at the level a node is first seen:
+            // every one of them for allShortestPaths, only the first for shortestPath, which
+            // also stops as soon as the target is seen.
+            let mut preds: NodeMap<Vec<Step>> = NodeMap::default();
+            let mut depth_of: NodeMap<u64> = NodeMap::default();
+            depth_of.insert(a, 0);
             let mut frontier = vec![a];
+            let mut next = Vec::new();
             let mut depth = 0u64;
-            while !frontier.is_empty() && !depth_of.contains_key(&b) && max.is_none_or(|m| depth < m) {
+            'levels: while !frontier.is_empty() && !depth_of.contains_key(&b) && max.is_none_or(|m| depth < m) {
                 depth += 1;
-                let mut next = Vec::new();
                 for &n in &frontier {
                     for adj in env.graph.relationships_of(n, *dir, None) {
                         env.guard.check()?;
@@ -51,7 +59,7 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
                             continue;
                         }
                         let seen = depth_of.get(&adj.other).copied();
-                        if seen.is_some_and(|d| d < depth) {
+                        if seen.is_some_and(|d| d < depth) || (!*all && seen.is_some()) {
                             continue;
                         }
                         if seen.is_none() {
@@ -60,9 +68,13 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
                         }
                         let (s, e) = if adj.outgoing { (n, adj.other) } else { (adj.other, n) };
                         preds.entry(adj.other).or_default().push((n, adj.rel, s, e));
+                        if !*all && adj.other == b {
+                            break 'levels;
+                        }
                     }
                 }
-                frontier = next;
+                std::mem::swap(&mut frontier, &mut next);
+                next.clear();
             }
             if depth_of.contains_key(&b) {
                 collect_paths(b, a, &preds, &mut Vec::new(), &mut found, *all);
@@ -97,7 +109,7 @@ fn thin(id: NodeId) -> NodeValue {
 fn collect_paths(
     node: NodeId,
     start: NodeId,
-    preds: &HashMap<NodeId, Vec<Step>>,
+    preds: &NodeMap<Vec<Step>>,
     acc: &mut Vec<Step>,
     found: &mut Vec<Vec<Step>>,
     all: bool,
