@@ -265,6 +265,48 @@ fn arith_float(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, QueryError> 
     }))
 }
 
+/// The stored value of property `key` of a live node or relationship, borrowed from the graph
+/// (`Some(None)`: no such property); `None` for other values and deleted elements, which
+/// [`property`] handles.
+fn stored_property<'g>(graph: &'g PropertyGraph, base: &Value, key: &str) -> Option<Option<&'g Value>> {
+    match base {
+        Value::Node(n) => {
+            let id = NodeId(n.id as u32);
+            graph.contains_node(id).then(|| graph.node_property(id, key))
+        }
+        Value::Relationship(r) => {
+            let id = RelId(r.id as u32);
+            graph.contains_relationship(id).then(|| graph.rel_property(id, key))
+        }
+        _ => None,
+    }
+}
+
+/// `var.key OP b` for the comparisons and string predicates, reading the property in place
+/// instead of cloning it; `None` when the left side is not a property of a live node or
+/// relationship variable (the general path then evaluates it).
+fn compare_stored(op: BinaryOp, a: &Expr, b: &Expr, row: &[Value], env: &Env) -> Option<Result<Value, QueryError>> {
+    let Expr::Prop(base, key) = a else { return None };
+    let Expr::Var(v) = base.as_ref() else { return None };
+    let x = stored_property(env.graph, row.get(v.slot)?, key)?.unwrap_or(&Value::Null);
+    let y = match eval(b, row, env) {
+        Ok(y) => y,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(Ok(match op {
+        BinaryOp::Eq => from_opt(x.equals(&y)),
+        BinaryOp::Ne => from_opt(x.equals(&y).map(|t| !t)),
+        _ => match (x, &y) {
+            (Value::String(x), Value::String(y)) => Value::Bool(match op {
+                BinaryOp::StartsWith => x.starts_with(y.as_str()),
+                BinaryOp::EndsWith => x.ends_with(y.as_str()),
+                _ => x.contains(y.as_str()),
+            }),
+            _ => Value::Null,
+        },
+    }))
+}
+
 /// Reads property `key` of a node, relationship or map value.
 ///
 /// # Errors
@@ -426,6 +468,14 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
                 _ => binary(*op, from_opt(x), eval(b, row, env)?)?,
             }
         }
+        Expr::Binary(
+            op @ (BinaryOp::Eq | BinaryOp::Ne | BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains),
+            a,
+            b,
+        ) if matches!(a.as_ref(), Expr::Prop(..)) => match compare_stored(*op, a, b, row, env) {
+            Some(v) => v?,
+            None => binary(*op, eval(a, row, env)?, eval(b, row, env)?)?,
+        },
         Expr::Binary(op, a, b) => binary(*op, eval(a, row, env)?, eval(b, row, env)?)?,
         Expr::IsNull(e, negated) => Value::Bool(eval(e, row, env)?.is_null() != *negated),
         Expr::HasLabels(e, labels) => match eval(e, row, env)? {

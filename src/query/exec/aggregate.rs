@@ -17,7 +17,7 @@ use super::Row;
 /// Errors of the expressions and accumulators.
 pub fn aggregate(keys: &[Expr], aggs: &[AggCall], rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
     let fresh = || aggs.iter().map(|a| Accumulator::new(a.func, a.distinct)).collect::<Vec<_>>();
-    let mut groups: IndexMap<Vec<Value>, Vec<Accumulator>> = IndexMap::new();
+    let mut groups: IndexMap<Vec<Value>, Vec<Accumulator>, foldhash::fast::RandomState> = IndexMap::default();
     for row in &rows {
         env.guard.check()?;
         let key: Vec<Value> = keys.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?;

@@ -180,7 +180,7 @@ pub fn run_spanned(
 ) -> Result<Vec<Row>, QueryError> {
     for (i, op) in ops.iter().enumerate() {
         let started = Instant::now();
-        rows = run_op(op, rows, ctx).map_err(|e| match (e.span, spans.get(i)) {
+        rows = run_op(op, &ops[i + 1..], rows, ctx).map_err(|e| match (e.span, spans.get(i)) {
             (None, Some(s)) => e.with_span(*s),
             _ => e,
         })?;
@@ -194,7 +194,7 @@ pub fn run_spanned(
     Ok(rows)
 }
 
-fn run_op(op: &LogicalOp, rows: Vec<Row>, ctx: &mut Ctx) -> Result<Vec<Row>, QueryError> {
+fn run_op(op: &LogicalOp, next: &[LogicalOp], rows: Vec<Row>, ctx: &mut Ctx) -> Result<Vec<Row>, QueryError> {
     Ok(match op {
         LogicalOp::Create(spec) => create::create(spec, rows, ctx)?,
         LogicalOp::Merge { ops, create, on_create, on_match } => {
@@ -209,7 +209,7 @@ fn run_op(op: &LogicalOp, rows: Vec<Row>, ctx: &mut Ctx) -> Result<Vec<Row>, Que
             }
             union::union(outs, *all)
         }
-        op => read_op(op, rows, &ctx.env())?,
+        op => read_op(op, next, rows, &ctx.env())?,
     })
 }
 
@@ -218,14 +218,14 @@ fn run_op(op: &LogicalOp, rows: Vec<Row>, ctx: &mut Ctx) -> Result<Vec<Row>, Que
 /// # Errors
 /// Any runtime error of an operator.
 pub fn run_read(ops: &[LogicalOp], mut rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
-    for op in ops {
-        rows = read_op(op, rows, env)?;
+    for (i, op) in ops.iter().enumerate() {
+        rows = read_op(op, &ops[i + 1..], rows, env)?;
         env.guard.check_rows(rows.len(), true)?;
     }
     Ok(rows)
 }
 
-fn read_op(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
+fn read_op(op: &LogicalOp, next: &[LogicalOp], rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
     match op {
         LogicalOp::NodeScan { var, source, labels, props } => scan::node_scan(var, source, labels, props, rows, env),
         LogicalOp::NodeCheck { var, labels, props } => scan::node_check(var, labels, props, rows, env),
@@ -239,7 +239,7 @@ fn read_op(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryE
         LogicalOp::Aggregate { keys, aggs } => aggregate::aggregate(keys, aggs, rows, env),
         LogicalOp::Distinct(n) => Ok(project::distinct(*n, rows)),
         LogicalOp::Truncate(n) => Ok(project::truncate(*n, rows)),
-        LogicalOp::Sort(keys) => sort::sort(keys, rows, env),
+        LogicalOp::Sort(keys) => sort::sort(keys, rows, env, sort::bound(next, env)),
         LogicalOp::Skip(e) => sort::skip(e, rows, env),
         LogicalOp::Limit(e) => sort::limit(e, rows, env),
         LogicalOp::Unwind(e, v) => unwind::unwind(e, v, rows, env),

@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use crate::graph::{NodeId, NodeValue, PathValue, RelId, RelationshipValue, Value};
+use foldhash::fast::RandomState;
+
+use crate::graph::RelTypeId;
+use crate::graph::{Direction, NodeId, NodeValue, PathValue, RelId, RelationshipValue, Value};
 use crate::query::error::QueryError;
 use crate::query::eval::{node_id_of, rel_ref_with, Env};
 use crate::query::plan::LogicalOp;
@@ -13,6 +16,9 @@ use super::scan::eval_props;
 use super::{set_slot, Row};
 
 type Step = (NodeId, RelId, NodeId, NodeId);
+
+/// Maps keyed by node id, with the fast non-cryptographic hasher.
+type NodeMap<V> = HashMap<NodeId, V, RandomState>;
 
 /// Runs a [`LogicalOp::ShortestPath`].
 ///
@@ -35,15 +41,22 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
             if *min == 0 {
                 found.push(Vec::new());
             }
+        } else if !*all {
+            if let Some(steps) = bidirectional(env, a, b, *dir, &tids, &pvals, *max)? {
+                found.push(steps);
+            }
         } else {
-            // Level-by-level BFS keeping every predecessor step at the level a node is first seen.
-            let mut preds: HashMap<NodeId, Vec<Step>> = HashMap::new();
-            let mut depth_of: HashMap<NodeId, u64> = HashMap::from([(a, 0)]);
+            // Level-by-level BFS keeping the predecessor steps at the level a node is first seen:
+            // every one of them for allShortestPaths, only the first for shortestPath, which
+            // also stops as soon as the target is seen.
+            let mut preds: NodeMap<Vec<Step>> = NodeMap::default();
+            let mut depth_of: NodeMap<u64> = NodeMap::default();
+            depth_of.insert(a, 0);
             let mut frontier = vec![a];
+            let mut next = Vec::new();
             let mut depth = 0u64;
-            while !frontier.is_empty() && !depth_of.contains_key(&b) && max.is_none_or(|m| depth < m) {
+            'levels: while !frontier.is_empty() && !depth_of.contains_key(&b) && max.is_none_or(|m| depth < m) {
                 depth += 1;
-                let mut next = Vec::new();
                 for &n in &frontier {
                     for adj in env.graph.relationships_of(n, *dir, None) {
                         env.guard.check()?;
@@ -51,7 +64,7 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
                             continue;
                         }
                         let seen = depth_of.get(&adj.other).copied();
-                        if seen.is_some_and(|d| d < depth) {
+                        if seen.is_some_and(|d| d < depth) || (!*all && seen.is_some()) {
                             continue;
                         }
                         if seen.is_none() {
@@ -60,9 +73,13 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
                         }
                         let (s, e) = if adj.outgoing { (n, adj.other) } else { (adj.other, n) };
                         preds.entry(adj.other).or_default().push((n, adj.rel, s, e));
+                        if !*all && adj.other == b {
+                            break 'levels;
+                        }
                     }
                 }
-                frontier = next;
+                std::mem::swap(&mut frontier, &mut next);
+                next.clear();
             }
             if depth_of.contains_key(&b) {
                 collect_paths(b, a, &preds, &mut Vec::new(), &mut found, *all);
@@ -90,6 +107,73 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
     Ok(out)
 }
 
+/// One shortest path from `a` to `b` by breadth-first search from both ends, a level of the
+/// smaller frontier at a time; the steps run from `b` back to `a`, as [`collect_paths`] gives them.
+fn bidirectional(
+    env: &Env,
+    a: NodeId,
+    b: NodeId,
+    dir: Direction,
+    tids: &Option<Vec<RelTypeId>>,
+    pvals: &[(String, Value)],
+    max: Option<u64>,
+) -> Result<Option<Vec<Step>>, QueryError> {
+    let back_dir = match dir {
+        Direction::Outgoing => Direction::Incoming,
+        Direction::Incoming => Direction::Outgoing,
+        Direction::Both => Direction::Both,
+    };
+    let mut fwd: NodeMap<Option<Step>> = NodeMap::default();
+    let mut back: NodeMap<Option<Step>> = NodeMap::default();
+    fwd.insert(a, None);
+    back.insert(b, None);
+    let (mut ff, mut bf) = (vec![a], vec![b]);
+    let mut depth = 0u64;
+    let meet = loop {
+        if ff.is_empty() || bf.is_empty() || max.is_some_and(|m| depth >= m) {
+            return Ok(None);
+        }
+        depth += 1;
+        let forward = ff.len() <= bf.len();
+        let (frontier, seen, other, d) =
+            if forward { (&mut ff, &mut fwd, &back, dir) } else { (&mut bf, &mut back, &fwd, back_dir) };
+        let mut next = Vec::new();
+        let mut met = None;
+        'level: for &n in frontier.iter() {
+            for adj in env.graph.relationships_of(n, d, None) {
+                env.guard.check()?;
+                if seen.contains_key(&adj.other) || !rel_ok(env, adj.rel, tids, pvals) {
+                    continue;
+                }
+                let (s, e) = if adj.outgoing { (n, adj.other) } else { (adj.other, n) };
+                seen.insert(adj.other, Some((n, adj.rel, s, e)));
+                if other.contains_key(&adj.other) {
+                    met = Some(adj.other);
+                    break 'level;
+                }
+                next.push(adj.other);
+            }
+        }
+        *frontier = next;
+        if let Some(m) = met {
+            break m;
+        }
+    };
+    let chain = |map: &NodeMap<Option<Step>>| {
+        let mut steps = Vec::new();
+        let mut node = meet;
+        while let Some(Some(step)) = map.get(&node) {
+            steps.push(*step);
+            node = step.0;
+        }
+        steps
+    };
+    let mut steps = chain(&back);
+    steps.reverse();
+    steps.extend(chain(&fwd));
+    Ok(Some(steps))
+}
+
 fn thin(id: NodeId) -> NodeValue {
     NodeValue { id: id.as_u64(), labels: Vec::new(), properties: Default::default() }
 }
@@ -97,7 +181,7 @@ fn thin(id: NodeId) -> NodeValue {
 fn collect_paths(
     node: NodeId,
     start: NodeId,
-    preds: &HashMap<NodeId, Vec<Step>>,
+    preds: &NodeMap<Vec<Step>>,
     acc: &mut Vec<Step>,
     found: &mut Vec<Vec<Step>>,
     all: bool,
@@ -131,6 +215,25 @@ mod tests {
         assert_eq!(rows(&mut g, q), ["2"]);
         let q = "MATCH (a {name: 'a'}), (d {name: 'd'}) MATCH p = shortestPath((d)-[*]->(a)) RETURN count(p)";
         assert_eq!(rows(&mut g, q), ["0"]);
+    }
+
+    #[test]
+    fn both_ends_search_respects_direction_bound_and_order() {
+        let mut g = graph(
+            "CREATE (a {name: 'a'})-[:R]->(b {name: 'b'})-[:R]->(c {name: 'c'})<-[:R]-(d {name: 'd'})-[:R]->(e {name: 'e'})",
+        );
+        let q = "MATCH (a {name: 'a'}), (e {name: 'e'}) MATCH p = shortestPath((a)-[*]-(e)) \
+                 RETURN [n IN nodes(p) | n.name]";
+        assert_eq!(rows(&mut g, q), ["['a', 'b', 'c', 'd', 'e']"]);
+        let q = "MATCH (e {name: 'e'}), (a {name: 'a'}) MATCH p = shortestPath((e)-[*]-(a)) \
+                 RETURN [n IN nodes(p) | n.name]";
+        assert_eq!(rows(&mut g, q), ["['e', 'd', 'c', 'b', 'a']"]);
+        let q = "MATCH (a {name: 'a'}), (e {name: 'e'}) MATCH p = shortestPath((a)-[*..3]-(e)) RETURN count(p)";
+        assert_eq!(rows(&mut g, q), ["0"]);
+        let q = "MATCH (a {name: 'a'}), (e {name: 'e'}) MATCH p = shortestPath((a)-[*]->(e)) RETURN count(p)";
+        assert_eq!(rows(&mut g, q), ["0"]);
+        let q = "MATCH (c {name: 'c'}), (a {name: 'a'}) MATCH p = shortestPath((c)<-[*]-(a)) RETURN length(p)";
+        assert_eq!(rows(&mut g, q), ["2"]);
     }
 
     #[test]

@@ -5,22 +5,29 @@ use std::cmp::Ordering;
 use crate::graph::Value;
 use crate::query::error::{ErrorKind, QueryError};
 use crate::query::eval::{eval, Env};
-use crate::query::plan::Expr;
+use crate::query::plan::{Expr, LogicalOp};
 
 use super::Row;
 
 /// Sorts rows by the keys (stable; `true` means descending).
 ///
+/// With `bound = Some(k)` (the sort feeds `SKIP`/`LIMIT` that keep at most the first k rows),
+/// only the first k rows of the sorted order are kept: a selection of the k smallest followed
+/// by a sort of those k, ordered exactly as the full stable sort would order them (ties keep
+/// their input order).
+///
 /// # Errors
 /// Errors of the key expressions.
-pub fn sort(keys: &[(Expr, bool)], rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
-    let mut keyed: Vec<(Vec<Value>, Row)> = Vec::with_capacity(rows.len());
-    for row in rows {
+pub fn sort(keys: &[(Expr, bool)], rows: Vec<Row>, env: &Env, bound: Option<usize>) -> Result<Vec<Row>, QueryError> {
+    let mut keyed: Vec<(Vec<Value>, usize, Row)> = Vec::with_capacity(rows.len());
+    for (i, row) in rows.into_iter().enumerate() {
         env.guard.check()?;
         let k = keys.iter().map(|(e, _)| eval(e, &row, env)).collect::<Result<_, _>>()?;
-        keyed.push((k, row));
+        keyed.push((k, i, row));
     }
-    keyed.sort_by(|(a, _), (b, _)| {
+    // The input position breaks ties, so the order is total and an unstable selection and sort
+    // give the stable sort's result.
+    let cmp = |(a, i, _): &(Vec<Value>, usize, Row), (b, j, _): &(Vec<Value>, usize, Row)| {
         for ((x, y), (_, desc)) in a.iter().zip(b).zip(keys) {
             let o = x.order(y);
             let o = if *desc { o.reverse() } else { o };
@@ -28,9 +35,33 @@ pub fn sort(keys: &[(Expr, bool)], rows: Vec<Row>, env: &Env) -> Result<Vec<Row>
                 return o;
             }
         }
-        Ordering::Equal
-    });
-    Ok(keyed.into_iter().map(|(_, r)| r).collect())
+        i.cmp(j)
+    };
+    match bound {
+        Some(0) => keyed.clear(),
+        Some(k) if k < keyed.len() => {
+            keyed.select_nth_unstable_by(k - 1, cmp);
+            keyed.truncate(k);
+            keyed.sort_unstable_by(cmp);
+        }
+        _ => keyed.sort_unstable_by(cmp),
+    }
+    Ok(keyed.into_iter().map(|(_, _, r)| r).collect())
+}
+
+/// How many rows of a sort's output the `SKIP`/`LIMIT` operators right after it can keep:
+/// skip + limit when a `LIMIT` follows, `None` (all of them) otherwise or when a count does not
+/// evaluate (the operator itself then reports the error).
+pub fn bound(next: &[LogicalOp], env: &Env) -> Option<usize> {
+    let mut skipped = 0usize;
+    for op in next {
+        match op {
+            LogicalOp::Skip(e) => skipped = skipped.saturating_add(count(e, env, "SKIP").ok()?),
+            LogicalOp::Limit(e) => return Some(skipped.saturating_add(count(e, env, "LIMIT").ok()?)),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Evaluates a SKIP/LIMIT count: a non-negative integer.
@@ -86,6 +117,18 @@ mod tests {
     fn skip_and_limit() {
         let mut g = graph("");
         assert_eq!(rows(&mut g, "UNWIND range(1, 5) AS x RETURN x SKIP 1 LIMIT 2"), ["2", "3"]);
+        assert_eq!(error(&mut g, "UNWIND [1] AS x RETURN x LIMIT 1.5"), "SyntaxError (InvalidArgumentType)");
+    }
+
+    #[test]
+    fn top_k_keeps_the_stable_sort_order() {
+        let mut g = graph("");
+        let q = "UNWIND [[3, 'a'], [1, 'b'], [3, 'c'], null, [2, 'd'], [1, 'e'], [3, 'f']] AS p \
+                 RETURN p[1] AS s ORDER BY p[0] DESC SKIP 1 LIMIT 4";
+        assert_eq!(rows(&mut g, q), ["'a'", "'c'", "'f'", "'d'"]);
+        let q = "UNWIND [5, 1, 4, 1, 3, 9, 2] AS x RETURN x ORDER BY x LIMIT 3";
+        assert_eq!(rows(&mut g, q), ["1", "1", "2"]);
+        assert_eq!(rows(&mut g, "UNWIND [2, 1] AS x RETURN x ORDER BY x LIMIT 0"), Vec::<String>::new());
         assert_eq!(error(&mut g, "UNWIND [1] AS x RETURN x LIMIT 1.5"), "SyntaxError (InvalidArgumentType)");
     }
 }
