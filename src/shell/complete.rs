@@ -15,56 +15,9 @@ use super::meta;
 use super::script::is_complete;
 use crate::graph::{write_cypher_name, write_cypher_string, PropertyGraph, Value};
 
-/// Cypher keywords offered by completion and highlighted by the shell.
-pub const KEYWORDS: &[&str] = &[
-    "ALL",
-    "AND",
-    "AS",
-    "ASC",
-    "ASCENDING",
-    "BY",
-    "CALL",
-    "CASE",
-    "CONTAINS",
-    "CREATE",
-    "DELETE",
-    "DESC",
-    "DESCENDING",
-    "DETACH",
-    "DISTINCT",
-    "ELSE",
-    "END",
-    "ENDS",
-    "EXISTS",
-    "EXPLAIN",
-    "FALSE",
-    "IN",
-    "IS",
-    "LIMIT",
-    "MATCH",
-    "MERGE",
-    "NOT",
-    "NULL",
-    "ON",
-    "OPTIONAL",
-    "OR",
-    "ORDER",
-    "PROFILE",
-    "REMOVE",
-    "RETURN",
-    "SET",
-    "SKIP",
-    "STARTS",
-    "THEN",
-    "TRUE",
-    "UNION",
-    "UNWIND",
-    "WHEN",
-    "WHERE",
-    "WITH",
-    "XOR",
-    "YIELD",
-];
+/// Cypher keywords offered by completion and highlighted by the shell: the parser's reserved
+/// words, so the two lists cannot drift apart.
+pub const KEYWORDS: &[&str] = crate::query::ast::RESERVED_WORDS;
 
 /// Functions offered by completion (inserted with an opening parenthesis).
 pub const FUNCTIONS: &[&str] = &[
