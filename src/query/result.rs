@@ -31,6 +31,19 @@ impl QueryStats {
     }
 }
 
+impl std::ops::AddAssign<&QueryStats> for QueryStats {
+    fn add_assign(&mut self, s: &QueryStats) {
+        self.nodes_created += s.nodes_created;
+        self.nodes_deleted += s.nodes_deleted;
+        self.relationships_created += s.relationships_created;
+        self.relationships_deleted += s.relationships_deleted;
+        self.properties_set += s.properties_set;
+        self.properties_removed += s.properties_removed;
+        self.labels_added += s.labels_added;
+        self.labels_removed += s.labels_removed;
+    }
+}
+
 /// Columns and rows returned by a query.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryResult {

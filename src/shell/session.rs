@@ -235,7 +235,7 @@ impl Session {
         match outcome {
             Ok(result) => {
                 if result.stats.contains_updates() {
-                    add_stats(&mut self.changes, &result.stats);
+                    self.changes += &result.stats;
                     self.dirty = true;
                     self.generation += 1;
                     if self.autosave && self.path().is_some() {
@@ -538,12 +538,7 @@ impl Session {
                 eprintln!("warning: {w}");
             }
             let stats = merge_into(self.graph_mut(), &extracted.extraction)?;
-            total.documents += stats.documents;
-            total.documents_skipped += stats.documents_skipped;
-            total.entities_new += stats.entities_new;
-            total.entities_merged += stats.entities_merged;
-            total.relations_new += stats.relations_new;
-            total.relations_merged += stats.relations_merged;
+            total += stats;
         }
         if total.documents > 0 {
             self.changed()?;
@@ -623,17 +618,6 @@ impl Session {
         }
         QueryResult { columns: vec!["key".into(), "value".into()], rows, ..QueryResult::default() }
     }
-}
-
-fn add_stats(total: &mut QueryStats, s: &QueryStats) {
-    total.nodes_created += s.nodes_created;
-    total.nodes_deleted += s.nodes_deleted;
-    total.relationships_created += s.relationships_created;
-    total.relationships_deleted += s.relationships_deleted;
-    total.properties_set += s.properties_set;
-    total.properties_removed += s.properties_removed;
-    total.labels_added += s.labels_added;
-    total.labels_removed += s.labels_removed;
 }
 
 /// Why [`Session::execute`] failed.
