@@ -148,37 +148,13 @@ impl Value {
                 if a.len() != b.len() {
                     return Some(false);
                 }
-                let mut unknown = false;
-                for (x, y) in a.iter().zip(b) {
-                    match x.equals(y) {
-                        Some(false) => return Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                if unknown {
-                    None
-                } else {
-                    Some(true)
-                }
+                equals_all(a.iter().zip(b))
             }
             (Map(a), Map(b)) => {
                 if a.len() != b.len() || a.keys().zip(b.keys()).any(|(x, y)| x != y) {
                     return Some(false);
                 }
-                let mut unknown = false;
-                for (x, y) in a.values().zip(b.values()) {
-                    match x.equals(y) {
-                        Some(false) => return Some(false),
-                        None => unknown = true,
-                        Some(true) => {}
-                    }
-                }
-                if unknown {
-                    None
-                } else {
-                    Some(true)
-                }
+                equals_all(a.values().zip(b.values()))
             }
             (Node(a), Node(b)) => Some(a.id == b.id),
             (Relationship(a), Relationship(b)) => Some(a.id == b.id),
@@ -280,6 +256,24 @@ impl Value {
 
     fn is_nan(&self) -> bool {
         matches!(self, Value::Float(f) if f.is_nan())
+    }
+}
+
+/// Cypher's `=` over paired elements: false if any pair differs, else null if any pair is null,
+/// else true.
+fn equals_all<'a>(pairs: impl Iterator<Item = (&'a Value, &'a Value)>) -> Option<bool> {
+    let mut unknown = false;
+    for (x, y) in pairs {
+        match x.equals(y) {
+            Some(false) => return Some(false),
+            None => unknown = true,
+            Some(true) => {}
+        }
+    }
+    if unknown {
+        None
+    } else {
+        Some(true)
     }
 }
 
