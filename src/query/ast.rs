@@ -1307,20 +1307,23 @@ fn write_operand(f: &mut Formatter<'_>, e: &Expr, min: Precedence) -> fmt::Resul
     }
 }
 
-/// The next tighter level, for the right operand of a left-associative operator.
-fn tighter(p: Precedence) -> Precedence {
-    match p {
-        Precedence::Or => Precedence::Xor,
-        Precedence::Xor => Precedence::And,
-        Precedence::And => Precedence::Not,
-        Precedence::Not => Precedence::Comparison,
-        Precedence::Comparison => Precedence::Predicate,
-        Precedence::Predicate => Precedence::Additive,
-        Precedence::Additive => Precedence::Multiplicative,
-        Precedence::Multiplicative => Precedence::Power,
-        Precedence::Power => Precedence::Unary,
-        Precedence::Unary => Precedence::Postfix,
-        Precedence::Postfix | Precedence::Atom => Precedence::Atom,
+impl Precedence {
+    /// The next tighter level, for the right operand of a left-associative operator (the
+    /// parser and [`Display`] share it, so printing re-parses to the same tree).
+    pub fn tighter(self) -> Precedence {
+        match self {
+            Precedence::Or => Precedence::Xor,
+            Precedence::Xor => Precedence::And,
+            Precedence::And => Precedence::Not,
+            Precedence::Not => Precedence::Comparison,
+            Precedence::Comparison => Precedence::Predicate,
+            Precedence::Predicate => Precedence::Additive,
+            Precedence::Additive => Precedence::Multiplicative,
+            Precedence::Multiplicative => Precedence::Power,
+            Precedence::Power => Precedence::Unary,
+            Precedence::Unary => Precedence::Postfix,
+            Precedence::Postfix | Precedence::Atom => Precedence::Atom,
+        }
     }
 }
 
@@ -1387,7 +1390,7 @@ impl Display for Expr {
                 let p = op.precedence();
                 write_operand(f, left, p)?;
                 write!(f, " {} ", op.symbol())?;
-                write_operand(f, right, tighter(p))
+                write_operand(f, right, p.tighter())
             }
             ExprKind::Comparison { first, rest } => {
                 write_operand(f, first, Precedence::Predicate)?;

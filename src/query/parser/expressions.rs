@@ -124,7 +124,7 @@ fn expr_bp(i: &str, min: Precedence) -> PResult<'_, Expr> {
         match op {
             Infix::Binary(op) => {
                 let (j, ()) = eat_binary(s, op)?;
-                let (j, right) = operand(j, tighter(prec))?;
+                let (j, right) = operand(j, prec.tighter())?;
                 let span = Span::new(start, pos(j));
                 left = Expr::new(ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span);
                 i = j;
@@ -168,22 +168,6 @@ fn operand(i: &str, min: Precedence) -> PResult<'_, Expr> {
     // Not nom's `context` combinator: this sits on the recursive path, where its generic
     // frames would cost stack on every nesting level.
     expr_bp(i, min).map_err(|e| e.map(|e| PError::add_context(i, "an expression", e)))
-}
-
-/// The next tighter level, for the right operand of a left-associative operator.
-fn tighter(p: Precedence) -> Precedence {
-    match p {
-        Precedence::Or => Precedence::Xor,
-        Precedence::Xor => Precedence::And,
-        Precedence::And => Precedence::Not,
-        Precedence::Not => Precedence::Comparison,
-        Precedence::Comparison => Precedence::Predicate,
-        Precedence::Predicate => Precedence::Additive,
-        Precedence::Additive => Precedence::Multiplicative,
-        Precedence::Multiplicative => Precedence::Power,
-        Precedence::Power => Precedence::Unary,
-        Precedence::Unary | Precedence::Postfix | Precedence::Atom => Precedence::Postfix,
-    }
 }
 
 /// Prefix operators (`NOT`, `-`, `+`) or a postfix expression.
