@@ -233,6 +233,23 @@ fn alias_line(line: &str) -> Option<(&str, impl Iterator<Item = &str>)> {
     Some((key.trim(), rest.split('|').map(str::trim).filter(|s| !s.is_empty())))
 }
 
+/// An `en: a | b` or `ar: a | b` line: its language key and values, or the error to report at
+/// `file:no` (`item` names what the values are, e.g. "alias", "word").
+fn language_line<'a>(
+    file: &str,
+    no: usize,
+    line: &'a str,
+    item: &str,
+) -> Result<(&'a str, impl Iterator<Item = &'a str>), ExtractError> {
+    let Some((key, values)) = alias_line(line) else {
+        return Err(parse_error(file, no, format!("expected 'en: {item} | {item}' or 'ar: {item} | {item}'")));
+    };
+    if key != "en" && key != "ar" {
+        return Err(parse_error(file, no, format!("unknown key '{key}', expected 'en' or 'ar'")));
+    }
+    Ok((key, values))
+}
+
 fn parse_error(file: &str, line: usize, message: impl Into<String>) -> ExtractError {
     ExtractError::LexiconParse { file: file.to_string(), line, message: message.into() }
 }
@@ -319,12 +336,7 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
         let Some(id) = current else {
             return Err(parse_error(file, no, "alias line before any '@ NAME | Label' header"));
         };
-        let Some((key, values)) = alias_line(line) else {
-            return Err(parse_error(file, no, "expected 'en: alias | alias' or 'ar: alias | alias'"));
-        };
-        if key != "en" && key != "ar" {
-            return Err(parse_error(file, no, format!("unknown key '{key}', expected 'en' or 'ar'")));
-        }
+        let (key, values) = language_line(file, no, line, "alias")?;
         for v in values {
             b.add(v, Term::Entity(id as u32));
             let def = &mut b.entities[id];
@@ -370,12 +382,7 @@ fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
         let Some(id) = current else {
             return Err(parse_error(file, no, "trigger words before any '@ RELATION' header"));
         };
-        let Some((key, values)) = alias_line(line) else {
-            return Err(parse_error(file, no, "expected 'en: word | word' or 'ar: word | word'"));
-        };
-        if key != "en" && key != "ar" {
-            return Err(parse_error(file, no, format!("unknown key '{key}', expected 'en' or 'ar'")));
-        }
+        let (_, values) = language_line(file, no, line, "word")?;
         for v in values {
             b.add(v, Term::Trigger(id as u32));
         }
@@ -407,12 +414,7 @@ fn parse_markers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractE
         let Some(kind) = current else {
             return Err(parse_error(file, no, "marker words before any '@ kind' header"));
         };
-        let Some((key, values)) = alias_line(line) else {
-            return Err(parse_error(file, no, "expected 'en: word | word' or 'ar: word | word'"));
-        };
-        if key != "en" && key != "ar" {
-            return Err(parse_error(file, no, format!("unknown key '{key}', expected 'en' or 'ar'")));
-        }
+        let (_, values) = language_line(file, no, line, "word")?;
         for v in values {
             match kind {
                 Some(m) => b.add(v, Term::Marker(m)),
