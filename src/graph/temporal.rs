@@ -194,6 +194,12 @@ impl Zone {
     }
 }
 
+/// The name of a named zone; `None` for fixed offsets, UTC included (jiff calls the zero offset
+/// `UTC`, but Cypher writes it `Z`).
+fn zone_name(tz: &TimeZone) -> Option<&str> {
+    tz.iana_name().filter(|n| *n != "UTC")
+}
+
 /// Makes a zoned date-time from local parts.
 ///
 /// # Errors
@@ -252,7 +258,7 @@ impl Temporal {
     pub fn zone(&self) -> Option<Zone> {
         match self {
             Temporal::Time(_, o) => Some(Zone::Offset(*o)),
-            Temporal::DateTime(z) => Some(match z.time_zone().iana_name() {
+            Temporal::DateTime(z) => Some(match zone_name(z.time_zone()) {
                 Some(_) => Zone::Named(z.time_zone().clone()),
                 None => Zone::Offset(z.offset()),
             }),
@@ -477,7 +483,7 @@ impl fmt::Display for Temporal {
                 f.write_char('T')?;
                 write_time(f, z.time())?;
                 write_offset(f, z.offset())?;
-                if let Some(name) = z.time_zone().iana_name() {
+                if let Some(name) = zone_name(z.time_zone()) {
                     write!(f, "[{name}]")?;
                 }
                 Ok(())
@@ -1021,30 +1027,36 @@ impl Fields {
         let hour = self.hour.or(base.map(|t| i64::from(t.hour()))).unwrap_or(0);
         let minute = self.minute.or(base.map(|t| i64::from(t.minute()))).unwrap_or(0);
         let second = self.second.or(base.map(|t| i64::from(t.second()))).unwrap_or(0);
-        let nanos = if self.millisecond.is_some() || self.microsecond.is_some() || self.nanosecond.is_some() {
-            let ms = self.millisecond.unwrap_or(0);
-            let us = self.microsecond.unwrap_or(0);
-            let ns = self.nanosecond.unwrap_or(0);
-            let limit = |v: i64, hi: i64, what: &str| {
-                if (0..hi).contains(&v) {
-                    Ok(v)
-                } else {
-                    invalid(format!("invalid value for {what}: {v}"))
-                }
-            };
-            limit(ms, 1000, "millisecond")?;
-            limit(us, if self.millisecond.is_some() { 1000 } else { 1_000_000 }, "microsecond")?;
-            let ns_hi = if self.microsecond.is_some() {
-                1000
-            } else if self.millisecond.is_some() {
-                1_000_000
+        let (ms, us, ns) = (self.millisecond, self.microsecond, self.nanosecond);
+        let limit = |v: i64, hi: i64, what: &str| {
+            if (0..hi).contains(&v) {
+                Ok(v)
             } else {
-                1_000_000_000
-            };
-            limit(ns, ns_hi, "nanosecond")?;
-            ms * 1_000_000 + us * 1000 + ns
-        } else {
-            base.map_or(0, |t| i64::from(t.subsec_nanosecond()))
+                invalid(format!("invalid value for {what}: {v}"))
+            }
+        };
+        let base_nanos = base.map_or(0, |t| i64::from(t.subsec_nanosecond()));
+        let nanos = match (ms, us, ns) {
+            (None, None, None) => base_nanos,
+            // A finer field alone replaces only its own digits of the starting time
+            // (`{nanosecond: 2}` on 12:31:14.645 is 12:31:14.645000002), unless it is too big
+            // to be only those digits.
+            (None, None, Some(ns)) if base.is_some() && (0..1000).contains(&ns) => base_nanos / 1000 * 1000 + ns,
+            (None, Some(us), ns) if base.is_some() && (0..1000).contains(&us) => {
+                base_nanos / 1_000_000 * 1_000_000 + us * 1000 + limit(ns.unwrap_or(0), 1000, "nanosecond")?
+            }
+            _ => {
+                let ms = limit(ms.unwrap_or(0), 1000, "millisecond")?;
+                let us = limit(us.unwrap_or(0), if self.millisecond.is_some() { 1000 } else { 1_000_000 }, "microsecond")?;
+                let ns_hi = if self.microsecond.is_some() {
+                    1000
+                } else if self.millisecond.is_some() {
+                    1_000_000
+                } else {
+                    1_000_000_000
+                };
+                ms * 1_000_000 + us * 1000 + limit(ns.unwrap_or(0), ns_hi, "nanosecond")?
+            }
         };
         hms(hour, minute, second, nanos)
     }
@@ -1283,7 +1295,37 @@ pub enum Between {
     Seconds,
 }
 
-/// The duration from `a` to `b`.
+/// A temporal seen as a point for `duration.between`: a date (if any), a time of day, a zone
+/// (if any).
+struct Point {
+    date: Option<Date>,
+    time: Time,
+    zone: Option<TimeZone>,
+}
+
+impl Point {
+    fn of(t: &Temporal) -> Point {
+        let zone = match t {
+            Temporal::Time(_, o) => Some(TimeZone::fixed(*o)),
+            Temporal::DateTime(z) => Some(z.time_zone().clone()),
+            _ => None,
+        };
+        Point { date: t.date(), time: t.time().unwrap_or(Time::midnight()), zone }
+    }
+
+    /// Nanoseconds from the Unix epoch: the instant when the point has a zone, else the local
+    /// date-time read as UTC.
+    fn nanos(&self, date: Date) -> TemporalResult<i128> {
+        let dt = date.to_datetime(self.time);
+        match &self.zone {
+            Some(tz) => Ok(tz.to_ambiguous_zoned(dt).compatible().map_err(|_| overflow("a date-time"))?.timestamp().as_nanosecond()),
+            None => Ok(dt.duration_since(DateTime::constant(1970, 1, 1, 0, 0, 0, 0)).as_nanos()),
+        }
+    }
+}
+
+/// The duration from `a` to `b`. A value without a date takes the other's date, and one
+/// without a zone the other's zone, so `datetime` to `localtime` measures within that day.
 ///
 /// # Errors
 /// [`GraphError::InvalidTemporal`] when either is a duration; overflow otherwise.
@@ -1291,42 +1333,36 @@ pub fn between(a: &Temporal, b: &Temporal, part: Between) -> TemporalResult<Dura
     if matches!(a, Temporal::Duration(_)) || matches!(b, Temporal::Duration(_)) {
         return invalid("duration.between() expects two temporal instants, found a duration");
     }
-    let (da, db) = (a.date(), b.date());
-    let (Some(da), Some(db)) = (da, db) else {
-        // No date on one side: the difference of the times of day (through UTC when both
-        // have an offset).
-        if matches!(part, Between::Months | Between::Days) {
-            return Ok(Duration::default());
-        }
-        let ta = a.time().unwrap_or(Time::midnight());
-        let tb = b.time().unwrap_or(Time::midnight());
-        let n = match (a.offset(), b.offset()) {
-            (Some(oa), Some(ob)) => utc_nanos(tb, ob) - utc_nanos(ta, oa),
-            _ => nanos_of_day(tb) - nanos_of_day(ta),
-        };
-        return Duration::new(0, 0, n);
-    };
-    let ta = a.time().unwrap_or(Time::midnight());
-    let tb = b.time().unwrap_or(Time::midnight());
-    let a_dt = da.to_datetime(ta);
-    // Both zoned: b seen in a's zone, and the time part measured between instants.
-    let (b_dt, zones) = match (a, b) {
-        (Temporal::DateTime(za), Temporal::DateTime(zb)) => {
-            (zb.with_time_zone(za.time_zone().clone()).datetime(), Some((za.clone(), zb.clone())))
-        }
-        _ => (db.to_datetime(tb), None),
-    };
-    let instant_nanos = |x: DateTime| -> TemporalResult<i128> {
-        match &zones {
-            Some((za, zb)) => {
-                let zx = za.time_zone().to_ambiguous_zoned(x).compatible().map_err(|_| overflow("a date-time"))?;
-                Ok(zb.timestamp().as_nanosecond() - zx.timestamp().as_nanosecond())
+    let (mut pa, mut pb) = (Point::of(a), Point::of(b));
+    match (&pa.zone, &pb.zone) {
+        (Some(z), None) => pb.zone = Some(z.clone()),
+        (None, Some(z)) => pa.zone = Some(z.clone()),
+        _ => {}
+    }
+    let (da, db) = match (pa.date, pb.date) {
+        (Some(da), Some(db)) => (da, db),
+        (one, other) => {
+            // At most one date: only the time between them counts.
+            if matches!(part, Between::Months | Between::Days) {
+                return Ok(Duration::default());
             }
-            None => Ok(x.duration_until(b_dt).as_nanos()),
+            let day = one.or(other).unwrap_or(Date::constant(1970, 1, 1));
+            return Duration::new(0, 0, pb.nanos(day)? - pa.nanos(day)?);
         }
     };
+    let a_dt = da.to_datetime(pa.time);
+    // b's local date-time as seen in a's zone.
+    let b_dt = match (&pa.zone, &pb.zone) {
+        (Some(za), Some(zb)) => {
+            let zb = zb.to_ambiguous_zoned(db.to_datetime(pb.time)).compatible().map_err(|_| overflow("a date-time"))?;
+            zb.with_time_zone(za.clone()).datetime()
+        }
+        _ => db.to_datetime(pb.time),
+    };
+    let end = pb.nanos(db)?;
+    let rest = |x: DateTime| -> TemporalResult<i128> { Ok(end - Point { date: None, time: x.time(), zone: pa.zone.clone() }.nanos(x.date())?) };
     match part {
-        Between::Seconds => Duration::new(0, 0, instant_nanos(a_dt)?),
+        Between::Seconds => Duration::new(0, 0, rest(a_dt)?),
         Between::Months => Ok(Duration { months: months_between(a_dt, b_dt), ..Duration::default() }),
         Between::Days => Ok(Duration { days: days_between(a_dt, b_dt), ..Duration::default() }),
         Between::All => {
@@ -1334,7 +1370,7 @@ pub fn between(a: &Temporal, b: &Temporal, part: Between) -> TemporalResult<Dura
             let a1 = add_months(a_dt.date(), months)?.to_datetime(a_dt.time());
             let days = days_between(a1, b_dt);
             let a2 = add_days(a1.date(), days)?.to_datetime(a1.time());
-            Duration::new(months, days, instant_nanos(a2)?)
+            Duration::new(months, days, rest(a2)?)
         }
     }
 }
@@ -1413,7 +1449,7 @@ pub fn component(t: &Temporal, key: &str) -> Option<ComponentValue> {
         match key {
             "timezone" => {
                 return Some(Str(match t {
-                    Temporal::DateTime(z) => match z.time_zone().iana_name() {
+                    Temporal::DateTime(z) => match zone_name(z.time_zone()) {
                         Some(name) => name.to_string(),
                         None => offset_string(o),
                     },
@@ -1456,12 +1492,12 @@ pub fn from_epoch(seconds: i64, nanos: i64) -> TemporalResult<Temporal> {
     Ok(Temporal::DateTime(ts.to_zoned(TimeZone::UTC)))
 }
 
-/// The current instant as a temporal of kind `kind` in `zone`.
+/// The instant `at` as a temporal of kind `kind` in `zone` (`date()`, `datetime.realtime()`).
 ///
 /// # Errors
 /// [`GraphError::InvalidTemporal`] for an unknown kind.
-pub fn now(kind: &str, zone: &Zone) -> TemporalResult<Temporal> {
-    let z = Timestamp::now().to_zoned(zone.tz());
+pub fn now(kind: &str, zone: &Zone, at: Timestamp) -> TemporalResult<Temporal> {
+    let z = at.to_zoned(zone.tz());
     Ok(match kind {
         "date" => Temporal::Date(z.date()),
         "localtime" => Temporal::LocalTime(z.time()),

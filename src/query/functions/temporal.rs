@@ -59,7 +59,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, QueryError> {
     let a1 = args.get(1);
     if KINDS.contains(&name) {
         return match a0 {
-            None => now(name, None),
+            None => now(name, None, false),
             Some(v) => construct(name, v),
         };
     }
@@ -90,9 +90,9 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, QueryError> {
             temporal::between(&a, &b, part).map(|d| Value::from(Temporal::Duration(d))).map_err(query_error)
         }
         (_, "transaction" | "statement" | "realtime") => match a0 {
-            None => now(kind, None),
+            None => now(kind, None, op == "realtime"),
             Some(Value::Null) => Ok(Value::Null),
-            Some(Value::String(z)) => now(kind, Some(z)),
+            Some(Value::String(z)) => now(kind, Some(z), op == "realtime"),
             Some(other) => Err(type_error(format!("{name}() expects a time zone string, found {}", other.type_name()))),
         },
         (_, "truncate") => {
@@ -143,12 +143,26 @@ fn zone_of(s: &str) -> Result<Zone, QueryError> {
     Zone::parse(s).map_err(query_error)
 }
 
-fn now(kind: &str, zone: Option<&str>) -> Result<Value, QueryError> {
+thread_local! {
+    /// The statement's clock: `date()`, `datetime.statement()` and `.transaction()` read the
+    /// same instant throughout one statement (a statement is its own transaction here).
+    static STATEMENT_CLOCK: std::cell::Cell<Option<jiff::Timestamp>> = const { std::cell::Cell::new(None) };
+}
+
+/// Starts a statement: fixes the instant the statement's clock reads.
+pub fn begin_statement() {
+    STATEMENT_CLOCK.with(|c| c.set(Some(jiff::Timestamp::now())));
+}
+
+/// The current instant as `kind` in `zone` (UTC by default): the statement's clock, or the
+/// real one for `.realtime`.
+fn now(kind: &str, zone: Option<&str>, realtime: bool) -> Result<Value, QueryError> {
     let zone = match zone {
         Some(z) => zone_of(z)?,
         None => Zone::Offset(jiff::tz::Offset::UTC),
     };
-    temporal::now(kind, &zone).map(Value::from).map_err(query_error)
+    let at = if realtime { None } else { STATEMENT_CLOCK.with(std::cell::Cell::get) };
+    temporal::now(kind, &zone, at.unwrap_or_else(jiff::Timestamp::now)).map(Value::from).map_err(query_error)
 }
 
 /// `date(x)`, `time(x)`, ...: from text, a map of fields, or another temporal.
@@ -167,8 +181,8 @@ fn construct(kind: &str, arg: &Value) -> Result<Value, QueryError> {
         Value::Map(m) => {
             if m.keys().all(|k| k.eq_ignore_ascii_case("timezone")) {
                 return match m.values().next() {
-                    Some(Value::String(z)) => now(kind, Some(z)),
-                    _ => now(kind, None),
+                    Some(Value::String(z)) => now(kind, Some(z), false),
+                    _ => now(kind, None, false),
                 };
             }
             read_fields(kind, m, &mut fields)?;
