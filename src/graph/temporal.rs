@@ -1074,7 +1074,7 @@ impl Fields {
                 None => None,
                 Some((t, None, _)) => Some(*t),
                 Some((t, Some(z), bd)) => {
-                    let day = bd.or(date).unwrap_or(Date::constant(1970, 1, 1));
+                    let day = date.or(*bd).unwrap_or(Date::constant(1970, 1, 1));
                     let from = zoned(day.to_datetime(*t), z)?;
                     Some(from.with_time_zone(target.tz()).time())
                 }
