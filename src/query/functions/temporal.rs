@@ -42,6 +42,12 @@ pub fn arity(name: &str) -> Option<(usize, usize)> {
     }
 }
 
+/// Whether `name` (lower-cased) constructs a temporal from one argument: `date`, `localtime`,
+/// `time`, `localdatetime`, `datetime` or `duration`.
+pub fn is_constructor(name: &str) -> bool {
+    KINDS.contains(&name) || name == "duration"
+}
+
 /// The query layer's view of a temporal error.
 pub fn query_error(e: GraphError) -> QueryError {
     match e {
