@@ -77,8 +77,13 @@ fn temporal_graph() -> PropertyGraph {
         )
         .expect("node");
     let b = g.add_node(["Force"], props(vec![("name", Value::from("Malian army"))])).expect("node");
-    g.add_relationship(a, b, "ATTACKED", props(vec![("date", t("date", "2024-09-17")), ("at", t("datetime", "2024-09-17T05:00Z"))]))
-        .expect("relationship");
+    g.add_relationship(
+        a,
+        b,
+        "ATTACKED",
+        props(vec![("date", t("date", "2024-09-17")), ("at", t("datetime", "2024-09-17T05:00Z"))]),
+    )
+    .expect("relationship");
     g
 }
 

@@ -413,7 +413,7 @@ pub fn write_offset(f: &mut impl fmt::Write, o: Offset) -> fmt::Result {
     }
     let a = s.unsigned_abs();
     write!(f, "{}{:02}:{:02}", if s < 0 { '-' } else { '+' }, a / 3600, a / 60 % 60)?;
-    if a % 60 != 0 {
+    if !a.is_multiple_of(60) {
         write!(f, ":{:02}", a % 60)?;
     }
     Ok(())
@@ -574,7 +574,8 @@ impl<'a> Cursor<'a> {
         let dash = self.eat(b'-');
         if self.eat(b'W') {
             let week = self.fixed(2, "week")?;
-            let dow = if self.pos < self.s.len() && (!dash || self.eat(b'-')) { self.fixed(1, "day of week")? } else { 1 };
+            let dow =
+                if self.pos < self.s.len() && (!dash || self.eat(b'-')) { self.fixed(1, "day of week")? } else { 1 };
             return week_date(year, week, dow);
         }
         let n = self.digits_ahead();
@@ -628,7 +629,9 @@ impl<'a> Cursor<'a> {
         if h > 18 || m > 59 || s > 59 || h * 3600 + m * 60 + s > 18 * 3600 {
             return invalid(format!("offset out of range in '{}'", self.s));
         }
-        Offset::from_seconds((sign * (h * 3600 + m * 60 + s)) as i32).map(Some).or_else(|_| invalid("offset out of range"))
+        Offset::from_seconds((sign * (h * 3600 + m * 60 + s)) as i32)
+            .map(Some)
+            .or_else(|_| invalid("offset out of range"))
     }
 
     /// An offset and/or a bracketed zone name after a time.
@@ -685,7 +688,9 @@ fn ordinal_date(year: i64, day: i64) -> TemporalResult<Date> {
 
 fn hms(hour: i64, minute: i64, second: i64, nanos: i64) -> TemporalResult<Time> {
     Time::new(small(hour, "hour")?, small(minute, "minute")?, small(second, "second")?, small(nanos, "nanosecond")?)
-        .or_else(|_| invalid(format!("invalid time: hour {hour}, minute {minute}, second {second}, nanosecond {nanos}")))
+        .or_else(|_| {
+            invalid(format!("invalid time: hour {hour}, minute {minute}, second {second}, nanosecond {nanos}"))
+        })
 }
 
 /// Finishes a zoned value read from text: the offset as written wins when it is valid in the
@@ -1047,7 +1052,8 @@ impl Fields {
             }
             _ => {
                 let ms = limit(ms.unwrap_or(0), 1000, "millisecond")?;
-                let us = limit(us.unwrap_or(0), if self.millisecond.is_some() { 1000 } else { 1_000_000 }, "microsecond")?;
+                let us =
+                    limit(us.unwrap_or(0), if self.millisecond.is_some() { 1000 } else { 1_000_000 }, "microsecond")?;
                 let ns_hi = if self.microsecond.is_some() {
                     1000
                 } else if self.millisecond.is_some() {
@@ -1167,7 +1173,9 @@ fn signed(nanos: i128) -> TemporalResult<SignedDuration> {
 fn add_to_datetime(dt: DateTime, d: &Duration, sign: i64) -> TemporalResult<DateTime> {
     let date = add_months(dt.date(), d.months.checked_mul(sign).ok_or_else(|| overflow("a date"))?)?;
     let date = add_days(date, d.days.checked_mul(sign).ok_or_else(|| overflow("a date"))?)?;
-    date.to_datetime(dt.time()).checked_add(signed(d.time_nanos() * i128::from(sign))?).map_err(|_| overflow("a date-time"))
+    date.to_datetime(dt.time())
+        .checked_add(signed(d.time_nanos() * i128::from(sign))?)
+        .map_err(|_| overflow("a date-time"))
 }
 
 impl Temporal {
@@ -1238,8 +1246,10 @@ impl Temporal {
                 _ => t,
             })
         };
-        let date_unit =
-            matches!(unit, "millennium" | "century" | "decade" | "year" | "weekyear" | "quarter" | "month" | "week" | "day");
+        let date_unit = matches!(
+            unit,
+            "millennium" | "century" | "decade" | "year" | "weekyear" | "quarter" | "month" | "week" | "day"
+        );
         let time_unit = matches!(unit, "hour" | "minute" | "second" | "millisecond" | "microsecond");
         if !date_unit && !time_unit {
             return invalid(format!("unknown truncation unit '{unit}'"));
@@ -1318,7 +1328,12 @@ impl Point {
     fn nanos(&self, date: Date) -> TemporalResult<i128> {
         let dt = date.to_datetime(self.time);
         match &self.zone {
-            Some(tz) => Ok(tz.to_ambiguous_zoned(dt).compatible().map_err(|_| overflow("a date-time"))?.timestamp().as_nanosecond()),
+            Some(tz) => Ok(tz
+                .to_ambiguous_zoned(dt)
+                .compatible()
+                .map_err(|_| overflow("a date-time"))?
+                .timestamp()
+                .as_nanosecond()),
             None => Ok(dt.duration_since(DateTime::constant(1970, 1, 1, 0, 0, 0, 0)).as_nanos()),
         }
     }
@@ -1354,13 +1369,16 @@ pub fn between(a: &Temporal, b: &Temporal, part: Between) -> TemporalResult<Dura
     // b's local date-time as seen in a's zone.
     let b_dt = match (&pa.zone, &pb.zone) {
         (Some(za), Some(zb)) => {
-            let zb = zb.to_ambiguous_zoned(db.to_datetime(pb.time)).compatible().map_err(|_| overflow("a date-time"))?;
+            let zb =
+                zb.to_ambiguous_zoned(db.to_datetime(pb.time)).compatible().map_err(|_| overflow("a date-time"))?;
             zb.with_time_zone(za.clone()).datetime()
         }
         _ => db.to_datetime(pb.time),
     };
     let end = pb.nanos(db)?;
-    let rest = |x: DateTime| -> TemporalResult<i128> { Ok(end - Point { date: None, time: x.time(), zone: pa.zone.clone() }.nanos(x.date())?) };
+    let rest = |x: DateTime| -> TemporalResult<i128> {
+        Ok(end - Point { date: None, time: x.time(), zone: pa.zone.clone() }.nanos(x.date())?)
+    };
     match part {
         Between::Seconds => Duration::new(0, 0, rest(a_dt)?),
         Between::Months => Ok(Duration { months: months_between(a_dt, b_dt), ..Duration::default() }),
@@ -1528,8 +1546,14 @@ mod tests {
         assert_eq!(p("date", "201507"), "2015-07-01");
         assert_eq!(p("time", "2140-02"), "21:40-02:00");
         assert_eq!(p("time", "214032.142Z"), "21:40:32.142Z");
-        assert_eq!(p("datetime", "2015-07-21T21:40:32.142[Europe/London]"), "2015-07-21T21:40:32.142+01:00[Europe/London]");
-        assert_eq!(p("datetime", "1818-07-21T21:40:32.142[Europe/Stockholm]"), "1818-07-21T21:40:32.142+00:53:28[Europe/Stockholm]");
+        assert_eq!(
+            p("datetime", "2015-07-21T21:40:32.142[Europe/London]"),
+            "2015-07-21T21:40:32.142+01:00[Europe/London]"
+        );
+        assert_eq!(
+            p("datetime", "1818-07-21T21:40:32.142[Europe/Stockholm]"),
+            "1818-07-21T21:40:32.142+00:53:28[Europe/Stockholm]"
+        );
         assert_eq!(p("duration", "P5M1.5D"), "P5M1DT12H");
         assert_eq!(p("duration", "P0.75M"), "P22DT19H51M49.5S");
         assert_eq!(p("duration", "P2012-02-02T14:37:21.545"), "P2012Y2M2DT14H37M21.545S");

@@ -170,7 +170,8 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
             _ => Ok(Null),
         },
         BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
-            if matches!((&a, &b), (Temporal(_), _) | (_, Temporal(_))) && !matches!((&a, &b), (List(_), _) | (_, List(_))) =>
+            if matches!((&a, &b), (Temporal(_), _) | (_, Temporal(_)))
+                && !matches!((&a, &b), (List(_), _) | (_, List(_))) =>
         {
             temporal_arith(op, a, b)
         }
@@ -235,13 +236,12 @@ fn temporal_arith(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError>
             (T::Duration(d), _) if op == BinaryOp::Add => y.plus(d, 1),
             _ => return Err(err(&a, &b)),
         },
-        (BinaryOp::Mul, Temporal(x), n @ (Int(_) | Float(_))) | (BinaryOp::Mul, n @ (Int(_) | Float(_)), Temporal(x)) => {
-            match (x.as_ref(), n) {
-                (T::Duration(d), Int(k)) => d.times_int(*k).map(T::Duration),
-                (T::Duration(d), Float(f)) => d.scale(*f, false).map(T::Duration),
-                _ => return Err(err(&a, &b)),
-            }
-        }
+        (BinaryOp::Mul, Temporal(x), n @ (Int(_) | Float(_)))
+        | (BinaryOp::Mul, n @ (Int(_) | Float(_)), Temporal(x)) => match (x.as_ref(), n) {
+            (T::Duration(d), Int(k)) => d.times_int(*k).map(T::Duration),
+            (T::Duration(d), Float(f)) => d.scale(*f, false).map(T::Duration),
+            _ => return Err(err(&a, &b)),
+        },
         (BinaryOp::Div, Temporal(x), n @ (Int(_) | Float(_))) => match (x.as_ref(), n) {
             (T::Duration(_), Int(0)) => {
                 return Err(QueryError::new(ErrorKind::ArgumentError, "division by zero").with_detail("DivisionByZero"))

@@ -83,7 +83,9 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, QueryError> {
             Some(Value::String(s)) => Temporal::parse("duration", s).map(Value::from).map_err(query_error),
             Some(Value::Map(m)) => duration_from_map(m),
             Some(Value::Temporal(t)) if matches!(**t, Temporal::Duration(_)) => Ok(Value::Temporal(t.clone())),
-            Some(other) => Err(type_error(format!("duration() expects a string or a map, found {}", other.type_name()))),
+            Some(other) => {
+                Err(type_error(format!("duration() expects a string or a map, found {}", other.type_name())))
+            }
         },
         ("duration", _) => {
             let (Some(a), Some(b)) = (temporal_arg(a0)?, temporal_arg(a1)?) else { return Ok(Value::Null) };
@@ -131,7 +133,9 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, QueryError> {
         }
         ("datetime", "fromepochmillis") => {
             let Some(ms) = int_arg(name, a0)? else { return Ok(Value::Null) };
-            temporal::from_epoch(ms.div_euclid(1000), ms.rem_euclid(1000) * 1_000_000).map(Value::from).map_err(query_error)
+            temporal::from_epoch(ms.div_euclid(1000), ms.rem_euclid(1000) * 1_000_000)
+                .map(Value::from)
+                .map_err(query_error)
         }
         _ => Err(argument_error("InvalidArgumentValue", format!("unknown temporal function '{name}'"))),
     }
@@ -194,7 +198,10 @@ fn construct(kind: &str, arg: &Value) -> Result<Value, QueryError> {
             read_fields(kind, m, &mut fields)?;
         }
         other => {
-            return Err(type_error(format!("{kind}() expects a string, a map or a temporal, found {}", other.type_name())))
+            return Err(type_error(format!(
+                "{kind}() expects a string, a map or a temporal, found {}",
+                other.type_name()
+            )))
         }
     }
     fields.build(kind, &utc).map(Value::from).map_err(query_error)
@@ -234,7 +241,10 @@ fn read_fields(kind: &str, m: &crate::graph::PropertyMap, fields: &mut Fields) -
                 Value::Temporal(t) if !matches!(**t, Temporal::Duration(_)) => set_base(kind, &key, t, fields)?,
                 Value::Null => {}
                 other => {
-                    return Err(type_error(format!("{kind}(): '{k}' must be a temporal value, found {}", other.type_name())))
+                    return Err(type_error(format!(
+                        "{kind}(): '{k}' must be a temporal value, found {}",
+                        other.type_name()
+                    )))
                 }
             }
         }
@@ -249,7 +259,10 @@ fn read_fields(kind: &str, m: &crate::graph::PropertyMap, fields: &mut Fields) -
                 Value::String(z) => fields.timezone = Some(zone_of(z)?),
                 Value::Null => {}
                 other => {
-                    return Err(type_error(format!("{kind}(): 'timezone' must be a string, found {}", other.type_name())))
+                    return Err(type_error(format!(
+                        "{kind}(): 'timezone' must be a string, found {}",
+                        other.type_name()
+                    )))
                 }
             }
             continue;
@@ -329,10 +342,13 @@ mod tests {
         assert_eq!(d.to_string(), "1984-03-07");
         let dt = call(
             "datetime",
-            &[map(&[("year", 1984.into()), ("month", 10.into()), ("day", 11.into()), ("hour", 12.into()), (
-                "timezone",
-                "Europe/Stockholm".into(),
-            )])],
+            &[map(&[
+                ("year", 1984.into()),
+                ("month", 10.into()),
+                ("day", 11.into()),
+                ("hour", 12.into()),
+                ("timezone", "Europe/Stockholm".into()),
+            ])],
         )
         .unwrap();
         assert_eq!(dt.to_string(), "1984-10-11T12:00+01:00[Europe/Stockholm]");
@@ -345,9 +361,28 @@ mod tests {
         use crate::query::error::ErrorKind;
         use rand::{Rng, SeedableRng};
         let keys = [
-            "year", "month", "day", "week", "dayOfWeek", "ordinalDay", "quarter", "dayOfQuarter", "hour", "minute",
-            "second", "millisecond", "microsecond", "nanosecond", "timezone", "years", "months", "days", "seconds",
-            "nanoseconds", "date", "time",
+            "year",
+            "month",
+            "day",
+            "week",
+            "dayOfWeek",
+            "ordinalDay",
+            "quarter",
+            "dayOfQuarter",
+            "hour",
+            "minute",
+            "second",
+            "millisecond",
+            "microsecond",
+            "nanosecond",
+            "timezone",
+            "years",
+            "months",
+            "days",
+            "seconds",
+            "nanoseconds",
+            "date",
+            "time",
         ];
         let ints = [i64::MIN, -1_000_000_000, -1, 0, 1, 12, 31, 53, 60, 366, 1000, 1_000_000_000, i64::MAX];
         let mut rng = rand::rngs::SmallRng::seed_from_u64(7);
