@@ -42,7 +42,7 @@ fn import_example_triples_then_stats() {
     let text = stdout(&out);
     assert!(text.contains(&format!("nodes           {}", g.node_count())), "{text}");
     assert!(text.contains(&format!("relationships   {}", g.relationship_count())), "{text}");
-    assert!(text.contains(&format!("format version  {}", store::FORMAT_VERSION)), "{text}");
+    assert!(text.contains(&format!("format version  {}", kgraph::store::FORMAT_VERSION)), "{text}");
     assert!(text.contains(&format!("file size       {} bytes", fs::metadata(&graph).unwrap().len())), "{text}");
     assert!(text.contains("  ArmedGroup  6"), "{text}");
     assert!(text.contains("property keys   doc, mentions, name, sources, year"), "{text}");
@@ -171,7 +171,7 @@ fn stats_errors_for_missing_and_damaged_files() {
 
     let newer = dir.path().join("newer.kg");
     let mut n = bytes.clone();
-    let next = store::FORMAT_VERSION + 1;
+    let next = kgraph::store::FORMAT_VERSION + 1;
     n[8..12].copy_from_slice(&next.to_le_bytes());
     fs::write(&newer, &n).unwrap();
     assert_error(
