@@ -18,10 +18,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::meta::{self, MetaLine};
-use super::script::{split_script, strip_bom, ItemKind};
+use super::script::{may_write, split_script, strip_bom, ItemKind};
 use crate::error::{Error, Result};
 use crate::export::{self, Subgraph};
-use crate::extract::{extract_file, merge_into, Lexicon, MergeStats};
+use crate::commands::build::build_into;
+use crate::commands::params;
+use crate::extract::Lexicon;
 use crate::graph::{PropertyGraph, Value};
 use crate::import;
 use crate::query::span::line_col;
@@ -113,15 +115,42 @@ impl Session {
         }
     }
 
-    /// A session on the graph file at `path`, holding its writer lock until the session ends;
-    /// a missing file is an empty graph that the first save creates.
+    /// A session on the graph file at `path`; a missing file is an empty graph that the first
+    /// save creates (a session that only reads leaves no file). The writer lock is taken when a
+    /// write starts and given back once its changes are saved, so a reading session never
+    /// blocks another writer.
     ///
     /// # Errors
-    /// The store's error when the file is locked by another writer or cannot be read.
+    /// The store's error when the file cannot be read.
     pub fn open(path: &Path) -> Result<Session> {
         let mut s = Session::in_memory();
-        s.backing = Backing::File(GraphFile::open(path, OpenMode::CreateIfMissing)?);
+        s.backing = Backing::File(GraphFile::open(path, OpenMode::Lazy)?);
         Ok(s)
+    }
+
+    /// Takes the graph file's writer lock before a write (re-reading the file if another
+    /// writer changed it since it was loaded).
+    fn begin_write(&mut self) -> Result<()> {
+        let reread = match &mut self.backing {
+            Backing::File(f) => f.begin_write()?,
+            Backing::Memory(_) => false,
+        };
+        if reread {
+            self.generation += 1;
+            if let Some(p) = self.path() {
+                self.notice(&format!("{}: changed by another kg command; re-read it before writing", p.display()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives the writer lock back when nothing is left to save.
+    fn end_write(&mut self) {
+        if let Backing::File(f) = &mut self.backing {
+            if !self.dirty {
+                f.end_write();
+            }
+        }
     }
 
     /// The graph.
@@ -229,10 +258,13 @@ impl Session {
     /// The query's error (the engine has undone the statement's writes), or a save error.
     pub fn execute(&mut self, statement: &str) -> std::result::Result<QueryResult, ExecError> {
         let options = ExecOptions { cancel: Some(self.cancel.clone()), ..ExecOptions::default() };
+        if may_write(statement) {
+            self.begin_write().map_err(ExecError::Save)?;
+        }
         let params = std::mem::take(&mut self.params);
         let outcome = query::execute(self.graph_mut(), statement, &params, &options);
         self.params = params;
-        match outcome {
+        let outcome = match outcome {
             Ok(result) => {
                 if result.stats.contains_updates() {
                     self.changes += &result.stats;
@@ -245,7 +277,9 @@ impl Session {
                 Ok(result)
             }
             Err(e) => Err(ExecError::Query(e)),
-        }
+        };
+        self.end_write();
+        outcome
     }
 
     /// Saves the graph to its file atomically and clears the changed mark.
@@ -255,7 +289,10 @@ impl Session {
     pub fn save(&mut self) -> Result<()> {
         match &mut self.backing {
             Backing::Memory(_) => return Err(Error::Usage("the graph is in memory: give a file, :save PATH".into())),
-            Backing::File(f) => f.save()?,
+            Backing::File(f) => {
+                f.save()?;
+                f.end_write();
+            }
         }
         self.dirty = false;
         Ok(())
@@ -397,10 +434,8 @@ impl Session {
             }
             "param" => {
                 let (pname, value) = rest.split_once(char::is_whitespace).ok_or_else(|| usage("param"))?;
-                let pname = pname.trim_start_matches('$');
-                check_param_name(pname)?;
-                let value = query::parse_literal(value.trim())
-                    .map_err(|e| Error::Usage(format!("invalid value for ${pname}: {}", e.message)))?;
+                let (pname, value) = params::parse_param(pname, value)?;
+                self.notice(&format!("${pname} = {value}"));
                 self.set_param(pname, value);
             }
             "params" => {
@@ -421,7 +456,7 @@ impl Session {
                     // Release our own lock first, or reopening the same file would find it locked.
                     self.backing = Backing::Memory(PropertyGraph::new());
                 }
-                self.backing = Backing::File(GraphFile::open(&path, OpenMode::CreateIfMissing)?);
+                self.backing = Backing::File(GraphFile::open(&path, OpenMode::Lazy)?);
                 let g = self.graph();
                 self.notice(&format!(
                     "opened {} ({} nodes, {} relationships)",
@@ -502,59 +537,37 @@ impl Session {
         Ok(())
     }
 
-    /// `:build FILE...`: extract text files (directories walked for .txt and .md) with the
-    /// embedded lexicon and merge them into the graph. A file that fails is reported and the
-    /// others still merge.
+    /// `:build FILE...`: extract text files and directories into the graph with the embedded
+    /// lexicon, as `kg build` does. A file that fails is reported and the others still merge.
     fn build(&mut self, args: &str, out: &mut dyn Write) -> Result<()> {
         let lexicon = Lexicon::embedded();
-        let mut files = Vec::new();
-        for arg in args.split_whitespace() {
-            let path = PathBuf::from(arg);
-            if path.is_dir() {
-                let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&path)
-                    .into_iter()
-                    .filter_map(std::result::Result::ok)
-                    .filter(|e| e.file_type().is_file())
-                    .map(walkdir::DirEntry::into_path)
-                    .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "txt" || e == "md"))
-                    .collect();
-                found.sort();
-                files.extend(found);
-            } else {
-                files.push(path);
+        let inputs: Vec<PathBuf> = args.split_whitespace().map(PathBuf::from).collect();
+        self.begin_write()?;
+        let report = build_into(self.graph_mut(), &lexicon, &inputs, None, false);
+        let report = match report {
+            Ok(r) => r,
+            Err(e) => {
+                self.end_write();
+                return Err(e);
             }
-        }
-        let (mut failed, mut total) = (0, MergeStats::default());
-        for file in &files {
-            let extracted = match extract_file(&lexicon, file, None) {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    failed += 1;
-                    continue;
-                }
-            };
-            for w in &extracted.warnings {
-                eprintln!("warning: {w}");
-            }
-            let stats = merge_into(self.graph_mut(), &extracted.extraction)?;
-            total += stats;
-        }
+        };
+        let total = &report.stats;
         if total.documents > 0 {
             self.changed()?;
         }
+        self.end_write();
         writeln!(
             out,
             "built {} of {} files ({} already in the graph): {} new entities, {} new relationships, {} repeated mentions",
             total.documents,
-            files.len(),
+            report.files,
             total.documents_skipped,
             total.entities_new,
             total.relations_new,
             total.relations_merged
         )?;
-        if failed > 0 {
-            return Err(Error::Failed(format!("{failed} of {} files could not be read", files.len())));
+        if report.failed > 0 {
+            return Err(Error::Failed(format!("{} input(s) could not be read", report.failed)));
         }
         Ok(())
     }
@@ -573,10 +586,19 @@ impl Session {
                 parsed.errors.len()
             )));
         }
-        let summary = import::merge_triples(self.graph_mut(), &parsed.triples)?;
+        self.begin_write()?;
+        let summary = import::merge_triples(self.graph_mut(), &parsed.triples);
+        let summary = match summary {
+            Ok(s) => s,
+            Err(e) => {
+                self.end_write();
+                return Err(e.into());
+            }
+        };
         if summary.triples > 0 {
             self.changed()?;
         }
+        self.end_write();
         writeln!(
             out,
             "imported {} triples from {origin}: {} new entities, {} new relationships, {} repeats",
@@ -652,37 +674,6 @@ fn locate_meta(source: &Source, span: Span, error: Error) -> Error {
     let mut message = source.locate(span.start);
     let _ = write!(message, ": {}", error.render());
     Error::Failed(message)
-}
-
-/// Checks a parameter name: letters, digits and `_`, not starting with a digit.
-///
-/// # Errors
-/// [`Error::Usage`] for a bad name.
-pub fn check_param_name(name: &str) -> Result<()> {
-    let ok = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!("invalid parameter name '{name}': use letters, digits and _")))
-    }
-}
-
-/// Parses `name=VALUE` (VALUE a Cypher literal) as given to `--param`.
-///
-/// # Errors
-/// [`Error::Usage`] (exit code 2) with a one-line message.
-pub fn parse_param_arg(arg: &str) -> Result<(String, Value)> {
-    let Some((name, value)) = arg.split_once('=') else {
-        return Err(Error::Usage(format!("invalid --param '{arg}': expected NAME=VALUE, e.g. --param name='JNIM'")));
-    };
-    let name = name.trim().trim_start_matches('$');
-    check_param_name(name)
-        .map_err(|_| Error::Usage(format!("invalid --param '{arg}': '{name}' is not a parameter name")))?;
-    let value = query::parse_literal(value.trim()).map_err(|e| {
-        Error::Usage(format!("invalid --param '{arg}': {} (strings need quotes: {name}='text')", e.message))
-    })?;
-    Ok((name.to_string(), value))
 }
 
 /// `:schema` as a result: one row per label, relationship type and property key, with counts.
@@ -786,6 +777,21 @@ mod tests {
     }
 
     #[test]
+    fn a_reading_session_holds_no_lock_and_writes_see_other_writers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        let mut s = Session::open(&path).unwrap();
+        s.execute("MATCH (n) RETURN n").unwrap();
+        let mut other = GraphFile::open(&path, OpenMode::CreateIfMissing).expect("a reader blocks no writer");
+        other.graph_mut().add_node(["Place"], [("name", Value::from("Gao"))]).unwrap();
+        other.save().unwrap();
+        drop(other);
+        s.execute("CREATE (:Place {name: 'Mopti'})").unwrap();
+        assert_eq!(store::load(&path).unwrap().node_count(), 2, "the other writer's node is kept");
+        GraphFile::open(&path, OpenMode::MustExist).expect("the lock is given back after the save");
+    }
+
+    #[test]
     fn a_failed_write_statement_is_undone() {
         let mut s = Session::in_memory();
         let err = s.execute("CREATE (p:Place {name: 'Gao'}) RETURN p.name - 1 AS boom");
@@ -821,11 +827,5 @@ mod tests {
                 "'property key' 'name' 2"
             ]
         );
-    }
-
-    #[test]
-    fn param_arguments_need_a_name_and_equals() {
-        assert!(matches!(parse_param_arg("novalue"), Err(Error::Usage(m)) if m.contains("expected NAME=VALUE")));
-        assert!(matches!(parse_param_arg("1x=2"), Err(Error::Usage(m)) if m.contains("not a parameter name")));
     }
 }
