@@ -198,12 +198,20 @@ pub struct ExportArgs {
     /// Export only the nodes, relationships and paths this query returns.
     #[arg(long)]
     pub query: Option<String>,
-    /// Output file (or directory for csv); standard output when omitted.
+    /// Output file (or directory for csv); standard output when omitted. With `--format dot`,
+    /// a name ending in `.svg` or `.png` is the rendered picture.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Also run Graphviz `dot` to render the DOT export.
+    /// Also run Graphviz `dot` to draw the DOT export: the picture goes beside the `-o` file
+    /// (`sahel.dot` → `sahel.svg`), or to standard output without `-o`.
     #[arg(long, value_enum)]
     pub render: Option<RenderFormat>,
+    /// DOT: leave out nodes without relationships (a whole graph's isolated entities).
+    #[arg(long)]
+    pub connected: bool,
+    /// DOT: add a legend of the node colours and shapes by label.
+    #[arg(long)]
+    pub legend: bool,
 }
 
 /// Arguments of `kg stats`.

@@ -74,7 +74,7 @@ fn meta_commands_completion_ctrl_c_and_history() {
     p.send(":stats\r").unwrap();
     expect(&mut p, "'(in memory)'");
     p.send(":help export\r").unwrap();
-    expect(&mut p, ":export dot|cypher|graphml|jsonl PATH [QUERY]");
+    expect(&mut p, ":export dot|cypher|graphml|jsonl|csv PATH [--render svg|png]");
     // Ctrl-D leaves (nothing unsaved).
     p.send("\x04").unwrap();
     expect_exit(&mut p);

@@ -241,7 +241,7 @@ mod tests {
         let hint = |line: &str| helper.hint(line, line.len(), &ctx).map(|h| (h.display, h.completion));
         assert_eq!(hint("MATCH (g:Arm"), Some(("edGroup".to_string(), Some("edGroup".to_string()))));
         assert_eq!(hint("MATCH (g {name: 'JN"), Some(("IM'".to_string(), Some("IM'".to_string()))));
-        assert_eq!(hint(":export "), Some(("dot|cypher|graphml|jsonl PATH [QUERY]".to_string(), None)));
+        assert_eq!(hint(":export "), Some(("dot|cypher|graphml|jsonl|csv PATH [--render svg|png] [--connected] [--legend] [QUERY]".to_string(), None)));
         assert_eq!(hint("MATCH (g:A"), None, "one character is too little");
         assert_eq!(hint("MATCH (g:Zz"), None);
     }

@@ -34,8 +34,8 @@ pub const COMMANDS: &[MetaCommand] = &[
     MetaCommand { name: "source", usage: "FILE.cypher", summary: "run a script of ;-separated statements" },
     MetaCommand {
         name: "export",
-        usage: "dot|cypher|graphml|jsonl PATH [QUERY]",
-        summary: "write the graph, or what QUERY returns, to PATH",
+        usage: "dot|cypher|graphml|jsonl|csv PATH [--render svg|png] [--connected] [--legend] [QUERY]",
+        summary: "write the graph, or what QUERY returns, to PATH (as kg export does)",
     },
     MetaCommand { name: "quit", usage: "", summary: "leave the shell (:quit! discards unsaved changes)" },
 ];
@@ -154,7 +154,7 @@ mod tests {
         for c in COMMANDS {
             assert!(text.contains(&format!(":{}", c.name)), "{}", c.name);
         }
-        assert!(help_text(":export").unwrap().starts_with(":export dot|cypher|graphml|jsonl PATH [QUERY]"));
+        assert!(help_text(":export").unwrap().starts_with(":export dot|cypher|graphml|jsonl|csv PATH [--render"));
         assert!(help_text("nope").is_err());
     }
 }

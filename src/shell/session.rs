@@ -22,6 +22,8 @@ use super::script::{may_write, split_script, strip_bom, ItemKind};
 use crate::error::{Error, Result};
 use crate::export::{self, Subgraph};
 use crate::commands::build::build_into;
+use crate::cli::RenderFormat;
+use crate::commands::export::{check_target, parse_render, write_export, ExportTarget};
 use crate::commands::params;
 use crate::extract::Lexicon;
 use crate::graph::{PropertyGraph, Value};
@@ -498,13 +500,10 @@ impl Session {
                 self.import(Path::new(rest), out)?;
             }
             "export" => {
-                let mut parts = rest.splitn(3, char::is_whitespace);
-                let (Some(format), Some(path)) = (parts.next().filter(|s| !s.is_empty()), parts.next()) else {
-                    return Err(usage("export"));
-                };
-                let query_text = parts.next().map(str::trim).filter(|q| !q.is_empty());
-                self.export(format, Path::new(path), query_text)?;
-                self.notice(&format!("exported {}", path));
+                let (format, path, options, query_text) = parse_export_args(rest).ok_or_else(|| usage("export"))?;
+                let written = self.export(format, Path::new(path), &options, query_text)?;
+                let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+                self.notice(&format!("exported {}", names.join(" and ")));
             }
             "quit" => {
                 if !force && !self.save_at_end {
@@ -607,12 +606,30 @@ impl Session {
         Ok(())
     }
 
-    /// `:export FORMAT PATH [QUERY]`: the whole graph, or the nodes, relationships and paths
-    /// that QUERY returns (with their endpoints), written to PATH.
-    fn export(&mut self, format: &str, path: &Path, query_text: Option<&str>) -> Result<()> {
+    /// `:export FORMAT PATH [OPTIONS] [QUERY]`: the whole graph, or the nodes, relationships
+    /// and paths that QUERY returns (with their endpoints), written to PATH as `kg export`
+    /// writes it.
+    fn export(
+        &mut self,
+        format: &str,
+        path: &Path,
+        options: &ExportOptions,
+        query_text: Option<&str>,
+    ) -> Result<Vec<PathBuf>> {
         let format: export::Format = format.parse().map_err(Error::Usage)?;
+        let target = ExportTarget {
+            format,
+            output: Some(path),
+            render: options.render,
+            dot: export::DotOptions {
+                connected_only: options.connected,
+                legend: options.legend,
+                ..export::DotOptions::default()
+            },
+        };
+        check_target(&target)?;
         let Some(text) = query_text else {
-            return Ok(export::export_to_path(&Subgraph::from_graph(self.graph()), format, path)?);
+            return write_export(&Subgraph::from_graph(self.graph()), &target);
         };
         let result = match self.execute(text) {
             Ok(r) => r,
@@ -621,7 +638,7 @@ impl Session {
         };
         let mut sub = Subgraph::from_result(&result);
         sub.fill_endpoints(self.graph());
-        Ok(export::export_to_path(&sub, format, path)?)
+        write_export(&sub, &target)
     }
 
     fn stats(&self) -> QueryResult {
@@ -674,6 +691,44 @@ fn locate_meta(source: &Source, span: Span, error: Error) -> Error {
     let mut message = source.locate(span.start);
     let _ = write!(message, ": {}", error.render());
     Error::Failed(message)
+}
+
+/// The options `:export` takes between its path and its query, as `kg export` spells them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ExportOptions {
+    render: Option<RenderFormat>,
+    connected: bool,
+    legend: bool,
+}
+
+/// The first word of `text` and the rest.
+fn split_word(text: &str) -> (&str, &str) {
+    let w = text.trim_start();
+    w.split_once(char::is_whitespace).unwrap_or((w, ""))
+}
+
+/// Splits `:export`'s arguments: `FORMAT PATH [--render svg|png] [--connected] [--legend] [QUERY]`.
+fn parse_export_args(rest: &str) -> Option<(&str, &str, ExportOptions, Option<&str>)> {
+    let (format, rest) = split_word(rest);
+    let (path, mut rest) = split_word(rest);
+    if format.is_empty() || path.is_empty() {
+        return None;
+    }
+    let mut options = ExportOptions::default();
+    loop {
+        let (word, tail) = split_word(rest);
+        match word {
+            "--render" => {
+                let (name, tail) = split_word(tail);
+                options.render = Some(parse_render(name)?);
+                rest = tail;
+            }
+            "--connected" => (options.connected, rest) = (true, tail),
+            "--legend" => (options.legend, rest) = (true, tail),
+            _ => break,
+        }
+    }
+    Some((format, path, options, Some(rest.trim()).filter(|q| !q.is_empty())))
 }
 
 /// `:schema` as a result: one row per label, relationship type and property key, with counts.
@@ -789,6 +844,25 @@ mod tests {
         s.execute("CREATE (:Place {name: 'Mopti'})").unwrap();
         assert_eq!(store::load(&path).unwrap().node_count(), 2, "the other writer's node is kept");
         GraphFile::open(&path, OpenMode::MustExist).expect("the lock is given back after the save");
+    }
+
+    #[test]
+    fn export_takes_every_format_and_the_dot_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Session::in_memory();
+        s.execute("CREATE (:ArmedGroup {name: 'JNIM'})-[:ATTACKED]->(:Place {name: 'Gao'}), (:Person {name: 'Alone'})")
+            .unwrap();
+        let csv = dir.path().join("csv");
+        s.run_meta(&format!(":export csv {}", csv.display()), &mut Vec::new()).unwrap();
+        assert!(csv.join("load-kuzu.cypher").is_file());
+        let dot = dir.path().join("g.dot");
+        let line = format!(":export dot {} --connected --legend", dot.display());
+        s.run_meta(&line, &mut Vec::new()).unwrap();
+        let text = std::fs::read_to_string(&dot).unwrap();
+        assert!(text.contains("JNIM") && !text.contains("Alone") && text.contains("cluster_legend"), "{text}");
+        let err = s.run_meta(&format!(":export cypher {} --render svg", dot.display()), &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("--render needs --format dot"), "{err}");
+        assert_eq!(parse_export_args("dot a.dot --render gif"), None);
     }
 
     #[test]
