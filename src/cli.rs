@@ -52,7 +52,8 @@ pub enum LangArg {
 /// Output format of `kg extract`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExtractFormat {
-    /// DESIGN.md's TSV contract.
+    /// A header line, then one relation per line: subject, relation, object, their labels,
+    /// doc, sentence, evidence, date.
     Tsv,
     /// One JSON object per relation.
     Jsonl,
@@ -112,7 +113,8 @@ pub enum OutputFormat {
     Table,
     /// CSV with a header row.
     Csv,
-    /// DESIGN.md's JSON contract.
+    /// One JSON document `{"columns": [...], "rows": [[...], ...]}`; nodes, relationships and
+    /// paths are objects with a "kind" (see the README's "Output formats").
     Json,
 }
 

@@ -118,7 +118,7 @@ fn dot_available() -> bool {
 }
 
 /// Whether Graphviz is here; in CI its absence fails the test, locally it is a loud skip.
-fn require_dot(test: &str) -> bool {
+pub fn require_dot(test: &str) -> bool {
     if dot_available() {
         return true;
     }

@@ -25,6 +25,7 @@ use crate::commands::build::build_into;
 use crate::cli::RenderFormat;
 use crate::commands::export::{check_target, parse_render, write_export, ExportTarget};
 use crate::commands::params;
+use crate::commands::stats::property_key_counts;
 use crate::extract::Lexicon;
 use crate::graph::{PropertyGraph, Value};
 use crate::import;
@@ -744,19 +745,8 @@ fn schema(graph: &PropertyGraph) -> QueryResult {
     for (t, n) in types {
         rows.push(vec!["relationship type".into(), t.into(), Value::Int(n as i64)]);
     }
-    let mut keys: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
-    for id in graph.node_ids() {
-        for (k, _) in graph.node_properties(id) {
-            *keys.entry(k).or_default() += 1;
-        }
-    }
-    for id in graph.relationship_ids() {
-        for (k, _) in graph.rel_properties(id) {
-            *keys.entry(k).or_default() += 1;
-        }
-    }
-    for (k, n) in keys {
-        rows.push(vec!["property key".into(), k.into(), Value::Int(n)]);
+    for (k, n) in property_key_counts(graph) {
+        rows.push(vec!["property key".into(), k.into(), Value::Int(n as i64)]);
     }
     QueryResult { columns: vec!["kind".into(), "name".into(), "count".into()], rows, ..QueryResult::default() }
 }
