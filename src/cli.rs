@@ -109,10 +109,14 @@ pub struct ImportArgs {
 /// Output format of query results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// An aligned table with a footer.
+    /// An aligned table with a footer, cut to the terminal's width.
     Table,
+    /// One block per row, a `column | value` line per column (psql's expanded mode).
+    Vertical,
     /// CSV with a header row.
     Csv,
+    /// Tab-separated values with a header row, one line per row.
+    Tsv,
     /// One JSON document `{"columns": [...], "rows": [[...], ...]}`; nodes, relationships and
     /// paths are objects with a "kind" (see the README's "Output formats").
     Json,

@@ -391,3 +391,20 @@ fn crlf_and_bom_scripts_report_the_same_place() {
     assert_error(&o, 1, &format!("{}:3:21: ", script.display()));
     assert!(stdout(&o).contains("| one |"), "the first statement ran: {}", stdout(&o));
 }
+
+/// Issue 13 item 5: TSV and psql-style vertical output; pipes get whole values.
+#[test]
+fn query_prints_tsv_and_vertical_records() {
+    let dir = util::tempdir("tsv-vertical");
+    let graph = dir.path().join("g.kg");
+    let long = "y".repeat(3000);
+    let q = format!("RETURN 'a\tb' AS s, '{long}' AS long, 2 AS n");
+    let o = kg().args(["query", "--format", "tsv", "-g"]).arg(&graph).arg(&q).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("s\tlong\tn\na\\tb\t{long}\t2\n"));
+    let o = kg().args(["query", "--format", "vertical", "-g"]).arg(&graph).arg(&q).output().unwrap();
+    let text = stdout(&o);
+    assert!(text.starts_with("-[ RECORD 1 ]"), "{text}");
+    assert!(text.contains("\nn    | 2\n") && text.contains(&long), "not a terminal: values are whole: {text}");
+    assert!(!graph.exists());
+}

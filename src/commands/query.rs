@@ -10,13 +10,15 @@ use crate::commands::params::parse_params;
 use crate::error::{Error, Result};
 use crate::render::{self, Format};
 use crate::shell::session::ExecError;
-use crate::shell::Session;
+use crate::shell::{terminal_width, Session};
 
 /// The render format of a command-line format.
 pub fn format_of(format: OutputFormat) -> Format {
     match format {
         OutputFormat::Table => Format::Table,
+        OutputFormat::Vertical => Format::Vertical,
         OutputFormat::Csv => Format::Csv,
+        OutputFormat::Tsv => Format::Tsv,
         OutputFormat::Json => Format::Json,
     }
 }
@@ -44,7 +46,8 @@ pub fn run(args: &QueryArgs) -> Result<()> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let format = format_of(args.format);
-    render::write_result(&mut out, &result, format, (format == Format::Table).then_some(elapsed))?;
+    let elapsed = format.is_for_people().then_some(elapsed);
+    render::write_result(&mut out, &result, format, elapsed, terminal_width())?;
     out.flush()?;
     Ok(())
 }

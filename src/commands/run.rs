@@ -40,6 +40,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     session.set_save_at_end(true);
     session.set_quiet_writes(true);
     session.set_format(format_of(args.format));
+    session.set_width(crate::shell::terminal_width());
     for (name, value) in params {
         session.set_param(name, value);
     }

@@ -18,7 +18,11 @@ pub const COMMANDS: &[MetaCommand] = &[
     MetaCommand { name: "help", usage: "[COMMAND]", summary: "list meta-commands, or explain one" },
     MetaCommand { name: "schema", usage: "", summary: "labels, relationship types and property keys, with counts" },
     MetaCommand { name: "stats", usage: "", summary: "node and relationship counts, the graph file, unsaved changes" },
-    MetaCommand { name: "format", usage: "table|csv|json", summary: "how results are printed" },
+    MetaCommand {
+        name: "format",
+        usage: "table|vertical|csv|tsv|json",
+        summary: "how results are printed (vertical: one record per row, for wide values)",
+    },
     MetaCommand { name: "timing", usage: "on|off", summary: "show how long each statement took" },
     MetaCommand {
         name: "autosave",

@@ -97,6 +97,7 @@ pub struct Session {
     quiet_writes: bool,
     changes: QueryStats,
     generation: u64,
+    width: Option<usize>,
 }
 
 impl Session {
@@ -115,6 +116,7 @@ impl Session {
             quiet_writes: false,
             changes: QueryStats::default(),
             generation: 0,
+            width: None,
         }
     }
 
@@ -219,6 +221,11 @@ impl Session {
     /// Sets the output format.
     pub fn set_format(&mut self, format: Format) {
         self.format = format;
+    }
+
+    /// Sets the width tables and vertical records are cut to (the terminal's), or none.
+    pub fn set_width(&mut self, width: Option<usize>) {
+        self.width = width;
     }
 
     /// Sets whether the table footer shows the time taken.
@@ -345,13 +352,13 @@ impl Session {
         if result.columns.is_empty() && result.plan.is_none() && self.quiet_writes {
             return Ok(());
         }
-        if result.columns.is_empty() && self.format != Format::Table {
+        if result.columns.is_empty() && !self.format.is_for_people() {
             if result.stats.contains_updates() || result.plan.is_some() {
                 self.notice(&render::table::footer(result, elapsed));
             }
             return Ok(());
         }
-        render::write_result(out, result, self.format, elapsed)?;
+        render::write_result(out, result, self.format, elapsed, self.width)?;
         out.flush()?;
         Ok(())
     }
