@@ -108,6 +108,14 @@ fn multiline_query_entity_completion_and_autosave() {
     p.send("}) RETURN t.name AS by_arabic;\r").unwrap();
     expect(&mut p, "by_arabic");
     expect_regex(&mut p, r"\| 'Malian army' +\|");
+    // Issue 13 item 3: in `{name: '`, an Arabic name completes to the canonical name that
+    // `name` holds, so the query finds the node.
+    p.send("MATCH (t {name: 'الجيش").unwrap();
+    p.send("\t").unwrap();
+    expect(&mut p, "Malian army'");
+    p.send("}) RETURN t.name AS by_alias;\r").unwrap();
+    expect(&mut p, "by_alias");
+    expect_regex(&mut p, r"\| 'Malian army' +\|");
     // A write is saved when it returns (autocommit).
     p.send("CREATE (:Place {name: 'Ansongo'});\r").unwrap();
     expect(&mut p, "created 1 node");
