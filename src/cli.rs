@@ -155,6 +155,9 @@ pub struct RunArgs {
     /// Run every statement and report every error instead of stopping at the first.
     #[arg(long)]
     pub keep_going: bool,
+    /// Print each statement before its result (psql's -e).
+    #[arg(short, long)]
+    pub echo: bool,
 }
 
 /// Arguments of `kg shell`.

@@ -408,3 +408,20 @@ fn query_prints_tsv_and_vertical_records() {
     assert!(text.contains("\nn    | 2\n") && text.contains(&long), "not a terminal: values are whole: {text}");
     assert!(!graph.exists());
 }
+
+/// Issue 13 item 8: `--echo` prints each statement before its result; CSV result sets with
+/// different headers are told apart.
+#[test]
+fn run_echo_and_separated_csv_result_sets() {
+    let dir = util::tempdir("run-echo");
+    let graph = dir.path().join("g.kg");
+    let script = util::write(dir.path(), "s.cypher", "RETURN 1 AS a;\nCREATE (:T);\nRETURN 2 AS b, 3 AS c;\n");
+    let o = kg().args(["run", "--echo", "-g"]).arg(&graph).arg(&script).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let first = text.find("RETURN 1 AS a;").expect("echoed");
+    let second = text.find("RETURN 2 AS b, 3 AS c;").expect("echoed");
+    assert!(first < text.find("| a |").unwrap() && second < text.find("| b | c |").unwrap(), "{text}");
+    let o = kg().args(["run", "--format", "csv", "-g"]).arg(&graph).arg(&script).output().unwrap();
+    assert_eq!(stdout(&o), "a\n1\n\n# statement 3\nb,c\n2,3\n");
+}

@@ -2,7 +2,7 @@
 //! the chosen format, and save the graph atomically if the statement changed it. A missing
 //! graph file is a new, empty graph, created only when the statement writes.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::time::Instant;
 
 use crate::cli::{OutputFormat, QueryArgs};
@@ -33,6 +33,7 @@ pub fn run(args: &QueryArgs) -> Result<()> {
     // The session takes the writer lock only if the statement writes, and saves (creating a
     // missing file) only if it changed the graph: a read of a new path leaves nothing behind.
     let mut session = Session::open(&args.graph)?;
+    session.set_spinner(io::stderr().is_terminal());
     for (name, value) in params {
         session.set_param(name, value);
     }

@@ -9,7 +9,7 @@
 //! missing graph file is a new, empty graph, created only when a statement writes (so an
 //! exported Cypher script loads into a new graph, and a read-only script leaves no file).
 
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 
 use crate::cli::RunArgs;
 use crate::commands::params::parse_params;
@@ -41,6 +41,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
     session.set_quiet_writes(true);
     session.set_format(format_of(args.format));
     session.set_width(crate::shell::terminal_width());
+    session.set_echo(args.echo);
+    session.set_spinner(std::io::stderr().is_terminal());
     for (name, value) in params {
         session.set_param(name, value);
     }

@@ -97,6 +97,11 @@ pub struct Session {
     changes: QueryStats,
     generation: u64,
     width: Option<usize>,
+    echo: bool,
+    spinner: bool,
+    /// Statements run, and result sets written, by [`Session::run_statement`].
+    statements: usize,
+    sets_written: usize,
 }
 
 impl Session {
@@ -116,6 +121,10 @@ impl Session {
             changes: QueryStats::default(),
             generation: 0,
             width: None,
+            echo: false,
+            spinner: false,
+            statements: 0,
+            sets_written: 0,
         }
     }
 
@@ -222,6 +231,17 @@ impl Session {
         self.format = format;
     }
 
+    /// Sets whether each statement is printed before its result (psql's `-e`).
+    pub fn set_echo(&mut self, on: bool) {
+        self.echo = on;
+    }
+
+    /// Sets whether a statement running longer than a second shows its elapsed time on stderr
+    /// (for terminals only; the line is erased when it ends).
+    pub fn set_spinner(&mut self, on: bool) {
+        self.spinner = on;
+    }
+
     /// Sets the width tables and vertical records are cut to (the terminal's), or none.
     pub fn set_width(&mut self, width: Option<usize>) {
         self.width = width;
@@ -271,7 +291,9 @@ impl Session {
             self.begin_write().map_err(ExecError::Save)?;
         }
         let params = std::mem::take(&mut self.params);
+        let spinner = self.spinner.then(|| Spinner::start(Instant::now()));
         let outcome = query::execute(self.graph_mut(), statement, &params, &options);
+        drop(spinner);
         self.params = params;
         let outcome = match outcome {
             Ok(result) => {
@@ -332,6 +354,10 @@ impl Session {
     /// The query's error located in `source`, or an output or save error.
     pub fn run_statement(&mut self, source: &Source, span: Span, out: &mut dyn Write) -> Result<()> {
         let text = &source.text[span.start..span.end];
+        self.statements += 1;
+        if self.echo {
+            writeln!(out, "{};", text.trim())?;
+        }
         let started = Instant::now();
         let result = match self.execute(text) {
             Ok(r) => r,
@@ -343,7 +369,7 @@ impl Session {
     }
 
     fn write_result(
-        &self,
+        &mut self,
         result: &QueryResult,
         elapsed: Option<std::time::Duration>,
         out: &mut dyn Write,
@@ -357,6 +383,12 @@ impl Session {
             }
             return Ok(());
         }
+        // Several CSV or TSV result sets in one stream: a blank line and a comment naming the
+        // statement tell where the next header starts.
+        if matches!(self.format, Format::Csv | Format::Tsv) && self.sets_written > 0 {
+            writeln!(out, "\n# statement {}", self.statements)?;
+        }
+        self.sets_written += 1;
         render::write_result(out, result, self.format, elapsed, self.width)?;
         out.flush()?;
         Ok(())
@@ -663,6 +695,48 @@ impl Session {
             row("file size (bytes)", Value::Int(len as i64));
         }
         QueryResult { columns: vec!["key".into(), "value".into()], rows, ..QueryResult::default() }
+    }
+}
+
+/// The elapsed time of a running statement on stderr, from one second on, until dropped (the
+/// line is then erased).
+struct Spinner {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Spinner {
+    fn start(started: Instant) -> Spinner {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+            let mut shown = false;
+            let mut i = 0;
+            while !flag.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                let t = started.elapsed();
+                if t.as_secs_f64() >= 1.0 && i % 2 == 0 {
+                    let frame = frames[(i / 2) % frames.len()];
+                    eprint!("\r{frame} running {:.1} s (Ctrl-C cancels)", t.as_secs_f64());
+                    shown = true;
+                }
+                i += 1;
+            }
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
+        });
+        Spinner { stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
