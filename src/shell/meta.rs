@@ -15,7 +15,11 @@ pub struct MetaCommand {
 
 /// Every meta-command, in the order `:help` lists them.
 pub const COMMANDS: &[MetaCommand] = &[
-    MetaCommand { name: "help", usage: "[COMMAND]", summary: "list meta-commands, or explain one" },
+    MetaCommand {
+        name: "help",
+        usage: "[COMMAND|functions]",
+        summary: "list meta-commands, explain one, or list functions with signatures",
+    },
     MetaCommand { name: "schema", usage: "", summary: "labels, relationship types and property keys, with counts" },
     MetaCommand { name: "stats", usage: "", summary: "node and relationship counts, the graph file, unsaved changes" },
     MetaCommand {
@@ -110,6 +114,13 @@ pub fn help_text(topic: &str) -> Result<String, String> {
         );
         return Ok(out);
     }
+    if topic.eq_ignore_ascii_case("functions") {
+        let mut out = String::from("Functions (Tab completes their names):\n");
+        for (_, signature) in super::complete::FUNCTIONS {
+            out.push_str(&format!("  {signature}\n"));
+        }
+        return Ok(out.trim_end().to_string());
+    }
     let name = parse_meta(topic).name;
     match find(&name) {
         Some(c) => Ok(format!(":{} {}\n  {}", c.name, c.usage, c.summary).trim_end().to_string()),
@@ -160,5 +171,8 @@ mod tests {
         }
         assert!(help_text(":export").unwrap().starts_with(":export dot|cypher|graphml|jsonl|csv PATH [--render"));
         assert!(help_text("nope").is_err());
+        let functions = help_text("functions").unwrap();
+        assert!(functions.contains("  substring(string, start [, length]) :: string"), "{functions}");
+        assert!(functions.contains("  shortestPath(pattern) :: path"), "{functions}");
     }
 }
