@@ -653,7 +653,8 @@ fn exports_of_fixed_graph_match_fixtures() {
     }
     outputs.insert("jsonl".into(), write_to_string(&sub, Format::Jsonl));
     let mut dot_custom = Vec::new();
-    let options = DotOptions { symmetric_types: vec![], max_penwidth: 2.0, max_tooltip_chars: 1, ..DotOptions::default() };
+    let options =
+        DotOptions { symmetric_types: vec![], max_penwidth: 2.0, max_tooltip_chars: 1, ..DotOptions::default() };
     export::write_dot(&sub, &mut dot_custom, &options).expect("dot");
     outputs.insert("options.dot".into(), String::from_utf8(dot_custom).expect("utf-8"));
     let csv_dir = util::tempdir("fixture-csv");

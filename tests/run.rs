@@ -237,8 +237,10 @@ fn query_error_first_line_names_kind_and_place() {
 fn missing_graph_is_a_new_empty_graph_created_by_the_first_write() {
     let dir = util::tempdir("missing-graph");
     let ls = || {
-        let mut names: Vec<String> =
-            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         names.sort();
         names
     };

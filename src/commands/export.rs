@@ -90,7 +90,8 @@ pub fn write_export(sub: &Subgraph<'_>, target: &ExportTarget<'_>) -> Result<Vec
         out.write_all(&image).and_then(|()| out.flush()).map_err(Error::Output)?;
         return Ok(Vec::new());
     };
-    let write = |p: &Path, bytes: &[u8]| std::fs::write(p, bytes).map_err(|source| Error::Io { path: p.into(), source });
+    let write =
+        |p: &Path, bytes: &[u8]| std::fs::write(p, bytes).map_err(|source| Error::Io { path: p.into(), source });
     if picture_named {
         write(path, &image)?;
         return Ok(vec![path.to_path_buf()]);

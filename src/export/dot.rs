@@ -85,8 +85,11 @@ pub fn write_dot(sub: &Subgraph<'_>, w: &mut impl Write, options: &DotOptions) -
     writeln!(w, "  graph [charset=\"UTF-8\", rankdir=LR, overlap=false, fontname=\"Noto Sans\"];")?;
     writeln!(w, "  node [style=filled, fontname=\"Noto Sans\"];")?;
     writeln!(w, "  edge [fontname=\"Noto Sans\", fontsize=10];")?;
-    let touched: std::collections::HashSet<u64> =
-        if options.connected_only { sub.relationships().flat_map(|r| [r.start, r.end]).collect() } else { Default::default() };
+    let touched: std::collections::HashSet<u64> = if options.connected_only {
+        sub.relationships().flat_map(|r| [r.start, r.end]).collect()
+    } else {
+        Default::default()
+    };
     let mut styles_used: Vec<NodeStyle> = Vec::new();
     for node in sub.nodes() {
         if options.connected_only && !touched.contains(&node.id) {
@@ -136,7 +139,12 @@ fn truncate(s: &str, max: usize) -> String {
     out
 }
 
-fn write_node(w: &mut impl Write, node: &NodeRef<'_>, style: NodeStyle, options: &DotOptions) -> Result<(), ExportError> {
+fn write_node(
+    w: &mut impl Write,
+    node: &NodeRef<'_>,
+    style: NodeStyle,
+    options: &DotOptions,
+) -> Result<(), ExportError> {
     let max = options.max_label_chars;
     let mut label = match node.property("name") {
         Some(Value::String(s)) => truncate(s, max),

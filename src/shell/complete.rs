@@ -153,7 +153,10 @@ impl NameIndex {
     }
 
     /// Entries whose form starts with `prefix` (ignoring case).
-    fn with_prefix<'a>(&'a self, prefix: &str) -> impl Iterator<Item = &'a (String, String, String, &'static str)> + 'a {
+    fn with_prefix<'a>(
+        &'a self,
+        prefix: &str,
+    ) -> impl Iterator<Item = &'a (String, String, String, &'static str)> + 'a {
         let key = prefix.to_lowercase();
         let from = self.entries.partition_point(|e| e.0.as_str() < key.as_str());
         self.entries[from..].iter().take_while(move |e| e.0.starts_with(&key))
@@ -212,7 +215,11 @@ impl CompletionIndex {
                 return forms.into_iter().take(MAX_CANDIDATES).map(|f| pair(f, quote_string(f, quote))).collect();
             }
             Some(_) => {
-                return self.names.with_prefix(prefix, MAX_CANDIDATES).map(|n| pair(n, quote_string(n, quote))).collect()
+                return self
+                    .names
+                    .with_prefix(prefix, MAX_CANDIDATES)
+                    .map(|n| pair(n, quote_string(n, quote)))
+                    .collect()
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -301,9 +308,9 @@ impl CompletionIndex {
         let word = &before[arg_start..];
         let first_arg = args.trim_start().len() == word.len();
         let choices: &[&str] = match command.as_str() {
-            "format" => &["table", "csv", "json"],
+            "format" => &["table", "vertical", "csv", "tsv", "json"],
             "timing" | "autosave" => &["on", "off"],
-            "export" if first_arg => &["dot", "cypher", "graphml", "jsonl"],
+            "export" if first_arg => &["dot", "cypher", "graphml", "jsonl", "csv"],
             "help" => {
                 let pairs = self.commands.with_prefix(word, MAX_CANDIDATES).map(|c| pair(c, c.to_string())).collect();
                 return (arg_start, pairs, Context::Meta);
@@ -491,7 +498,10 @@ mod tests {
         assert_eq!(start, 16);
         assert_eq!(pairs.iter().map(|p| p.display.as_str()).collect::<Vec<_>>(), ["Kidal  ← كيدال"]);
         assert_eq!(pairs[0].replacement, "'Kidal'");
-        assert_eq!(replacements(&index, "MATCH (g) WHERE g.name = 'islamic st").1, ["'Islamic State'", "'Islamic State Sahel'"]);
+        assert_eq!(
+            replacements(&index, "MATCH (g) WHERE g.name = 'islamic st").1,
+            ["'Islamic State'", "'Islamic State Sahel'"]
+        );
         assert_eq!(replacements(&index, "MATCH (g {name: 'isg").1, ["'Islamic State Sahel'"]);
         assert_eq!(replacements(&index, "MATCH (p {name_ar: 'كي").1, ["'كيدال'"], "name_ar keeps the Arabic form");
         assert_eq!(replacements(&index, "MATCH (p {name: 'الجيش").1, ["'Malian army'"]);

@@ -245,7 +245,13 @@ mod tests {
         let hint = |line: &str| helper.hint(line, line.len(), &ctx).map(|h| (h.display, h.completion));
         assert_eq!(hint("MATCH (g:Arm"), Some(("edGroup".to_string(), Some("edGroup".to_string()))));
         assert_eq!(hint("MATCH (g {name: 'JN"), Some(("IM'".to_string(), Some("IM'".to_string()))));
-        assert_eq!(hint(":export "), Some(("dot|cypher|graphml|jsonl|csv PATH [--render svg|png] [--connected] [--legend] [QUERY]".to_string(), None)));
+        assert_eq!(
+            hint(":export "),
+            Some((
+                "dot|cypher|graphml|jsonl|csv PATH [--render svg|png] [--connected] [--legend] [QUERY]".to_string(),
+                None
+            ))
+        );
         assert_eq!(hint("MATCH (g:A"), None, "one character is too little");
         assert_eq!(hint("MATCH (g:Zz"), None);
         assert_eq!(hint("RETURN to"), None, "several functions start with 'to'");

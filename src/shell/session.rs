@@ -19,12 +19,12 @@ use std::time::Instant;
 
 use super::meta::{self, MetaLine};
 use super::script::{may_write, split_script, strip_bom, ItemKind};
-use crate::error::{Error, Result};
-use crate::export::{self, Subgraph};
-use crate::commands::build::build_into;
 use crate::cli::RenderFormat;
+use crate::commands::build::build_into;
 use crate::commands::export::{check_target, parse_render, write_export, ExportTarget};
 use crate::commands::params;
+use crate::error::{Error, Result};
+use crate::export::{self, Subgraph};
 use crate::extract::Lexicon;
 use crate::graph::{PropertyGraph, Value};
 use crate::import;
