@@ -83,7 +83,8 @@ fn script_runs_statements_comments_and_meta_commands() {
     );
     let o = run(&graph, &script, &[]);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
-    assert_eq!(stdout(&o), "attacker\nCMA\nIslamic State Sahel\nJNIM\nar\nمالي\n");
+    // CSV result sets with different headers are kept apart by a blank line and a comment.
+    assert_eq!(stdout(&o), "attacker\nCMA\nIslamic State Sahel\nJNIM\n\n# statement 2\nar\nمالي\n");
 }
 
 #[test]
