@@ -186,7 +186,8 @@ impl Zone {
         }
     }
 
-    fn tz(&self) -> TimeZone {
+    /// The zone as jiff's time zone.
+    pub fn tz(&self) -> TimeZone {
         match self {
             Zone::Offset(o) => TimeZone::fixed(*o),
             Zone::Named(tz) => tz.clone(),

@@ -195,6 +195,11 @@ fn construct(kind: &str, arg: &Value) -> Result<Value, QueryError> {
                     _ => now(kind, None, false),
                 };
             }
+            if kind == "datetime"
+                && m.keys().any(|k| k.eq_ignore_ascii_case("epochseconds") || k.eq_ignore_ascii_case("epochmillis"))
+            {
+                return datetime_from_epoch_map(m);
+            }
             read_fields(kind, m, &mut fields)?;
         }
         other => {
@@ -295,6 +300,40 @@ fn read_fields(kind: &str, m: &crate::graph::PropertyMap, fields: &mut Fields) -
     Ok(())
 }
 
+/// `datetime({epochSeconds: s, nanosecond: n, timezone: z})` or `{epochMillis: ms, ...}`.
+fn datetime_from_epoch_map(m: &crate::graph::PropertyMap) -> Result<Value, QueryError> {
+    let (mut secs, mut nanos, mut zone) = (0i64, 0i64, None);
+    for (k, v) in m {
+        let key = k.to_ascii_lowercase();
+        match (key.as_str(), v) {
+            (_, Value::Null) => {}
+            ("timezone", Value::String(z)) => zone = Some(zone_of(z)?),
+            ("epochseconds", Value::Int(i)) => secs = *i,
+            ("epochmillis", Value::Int(i)) => {
+                secs = i.div_euclid(1000);
+                nanos += i.rem_euclid(1000) * 1_000_000;
+            }
+            ("nanosecond", Value::Int(i)) if (0..1_000_000_000).contains(i) => nanos += i,
+            ("microsecond", Value::Int(i)) if (0..1_000_000).contains(i) => nanos += i * 1000,
+            ("millisecond", Value::Int(i)) if (0..1000).contains(i) => nanos += i * 1_000_000,
+            ("timezone" | "epochseconds" | "epochmillis" | "nanosecond" | "microsecond" | "millisecond", other) => {
+                return Err(type_error(format!("datetime(): '{k}' cannot be {other}")))
+            }
+            _ => {
+                return Err(argument_error(
+                    "InvalidArgumentValue",
+                    format!("datetime() cannot combine '{k}' with an epoch"),
+                ))
+            }
+        }
+    }
+    let utc = temporal::from_epoch(secs, nanos).map_err(query_error)?;
+    match (utc, zone) {
+        (Temporal::DateTime(z), Some(zone)) => Ok(Value::from(Temporal::DateTime(z.with_time_zone(zone.tz())))),
+        (t, _) => Ok(Value::from(t)),
+    }
+}
+
 fn duration_from_map(m: &crate::graph::PropertyMap) -> Result<Value, QueryError> {
     let mut acc = Accumulator::default();
     for (k, v) in m {
@@ -352,6 +391,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(dt.to_string(), "1984-10-11T12:00+01:00[Europe/Stockholm]");
+        let epoch = map(&[("epochSeconds", 469020674.into()), ("nanosecond", 5.into()), ("timezone", "+01:00".into())]);
+        assert_eq!(call("datetime", &[epoch]).unwrap().to_string(), "1984-11-11T12:31:14.000000005+01:00");
         let dur = call("duration", &[map(&[("years", Value::Float(12.5)), ("days", Value::Float(14.5))])]).unwrap();
         assert_eq!(dur.to_string(), "P12Y6M14DT12H");
     }
