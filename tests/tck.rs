@@ -31,7 +31,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use kgraph::graph::PropertyGraph;
-use kgraph::query::{execute, ExecOptions, Params, QueryError, QueryResult};
+use kgraph::query::{execute, ExecOptions, Params, Procedures, QueryError, QueryResult, Signature, TableProcedure};
 
 use gherkin::{ResultMode, Scenario, Step};
 use values::{matches, multiset_match, parse_value, to_value, Expected};
@@ -161,8 +161,41 @@ impl Executed {
     }
 }
 
-fn options() -> ExecOptions {
-    ExecOptions { cancel: None, max_rows: Some(QUERY_MAX_ROWS), timeout: Some(QUERY_TIMEOUT) }
+fn options(procedures: &Procedures) -> ExecOptions {
+    ExecOptions {
+        cancel: None,
+        max_rows: Some(QUERY_MAX_ROWS),
+        timeout: Some(QUERY_TIMEOUT),
+        procedures: procedures.clone(),
+    }
+}
+
+/// The procedure a `there exists a procedure SIGNATURE:` step declares: its table's header
+/// names the inputs and outputs (in any order), each further row is one answer.
+fn table_procedure(signature: &str, table: &[Vec<String>]) -> Result<TableProcedure, String> {
+    let sig = Signature::parse(signature).map_err(|e| e.message)?;
+    let header = table.first().map(Vec::as_slice).unwrap_or_default();
+    let columns: Vec<usize> = sig
+        .inputs
+        .iter()
+        .chain(&sig.outputs)
+        .map(|f| {
+            header.iter().position(|h| *h == f.name).ok_or_else(|| format!("procedure table has no column {}", f.name))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut rows = Vec::new();
+    for row in table.iter().skip(1) {
+        let cells = columns
+            .iter()
+            .map(|&i| {
+                let cell = row.get(i).ok_or("a short procedure row")?;
+                parse_value(cell).and_then(|e| to_value(&e))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("procedure {signature}: {e}"))?;
+        rows.push(cells);
+    }
+    TableProcedure::new(sig, rows).map_err(|e| e.message)
 }
 
 /// Runs one scenario's steps in order; the first failing check is the reason.
@@ -186,6 +219,7 @@ fn perturb(result: Result<QueryResult, QueryError>) -> Result<QueryResult, Query
 fn run_scenario_with(sc: &Scenario, perturbed: bool) -> Result<(), String> {
     let mut graph = PropertyGraph::new();
     let mut params = Params::new();
+    let mut procedures = Procedures::builtin();
     let mut last: Option<Executed> = None;
     for step in &sc.steps {
         match step {
@@ -194,15 +228,14 @@ fn run_scenario_with(sc: &Scenario, perturbed: bool) -> Result<(), String> {
                 graph = PropertyGraph::new();
                 let script = named_graph_script(name)?;
                 for span in kgraph::query::split_statements(&script) {
-                    execute(&mut graph, &script[span.start..span.end], &params, &options())
+                    execute(&mut graph, &script[span.start..span.end], &params, &options(&procedures))
                         .map_err(|e| format!("named graph {name} failed: {e}"))?;
                 }
             }
-            Step::Procedure { signature, .. } => {
-                return Err(format!("the runner cannot register procedure {signature}"));
-            }
+            Step::Procedure { signature, table } => procedures.register(table_procedure(signature, table)?),
             Step::Setup(q) => {
-                execute(&mut graph, q, &params, &options()).map_err(|e| format!("setup query failed: {e}"))?;
+                execute(&mut graph, q, &params, &options(&procedures))
+                    .map_err(|e| format!("setup query failed: {e}"))?;
             }
             Step::Parameters(rows) => {
                 for (name, text) in rows {
@@ -213,7 +246,7 @@ fn run_scenario_with(sc: &Scenario, perturbed: bool) -> Result<(), String> {
             }
             Step::Query(q) | Step::ControlQuery(q) => {
                 let before = GraphState::of(&graph);
-                let mut result = execute(&mut graph, q, &params, &options());
+                let mut result = execute(&mut graph, q, &params, &options(&procedures));
                 if perturbed {
                     result = perturb(result);
                 }

@@ -86,6 +86,8 @@ pub enum Clause {
     Remove(RemoveClause),
     /// `[DETACH] DELETE expr, ...`
     Delete(DeleteClause),
+    /// `CALL ns.name[(args)] [YIELD ...]`
+    Call(CallClause),
 }
 
 impl Clause {
@@ -101,6 +103,7 @@ impl Clause {
             Clause::Set(c) => c.span,
             Clause::Remove(c) => c.span,
             Clause::Delete(c) => c.span,
+            Clause::Call(c) => c.span,
         }
     }
 
@@ -118,7 +121,54 @@ impl Clause {
             Clause::Remove(_) => "REMOVE",
             Clause::Delete(c) if c.detach => "DETACH DELETE",
             Clause::Delete(_) => "DELETE",
+            Clause::Call(_) => "CALL",
         }
+    }
+}
+
+/// `CALL ns.name[(args)] [YIELD (* | field [AS var], ...) [WHERE expr]]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallClause {
+    /// The dotted procedure name as written, e.g. `db.labels`.
+    pub name: String,
+    /// Where the name is.
+    pub name_span: Span,
+    /// The arguments; `None` when the parentheses are left out (implicit arguments, taken from
+    /// the parameters of the same names in a standalone call).
+    pub args: Option<Vec<Expr>>,
+    /// What the call yields; `None` without `YIELD`.
+    pub yields: Option<Yield>,
+    /// From `CALL` to the end of the clause.
+    pub span: Span,
+}
+
+/// The `YIELD` part of a `CALL`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Yield {
+    /// `YIELD *`: every output under its own name.
+    Star(Span),
+    /// `YIELD field [AS var], ... [WHERE expr]`
+    Items {
+        /// The outputs taken, each with an optional new name.
+        items: Vec<YieldItem>,
+        /// A filter on the yielded rows.
+        where_: Option<Box<Expr>>,
+    },
+}
+
+/// One `field [AS var]` of a `YIELD`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YieldItem {
+    /// The procedure's output name.
+    pub field: Ident,
+    /// The variable it is bound to (the field's own name when absent).
+    pub alias: Option<Ident>,
+}
+
+impl YieldItem {
+    /// The variable the output is bound to.
+    pub fn variable(&self) -> &Ident {
+        self.alias.as_ref().unwrap_or(&self.field)
     }
 }
 
@@ -1107,6 +1157,40 @@ impl Display for Clause {
             Clause::Delete(c) => {
                 write!(f, "{} ", self.keyword())?;
                 write_list(f, &c.exprs, ", ")
+            }
+            Clause::Call(c) => {
+                let mut parts = c.name.split('.');
+                f.write_str("CALL ")?;
+                write_name(f, parts.next().unwrap_or_default())?;
+                for part in parts {
+                    f.write_str(".")?;
+                    write_name(f, part)?;
+                }
+                if let Some(args) = &c.args {
+                    f.write_str("(")?;
+                    write_list(f, args, ", ")?;
+                    f.write_str(")")?;
+                }
+                match &c.yields {
+                    None => Ok(()),
+                    Some(Yield::Star(_)) => f.write_str(" YIELD *"),
+                    Some(Yield::Items { items, where_ }) => {
+                        f.write_str(" YIELD ")?;
+                        for (i, item) in items.iter().enumerate() {
+                            if i > 0 {
+                                f.write_str(", ")?;
+                            }
+                            write!(f, "{}", item.field)?;
+                            if let Some(alias) = &item.alias {
+                                write!(f, " AS {alias}")?;
+                            }
+                        }
+                        if let Some(w) = where_ {
+                            write!(f, " WHERE {w}")?;
+                        }
+                        Ok(())
+                    }
+                }
             }
         }
     }

@@ -4,6 +4,8 @@
 //! most selective node, then expand through adjacency), and reports the TCK's compile-time
 //! errors (`UndefinedVariable`, `VariableAlreadyBound`, `VariableTypeConflict`,
 //! `InvalidAggregation`, `NoVariablesInScope`, `ColumnNameConflict`, ...) with the AST span.
+//! Procedure calls are checked against the registry's signatures (`ProcedureNotFound`,
+//! `InvalidNumberOfArguments`, `InvalidArgumentType` for literals, `InvalidArgumentPassingMode`).
 //!
 //! It runs nothing, except folding literal operands of boolean and `IN` operators so that their
 //! type errors are reported before the query runs, as the TCK expects.
@@ -20,6 +22,7 @@ use super::plan::{
     rewrite, AggCall, AggFunc, BinaryOp, CreateNode, CreateRel, CreateSpec, Expr, LogicalOp, MapSelector, PathPart,
     Plan, Quantifier, ScanSource, SetItem, SubPlan, UnaryOp, Var,
 };
+use super::procedures::Procedures;
 use super::span::Span;
 
 /// What a variable is known to hold.
@@ -88,12 +91,14 @@ fn syntax(detail: &'static str, span: Span, message: impl Into<String>) -> Query
     QueryError::new(ErrorKind::SyntaxError, message).with_detail(detail).with_span(span)
 }
 
-/// Builds the plan of a parsed statement, using `graph` only for statistics (label counts).
+/// Builds the plan of a parsed statement, using `graph` only for statistics (label counts) and
+/// `procedures` for the signatures of what `CALL` names.
 ///
 /// # Errors
-/// The TCK's compile-time errors, as `SyntaxError` with a detail code and the span.
-pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, QueryError> {
-    let mut b = Binder { graph, anon: 0, lone_node: false, param_props: false };
+/// The TCK's compile-time errors, as `SyntaxError` with a detail code and the span
+/// (`ProcedureError` for an unknown procedure).
+pub fn plan_query(query: &ast::Query, graph: &PropertyGraph, procedures: &Procedures) -> Result<Plan, QueryError> {
+    let mut b = Binder { graph, procedures, anon: 0, lone_node: false, param_props: false };
     let (mut ops, mut spans, columns, mut width) = b.single(&query.first)?;
     if !query.unions.is_empty() {
         let all = query.unions[0].all;
@@ -125,6 +130,7 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, Que
 
 struct Binder<'g> {
     graph: &'g PropertyGraph,
+    procedures: &'g Procedures,
     anon: usize,
     /// Set while binding a pattern part that is a single node (CREATE/MERGE cannot reuse one).
     lone_node: bool,
@@ -183,6 +189,9 @@ impl Binder<'_> {
         let mut columns = Vec::new();
         let mut max_width = 0;
         let n = q.clauses.len();
+        // A query that is one CALL and nothing else returns the procedure's outputs.
+        let standalone = matches!(q.clauses.as_slice(), [ast::Clause::Call(_)]);
+        let mut call_outputs: Option<Vec<Var>> = None;
         for (i, clause) in q.clauses.iter().enumerate() {
             let last = i + 1 == n;
             let first_op = ops.len();
@@ -258,6 +267,7 @@ impl Binder<'_> {
                     }
                     ops.push(LogicalOp::Delete { exprs, detach: d.detach });
                 }
+                ast::Clause::Call(c) => call_outputs = Some(self.call_clause(c, standalone, &mut scope, &mut ops)?),
             }
             max_width = max_width.max(scope.next);
             spans.resize(ops.len().max(first_op), clause.span());
@@ -270,19 +280,142 @@ impl Binder<'_> {
                         | ast::Clause::Remove(_)
                         | ast::Clause::Delete(_)
                 );
-                if !updating {
-                    return Err(syntax(
-                        "InvalidClauseComposition",
-                        clause.span(),
-                        format!("a query cannot end with {}", clause.keyword()),
-                    )
-                    .with_help("add a RETURN clause"));
+                match (clause, call_outputs.take()) {
+                    (ast::Clause::Call(_), Some(outputs)) if standalone && !outputs.is_empty() => {
+                        columns = outputs.iter().map(|v| v.name.clone()).collect();
+                        let items = outputs.into_iter().map(Expr::Var).collect();
+                        ops.push(LogicalOp::Project { names: columns.clone(), items, keep: false });
+                        spans.resize(ops.len(), clause.span());
+                        continue;
+                    }
+                    (ast::Clause::Call(_), Some(outputs)) if outputs.is_empty() => {}
+                    _ if updating => {}
+                    _ => {
+                        return Err(syntax(
+                            "InvalidClauseComposition",
+                            clause.span(),
+                            format!("a query cannot end with {}", clause.keyword()),
+                        )
+                        .with_help("add a RETURN clause"));
+                    }
                 }
                 ops.push(LogicalOp::Discard);
             }
         }
         spans.resize(ops.len(), q.span);
         Ok((ops, spans, columns, max_width))
+    }
+
+    /// Plans `CALL`: checks the arguments against the signature, binds the yielded outputs and
+    /// filters by `YIELD … WHERE`. Returns the variables bound (a standalone call without
+    /// `YIELD`, or with `YIELD *`, binds every output).
+    fn call_clause(
+        &mut self,
+        c: &ast::CallClause,
+        standalone: bool,
+        scope: &mut Scope,
+        ops: &mut Vec<LogicalOp>,
+    ) -> Result<Vec<Var>, QueryError> {
+        let procedure = self.procedures.get(&c.name).cloned().ok_or_else(|| {
+            QueryError::new(ErrorKind::ProcedureError, format!("there is no procedure called {}", c.name))
+                .with_detail("ProcedureNotFound")
+                .with_span(c.name_span)
+                .with_help("CALL dbms.procedures() lists the procedures there are")
+        })?;
+        let sig = procedure.signature();
+        let args = match &c.args {
+            Some(args) => {
+                if args.len() != sig.inputs.len() {
+                    return Err(syntax(
+                        "InvalidNumberOfArguments",
+                        c.span,
+                        format!("{} takes {} argument(s), found {}", sig, sig.inputs.len(), args.len()),
+                    ));
+                }
+                let mut bound = Vec::new();
+                for (a, field) in args.iter().zip(&sig.inputs) {
+                    if contains_aggregate(a) {
+                        return Err(syntax(
+                            "InvalidAggregation",
+                            a.span,
+                            "a procedure argument cannot use an aggregating function",
+                        ));
+                    }
+                    let e = self.expr(a, scope)?;
+                    if let Expr::Lit(v) = &e {
+                        if !field.ty.accepts(v) {
+                            return Err(syntax(
+                                "InvalidArgumentType",
+                                a.span,
+                                format!(
+                                    "input '{}' of {} is {}, found {}",
+                                    field.name,
+                                    c.name,
+                                    field.ty,
+                                    v.type_name()
+                                ),
+                            ));
+                        }
+                    }
+                    bound.push(e);
+                }
+                bound
+            }
+            None if standalone || sig.inputs.is_empty() => {
+                sig.inputs.iter().map(|f| Expr::Param(f.name.clone())).collect()
+            }
+            None => {
+                return Err(syntax(
+                    "InvalidArgumentPassingMode",
+                    c.span,
+                    format!("{} needs its arguments in parentheses when CALL is part of a larger query", c.name),
+                ))
+            }
+        };
+        let mut taken: Vec<(usize, &str, Span)> = Vec::new();
+        let mut where_ = None;
+        match &c.yields {
+            None if !standalone => {}
+            None => taken.extend(sig.outputs.iter().enumerate().map(|(i, f)| (i, f.name.as_str(), c.span))),
+            Some(ast::Yield::Star(span)) => {
+                if !standalone {
+                    return Err(syntax(
+                        "UnexpectedSyntax",
+                        *span,
+                        "YIELD * is only allowed in a standalone CALL; name the outputs",
+                    ));
+                }
+                taken.extend(sig.outputs.iter().enumerate().map(|(i, f)| (i, f.name.as_str(), *span)));
+            }
+            Some(ast::Yield::Items { items, where_: w }) => {
+                for item in items {
+                    let Some(pos) = sig.outputs.iter().position(|f| f.name == item.field.name) else {
+                        return Err(syntax(
+                            "UndefinedVariable",
+                            item.field.span,
+                            format!("{} has no output '{}'", sig, item.field.name),
+                        ));
+                    };
+                    let var = item.variable();
+                    taken.push((pos, var.name.as_str(), var.span));
+                }
+                where_ = w.as_deref();
+            }
+        }
+        let mut yields = Vec::new();
+        for (pos, name, span) in taken {
+            if scope.get(name).is_some() {
+                return Err(syntax("VariableAlreadyBound", span, format!("variable '{name}' is already defined")));
+            }
+            yields.push((pos, scope.bind(name, Kind::Value, false)));
+        }
+        let void = sig.outputs.is_empty();
+        ops.push(LogicalOp::ProcedureCall { name: c.name.clone(), args, yields: yields.clone(), void });
+        if let Some(w) = where_ {
+            let e = self.predicate(w, scope)?;
+            ops.push(LogicalOp::Filter(e));
+        }
+        Ok(yields.into_iter().map(|(_, v)| v).collect())
     }
 
     fn projection(

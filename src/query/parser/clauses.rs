@@ -1,6 +1,6 @@
 //! Statements and clauses: `EXPLAIN`/`PROFILE`, single queries joined by `UNION [ALL]`, and the
-//! clauses MATCH, OPTIONAL MATCH, WITH, RETURN, UNWIND, CREATE, MERGE, SET, REMOVE, DELETE and
-//! DETACH DELETE. Once a clause keyword is read the parser commits (`cut`): an error inside a
+//! clauses MATCH, OPTIONAL MATCH, WITH, RETURN, UNWIND, CREATE, MERGE, SET, REMOVE, DELETE,
+//! DETACH DELETE and CALL … YIELD. Once a clause keyword is read the parser commits (`cut`): an error inside a
 //! clause is reported there, not as "expected a clause".
 
 use nom::combinator::cut;
@@ -14,9 +14,9 @@ use super::lexical::{
 };
 use super::patterns::{pattern, pattern_part};
 use crate::query::ast::{
-    Clause, CreateClause, DeleteClause, Expr, ExprKind, MatchClause, MergeAction, MergeClause, MergeTrigger,
-    Projection, ProjectionItem, Query, QueryMode, RemoveClause, RemoveItem, ReturnClause, SetClause, SetItem,
-    SingleQuery, SortItem, UnionPart, UnwindClause, WithClause,
+    CallClause, Clause, CreateClause, DeleteClause, Expr, ExprKind, MatchClause, MergeAction, MergeClause,
+    MergeTrigger, Projection, ProjectionItem, Query, QueryMode, RemoveClause, RemoveItem, ReturnClause, SetClause,
+    SetItem, SingleQuery, SortItem, UnionPart, UnwindClause, WithClause, Yield, YieldItem,
 };
 use crate::query::span::Span;
 
@@ -160,7 +160,71 @@ fn clause(i: &str) -> PResult<'_, Clause> {
         let (j, _) = kw("DELETE", "'DELETE'")(s)?;
         return cut(|x| delete_clause(s, x, false)).parse(j);
     }
+    if at_kw(s, "CALL") {
+        let (j, _) = kw("CALL", "'CALL'")(s)?;
+        return cut(|x| call_clause(s, x)).parse(j);
+    }
     PError::expected(s, "a clause").error()
+}
+
+/// `name(.name)* [( [expr (, expr)*] )] [YIELD (* | field [AS var] (, ...)*) [WHERE expr]]`
+fn call_clause<'a>(start: &'a str, i: &'a str) -> PResult<'a, Clause> {
+    let (mut i, first) = symbolic_name(i, "a procedure name")?;
+    let mut name = first.name;
+    let mut name_span = first.span;
+    while let Some(after) = ws(i)?.0.strip_prefix('.') {
+        let (j, part) = symbolic_name(after, "a procedure name")?;
+        name.push('.');
+        name.push_str(&part.name);
+        name_span = name_span.to(part.span);
+        i = j;
+    }
+    let (mut i, open) = opt_sym(i, "(", "'('")?;
+    let mut args = None;
+    if open.is_some() {
+        let mut list = Vec::new();
+        let (j, close) = opt_sym(i, ")", "')'")?;
+        i = j;
+        if close.is_none() {
+            loop {
+                let (j, e) = expression(i)?;
+                list.push(e);
+                let (j, comma) = opt_sym(j, ",", "','")?;
+                i = j;
+                if comma.is_none() {
+                    break;
+                }
+            }
+            i = sym(")", "',' or ')'")(i)?.0;
+        }
+        args = Some(list);
+    }
+    let (mut i, yield_kw) = opt_kw(i, "YIELD", "'YIELD'")?;
+    let mut yields = None;
+    if yield_kw.is_some() {
+        let (j, star) = opt_sym(i, "*", "'*'")?;
+        if let Some(star) = star {
+            yields = Some(Yield::Star(star));
+            i = j;
+        } else {
+            let mut items = Vec::new();
+            loop {
+                let (j, field) = symbolic_name(i, "a procedure output")?;
+                let (j, as_kw) = opt_kw(j, "AS", "'AS'")?;
+                let (j, alias) = if as_kw.is_some() { variable(j).map(|(k, v)| (k, Some(v)))? } else { (j, None) };
+                items.push(YieldItem { field, alias });
+                let (j, comma) = opt_sym(j, ",", "','")?;
+                i = j;
+                if comma.is_none() {
+                    break;
+                }
+            }
+            let (j, where_) = opt_where(i)?;
+            i = j;
+            yields = Some(Yield::Items { items, where_: where_.map(Box::new) });
+        }
+    }
+    Ok((i, Clause::Call(CallClause { name, name_span, args, yields, span: span_between(start, i) })))
 }
 
 fn opt_where(i: &str) -> PResult<'_, Option<Expr>> {
@@ -407,6 +471,10 @@ mod tests {
             "MATCH (n) SET n.a = 1, n = {b: 2}, n:A:B REMOVE n.a, n:B DETACH DELETE n",
             "CREATE (a)-[:R {w: 1}]->(b) RETURN a UNION ALL MATCH (a) RETURN a UNION MATCH (b) RETURN b AS a",
             "EXPLAIN MATCH (n) RETURN n",
+            "CALL db.labels",
+            "CALL test.my.proc('a', 1 + 2) YIELD *",
+            "MATCH (n) CALL test.`my proc`(n.x) YIELD a AS b, c WHERE b > c RETURN b, c",
+            "CALL db.labels() YIELD label",
         ] {
             assert_eq!(parse(q).to_string(), q);
         }
