@@ -107,6 +107,11 @@ impl Clause {
         }
     }
 
+    /// Whether the clause changes the graph (CREATE, MERGE, SET, REMOVE, DELETE).
+    pub fn is_updating(&self) -> bool {
+        matches!(self, Clause::Create(_) | Clause::Merge(_) | Clause::Set(_) | Clause::Remove(_) | Clause::Delete(_))
+    }
+
     /// The clause's leading keyword(s) as written in upper case, e.g. `OPTIONAL MATCH`.
     pub fn keyword(&self) -> &'static str {
         match self {
@@ -726,6 +731,9 @@ pub enum ExprKind {
         /// An extra condition.
         where_: Option<Box<Expr>>,
     },
+    /// `EXISTS { MATCH … [WITH …] RETURN … }`: true when the query, run from the current row,
+    /// yields at least one row.
+    ExistsQuery(Box<SingleQuery>),
 }
 
 /// `any`, `all`, `none`, `single`.
@@ -1578,6 +1586,7 @@ impl Display for Expr {
                 }
                 f.write_str(" }")
             }
+            ExprKind::ExistsQuery(q) => write!(f, "EXISTS {{ {q} }}"),
         }
     }
 }

@@ -183,8 +183,13 @@ impl Binder<'_> {
     /// Plans one query without UNION: the operators, the span of the clause each came from,
     /// the columns and the row width.
     fn single(&mut self, q: &ast::SingleQuery) -> Result<SinglePlan, QueryError> {
+        self.single_from(q, Scope::default())
+    }
+
+    /// [`Binder::single`] starting from the variables of `scope` (an `EXISTS` subquery sees
+    /// the variables of the row it runs from).
+    fn single_from(&mut self, q: &ast::SingleQuery, mut scope: Scope) -> Result<SinglePlan, QueryError> {
         let mut spans: Vec<Span> = Vec::new();
-        let mut scope = Scope::default();
         let mut ops = Vec::new();
         let mut columns = Vec::new();
         let mut max_width = 0;
@@ -272,14 +277,7 @@ impl Binder<'_> {
             max_width = max_width.max(scope.next);
             spans.resize(ops.len().max(first_op), clause.span());
             if last && !matches!(clause, ast::Clause::Return(_)) {
-                let updating = matches!(
-                    clause,
-                    ast::Clause::Create(_)
-                        | ast::Clause::Merge(_)
-                        | ast::Clause::Set(_)
-                        | ast::Clause::Remove(_)
-                        | ast::Clause::Delete(_)
-                );
+                let updating = clause.is_updating();
                 match (clause, call_outputs.take()) {
                     (ast::Clause::Call(_), Some(outputs)) if standalone && !outputs.is_empty() => {
                         columns = outputs.iter().map(|v| v.name.clone()).collect();
@@ -1600,6 +1598,17 @@ impl Binder<'_> {
                 let sub = self.sub_plan(&pattern.parts, where_.as_deref(), scope, false)?;
                 Expr::Exists(Box::new(sub.0))
             }
+            ExprKind::ExistsQuery(q) => {
+                if let Some(c) = q.clauses.iter().find(|c| c.is_updating()) {
+                    return Err(syntax(
+                        "InvalidClauseComposition",
+                        c.span(),
+                        format!("{} cannot appear inside EXISTS {{ … }}: a subquery only reads", c.keyword()),
+                    ));
+                }
+                let (ops, _, _, width) = self.single_from(q, scope.clone())?;
+                Expr::Exists(Box::new(SubPlan { width, ops }))
+            }
             ExprKind::PatternComprehension { variable, path, predicate, projection } => {
                 let part = ast::PatternPart {
                     variable: variable.clone(),
@@ -1754,7 +1763,10 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
                 || to.as_deref().is_some_and(contains_aggregate)
         }
         ExprKind::ListComprehension { list, .. } | ExprKind::Quantifier { list, .. } => contains_aggregate(list),
-        ExprKind::PatternComprehension { .. } | ExprKind::PatternPredicate(_) | ExprKind::Exists { .. } => false,
+        ExprKind::PatternComprehension { .. }
+        | ExprKind::PatternPredicate(_)
+        | ExprKind::Exists { .. }
+        | ExprKind::ExistsQuery(_) => false,
     }
 }
 

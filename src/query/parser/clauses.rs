@@ -47,7 +47,8 @@ pub(crate) fn query(i: &str) -> PResult<'_, Query> {
     Ok((i, Query { mode, first, unions, span: Span::new(pos(s), end) }))
 }
 
-fn single_query(i: &str) -> PResult<'_, SingleQuery> {
+/// Clauses without `UNION` (also the body of a full `EXISTS { … }` subquery).
+pub(crate) fn single_query(i: &str) -> PResult<'_, SingleQuery> {
     let (mut i, first) = context("a clause", clause).parse(i)?;
     let mut clauses = vec![first];
     loop {
@@ -73,7 +74,7 @@ fn single_query(i: &str) -> PResult<'_, SingleQuery> {
     let span = clauses[0].span().to(clauses[clauses.len() - 1].span());
     if let Some(last @ (Clause::Match(_) | Clause::With(_) | Clause::Unwind(_))) = clauses.last() {
         let (s, ()) = ws(i)?;
-        if !(s.is_empty() || s.starts_with(';') || at_kw(s, "UNION")) {
+        if !(s.is_empty() || s.starts_with(';') || s.starts_with('}') || at_kw(s, "UNION")) {
             // Something unparsable follows: the furthest-failure record explains it better.
             return PError::expected(s, "a clause").failure();
         }
