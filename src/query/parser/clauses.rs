@@ -8,7 +8,7 @@ use nom::error::context;
 use nom::Parser;
 
 use super::error::{PError, PResult};
-use super::expressions::{expression, label_list};
+use super::expressions::{expression, expression_list, label_list};
 use super::lexical::{
     at_kw, at_sym, at_variable, kw, opt_kw, opt_sym, pos, skip, span_between, sym, symbolic_name, variable, ws,
 };
@@ -183,19 +183,11 @@ fn call_clause<'a>(start: &'a str, i: &'a str) -> PResult<'a, Clause> {
     let (mut i, open) = opt_sym(i, "(", "'('")?;
     let mut args = None;
     if open.is_some() {
-        let mut list = Vec::new();
         let (j, close) = opt_sym(i, ")", "')'")?;
         i = j;
+        let mut list = Vec::new();
         if close.is_none() {
-            loop {
-                let (j, e) = expression(i)?;
-                list.push(e);
-                let (j, comma) = opt_sym(j, ",", "','")?;
-                i = j;
-                if comma.is_none() {
-                    break;
-                }
-            }
+            (i, list) = expression_list(i)?;
             i = sym(")", "',' or ')'")(i)?.0;
         }
         args = Some(list);
@@ -440,17 +432,8 @@ fn remove_clause<'a>(start: &'a str, mut i: &'a str) -> PResult<'a, Clause> {
     Ok((i, Clause::Remove(RemoveClause { items, span: span_between(start, i) })))
 }
 
-fn delete_clause<'a>(start: &'a str, mut i: &'a str, detach: bool) -> PResult<'a, Clause> {
-    let mut exprs = Vec::new();
-    loop {
-        let (j, e) = expression(i)?;
-        exprs.push(e);
-        let (j, comma) = opt_sym(j, ",", "','")?;
-        i = j;
-        if comma.is_none() {
-            break;
-        }
-    }
+fn delete_clause<'a>(start: &'a str, i: &'a str, detach: bool) -> PResult<'a, Clause> {
+    let (i, exprs) = expression_list(i)?;
     Ok((i, Clause::Delete(DeleteClause { detach, exprs, span: span_between(start, i) })))
 }
 

@@ -399,16 +399,23 @@ fn list_or_comprehension(after: &str, open: Span) -> PResult<'_, Expr> {
     list_rest(i, items, open)
 }
 
-fn list_rest(mut i: &str, mut items: Vec<Expr>, open: Span) -> PResult<'_, Expr> {
+/// One or more comma-separated expressions.
+pub(crate) fn expression_list(mut i: &str) -> PResult<'_, Vec<Expr>> {
+    let mut items = Vec::new();
     loop {
         let (j, item) = expression(i)?;
         items.push(item);
         let (j, comma) = opt_sym(j, ",", "','")?;
         i = j;
         if comma.is_none() {
-            break;
+            return Ok((i, items));
         }
     }
+}
+
+fn list_rest(i: &str, mut items: Vec<Expr>, open: Span) -> PResult<'_, Expr> {
+    let (i, more) = expression_list(i)?;
+    items.extend(more);
     let (i, close) = sym("]", "']'")(i)?;
     Ok((i, Expr::new(ExprKind::List(items), open.to(close))))
 }
