@@ -86,6 +86,8 @@ pub enum Clause {
     Remove(RemoveClause),
     /// `[DETACH] DELETE expr, ...`
     Delete(DeleteClause),
+    /// `CALL ns.name[(args)] [YIELD ...]`
+    Call(CallClause),
 }
 
 impl Clause {
@@ -101,7 +103,13 @@ impl Clause {
             Clause::Set(c) => c.span,
             Clause::Remove(c) => c.span,
             Clause::Delete(c) => c.span,
+            Clause::Call(c) => c.span,
         }
+    }
+
+    /// Whether the clause changes the graph (CREATE, MERGE, SET, REMOVE, DELETE).
+    pub fn is_updating(&self) -> bool {
+        matches!(self, Clause::Create(_) | Clause::Merge(_) | Clause::Set(_) | Clause::Remove(_) | Clause::Delete(_))
     }
 
     /// The clause's leading keyword(s) as written in upper case, e.g. `OPTIONAL MATCH`.
@@ -118,7 +126,54 @@ impl Clause {
             Clause::Remove(_) => "REMOVE",
             Clause::Delete(c) if c.detach => "DETACH DELETE",
             Clause::Delete(_) => "DELETE",
+            Clause::Call(_) => "CALL",
         }
+    }
+}
+
+/// `CALL ns.name[(args)] [YIELD (* | field [AS var], ...) [WHERE expr]]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallClause {
+    /// The dotted procedure name as written, e.g. `db.labels`.
+    pub name: String,
+    /// Where the name is.
+    pub name_span: Span,
+    /// The arguments; `None` when the parentheses are left out (implicit arguments, taken from
+    /// the parameters of the same names in a standalone call).
+    pub args: Option<Vec<Expr>>,
+    /// What the call yields; `None` without `YIELD`.
+    pub yields: Option<Yield>,
+    /// From `CALL` to the end of the clause.
+    pub span: Span,
+}
+
+/// The `YIELD` part of a `CALL`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Yield {
+    /// `YIELD *`: every output under its own name.
+    Star(Span),
+    /// `YIELD field [AS var], ... [WHERE expr]`
+    Items {
+        /// The outputs taken, each with an optional new name.
+        items: Vec<YieldItem>,
+        /// A filter on the yielded rows.
+        where_: Option<Box<Expr>>,
+    },
+}
+
+/// One `field [AS var]` of a `YIELD`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YieldItem {
+    /// The procedure's output name.
+    pub field: Ident,
+    /// The variable it is bound to (the field's own name when absent).
+    pub alias: Option<Ident>,
+}
+
+impl YieldItem {
+    /// The variable the output is bound to.
+    pub fn variable(&self) -> &Ident {
+        self.alias.as_ref().unwrap_or(&self.field)
     }
 }
 
@@ -676,6 +731,9 @@ pub enum ExprKind {
         /// An extra condition.
         where_: Option<Box<Expr>>,
     },
+    /// `EXISTS { MATCH … [WITH …] RETURN … }`: true when the query, run from the current row,
+    /// yields at least one row.
+    ExistsQuery(Box<SingleQuery>),
 }
 
 /// `any`, `all`, `none`, `single`.
@@ -1108,6 +1166,40 @@ impl Display for Clause {
                 write!(f, "{} ", self.keyword())?;
                 write_list(f, &c.exprs, ", ")
             }
+            Clause::Call(c) => {
+                let mut parts = c.name.split('.');
+                f.write_str("CALL ")?;
+                write_name(f, parts.next().unwrap_or_default())?;
+                for part in parts {
+                    f.write_str(".")?;
+                    write_name(f, part)?;
+                }
+                if let Some(args) = &c.args {
+                    f.write_str("(")?;
+                    write_list(f, args, ", ")?;
+                    f.write_str(")")?;
+                }
+                match &c.yields {
+                    None => Ok(()),
+                    Some(Yield::Star(_)) => f.write_str(" YIELD *"),
+                    Some(Yield::Items { items, where_ }) => {
+                        f.write_str(" YIELD ")?;
+                        for (i, item) in items.iter().enumerate() {
+                            if i > 0 {
+                                f.write_str(", ")?;
+                            }
+                            write!(f, "{}", item.field)?;
+                            if let Some(alias) = &item.alias {
+                                write!(f, " AS {alias}")?;
+                            }
+                        }
+                        if let Some(w) = where_ {
+                            write!(f, " WHERE {w}")?;
+                        }
+                        Ok(())
+                    }
+                }
+            }
         }
     }
 }
@@ -1494,6 +1586,7 @@ impl Display for Expr {
                 }
                 f.write_str(" }")
             }
+            ExprKind::ExistsQuery(q) => write!(f, "EXISTS {{ {q} }}"),
         }
     }
 }

@@ -4,6 +4,8 @@
 //! most selective node, then expand through adjacency), and reports the TCK's compile-time
 //! errors (`UndefinedVariable`, `VariableAlreadyBound`, `VariableTypeConflict`,
 //! `InvalidAggregation`, `NoVariablesInScope`, `ColumnNameConflict`, ...) with the AST span.
+//! Procedure calls are checked against the registry's signatures (`ProcedureNotFound`,
+//! `InvalidNumberOfArguments`, `InvalidArgumentType` for literals, `InvalidArgumentPassingMode`).
 //!
 //! It runs nothing, except folding literal operands of boolean and `IN` operators so that their
 //! type errors are reported before the query runs, as the TCK expects.
@@ -20,6 +22,7 @@ use super::plan::{
     rewrite, AggCall, AggFunc, BinaryOp, CreateNode, CreateRel, CreateSpec, Expr, LogicalOp, MapSelector, PathPart,
     Plan, Quantifier, ScanSource, SetItem, SubPlan, UnaryOp, Var,
 };
+use super::procedures::Procedures;
 use super::span::Span;
 
 /// What a variable is known to hold.
@@ -88,12 +91,14 @@ fn syntax(detail: &'static str, span: Span, message: impl Into<String>) -> Query
     QueryError::new(ErrorKind::SyntaxError, message).with_detail(detail).with_span(span)
 }
 
-/// Builds the plan of a parsed statement, using `graph` only for statistics (label counts).
+/// Builds the plan of a parsed statement, using `graph` only for statistics (label counts) and
+/// `procedures` for the signatures of what `CALL` names.
 ///
 /// # Errors
-/// The TCK's compile-time errors, as `SyntaxError` with a detail code and the span.
-pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, QueryError> {
-    let mut b = Binder { graph, anon: 0, lone_node: false, param_props: false };
+/// The TCK's compile-time errors, as `SyntaxError` with a detail code and the span
+/// (`ProcedureError` for an unknown procedure).
+pub fn plan_query(query: &ast::Query, graph: &PropertyGraph, procedures: &Procedures) -> Result<Plan, QueryError> {
+    let mut b = Binder { graph, procedures, anon: 0, lone_node: false, param_props: false };
     let (mut ops, mut spans, columns, mut width) = b.single(&query.first)?;
     if !query.unions.is_empty() {
         let all = query.unions[0].all;
@@ -125,6 +130,7 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, Que
 
 struct Binder<'g> {
     graph: &'g PropertyGraph,
+    procedures: &'g Procedures,
     anon: usize,
     /// Set while binding a pattern part that is a single node (CREATE/MERGE cannot reuse one).
     lone_node: bool,
@@ -177,12 +183,20 @@ impl Binder<'_> {
     /// Plans one query without UNION: the operators, the span of the clause each came from,
     /// the columns and the row width.
     fn single(&mut self, q: &ast::SingleQuery) -> Result<SinglePlan, QueryError> {
+        self.single_from(q, Scope::default())
+    }
+
+    /// [`Binder::single`] starting from the variables of `scope` (an `EXISTS` subquery sees
+    /// the variables of the row it runs from).
+    fn single_from(&mut self, q: &ast::SingleQuery, mut scope: Scope) -> Result<SinglePlan, QueryError> {
         let mut spans: Vec<Span> = Vec::new();
-        let mut scope = Scope::default();
         let mut ops = Vec::new();
         let mut columns = Vec::new();
         let mut max_width = 0;
         let n = q.clauses.len();
+        // A query that is one CALL and nothing else returns the procedure's outputs.
+        let standalone = matches!(q.clauses.as_slice(), [ast::Clause::Call(_)]);
+        let mut call_outputs: Option<Vec<Var>> = None;
         for (i, clause) in q.clauses.iter().enumerate() {
             let last = i + 1 == n;
             let first_op = ops.len();
@@ -258,31 +272,148 @@ impl Binder<'_> {
                     }
                     ops.push(LogicalOp::Delete { exprs, detach: d.detach });
                 }
+                ast::Clause::Call(c) => call_outputs = Some(self.call_clause(c, standalone, &mut scope, &mut ops)?),
             }
             max_width = max_width.max(scope.next);
             spans.resize(ops.len().max(first_op), clause.span());
             if last && !matches!(clause, ast::Clause::Return(_)) {
-                let updating = matches!(
-                    clause,
-                    ast::Clause::Create(_)
-                        | ast::Clause::Merge(_)
-                        | ast::Clause::Set(_)
-                        | ast::Clause::Remove(_)
-                        | ast::Clause::Delete(_)
-                );
-                if !updating {
-                    return Err(syntax(
-                        "InvalidClauseComposition",
-                        clause.span(),
-                        format!("a query cannot end with {}", clause.keyword()),
-                    )
-                    .with_help("add a RETURN clause"));
+                let updating = clause.is_updating();
+                match (clause, call_outputs.take()) {
+                    (ast::Clause::Call(_), Some(outputs)) if standalone && !outputs.is_empty() => {
+                        columns = outputs.iter().map(|v| v.name.clone()).collect();
+                        let items = outputs.into_iter().map(Expr::Var).collect();
+                        ops.push(LogicalOp::Project { names: columns.clone(), items, keep: false });
+                        spans.resize(ops.len(), clause.span());
+                        continue;
+                    }
+                    (ast::Clause::Call(_), Some(outputs)) if outputs.is_empty() => {}
+                    _ if updating => {}
+                    _ => {
+                        return Err(syntax(
+                            "InvalidClauseComposition",
+                            clause.span(),
+                            format!("a query cannot end with {}", clause.keyword()),
+                        )
+                        .with_help("add a RETURN clause"));
+                    }
                 }
                 ops.push(LogicalOp::Discard);
             }
         }
         spans.resize(ops.len(), q.span);
         Ok((ops, spans, columns, max_width))
+    }
+
+    /// Plans `CALL`: checks the arguments against the signature, binds the yielded outputs and
+    /// filters by `YIELD … WHERE`. Returns the variables bound (a standalone call without
+    /// `YIELD`, or with `YIELD *`, binds every output).
+    fn call_clause(
+        &mut self,
+        c: &ast::CallClause,
+        standalone: bool,
+        scope: &mut Scope,
+        ops: &mut Vec<LogicalOp>,
+    ) -> Result<Vec<Var>, QueryError> {
+        let procedure = self.procedures.get(&c.name).cloned().ok_or_else(|| {
+            QueryError::new(ErrorKind::ProcedureError, format!("there is no procedure called {}", c.name))
+                .with_detail("ProcedureNotFound")
+                .with_span(c.name_span)
+                .with_help("CALL dbms.procedures() lists the procedures there are")
+        })?;
+        let sig = procedure.signature();
+        let args = match &c.args {
+            Some(args) => {
+                if args.len() != sig.inputs.len() {
+                    return Err(syntax(
+                        "InvalidNumberOfArguments",
+                        c.span,
+                        format!("{} takes {} argument(s), found {}", sig, sig.inputs.len(), args.len()),
+                    ));
+                }
+                let mut bound = Vec::new();
+                for (a, field) in args.iter().zip(&sig.inputs) {
+                    if contains_aggregate(a) {
+                        return Err(syntax(
+                            "InvalidAggregation",
+                            a.span,
+                            "a procedure argument cannot use an aggregating function",
+                        ));
+                    }
+                    let e = self.expr(a, scope)?;
+                    if let Expr::Lit(v) = &e {
+                        if !field.ty.accepts(v) {
+                            return Err(syntax(
+                                "InvalidArgumentType",
+                                a.span,
+                                format!(
+                                    "input '{}' of {} is {}, found {}",
+                                    field.name,
+                                    c.name,
+                                    field.ty,
+                                    v.type_name()
+                                ),
+                            ));
+                        }
+                    }
+                    bound.push(e);
+                }
+                bound
+            }
+            None if standalone || sig.inputs.is_empty() => {
+                sig.inputs.iter().map(|f| Expr::Param(f.name.clone())).collect()
+            }
+            None => {
+                return Err(syntax(
+                    "InvalidArgumentPassingMode",
+                    c.span,
+                    format!("{} needs its arguments in parentheses when CALL is part of a larger query", c.name),
+                ))
+            }
+        };
+        let mut taken: Vec<(usize, &str, Span)> = Vec::new();
+        let mut where_ = None;
+        match &c.yields {
+            None if !standalone => {}
+            None => taken.extend(sig.outputs.iter().enumerate().map(|(i, f)| (i, f.name.as_str(), c.span))),
+            Some(ast::Yield::Star(span)) => {
+                if !standalone {
+                    return Err(syntax(
+                        "UnexpectedSyntax",
+                        *span,
+                        "YIELD * is only allowed in a standalone CALL; name the outputs",
+                    ));
+                }
+                taken.extend(sig.outputs.iter().enumerate().map(|(i, f)| (i, f.name.as_str(), *span)));
+            }
+            Some(ast::Yield::Items { items, where_: w }) => {
+                for item in items {
+                    let Some(pos) = sig.outputs.iter().position(|f| f.name == item.field.name) else {
+                        return Err(syntax(
+                            "UndefinedVariable",
+                            item.field.span,
+                            format!("{} has no output '{}'", sig, item.field.name),
+                        ));
+                    };
+                    let var = item.variable();
+                    taken.push((pos, var.name.as_str(), var.span));
+                }
+                where_ = w.as_deref();
+            }
+        }
+        let mut yields = Vec::new();
+        for (pos, name, span) in taken {
+            if scope.get(name).is_some() {
+                return Err(syntax("VariableAlreadyBound", span, format!("variable '{name}' is already defined")));
+            }
+            yields.push((pos, scope.bind(name, Kind::Value, false)));
+        }
+        let void = sig.outputs.is_empty();
+        ops.push(LogicalOp::ProcedureCall { name: c.name.clone(), args, yields: yields.clone(), void });
+        if let Some(w) = where_ {
+            let e = self.predicate(w, scope)?;
+            ops.push(LogicalOp::Filter(e));
+        }
+        Ok(yields.into_iter().map(|(_, v)| v).collect())
     }
 
     fn projection(
@@ -310,6 +441,10 @@ impl Binder<'_> {
             }
         }
         for it in &p.items {
+            if matches!(it.expr.kind, ExprKind::PatternPredicate(_)) {
+                return Err(syntax("UnexpectedSyntax", it.expr.span, "a pattern cannot be projected as a value")
+                    .with_help("use exists((a)-->(b)) for a boolean or [p = (a)-->(b) | p] for the paths"));
+            }
             if !is_return
                 && it.alias.is_none()
                 && !matches!(it.expr.kind, ExprKind::Variable(_))
@@ -1105,7 +1240,17 @@ impl Binder<'_> {
         if contains_aggregate(e) {
             return Err(syntax("InvalidAggregation", e.span, "aggregate functions are not allowed in WHERE"));
         }
-        self.expr(e, scope)
+        let bound = self.expr(e, scope)?;
+        let k = self.kind_of(&bound, scope);
+        if matches!(k, Kind::Node | Kind::Rel | Kind::RelList | Kind::Path) {
+            return Err(syntax(
+                "InvalidArgumentType",
+                e.span,
+                format!("a condition must be a boolean, found {}", k.name()),
+            )
+            .with_help("to test that a pattern exists, write it with a relationship, e.g. (n)-->()"));
+        }
+        Ok(bound)
     }
 
     /// Binds an expression with aggregates: each aggregate call becomes an [`Expr::AggRef`] to
@@ -1375,9 +1520,15 @@ impl Binder<'_> {
                         ));
                     }
                     let k = self.kind_of(b, scope);
+                    // A literal that is not a map (maps are `Kind::Scalar` too).
+                    let plain = matches!(b, Expr::List(_))
+                        || matches!(b, Expr::Lit(v) if !matches!(v, Value::Null | Value::Map(_)));
                     let bad = match lname.as_str() {
                         "size" => matches!(k, Kind::Path | Kind::Node | Kind::Rel),
                         "length" => matches!(k, Kind::Node | Kind::Rel),
+                        "labels" => matches!(k, Kind::Path | Kind::Rel | Kind::RelList | Kind::Scalar),
+                        "type" => matches!(k, Kind::Path | Kind::Node | Kind::RelList | Kind::Scalar),
+                        "properties" => matches!(k, Kind::Path | Kind::RelList) || plain,
                         _ => false,
                     };
                     if bad {
@@ -1451,7 +1602,9 @@ impl Binder<'_> {
                     ast::Quantifier::None => Quantifier::None,
                     ast::Quantifier::Single => Quantifier::Single,
                 };
-                Expr::Quantified(q, v.slot, Box::new(l), Box::new(p))
+                let quantified = Expr::Quantified(q, v.slot, Box::new(l), Box::new(p));
+                self.check_constant(&quantified, v.slot, e.span)?;
+                quantified
             }
             ExprKind::PatternPredicate(path) => {
                 let part = ast::PatternPart {
@@ -1467,6 +1620,17 @@ impl Binder<'_> {
                 let sub = self.sub_plan(&pattern.parts, where_.as_deref(), scope, false)?;
                 Expr::Exists(Box::new(sub.0))
             }
+            ExprKind::ExistsQuery(q) => {
+                if let Some(c) = q.clauses.iter().find(|c| c.is_updating()) {
+                    return Err(syntax(
+                        "InvalidClauseComposition",
+                        c.span(),
+                        format!("{} cannot appear inside EXISTS {{ … }}: a subquery only reads", c.keyword()),
+                    ));
+                }
+                let (ops, _, _, width) = self.single_from(q, scope.clone())?;
+                Expr::Exists(Box::new(SubPlan { width, ops }))
+            }
             ExprKind::PatternComprehension { variable, path, predicate, projection } => {
                 let part = ast::PatternPart {
                     variable: variable.clone(),
@@ -1480,6 +1644,30 @@ impl Binder<'_> {
             }
         };
         Ok(out)
+    }
+
+    /// Evaluates a quantifier over a literal list whose predicate reads only the element, so a
+    /// type error in it (`none(x IN ['a'] WHERE x % 2 = 0)`) is reported before the query
+    /// runs, as the TCK expects. Other errors are left for run time.
+    fn check_constant(&self, quantified: &Expr, local: usize, span: Span) -> Result<(), QueryError> {
+        let Expr::Quantified(_, _, list, pred) = quantified else { return Ok(()) };
+        let literal = match list.as_ref() {
+            Expr::Lit(Value::List(_)) => true,
+            Expr::List(items) => items.iter().all(|i| matches!(i, Expr::Lit(_))),
+            _ => false,
+        };
+        let mut used = HashSet::new();
+        rewrite::slots_used(pred, &mut used);
+        if !literal || used.iter().any(|s| *s != local) {
+            return Ok(());
+        }
+        let params = super::Params::new();
+        let guard = super::exec::Guard::default();
+        let env = super::eval::Env { graph: self.graph, params: &params, guard: &guard };
+        match super::eval::eval(quantified, &[], &env) {
+            Err(err) if err.kind == ErrorKind::TypeError => Err(compile_type_error(err, span)),
+            _ => Ok(()),
+        }
     }
 
     /// Plans a pattern used inside an expression, starting from the current row.
@@ -1621,7 +1809,10 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
                 || to.as_deref().is_some_and(contains_aggregate)
         }
         ExprKind::ListComprehension { list, .. } | ExprKind::Quantifier { list, .. } => contains_aggregate(list),
-        ExprKind::PatternComprehension { .. } | ExprKind::PatternPredicate(_) | ExprKind::Exists { .. } => false,
+        ExprKind::PatternComprehension { .. }
+        | ExprKind::PatternPredicate(_)
+        | ExprKind::Exists { .. }
+        | ExprKind::ExistsQuery(_) => false,
     }
 }
 
@@ -1788,6 +1979,13 @@ mod tests {
             ("RETURN nosuch(1)", "SyntaxError (UnknownFunction)"),
             ("MATCH (n $p) RETURN n", "SyntaxError (InvalidParameterUse)"),
             ("WITH 1 + 1 RETURN 1", "SyntaxError (NoExpressionAlias)"),
+            ("MATCH (n) WHERE (n) RETURN n", "SyntaxError (InvalidArgumentType)"),
+            ("MATCH (n) RETURN (n)-->()", "SyntaxError (UnexpectedSyntax)"),
+            ("MATCH p = (a) RETURN labels(p)", "SyntaxError (InvalidArgumentType)"),
+            ("MATCH (r) RETURN type(r)", "SyntaxError (InvalidArgumentType)"),
+            ("RETURN properties('x')", "SyntaxError (InvalidArgumentType)"),
+            ("RETURN none(x IN ['a'] WHERE x % 2 = 0)", "SyntaxError (InvalidArgumentType)"),
+            ("RETURN EXISTS { MATCH (n) SET n.x = 1 }", "SyntaxError (InvalidClauseComposition)"),
         ];
         for (q, want) in cases {
             assert_eq!(error(&mut g, q), want, "{q}");

@@ -25,6 +25,10 @@ pub enum ErrorKind {
     EntityNotFound,
     /// A constraint (e.g. deleting a connected node) was violated.
     ConstraintVerificationFailed,
+    /// A procedure could not be found or called.
+    ProcedureError,
+    /// A parameter the query needs was not given.
+    ParameterMissing,
     /// The query was cancelled or hit its row or time limit.
     Cancelled,
 }
@@ -39,13 +43,18 @@ impl ErrorKind {
             ErrorKind::ArgumentError => "ArgumentError",
             ErrorKind::EntityNotFound => "EntityNotFound",
             ErrorKind::ConstraintVerificationFailed => "ConstraintVerificationFailed",
+            ErrorKind::ProcedureError => "ProcedureError",
+            ErrorKind::ParameterMissing => "ParameterMissing",
             ErrorKind::Cancelled => "Cancelled",
         }
     }
 
     /// Whether the TCK expects this kind at compile time (before any row is produced).
     pub fn is_compile_time(self) -> bool {
-        matches!(self, ErrorKind::SyntaxError | ErrorKind::SemanticError)
+        matches!(
+            self,
+            ErrorKind::SyntaxError | ErrorKind::SemanticError | ErrorKind::ProcedureError | ErrorKind::ParameterMissing
+        )
     }
 }
 

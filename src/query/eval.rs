@@ -387,7 +387,8 @@ fn index(graph: &PropertyGraph, base: Value, idx: Value) -> Result<Value, QueryE
         }
         (Value::Map(_) | Value::Node(_) | Value::Relationship(_), Value::String(k)) => property(graph, &base, k),
         (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => {
-            Err(type_error(format!("a map key must be a string, found {}", other.type_name())))
+            Err(type_error(format!("a map key must be a string, found {}", other.type_name()))
+                .with_detail("MapElementAccessByNonString"))
         }
         (other, _) => Err(type_error(format!("cannot index into a {}", other.type_name()))),
     }
@@ -524,6 +525,11 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
             Value::Node(n) => {
                 let id = NodeId(n.id as u32);
                 Value::Bool(labels.iter().all(|l| env.graph.has_label(id, l)))
+            }
+            // `r:T` on a relationship tests its type (GQL's label expressions).
+            Value::Relationship(r) => {
+                let t = env.graph.rel_type(RelId(r.id as u32));
+                Value::Bool(labels.iter().all(|l| t == Some(l.as_str())))
             }
             other => return Err(type_error(format!("cannot test labels of a {}", other.type_name()))),
         },

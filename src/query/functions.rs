@@ -135,7 +135,8 @@ fn node_arg(graph: &PropertyGraph, name: &str, v: &Value) -> Result<Option<NodeI
         v => match node_id_of(v) {
             Some(id) if graph.contains_node(id) => Ok(Some(id)),
             Some(_) => Err(deleted_error("node")),
-            None => Err(type_error(format!("{name}() expects a node, found {}", v.type_name()))),
+            None => Err(type_error(format!("{name}() expects a node, found {}", v.type_name()))
+                .with_detail("InvalidArgumentValue")),
         },
     }
 }
@@ -146,7 +147,8 @@ fn rel_arg(graph: &PropertyGraph, name: &str, v: &Value) -> Result<Option<RelId>
         v => match rel_id_of(v) {
             Some(id) if graph.contains_relationship(id) => Ok(Some(id)),
             Some(_) => Err(deleted_error("relationship")),
-            None => Err(type_error(format!("{name}() expects a relationship, found {}", v.type_name()))),
+            None => Err(type_error(format!("{name}() expects a relationship, found {}", v.type_name()))
+                .with_detail("InvalidArgumentValue")),
         },
     }
 }
@@ -371,7 +373,10 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
         "tostring" | "tostringornull" => match to_string_value(a0) {
             Some(s) => String(s),
             None if name == "tostringornull" => Null,
-            None => return Err(type_error(format!("toString() cannot convert a {}", a0.type_name()))),
+            None => {
+                return Err(type_error(format!("toString() cannot convert a {}", a0.type_name()))
+                    .with_detail("InvalidArgumentValue"))
+            }
         },
         "tointeger" | "tointegerornull" => match a0 {
             Int(i) => Int(*i),
@@ -380,14 +385,20 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
             Bool(b) => Int(i64::from(*b)),
             String(s) => parse_int(s).map_or(Null, Int),
             _ if name == "tointegerornull" => Null,
-            other => return Err(type_error(format!("toInteger() cannot convert a {}", other.type_name()))),
+            other => {
+                return Err(type_error(format!("toInteger() cannot convert a {}", other.type_name()))
+                    .with_detail("InvalidArgumentValue"))
+            }
         },
         "tofloat" | "tofloatornull" => match a0 {
             Int(i) => Float(*i as f64),
             Float(f) => Float(*f),
             String(s) => parse_float(s).map_or(Null, Float),
             _ if name == "tofloatornull" => Null,
-            other => return Err(type_error(format!("toFloat() cannot convert a {}", other.type_name()))),
+            other => {
+                return Err(type_error(format!("toFloat() cannot convert a {}", other.type_name()))
+                    .with_detail("InvalidArgumentValue"))
+            }
         },
         "toboolean" | "tobooleanornull" => match a0 {
             Bool(b) => Bool(*b),
@@ -398,7 +409,10 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
             },
             Int(i) => Bool(*i != 0),
             _ if name == "tobooleanornull" => Null,
-            other => return Err(type_error(format!("toBoolean() cannot convert a {}", other.type_name()))),
+            other => {
+                return Err(type_error(format!("toBoolean() cannot convert a {}", other.type_name()))
+                    .with_detail("InvalidArgumentValue"))
+            }
         },
         "tostringlist" | "tointegerlist" | "tofloatlist" | "tobooleanlist" => match a0 {
             List(items) => {
@@ -712,7 +726,7 @@ mod tests {
         assert_eq!(f("toboolean", &["TRUE".into()]).unwrap(), Value::Bool(true));
         assert_eq!(f("tostring", &[Value::Float(1.0)]).unwrap(), Value::from("1.0"));
         let e = f("tointeger", &[Value::List(vec![])]).unwrap_err();
-        assert_eq!((e.kind, e.detail), (ErrorKind::TypeError, Some("InvalidArgumentType")));
+        assert_eq!((e.kind, e.detail), (ErrorKind::TypeError, Some("InvalidArgumentValue")));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod exec;
 pub mod functions;
 mod parser;
 pub mod plan;
+pub mod procedures;
 pub mod result;
 pub mod span;
 #[cfg(test)]
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 pub use error::{ErrorKind, QueryError};
 pub use parser::{parse_literal, parse_query, split_statements};
+pub use procedures::{Procedure, Procedures, Signature, TableProcedure};
 pub use result::{QueryResult, QueryStats};
 pub use span::Span;
 
@@ -29,7 +31,7 @@ use crate::graph::{PropertyGraph, Value};
 /// Query parameters: `$name` → value.
 pub type Params = BTreeMap<String, Value>;
 
-/// Limits and the cancellation flag for one execution.
+/// Limits, the cancellation flag and the callable procedures for one execution.
 #[derive(Clone, Debug, Default)]
 pub struct ExecOptions {
     /// Set to `true` (e.g. by Ctrl-C) to stop the query; checked in every operator loop.
@@ -38,6 +40,8 @@ pub struct ExecOptions {
     pub max_rows: Option<u64>,
     /// Stop with [`ErrorKind::Cancelled`] after this much time.
     pub timeout: Option<Duration>,
+    /// What `CALL` can run (by default the built-ins).
+    pub procedures: Procedures,
 }
 
 /// Parses, plans and runs one Cypher statement against `graph`.
@@ -66,7 +70,7 @@ pub fn execute_ast(
     params: &Params,
     options: &ExecOptions,
 ) -> Result<QueryResult, QueryError> {
-    let plan = binder::plan_query(ast, graph)?;
+    let plan = binder::plan_query(ast, graph, &options.procedures)?;
     functions::temporal::begin_statement();
     if ast.mode == ast::QueryMode::Explain {
         return Ok(QueryResult {
@@ -81,6 +85,7 @@ pub fn execute_ast(
         graph,
         params,
         guard: &guard,
+        procedures: &options.procedures,
         stats: QueryStats::default(),
         profile: profiling.then(Vec::new),
         undo: None,

@@ -32,6 +32,16 @@ pub struct ResultMode {
 pub enum Step {
     /// `Given an empty graph` / `Given any graph`.
     Graph,
+    /// `Given the binary-tree-1 graph`: start from the TCK's named graph (`graphs/NAME/NAME.cypher`).
+    NamedGraph(String),
+    /// `And there exists a procedure SIGNATURE:` with its rows (header row first; a lone `|`
+    /// is an empty header).
+    Procedure {
+        /// The signature as written, e.g. `test.my.proc(in :: INTEGER?) :: (out :: STRING?)`.
+        signature: String,
+        /// The table: input columns then output columns, header row first.
+        table: Vec<Vec<String>>,
+    },
     /// `And having executed:` a setup query.
     Setup(String),
     /// `And parameters are:` name → literal text.
@@ -304,7 +314,12 @@ fn classify(s: &RawStep) -> Result<Step, String> {
                 .collect::<Result<_, _>>()?,
         ),
         _ => {
-            if let Some(rest) = t.strip_prefix("the result should be") {
+            if let Some(name) = t.strip_prefix("the ").and_then(|r| r.strip_suffix(" graph")) {
+                Step::NamedGraph(name.to_string())
+            } else if let Some(sig) = t.strip_prefix("there exists a procedure ") {
+                let signature = sig.trim_end().trim_end_matches(':').trim_end().to_string();
+                Step::Procedure { signature, table: s.table.clone() }
+            } else if let Some(rest) = t.strip_prefix("the result should be") {
                 let rest = rest.trim_end_matches(':');
                 let mode = ResultMode {
                     ordered: rest.contains("in order"),
@@ -387,7 +402,22 @@ mod tests {
 
     #[test]
     fn rejects_unknown_steps() {
-        let f = "Feature: F\n Scenario: [1] S\n  Given the binary-tree-1 graph\n";
+        let f = "Feature: F\n Scenario: [1] S\n  Given a binary-tree-1 graph\n";
         assert!(parse_feature("F", f).unwrap_err().contains("line 3"));
+    }
+
+    #[test]
+    fn named_graphs_and_procedures() {
+        let f = "Feature: F\n Scenario: [1] S\n  Given the binary-tree-1 graph\n  And there exists a procedure test.p(in :: INTEGER?) :: (out :: STRING?) :\n   | in | out |\n   | 1  | 'a' |\n  And there exists a procedure test.q() :: ():\n   |\n";
+        let sc = parse_feature("F", f).expect("parse");
+        assert_eq!(sc[0].steps[0], Step::NamedGraph("binary-tree-1".into()));
+        assert_eq!(
+            sc[0].steps[1],
+            Step::Procedure {
+                signature: "test.p(in :: INTEGER?) :: (out :: STRING?)".into(),
+                table: vec![vec!["in".into(), "out".into()], vec!["1".into(), "'a'".into()]],
+            }
+        );
+        assert_eq!(sc[0].steps[2], Step::Procedure { signature: "test.q() :: ()".into(), table: vec![vec![]] });
     }
 }

@@ -7,6 +7,7 @@
 //! runaway query stops with [`ErrorKind::Cancelled`].
 
 mod aggregate;
+mod call;
 mod create;
 mod delete;
 mod expand;
@@ -121,6 +122,8 @@ pub struct Ctx<'a> {
     pub params: &'a Params,
     /// Limits.
     pub guard: &'a Guard,
+    /// What `CALL` can run.
+    pub procedures: &'a super::Procedures,
     /// What the query changed so far.
     pub stats: QueryStats,
     /// Rows out and time per top-level operator, when profiling.
@@ -201,6 +204,7 @@ fn run_op(op: &LogicalOp, next: &[LogicalOp], rows: Vec<Row>, ctx: &mut Ctx) -> 
             merge::merge(ops, create, on_create, on_match, rows, ctx)?
         }
         LogicalOp::Set(items) => set::set(items, rows, ctx)?,
+        LogicalOp::ProcedureCall { name, args, yields, void } => call::call(name, args, yields, *void, rows, ctx)?,
         LogicalOp::Delete { exprs, detach } => delete::delete(exprs, *detach, rows, ctx)?,
         LogicalOp::Union { parts, all } => {
             let mut outs = Vec::new();
@@ -248,9 +252,10 @@ fn read_op(op: &LogicalOp, next: &[LogicalOp], rows: Vec<Row>, env: &Env) -> Res
         | LogicalOp::Merge { .. }
         | LogicalOp::Set(_)
         | LogicalOp::Delete { .. }
+        | LogicalOp::ProcedureCall { .. }
         | LogicalOp::Union { .. } => Err(QueryError::new(
             ErrorKind::SemanticError,
-            "an updating clause cannot appear inside a pattern expression or OPTIONAL MATCH",
+            "an updating clause or CALL cannot appear inside a pattern expression or OPTIONAL MATCH",
         )),
     }
 }

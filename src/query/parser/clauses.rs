@@ -1,6 +1,6 @@
 //! Statements and clauses: `EXPLAIN`/`PROFILE`, single queries joined by `UNION [ALL]`, and the
-//! clauses MATCH, OPTIONAL MATCH, WITH, RETURN, UNWIND, CREATE, MERGE, SET, REMOVE, DELETE and
-//! DETACH DELETE. Once a clause keyword is read the parser commits (`cut`): an error inside a
+//! clauses MATCH, OPTIONAL MATCH, WITH, RETURN, UNWIND, CREATE, MERGE, SET, REMOVE, DELETE,
+//! DETACH DELETE and CALL … YIELD. Once a clause keyword is read the parser commits (`cut`): an error inside a
 //! clause is reported there, not as "expected a clause".
 
 use nom::combinator::cut;
@@ -8,15 +8,15 @@ use nom::error::context;
 use nom::Parser;
 
 use super::error::{PError, PResult};
-use super::expressions::{expression, label_list};
+use super::expressions::{expression, expression_list, label_list};
 use super::lexical::{
     at_kw, at_sym, at_variable, kw, opt_kw, opt_sym, pos, skip, span_between, sym, symbolic_name, variable, ws,
 };
 use super::patterns::{pattern, pattern_part};
 use crate::query::ast::{
-    Clause, CreateClause, DeleteClause, Expr, ExprKind, MatchClause, MergeAction, MergeClause, MergeTrigger,
-    Projection, ProjectionItem, Query, QueryMode, RemoveClause, RemoveItem, ReturnClause, SetClause, SetItem,
-    SingleQuery, SortItem, UnionPart, UnwindClause, WithClause,
+    CallClause, Clause, CreateClause, DeleteClause, Expr, ExprKind, MatchClause, MergeAction, MergeClause,
+    MergeTrigger, Projection, ProjectionItem, Query, QueryMode, RemoveClause, RemoveItem, ReturnClause, SetClause,
+    SetItem, SingleQuery, SortItem, UnionPart, UnwindClause, WithClause, Yield, YieldItem,
 };
 use crate::query::span::Span;
 
@@ -47,7 +47,8 @@ pub(crate) fn query(i: &str) -> PResult<'_, Query> {
     Ok((i, Query { mode, first, unions, span: Span::new(pos(s), end) }))
 }
 
-fn single_query(i: &str) -> PResult<'_, SingleQuery> {
+/// Clauses without `UNION` (also the body of a full `EXISTS { … }` subquery).
+pub(crate) fn single_query(i: &str) -> PResult<'_, SingleQuery> {
     let (mut i, first) = context("a clause", clause).parse(i)?;
     let mut clauses = vec![first];
     loop {
@@ -73,7 +74,7 @@ fn single_query(i: &str) -> PResult<'_, SingleQuery> {
     let span = clauses[0].span().to(clauses[clauses.len() - 1].span());
     if let Some(last @ (Clause::Match(_) | Clause::With(_) | Clause::Unwind(_))) = clauses.last() {
         let (s, ()) = ws(i)?;
-        if !(s.is_empty() || s.starts_with(';') || at_kw(s, "UNION")) {
+        if !(s.is_empty() || s.starts_with(';') || s.starts_with('}') || at_kw(s, "UNION")) {
             // Something unparsable follows: the furthest-failure record explains it better.
             return PError::expected(s, "a clause").failure();
         }
@@ -160,7 +161,63 @@ fn clause(i: &str) -> PResult<'_, Clause> {
         let (j, _) = kw("DELETE", "'DELETE'")(s)?;
         return cut(|x| delete_clause(s, x, false)).parse(j);
     }
+    if at_kw(s, "CALL") {
+        let (j, _) = kw("CALL", "'CALL'")(s)?;
+        return cut(|x| call_clause(s, x)).parse(j);
+    }
     PError::expected(s, "a clause").error()
+}
+
+/// `name(.name)* [( [expr (, expr)*] )] [YIELD (* | field [AS var] (, ...)*) [WHERE expr]]`
+fn call_clause<'a>(start: &'a str, i: &'a str) -> PResult<'a, Clause> {
+    let (mut i, first) = symbolic_name(i, "a procedure name")?;
+    let mut name = first.name;
+    let mut name_span = first.span;
+    while let Some(after) = ws(i)?.0.strip_prefix('.') {
+        let (j, part) = symbolic_name(after, "a procedure name")?;
+        name.push('.');
+        name.push_str(&part.name);
+        name_span = name_span.to(part.span);
+        i = j;
+    }
+    let (mut i, open) = opt_sym(i, "(", "'('")?;
+    let mut args = None;
+    if open.is_some() {
+        let (j, close) = opt_sym(i, ")", "')'")?;
+        i = j;
+        let mut list = Vec::new();
+        if close.is_none() {
+            (i, list) = expression_list(i)?;
+            i = sym(")", "',' or ')'")(i)?.0;
+        }
+        args = Some(list);
+    }
+    let (mut i, yield_kw) = opt_kw(i, "YIELD", "'YIELD'")?;
+    let mut yields = None;
+    if yield_kw.is_some() {
+        let (j, star) = opt_sym(i, "*", "'*'")?;
+        if let Some(star) = star {
+            yields = Some(Yield::Star(star));
+            i = j;
+        } else {
+            let mut items = Vec::new();
+            loop {
+                let (j, field) = symbolic_name(i, "a procedure output")?;
+                let (j, as_kw) = opt_kw(j, "AS", "'AS'")?;
+                let (j, alias) = if as_kw.is_some() { variable(j).map(|(k, v)| (k, Some(v)))? } else { (j, None) };
+                items.push(YieldItem { field, alias });
+                let (j, comma) = opt_sym(j, ",", "','")?;
+                i = j;
+                if comma.is_none() {
+                    break;
+                }
+            }
+            let (j, where_) = opt_where(i)?;
+            i = j;
+            yields = Some(Yield::Items { items, where_: where_.map(Box::new) });
+        }
+    }
+    Ok((i, Clause::Call(CallClause { name, name_span, args, yields, span: span_between(start, i) })))
 }
 
 fn opt_where(i: &str) -> PResult<'_, Option<Expr>> {
@@ -375,17 +432,8 @@ fn remove_clause<'a>(start: &'a str, mut i: &'a str) -> PResult<'a, Clause> {
     Ok((i, Clause::Remove(RemoveClause { items, span: span_between(start, i) })))
 }
 
-fn delete_clause<'a>(start: &'a str, mut i: &'a str, detach: bool) -> PResult<'a, Clause> {
-    let mut exprs = Vec::new();
-    loop {
-        let (j, e) = expression(i)?;
-        exprs.push(e);
-        let (j, comma) = opt_sym(j, ",", "','")?;
-        i = j;
-        if comma.is_none() {
-            break;
-        }
-    }
+fn delete_clause<'a>(start: &'a str, i: &'a str, detach: bool) -> PResult<'a, Clause> {
+    let (i, exprs) = expression_list(i)?;
     Ok((i, Clause::Delete(DeleteClause { detach, exprs, span: span_between(start, i) })))
 }
 
@@ -407,6 +455,10 @@ mod tests {
             "MATCH (n) SET n.a = 1, n = {b: 2}, n:A:B REMOVE n.a, n:B DETACH DELETE n",
             "CREATE (a)-[:R {w: 1}]->(b) RETURN a UNION ALL MATCH (a) RETURN a UNION MATCH (b) RETURN b AS a",
             "EXPLAIN MATCH (n) RETURN n",
+            "CALL db.labels",
+            "CALL test.my.proc('a', 1 + 2) YIELD *",
+            "MATCH (n) CALL test.`my proc`(n.x) YIELD a AS b, c WHERE b > c RETURN b, c",
+            "CALL db.labels() YIELD label",
         ] {
             assert_eq!(parse(q).to_string(), q);
         }

@@ -399,16 +399,23 @@ fn list_or_comprehension(after: &str, open: Span) -> PResult<'_, Expr> {
     list_rest(i, items, open)
 }
 
-fn list_rest(mut i: &str, mut items: Vec<Expr>, open: Span) -> PResult<'_, Expr> {
+/// One or more comma-separated expressions.
+pub(crate) fn expression_list(mut i: &str) -> PResult<'_, Vec<Expr>> {
+    let mut items = Vec::new();
     loop {
         let (j, item) = expression(i)?;
         items.push(item);
         let (j, comma) = opt_sym(j, ",", "','")?;
         i = j;
         if comma.is_none() {
-            break;
+            return Ok((i, items));
         }
     }
+}
+
+fn list_rest(i: &str, mut items: Vec<Expr>, open: Span) -> PResult<'_, Expr> {
+    let (i, more) = expression_list(i)?;
+    items.extend(more);
     let (i, close) = sym("]", "']'")(i)?;
     Ok((i, Expr::new(ExprKind::List(items), open.to(close))))
 }
@@ -682,8 +689,25 @@ fn case_expr(s: &str) -> PResult<'_, Expr> {
     Ok((i, Expr::new(kind, case.to(end))))
 }
 
+/// `EXISTS { [MATCH] pattern [WHERE e] }`, else a full query `EXISTS { MATCH … RETURN … }`.
 fn exists_subquery<'a>(start: &'a str, i: &'a str) -> PResult<'a, Expr> {
-    let (i, _) = sym("{", "'{'")(i)?;
+    let (body, _) = sym("{", "'{'")(i)?;
+    match exists_pattern(start, body) {
+        Err(nom::Err::Error(e)) => {
+            let (_, s) = super::lexical::skip(body)?;
+            if !["MATCH", "OPTIONAL", "WITH", "UNWIND", "CALL", "RETURN"].iter().any(|k| at_kw(s, k)) {
+                return Err(nom::Err::Error(e));
+            }
+            let (i, q) = super::clauses::single_query(body)?;
+            let (i, close) = sym("}", "'}'")(i)?;
+            let span = Span::new(super::lexical::pos(start), close.end);
+            Ok((i, Expr::new(ExprKind::ExistsQuery(Box::new(q)), span)))
+        }
+        other => other,
+    }
+}
+
+fn exists_pattern<'a>(start: &'a str, i: &'a str) -> PResult<'a, Expr> {
     let (i, _) = opt_kw(i, "MATCH", "'MATCH'")?;
     let (i, pat) = pattern(i)?;
     let (i, where_kw) = opt_kw(i, "WHERE", "'WHERE'")?;
@@ -737,5 +761,8 @@ mod tests {
         assert!(matches!(parse("n:A:B").kind, ExprKind::HasLabels { ref labels, .. } if labels.len() == 2));
         assert!(matches!(parse("CASE WHEN a THEN 1 ELSE 2 END").kind, ExprKind::Case { operand: None, .. }));
         assert!(matches!(parse("EXISTS { (a)-->() WHERE a.x }").kind, ExprKind::Exists { .. }));
+        let full = parse("EXISTS { MATCH (a)-->(b) WITH b, count(*) AS c WHERE c > 1 RETURN b }");
+        assert!(matches!(full.kind, ExprKind::ExistsQuery(_)));
+        assert_eq!(full.to_string(), "EXISTS { MATCH (a)-->(b) WITH b, count(*) AS c WHERE c > 1 RETURN b }");
     }
 }

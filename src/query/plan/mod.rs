@@ -505,6 +505,17 @@ pub enum LogicalOp {
         /// `DETACH`
         detach: bool,
     },
+    /// `CALL`: runs a procedure per row and binds the outputs taken.
+    ProcedureCall {
+        /// The procedure's name.
+        name: String,
+        /// One argument per input.
+        args: Vec<Expr>,
+        /// (output position, slot) for each output `YIELD` takes.
+        yields: Vec<(usize, Var)>,
+        /// Whether the procedure has no outputs (each row then passes once).
+        void: bool,
+    },
     /// Drops all rows (a query ending in an update clause returns nothing).
     Discard,
     /// `UNION` / `UNION ALL` of whole pipelines.
@@ -767,6 +778,10 @@ fn write_op(out: &mut String, op: &LogicalOp, depth: usize) -> fmt::Result {
         LogicalOp::Limit(e) => writeln!(out, "{pad}Limit {e}"),
         LogicalOp::Truncate(n) => writeln!(out, "{pad}Truncate to {n} column(s)"),
         LogicalOp::Unwind(e, v) => writeln!(out, "{pad}Unwind {e} AS {v}"),
+        LogicalOp::ProcedureCall { name, args, yields, .. } => {
+            let taken: Vec<String> = yields.iter().map(|(i, v)| format!("#{i} AS {v}")).collect();
+            writeln!(out, "{pad}ProcedureCall {name}({}) YIELD [{}]", join(args, ", "), taken.join(", "))
+        }
         LogicalOp::Create(spec) => writeln!(out, "{pad}Create {}", create_text(spec)),
         LogicalOp::Merge { ops, create, on_create, on_match } => {
             writeln!(out, "{pad}Merge")?;
