@@ -369,6 +369,18 @@ macro_rules! value_from {
 value_from!(bool => Bool, i64 => Int, i32 => Int as i64, u32 => Int as i64, f64 => Float,
     String => String, &str => String, Vec<Value> => List, PropertyMap => Map);
 
+/// How many characters of user input an error message quotes before cutting it with `…`.
+pub const QUOTE_LIMIT: usize = 80;
+
+/// `s` cut to [`QUOTE_LIMIT`] characters (with `…` when cut), for quoting user input in error
+/// messages: a 100 MB line must not come back as a 100 MB message.
+pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(QUOTE_LIMIT) {
+        Some((at, _)) => format!("{}…", &s[..at]).into(),
+        None => s.into(),
+    }
+}
+
 /// Writes `s` as a single-quoted Cypher string literal, escaping quotes, backslashes and
 /// control characters.
 pub fn write_cypher_string(out: &mut impl fmt::Write, s: &str) -> fmt::Result {

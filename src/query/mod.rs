@@ -38,6 +38,22 @@ pub struct ExecOptions {
     pub max_rows: Option<u64>,
     /// Stop with [`ErrorKind::Cancelled`] after this much time.
     pub timeout: Option<Duration>,
+    /// Stop with [`ErrorKind::Cancelled`] when the query has allocated more than this many
+    /// bytes (measured when the binary's counting allocator is installed, see
+    /// [`exec::limits`]).
+    pub max_memory: Option<u64>,
+}
+
+impl ExecOptions {
+    /// The limits of queries a user starts: [`exec::limits::DEFAULT_TIMEOUT`] and half of
+    /// physical memory.
+    pub fn user_defaults() -> Self {
+        ExecOptions {
+            timeout: Some(exec::limits::DEFAULT_TIMEOUT),
+            max_memory: Some(exec::limits::default_max_memory()),
+            ..ExecOptions::default()
+        }
+    }
 }
 
 /// Parses, plans and runs one Cypher statement against `graph`.

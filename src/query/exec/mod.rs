@@ -11,6 +11,7 @@ mod create;
 mod delete;
 mod expand;
 mod filter;
+pub mod limits;
 mod merge;
 mod optional;
 mod project;
@@ -41,8 +42,10 @@ pub type Row = Vec<Value>;
 #[derive(Clone, Debug, Default)]
 pub struct Guard {
     cancel: Option<Arc<AtomicBool>>,
-    deadline: Option<Instant>,
+    deadline: Option<(Instant, Duration)>,
     max_rows: Option<u64>,
+    /// The memory budget and the bytes allocated when the query started.
+    memory: Option<(u64, usize)>,
 }
 
 impl Guard {
@@ -50,8 +53,23 @@ impl Guard {
     pub fn new(options: &ExecOptions) -> Self {
         Guard {
             cancel: options.cancel.clone(),
-            deadline: options.timeout.map(|t| Instant::now() + t),
+            deadline: options.timeout.map(|t| (Instant::now() + t, t)),
             max_rows: options.max_rows,
+            memory: options.max_memory.map(|m| (m, limits::allocated())),
+        }
+    }
+
+    /// Fails when `bytes` more would take the query over its memory budget: the check for one
+    /// large allocation (a long `range()`), made before it happens.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Cancelled`].
+    pub fn reserve(&self, bytes: u64) -> Result<(), QueryError> {
+        match self.memory {
+            Some((max, base)) if (limits::allocated().saturating_sub(base) as u64).saturating_add(bytes) > max => {
+                Err(out_of_memory(max))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -63,9 +81,15 @@ impl Guard {
         if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(QueryError::new(ErrorKind::Cancelled, "the query was cancelled"));
         }
-        if self.deadline.is_some_and(|d| Instant::now() > d) {
-            return Err(QueryError::new(ErrorKind::Cancelled, "the query ran out of time")
-                .with_help("narrow the pattern (bound the *-length) or raise the time limit"));
+        self.reserve(0)?;
+        if let Some((deadline, limit)) = self.deadline {
+            if Instant::now() > deadline {
+                return Err(QueryError::new(
+                    ErrorKind::Cancelled,
+                    format!("the query ran longer than its time limit of {}", limits::format_duration(limit)),
+                )
+                .with_help("narrow the pattern (bound the *-length), or raise the limit (--timeout, :timeout in the shell)"));
+            }
         }
         Ok(())
     }
@@ -86,6 +110,14 @@ impl Guard {
             _ => Ok(()),
         }
     }
+}
+
+fn out_of_memory(max: u64) -> QueryError {
+    QueryError::new(
+        ErrorKind::Cancelled,
+        format!("the query needs more memory than its budget of {}", limits::format_size(max)),
+    )
+    .with_help("narrow the pattern, aggregate or add LIMIT, or raise the budget (--max-memory, :memory in the shell)")
 }
 
 /// Sets `slot` of `row`, widening the row when needed.
