@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::cli::{OutputFormat, QueryArgs};
 use crate::error::{Error, Result};
 use crate::graph::PropertyGraph;
-use crate::query::{self, ExecOptions, Params};
+use crate::query::{self, Params};
 use crate::render::{self, Format};
 use crate::shell::script::may_write;
 use crate::shell::session::parse_param_arg;
@@ -53,7 +53,7 @@ pub fn run(args: &QueryArgs) -> Result<()> {
         None => &mut read_only,
     };
     let started = Instant::now();
-    let result = query::execute(graph, &args.query, &params, &ExecOptions::default())
+    let result = query::execute(graph, &args.query, &params, &args.limits.options())
         .map_err(|e| Error::query("<query>", args.query.clone(), e))?;
     let elapsed = started.elapsed();
     if result.stats.contains_updates() {

@@ -488,6 +488,9 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
         },
         Expr::Call(name, args) => {
             let vals: Vec<Value> = args.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?;
+            if name == "range" {
+                env.guard.reserve(functions::range_bytes(&vals))?;
+            }
             functions::call(env.graph, name, &vals)?
         }
         Expr::Case(operand, whens, els) => {

@@ -25,7 +25,7 @@ use crate::extract::{extract_file, merge_into, Lexicon, MergeStats};
 use crate::graph::{PropertyGraph, Value};
 use crate::import;
 use crate::query::span::line_col;
-use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, QueryStats, Span};
+use crate::query::{self, exec, ErrorKind, ExecOptions, Params, QueryError, QueryResult, QueryStats, Span};
 use crate::render::{self, Format};
 use crate::store::{GraphFile, OpenMode};
 
@@ -92,6 +92,7 @@ pub struct Session {
     quiet_writes: bool,
     changes: QueryStats,
     generation: u64,
+    limits: ExecOptions,
 }
 
 impl Session {
@@ -110,6 +111,7 @@ impl Session {
             quiet_writes: false,
             changes: QueryStats::default(),
             generation: 0,
+            limits: ExecOptions::user_defaults(),
         }
     }
 
@@ -210,6 +212,12 @@ impl Session {
         &self.changes
     }
 
+    /// Sets the memory budget and time limit of each statement (the cancel flag is the
+    /// session's own).
+    pub fn set_limits(&mut self, limits: ExecOptions) {
+        self.limits = limits;
+    }
+
     /// Sets a parameter.
     pub fn set_param(&mut self, name: impl Into<String>, value: Value) {
         self.params.insert(name.into(), value);
@@ -228,7 +236,7 @@ impl Session {
     /// # Errors
     /// The query's error (the engine has undone the statement's writes), or a save error.
     pub fn execute(&mut self, statement: &str) -> std::result::Result<QueryResult, ExecError> {
-        let options = ExecOptions { cancel: Some(self.cancel.clone()), ..ExecOptions::default() };
+        let options = ExecOptions { cancel: Some(self.cancel.clone()), ..self.limits.clone() };
         let params = std::mem::take(&mut self.params);
         let outcome = query::execute(self.graph_mut(), statement, &params, &options);
         self.params = params;
@@ -402,6 +410,17 @@ impl Session {
                 let value = query::parse_literal(value.trim())
                     .map_err(|e| Error::Usage(format!("invalid value for ${pname}: {}", e.message)))?;
                 self.set_param(pname, value);
+            }
+            "memory" => {
+                let max = exec::limits::parse_size(rest).map_err(|m| Error::Usage(format!("usage: :memory SIZE|none: {m}")))?;
+                self.limits.max_memory = max;
+                self.notice(&format!("memory: {}", max.map_or("none".into(), exec::limits::format_size)));
+            }
+            "timeout" => {
+                let limit =
+                    exec::limits::parse_duration(rest).map_err(|m| Error::Usage(format!("usage: :timeout DURATION|none: {m}")))?;
+                self.limits.timeout = limit;
+                self.notice(&format!("timeout: {}", limit.map_or("none".into(), exec::limits::format_duration)));
             }
             "params" => {
                 let result = QueryResult {
