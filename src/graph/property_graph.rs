@@ -1017,6 +1017,15 @@ impl<'de> Deserialize<'de> for PropertyGraph {
             by_name: IndexMap::default(),
             meta: s.meta,
         };
+        // Version 1 files could store a null property; null means absent, and the current
+        // format refuses it, so drop it here or the next save would write an unreadable file.
+        fn drop_nulls(props: &mut Props) {
+            if props.iter().any(|(_, v)| v.is_null()) {
+                *props = std::mem::take(props).into_vec().into_iter().filter(|(_, v)| !v.is_null()).collect();
+            }
+        }
+        g.inner.node_weights_mut().for_each(|n| drop_nulls(&mut n.props));
+        g.inner.edge_weights_mut().for_each(|r| drop_nulls(&mut r.props));
         g.rebuild_indices().map_err(serde::de::Error::custom)?;
         Ok(g)
     }

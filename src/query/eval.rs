@@ -9,7 +9,7 @@
 
 use std::cmp::Ordering;
 
-use crate::graph::{NodeId, NodeValue, PathValue, PropertyGraph, RelId, RelationshipValue, Value};
+use crate::graph::{nesting, NodeId, NodeValue, PathValue, PropertyGraph, RelId, RelationshipValue, Value, MAX_NESTING};
 
 use super::error::{ErrorKind, QueryError};
 use super::exec::{run_read, Guard};
@@ -421,6 +421,21 @@ fn with_local(row: &[Value], slot: usize) -> Vec<Value> {
     local
 }
 
+/// `v`, a list or map just built, unless it nests deeper than [`MAX_NESTING`]: deeper values
+/// could not be printed, compared or saved without exhausting the stack.
+///
+/// # Errors
+/// `ArgumentError`.
+pub fn nest(v: Value) -> Result<Value, QueryError> {
+    if nesting(&v, MAX_NESTING) > MAX_NESTING {
+        return Err(QueryError::new(
+            ErrorKind::ArgumentError,
+            format!("a list or map may nest at most {MAX_NESTING} levels deep"),
+        ));
+    }
+    Ok(v)
+}
+
 /// Evaluates `expr` against `row`.
 ///
 /// # Errors
@@ -439,10 +454,12 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
             let b = eval(base, row, env)?;
             property(env.graph, &b, key)?
         }
-        Expr::List(items) => Value::List(items.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?),
-        Expr::Map(items) => Value::Map(
+        Expr::List(items) => {
+            nest(Value::List(items.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?))?
+        }
+        Expr::Map(items) => nest(Value::Map(
             items.iter().map(|(k, e)| Ok((k.clone(), eval(e, row, env)?))).collect::<Result<_, QueryError>>()?,
-        ),
+        ))?,
         Expr::Unary(op, e) => {
             let v = eval(e, row, env)?;
             match (op, v) {

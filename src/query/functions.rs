@@ -669,7 +669,7 @@ impl Accumulator {
     pub fn finish(self) -> Result<Value, QueryError> {
         Ok(match self.func {
             AggFunc::CountStar | AggFunc::Count => Value::Int(self.count),
-            AggFunc::Collect => Value::List(self.values),
+            AggFunc::Collect => crate::query::eval::nest(Value::List(self.values))?,
             AggFunc::Sum => {
                 if self.any_float {
                     Value::Float(self.float_sum)

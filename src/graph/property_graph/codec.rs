@@ -41,7 +41,7 @@ use crate::graph::value::{PropertyMap, Value};
 const EDGE_BATCH: usize = 256;
 
 /// The deepest nesting of lists and maps a property value may have to be saved.
-pub const MAX_DEPTH: usize = 256;
+pub const MAX_DEPTH: usize = crate::graph::value::MAX_NESTING;
 
 /// Why encoding or decoding failed.
 #[derive(Debug)]
