@@ -22,7 +22,7 @@ use crate::tck::values::{parse_value, to_value};
 use crate::tck::{check_table, feature_files, isolated, tck_dir};
 
 fn options(timeout_ms: u64, max_rows: u64) -> ExecOptions {
-    ExecOptions { cancel: None, max_rows: Some(max_rows), timeout: Some(Duration::from_millis(timeout_ms)) }
+    ExecOptions { cancel: None, max_rows: Some(max_rows), timeout: Some(Duration::from_millis(timeout_ms)), max_memory: None }
 }
 
 fn run(graph: &mut PropertyGraph, q: &str) -> Result<QueryResult, QueryError> {
@@ -889,7 +889,7 @@ fn a_set_cancel_flag_stops_the_query() {
     let outcome = isolated(|| {
         let mut g = dense_graph();
         let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let opts = ExecOptions { cancel: Some(flag), max_rows: None, timeout: None };
+        let opts = ExecOptions { cancel: Some(flag), ..ExecOptions::default() };
         match execute(&mut g, RUNAWAY, &Params::new(), &opts) {
             Err(e) if e.kind == kgraph::query::ErrorKind::Cancelled => Ok(()),
             other => Err(format!("expected Cancelled, got {other:?}")),
@@ -908,7 +908,7 @@ fn a_cancel_flag_set_from_another_thread_stops_the_query() {
             std::thread::sleep(Duration::from_millis(200));
             setter.store(true, std::sync::atomic::Ordering::SeqCst);
         });
-        let opts = ExecOptions { cancel: Some(flag), max_rows: None, timeout: None };
+        let opts = ExecOptions { cancel: Some(flag), ..ExecOptions::default() };
         match execute(&mut g, RUNAWAY, &Params::new(), &opts) {
             Err(e) if e.kind == kgraph::query::ErrorKind::Cancelled => Ok(()),
             other => Err(format!("expected Cancelled, got {other:?}")),

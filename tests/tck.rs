@@ -153,7 +153,7 @@ impl Executed {
 }
 
 fn options() -> ExecOptions {
-    ExecOptions { cancel: None, max_rows: Some(QUERY_MAX_ROWS), timeout: Some(QUERY_TIMEOUT) }
+    ExecOptions { cancel: None, max_rows: Some(QUERY_MAX_ROWS), timeout: Some(QUERY_TIMEOUT), max_memory: None }
 }
 
 /// Runs one scenario's steps in order; the first failing check is the reason.

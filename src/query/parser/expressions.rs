@@ -22,6 +22,7 @@ use crate::query::ast::{
     is_ident_start, BinaryOp, CompareOp, Expr, ExprKind, Ident, Literal, MapProjectionItem, Precedence, Quantifier,
     UnaryOp,
 };
+use crate::graph::clip;
 use crate::query::span::Span;
 
 /// Any expression.
@@ -359,8 +360,17 @@ pub(crate) fn map_literal(i: &str) -> PResult<'_, (Vec<(Ident, Expr)>, Span)> {
     if let Some(close) = close {
         return Ok((i, (entries, open.to(close))));
     }
+    let mut seen = std::collections::HashSet::new();
     loop {
+        let (_, at) = skip(i)?;
         let (j, key) = symbolic_name(i, "a map key")?;
+        if !seen.insert(key.name.clone()) {
+            // As Neo4j does: a second value for a key is a mistake, not an overwrite.
+            return Err(nom::Err::Failure(
+                PError::custom(at, key.span.end - key.span.start, format!("map key '{}' appears twice", clip(&key.name)))
+                    .help("give each key once"),
+            ));
+        }
         let (j, _) = sym(":", "':'")(j)?;
         let (j, value) = expression(j)?;
         entries.push((key, value));
