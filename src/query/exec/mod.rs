@@ -19,6 +19,7 @@ mod scan;
 mod set;
 mod shortest;
 mod sort;
+mod stream;
 mod union;
 mod unwind;
 mod var_expand;
@@ -210,9 +211,19 @@ pub fn run_spanned(
     ctx: &mut Ctx,
     top: bool,
 ) -> Result<Vec<Row>, QueryError> {
-    for (i, op) in ops.iter().enumerate() {
+    let mut i = 0;
+    while i < ops.len() {
+        let op = &ops[i];
+        let end = stream::segment_end(ops, i);
+        // PROFILE counts rows per operator, so it runs them table by table.
+        if end > i && ctx.profile.is_none() {
+            (rows, i) = stream::run_segment(ops, spans, (i, end), rows, &ctx.env())?;
+            ctx.guard.check_rows(rows.len(), true)?;
+            continue;
+        }
+        i += 1;
         let started = Instant::now();
-        rows = run_op(op, &ops[i + 1..], rows, ctx).map_err(|e| match (e.span, spans.get(i)) {
+        rows = run_op(op, &ops[i..], rows, ctx).map_err(|e| match (e.span, spans.get(i - 1)) {
             (None, Some(s)) => e.with_span(*s),
             _ => e,
         })?;
@@ -250,8 +261,15 @@ fn run_op(op: &LogicalOp, next: &[LogicalOp], rows: Vec<Row>, ctx: &mut Ctx) -> 
 /// # Errors
 /// Any runtime error of an operator.
 pub fn run_read(ops: &[LogicalOp], mut rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
-    for (i, op) in ops.iter().enumerate() {
-        rows = read_op(op, &ops[i + 1..], rows, env)?;
+    let mut i = 0;
+    while i < ops.len() {
+        let end = stream::segment_end(ops, i);
+        if end > i {
+            (rows, i) = stream::run_segment(ops, &[], (i, end), rows, env)?;
+        } else {
+            rows = read_op(&ops[i], &ops[i + 1..], rows, env)?;
+            i += 1;
+        }
         env.guard.check_rows(rows.len(), true)?;
     }
     Ok(rows)
