@@ -7,9 +7,14 @@
 
 mod error;
 mod property_graph;
+pub mod temporal;
 mod value;
 
 pub use error::GraphError;
 pub(crate) use property_graph::CodecError;
 pub use property_graph::{Adjacent, Direction, KeyId, LabelId, NodeId, PropertyGraph, RelId, RelTypeId, NAME_KEY};
-pub use value::{clip, nesting, write_cypher_name, MAX_NESTING, QUOTE_LIMIT, write_cypher_string, NodeValue, PathValue, PropertyMap, RelationshipValue, Value};
+pub use temporal::{Duration, Temporal};
+pub use value::{
+    clip, nesting, write_cypher_name, write_cypher_string, NodeValue, PathValue, PropertyMap, RelationshipValue, Value,
+    MAX_NESTING, QUOTE_LIMIT,
+};
