@@ -93,7 +93,7 @@ fn syntax(detail: &'static str, span: Span, message: impl Into<String>) -> Query
 /// # Errors
 /// The TCK's compile-time errors, as `SyntaxError` with a detail code and the span.
 pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, QueryError> {
-    let mut b = Binder { graph, anon: 0, lone_node: false, param_props: false };
+    let mut b = Binder { graph, anon: 0, lone_node: false, param_props: false, params: Vec::new() };
     let (mut ops, mut spans, columns, mut width) = b.single(&query.first)?;
     if !query.unions.is_empty() {
         let all = query.unions[0].all;
@@ -120,7 +120,7 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph) -> Result<Plan, Que
         ops = vec![LogicalOp::Union { parts, all }];
         spans = vec![query.span];
     }
-    Ok(Plan { ops, spans, width, columns, span: query.span })
+    Ok(Plan { ops, spans, width, columns, span: query.span, params: b.params })
 }
 
 struct Binder<'g> {
@@ -130,6 +130,8 @@ struct Binder<'g> {
     lone_node: bool,
     /// Whether a parameter may stand for a pattern's property map (only in CREATE).
     param_props: bool,
+    /// Every `$name` bound, where it was written.
+    params: Vec<(String, Span)>,
 }
 
 /// A node of a pattern being planned.
@@ -1186,7 +1188,10 @@ impl Binder<'_> {
                 Literal::Float(f) => Value::Float(*f),
                 Literal::String(s) => Value::String(s.clone()),
             }),
-            ExprKind::Parameter(p) => Expr::Param(p.clone()),
+            ExprKind::Parameter(p) => {
+                self.params.push((p.clone(), e.span));
+                Expr::Param(p.clone())
+            }
             ExprKind::Variable(name) => Expr::Var(scope.var(name).ok_or_else(|| undefined(name, e.span))?),
             ExprKind::Property { expr, key } => {
                 let base = sub!(expr);

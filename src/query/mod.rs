@@ -91,6 +91,13 @@ pub fn execute_ast(
             ..QueryResult::default()
         });
     }
+    // Like Neo4j, a missing parameter is reported before anything runs, at the `$name`.
+    if let Some((name, span)) = plan.params.iter().find(|(name, _)| !params.contains_key(name)) {
+        return Err(QueryError::new(ErrorKind::SemanticError, format!("parameter ${name} was not given"))
+            .with_detail("ParameterMissing")
+            .with_span(*span)
+            .with_help(format!("give it with --param {name}=VALUE, or :param {name} VALUE in the shell")));
+    }
     let guard = exec::Guard::new(options);
     let profiling = ast.mode == ast::QueryMode::Profile;
     let mut ctx = exec::Ctx {
@@ -169,4 +176,14 @@ mod tests {
         let r = run(&mut g, "MATCH (a:A) DELETE a MERGE (a2:A) RETURN a2.num").unwrap();
         assert_eq!((r.stats.nodes_deleted, r.stats.nodes_created), (2, 1), "{}", r.rows.len());
     }
+
+    #[test]
+    fn a_missing_parameter_is_reported_at_its_name_before_running() {
+        let mut g = graph("CREATE ()");
+        let q = "MATCH (n) WHERE n.x = 1 OR $who = 2 CREATE (:New) RETURN n";
+        let e = run(&mut g, q).unwrap_err();
+        assert_eq!((e.kind_label().as_str(), e.span), ("SemanticError (ParameterMissing)", Some(super::Span::new(27, 31))));
+        assert_eq!(rows(&mut g, "MATCH (n:New) RETURN count(n)"), ["0"], "nothing ran");
+    }
+
 }

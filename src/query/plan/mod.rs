@@ -529,6 +529,9 @@ pub struct Plan {
     pub columns: Vec<String>,
     /// Where the statement is (for runtime errors).
     pub span: Span,
+    /// Every parameter the statement uses, where it is written (a missing one is reported
+    /// there before anything runs).
+    pub params: Vec<(String, Span)>,
 }
 
 /// Whether a pipeline deletes nodes or relationships.
