@@ -314,7 +314,9 @@ fn json_triple(n: usize, line: &str) -> Result<Triple, LineError> {
             Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
             None | Some(serde_json::Value::Null) if !required => Ok(None),
             None | Some(serde_json::Value::Null) => Err(LineError::new(n, format!("missing \"{key}\""))),
-            Some(other) => Err(LineError::new(n, format!("\"{key}\" must be a string, found {}", clip(&other.to_string())))),
+            Some(other) => {
+                Err(LineError::new(n, format!("\"{key}\" must be a string, found {}", clip(&other.to_string()))))
+            }
         }
     };
     const KNOWN: [&str; 6] = ["subject", "relation", "object", "subject_label", "object_label", "properties"];
@@ -326,7 +328,12 @@ fn json_triple(n: usize, line: &str) -> Result<Triple, LineError> {
         Some(serde_json::Value::Object(map)) => {
             map.iter().map(|(k, v)| (k.clone(), json_value(v))).filter(|(_, v)| !v.is_null()).collect()
         }
-        Some(other) => return Err(LineError::new(n, format!("\"properties\" must be an object, found {}", clip(&other.to_string())))),
+        Some(other) => {
+            return Err(LineError::new(
+                n,
+                format!("\"properties\" must be an object, found {}", clip(&other.to_string())),
+            ))
+        }
     };
     let (s, r, o) = (string("subject", true)?, string("relation", true)?, string("object", true)?);
     let labels = (string("subject_label", false)?, string("object_label", false)?);

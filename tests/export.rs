@@ -600,10 +600,7 @@ fn cypher_export_round_trips_through_kg() {
 fn cypher_export_keeps_a_users_own_kgid_and_export_label() {
     // Issue 13: the export wrote `{_kgid: 0, _kgid: 'user value'}` and the user's value was lost.
     let mut g = PropertyGraph::new();
-    run_script(
-        &mut g,
-        "CREATE (:_KgExport:T {_kgid: 'user value', name: 'a'})-[:R]->(:U {_kgid_1: 5, name: 'a'});",
-    );
+    run_script(&mut g, "CREATE (:_KgExport:T {_kgid: 'user value', name: 'a'})-[:R]->(:U {_kgid_1: 5, name: 'a'});");
     let script = write_to_string(&Subgraph::from_graph(&g), Format::Cypher);
     let mut back = PropertyGraph::new();
     run_script(&mut back, &script);

@@ -22,7 +22,12 @@ use crate::tck::values::{parse_value, to_value};
 use crate::tck::{check_table, feature_files, isolated, tck_dir};
 
 fn options(timeout_ms: u64, max_rows: u64) -> ExecOptions {
-    ExecOptions { cancel: None, max_rows: Some(max_rows), timeout: Some(Duration::from_millis(timeout_ms)), max_memory: None }
+    ExecOptions {
+        cancel: None,
+        max_rows: Some(max_rows),
+        timeout: Some(Duration::from_millis(timeout_ms)),
+        max_memory: None,
+    }
 }
 
 fn run(graph: &mut PropertyGraph, q: &str) -> Result<QueryResult, QueryError> {

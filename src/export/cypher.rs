@@ -53,10 +53,7 @@ pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Export
     let (label, key) = temporary_names(sub);
     writeln!(w, "// kgraph Cypher export: {} nodes, {} relationships.", sub.node_count(), sub.relationship_count())?;
     writeln!(w, "// Run it on an empty graph: kg run -g NEW.kg FILE, cypher-shell -f FILE or mgconsole < FILE.")?;
-    writeln!(
-        w,
-        "// On Neo4j or Memgraph, first index :{label}(name) and :{label}({key}) for speed."
-    )?;
+    writeln!(w, "// On Neo4j or Memgraph, first index :{label}(name) and :{label}({key}) for speed.")?;
     let mut line = String::new();
     for node in sub.nodes() {
         line.clear();

@@ -415,7 +415,9 @@ fn nested<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result
     });
     let _level = Level;
     if depth > MAX_NESTING {
-        return Err(serde::de::Error::custom(format!("a value nests lists and maps more than {MAX_NESTING} levels deep")));
+        return Err(serde::de::Error::custom(format!(
+            "a value nests lists and maps more than {MAX_NESTING} levels deep"
+        )));
     }
     T::deserialize(d)
 }

@@ -18,7 +18,7 @@ use super::eval::{binary, truth};
 use super::functions;
 use super::plan::{
     rewrite, AggCall, AggFunc, BinaryOp, CreateNode, CreateRel, CreateSpec, Expr, LogicalOp, MapSelector, PathPart,
-    Plan, Quantifier, ScanSource, SetItem, SubPlan, UnaryOp, Var,
+    Plan, Quantifier, ScanSource, SetItem, Spot, SubPlan, UnaryOp, Var,
 };
 use super::span::Span;
 
@@ -551,7 +551,7 @@ impl Binder<'_> {
         match e {
             Expr::Var(v) => scope.vars.iter().rev().find(|b| b.slot == v.slot).map_or(Kind::Value, |b| b.kind),
             Expr::Lit(v) if !v.is_null() => Kind::Scalar,
-            Expr::List(_) | Expr::Map(_) | Expr::Binary(..) => Kind::Scalar,
+            Expr::List(_) | Expr::Map(_) | Expr::Binary(..) | Expr::At(..) => Kind::Scalar,
             _ => Kind::Value,
         }
     }
@@ -1302,7 +1302,16 @@ impl Binder<'_> {
                         binary(op, x.clone(), y.clone()).map_err(|err| compile_type_error(err, e.span))?;
                     }
                 }
-                Expr::Binary(op, Box::new(a), Box::new(b))
+                let bin = Expr::Binary(op, Box::new(a), Box::new(b));
+                // Arithmetic fails on the values' types at run time: the error points here.
+                if matches!(
+                    op,
+                    BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod | BinaryOp::Pow
+                ) {
+                    Expr::At(Spot(e.span), Box::new(bin))
+                } else {
+                    bin
+                }
             }
             ExprKind::Comparison { first, rest } => {
                 let mut prev = sub!(first);
@@ -1650,6 +1659,7 @@ fn map_children(e: Expr, f: &dyn Fn(Expr) -> Expr) -> Expr {
         Expr::List(items) => Expr::List(items.into_iter().map(f).collect()),
         Expr::Map(items) => Expr::Map(items.into_iter().map(|(k, v)| (k, f(v))).collect()),
         Expr::Unary(op, b) => Expr::Unary(op, bx(b)),
+        Expr::At(s, b) => Expr::At(s, bx(b)),
         Expr::Binary(op, a, b) => Expr::Binary(op, bx(a), bx(b)),
         Expr::IsNull(b, n) => Expr::IsNull(bx(b), n),
         Expr::HasLabels(b, l) => Expr::HasLabels(bx(b), l),
@@ -1678,7 +1688,9 @@ fn ambiguous(e: &Expr, keys: &[Expr]) -> Option<String> {
     }
     match e {
         Expr::Var(v) => Some(v.name.clone()),
-        Expr::Prop(b, _) | Expr::Unary(_, b) | Expr::IsNull(b, _) | Expr::HasLabels(b, _) => ambiguous(b, keys),
+        Expr::Prop(b, _) | Expr::Unary(_, b) | Expr::IsNull(b, _) | Expr::HasLabels(b, _) | Expr::At(_, b) => {
+            ambiguous(b, keys)
+        }
         Expr::List(items) | Expr::Call(_, items) => items.iter().find_map(|x| ambiguous(x, keys)),
         Expr::Map(items) => items.iter().find_map(|(_, v)| ambiguous(v, keys)),
         Expr::Binary(_, a, b) | Expr::Index(a, b) => ambiguous(a, keys).or_else(|| ambiguous(b, keys)),

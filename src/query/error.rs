@@ -124,7 +124,8 @@ impl QueryError {
             let after = &source[floor_boundary(source, underlined_end)..line_start + text.len()];
             let (prefix, underlined, after) = window(prefix, underlined, after);
             let width = underlined.width().max(1);
-            let _ = write!(out, "\n  {prefix}{underlined}{after}\n  {}{}", " ".repeat(prefix.width()), "^".repeat(width));
+            let _ =
+                write!(out, "\n  {prefix}{underlined}{after}\n  {}{}", " ".repeat(prefix.width()), "^".repeat(width));
         }
         if let Some(help) = &self.help {
             let _ = write!(out, "\n  help: {help}");
@@ -142,11 +143,8 @@ fn window(prefix: &str, underlined: &str, after: &str) -> (String, String, Strin
     }
     let half = QUOTE_LIMIT / 2;
     let n = prefix.chars().count();
-    let prefix = if n > half {
-        format!("…{}", prefix.chars().skip(n - half).collect::<String>())
-    } else {
-        prefix.to_string()
-    };
+    let prefix =
+        if n > half { format!("…{}", prefix.chars().skip(n - half).collect::<String>()) } else { prefix.to_string() };
     let underlined = match underlined.char_indices().nth(half) {
         Some((at, _)) => format!("{}…", &underlined[..at]),
         None => underlined.to_string(),

@@ -9,12 +9,14 @@
 
 use std::cmp::Ordering;
 
-use crate::graph::{nesting, NodeId, NodeValue, PathValue, PropertyGraph, RelId, RelationshipValue, Value, MAX_NESTING};
+use crate::graph::{
+    nesting, NodeId, NodeValue, PathValue, PropertyGraph, RelId, RelationshipValue, Value, MAX_NESTING,
+};
 
 use super::error::{ErrorKind, QueryError};
 use super::exec::{run_read, Guard};
 use super::functions::{self, deleted_error, type_error};
-use super::plan::{BinaryOp, Expr, MapSelector, PathPart, Quantifier, UnaryOp};
+use super::plan::{BinaryOp, Expr, MapSelector, PathPart, Quantifier, Spot, UnaryOp};
 use super::Params;
 
 /// What expressions may read: the graph, the parameters, and the cancellation guard.
@@ -485,6 +487,9 @@ pub fn nest(v: Value) -> Result<Value, QueryError> {
 pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> {
     Ok(match expr {
         Expr::Lit(v) => v.clone(),
+        Expr::At(Spot(span), e) => {
+            return eval(e, row, env).map_err(|err| if err.span.is_none() { err.with_span(*span) } else { err })
+        }
         Expr::Param(name) => env.params.get(name).cloned().ok_or_else(|| {
             QueryError::new(ErrorKind::SemanticError, format!("parameter ${name} was not given"))
                 .with_detail("ParameterMissing")
@@ -495,9 +500,7 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
             let b = eval(base, row, env)?;
             property(env.graph, &b, key)?
         }
-        Expr::List(items) => {
-            nest(Value::List(items.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?))?
-        }
+        Expr::List(items) => nest(Value::List(items.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?))?,
         Expr::Map(items) => nest(Value::Map(
             items.iter().map(|(k, e)| Ok((k.clone(), eval(e, row, env)?))).collect::<Result<_, QueryError>>()?,
         ))?,

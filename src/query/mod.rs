@@ -182,8 +182,19 @@ mod tests {
         let mut g = graph("CREATE ()");
         let q = "MATCH (n) WHERE n.x = 1 OR $who = 2 CREATE (:New) RETURN n";
         let e = run(&mut g, q).unwrap_err();
-        assert_eq!((e.kind_label().as_str(), e.span), ("SemanticError (ParameterMissing)", Some(super::Span::new(27, 31))));
+        assert_eq!(
+            (e.kind_label().as_str(), e.span),
+            ("SemanticError (ParameterMissing)", Some(super::Span::new(27, 31)))
+        );
         assert_eq!(rows(&mut g, "MATCH (n:New) RETURN count(n)"), ["0"], "nothing ran");
     }
 
+    #[test]
+    fn an_arithmetic_type_error_points_at_its_expression() {
+        let mut g = graph("");
+        let q = "WITH 2 AS x RETURN x + 1 AS y, x * 'a' AS z ORDER BY x + 1";
+        let e = run(&mut g, q).unwrap_err();
+        assert_eq!((e.kind, e.span), (super::ErrorKind::TypeError, Some(super::Span::new(31, 38))));
+        assert_eq!(rows(&mut g, "UNWIND [2, 1] AS x RETURN x + 1 AS y ORDER BY x + 1"), ["2", "3"]);
+    }
 }

@@ -412,13 +412,14 @@ impl Session {
                 self.set_param(pname, value);
             }
             "memory" => {
-                let max = exec::limits::parse_size(rest).map_err(|m| Error::Usage(format!("usage: :memory SIZE|none: {m}")))?;
+                let max = exec::limits::parse_size(rest)
+                    .map_err(|m| Error::Usage(format!("usage: :memory SIZE|none: {m}")))?;
                 self.limits.max_memory = max;
                 self.notice(&format!("memory: {}", max.map_or("none".into(), exec::limits::format_size)));
             }
             "timeout" => {
-                let limit =
-                    exec::limits::parse_duration(rest).map_err(|m| Error::Usage(format!("usage: :timeout DURATION|none: {m}")))?;
+                let limit = exec::limits::parse_duration(rest)
+                    .map_err(|m| Error::Usage(format!("usage: :timeout DURATION|none: {m}")))?;
                 self.limits.timeout = limit;
                 self.notice(&format!("timeout: {}", limit.map_or("none".into(), exec::limits::format_duration)));
             }

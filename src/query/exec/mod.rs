@@ -89,7 +89,9 @@ impl Guard {
                     ErrorKind::Cancelled,
                     format!("the query ran longer than its time limit of {}", limits::format_duration(limit)),
                 )
-                .with_help("narrow the pattern (bound the *-length), or raise the limit (--timeout, :timeout in the shell)"));
+                .with_help(
+                    "narrow the pattern (bound the *-length), or raise the limit (--timeout, :timeout in the shell)",
+                ));
             }
         }
         Ok(())

@@ -67,7 +67,9 @@ pub fn run_segment(
     match ops.get(end) {
         Some(LogicalOp::Aggregate { keys, aggs }) => {
             let mut groups = Aggregator::new(keys, aggs);
-            stream(&segment, rows, env, &place, &mut |batch| groups.add(&batch, env).map(|()| false).map_err(place(end)))?;
+            stream(&segment, rows, env, &place, &mut |batch| {
+                groups.add(&batch, env).map(|()| false).map_err(place(end))
+            })?;
             Ok((groups.finish().map_err(place(end))?, end + 1))
         }
         next => {

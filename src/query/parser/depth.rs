@@ -44,18 +44,16 @@ pub(crate) fn depth(e: &Expr, cap: usize) -> usize {
         ExprKind::ListComprehension { list, predicate, projection, .. } => max(&mut std::iter::once(&**list)
             .chain(predicate.iter().map(|b| &**b))
             .chain(projection.iter().map(|b| &**b))),
-        ExprKind::PatternComprehension { path, predicate, projection, .. } => max(&mut pattern_exprs(path)
-            .chain(predicate.iter().map(|b| &**b))
-            .chain(std::iter::once(&**projection))),
+        ExprKind::PatternComprehension { path, predicate, projection, .. } => {
+            max(&mut pattern_exprs(path).chain(predicate.iter().map(|b| &**b)).chain(std::iter::once(&**projection)))
+        }
         ExprKind::PatternPredicate(path) => max(&mut pattern_exprs(path)),
         ExprKind::Quantifier { list, predicate, .. } => {
             max(&mut std::iter::once(&**list).chain(predicate.iter().map(|b| &**b)))
         }
-        ExprKind::Exists { pattern, where_ } => max(&mut pattern
-            .parts
-            .iter()
-            .flat_map(|p| pattern_exprs(&p.path))
-            .chain(where_.iter().map(|b| &**b))),
+        ExprKind::Exists { pattern, where_ } => {
+            max(&mut pattern.parts.iter().flat_map(|p| pattern_exprs(&p.path)).chain(where_.iter().map(|b| &**b)))
+        }
     }
 }
 

@@ -18,11 +18,11 @@ use super::lexical::{
     span_between, string_literal, sym, symbolic_name, variable, ws,
 };
 use super::patterns::{looks_like_pattern, path_pattern, pattern};
+use crate::graph::clip;
 use crate::query::ast::{
     is_ident_start, BinaryOp, CompareOp, Expr, ExprKind, Ident, Literal, MapProjectionItem, Precedence, Quantifier,
     UnaryOp,
 };
-use crate::graph::clip;
 use crate::query::span::Span;
 
 /// Any expression.
@@ -35,8 +35,12 @@ pub(crate) fn expression(i: &str) -> PResult<'_, Expr> {
 fn link(at: &str, below: usize) -> Result<usize, nom::Err<PError<'_>>> {
     if below >= MAX_TREE_DEPTH {
         return Err(nom::Err::Failure(
-            PError::custom(at, 1, format!("expected an expression at most {MAX_TREE_DEPTH} operators deep, found a longer chain"))
-                .help("split the expression with WITH clauses, or use a list function such as reduce() or sum()"),
+            PError::custom(
+                at,
+                1,
+                format!("expected an expression at most {MAX_TREE_DEPTH} operators deep, found a longer chain"),
+            )
+            .help("split the expression with WITH clauses, or use a list function such as reduce() or sum()"),
         ));
     }
     Ok(below + 1)
@@ -367,8 +371,12 @@ pub(crate) fn map_literal(i: &str) -> PResult<'_, (Vec<(Ident, Expr)>, Span)> {
         if !seen.insert(key.name.clone()) {
             // As Neo4j does: a second value for a key is a mistake, not an overwrite.
             return Err(nom::Err::Failure(
-                PError::custom(at, key.span.end - key.span.start, format!("map key '{}' appears twice", clip(&key.name)))
-                    .help("give each key once"),
+                PError::custom(
+                    at,
+                    key.span.end - key.span.start,
+                    format!("map key '{}' appears twice", clip(&key.name)),
+                )
+                .help("give each key once"),
             ));
         }
         let (j, _) = sym(":", "':'")(j)?;

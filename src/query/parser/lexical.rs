@@ -423,9 +423,13 @@ pub(crate) fn unsigned(i: &str) -> PResult<'_, u64> {
     }
     match i[..end].parse() {
         Ok(v) => Ok((&i[end..], v)),
-        Err(_) => PError::custom(i, end, format!("expected a length within the 64-bit range, found {}", crate::graph::clip(&i[..end])))
-            .detail("IntegerOverflow")
-            .failure(),
+        Err(_) => PError::custom(
+            i,
+            end,
+            format!("expected a length within the 64-bit range, found {}", crate::graph::clip(&i[..end])),
+        )
+        .detail("IntegerOverflow")
+        .failure(),
     }
 }
 
