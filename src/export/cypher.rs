@@ -111,7 +111,7 @@ fn temporary_names(sub: &Subgraph<'_>) -> (String, String) {
             .find(|name| !taken(name))
             .unwrap_or_else(|| base.to_string())
     };
-    let label = fresh(EXPORT_LABEL, &|l| sub.nodes().any(|n| n.labels.iter().any(|x| *x == l)));
+    let label = fresh(EXPORT_LABEL, &|l| sub.nodes().any(|n| n.labels.contains(&l)));
     let key = fresh(EXPORT_ID_KEY, &|k| sub.nodes().any(|n| n.property(k).is_some()));
     (label, key)
 }
