@@ -122,6 +122,43 @@ pub enum OutputFormat {
     Json,
 }
 
+/// Resource limits of each statement (`kg query`, `kg run`, `kg shell`).
+#[derive(Clone, Copy, Debug, Default, Args)]
+pub struct LimitArgs {
+    /// Memory a statement may use, e.g. 512M or 2G, or none [default: half of physical memory].
+    #[arg(long, value_name = "SIZE", value_parser = parse_max_memory)]
+    pub max_memory: Option<Limit<u64>>,
+    /// Time a statement may run, e.g. 30s or 10m, or none [default: 10m].
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    pub timeout: Option<Limit<std::time::Duration>>,
+}
+
+/// A limit given on the command line: `None` for `none`.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit<T>(pub Option<T>);
+
+fn parse_max_memory(text: &str) -> Result<Limit<u64>, String> {
+    crate::query::exec::limits::parse_size(text).map(Limit)
+}
+
+fn parse_timeout(text: &str) -> Result<Limit<std::time::Duration>, String> {
+    crate::query::exec::limits::parse_duration(text).map(Limit)
+}
+
+impl LimitArgs {
+    /// The execution options these limits give (defaults where not given).
+    pub fn options(&self) -> crate::query::ExecOptions {
+        let mut o = crate::query::ExecOptions::user_defaults();
+        if let Some(Limit(m)) = self.max_memory {
+            o.max_memory = m;
+        }
+        if let Some(Limit(t)) = self.timeout {
+            o.timeout = t;
+        }
+        o
+    }
+}
+
 /// Arguments of `kg query`.
 #[derive(Debug, Args)]
 pub struct QueryArgs {
@@ -136,6 +173,9 @@ pub struct QueryArgs {
     /// A parameter as `name=VALUE`, VALUE a Cypher literal; repeatable.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+    /// Memory and time limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Arguments of `kg run`.
@@ -158,6 +198,9 @@ pub struct RunArgs {
     /// Print each statement before its result (psql's -e).
     #[arg(short, long)]
     pub echo: bool,
+    /// Memory and time limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Arguments of `kg shell`.
@@ -169,6 +212,9 @@ pub struct ShellArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Memory and time limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Export formats.

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use crate::graph::{GraphError, NodeId, PropertyGraph, RelId, Value};
+use crate::graph::{clip, GraphError, NodeId, PropertyGraph, RelId, Value};
 
 /// Relationship types stored once and matched in either direction.
 pub const SYMMETRIC_TYPES: [&str; 2] = ["TRUCE_BETWEEN", "ALLIED_WITH"];
@@ -184,9 +184,9 @@ fn parse_header(n: usize, line: &str) -> Result<Columns, LineError> {
         return Err(LineError::new(
             n,
             format!(
-                "the header must name the tab-separated columns subject, relation and object; missing {} (found {:?})",
+                "the header must name the tab-separated columns subject, relation and object; missing {} (found '{}')",
                 missing.join(", "),
-                line
+                clip(line)
             ),
         ));
     };
@@ -195,7 +195,7 @@ fn parse_header(n: usize, line: &str) -> Result<Columns, LineError> {
             return Err(LineError::new(n, format!("header column {} has no name", i + 1)));
         }
         if names[..i].contains(name) {
-            return Err(LineError::new(n, format!("header names column '{name}' twice")));
+            return Err(LineError::new(n, format!("header names column '{}' twice", clip(name))));
         }
     }
     Ok(Columns {
@@ -271,11 +271,11 @@ fn triple(
         }
     }
     if relation.contains(char::is_whitespace) {
-        return Err(LineError::new(n, format!("relation '{relation}' must be one word, e.g. ATTACKED")));
+        return Err(LineError::new(n, format!("relation '{}' must be one word, e.g. ATTACKED", clip(relation))));
     }
     for label in [&subject_label, &object_label].into_iter().flatten() {
         if label.contains(char::is_whitespace) {
-            return Err(LineError::new(n, format!("label '{label}' must be one word, e.g. ArmedGroup")));
+            return Err(LineError::new(n, format!("label '{}' must be one word, e.g. ArmedGroup", clip(label))));
         }
     }
     Ok(Triple {
@@ -314,19 +314,26 @@ fn json_triple(n: usize, line: &str) -> Result<Triple, LineError> {
             Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
             None | Some(serde_json::Value::Null) if !required => Ok(None),
             None | Some(serde_json::Value::Null) => Err(LineError::new(n, format!("missing \"{key}\""))),
-            Some(other) => Err(LineError::new(n, format!("\"{key}\" must be a string, found {other}"))),
+            Some(other) => {
+                Err(LineError::new(n, format!("\"{key}\" must be a string, found {}", clip(&other.to_string()))))
+            }
         }
     };
     const KNOWN: [&str; 6] = ["subject", "relation", "object", "subject_label", "object_label", "properties"];
     if let Some(k) = obj.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-        return Err(LineError::new(n, format!("unknown field \"{k}\"; put extra data under \"properties\"")));
+        return Err(LineError::new(n, format!("unknown field \"{}\"; put extra data under \"properties\"", clip(k))));
     }
     let properties = match obj.get("properties") {
         None | Some(serde_json::Value::Null) => Vec::new(),
         Some(serde_json::Value::Object(map)) => {
             map.iter().map(|(k, v)| (k.clone(), json_value(v))).filter(|(_, v)| !v.is_null()).collect()
         }
-        Some(other) => return Err(LineError::new(n, format!("\"properties\" must be an object, found {other}"))),
+        Some(other) => {
+            return Err(LineError::new(
+                n,
+                format!("\"properties\" must be an object, found {}", clip(&other.to_string())),
+            ))
+        }
     };
     let (s, r, o) = (string("subject", true)?, string("relation", true)?, string("object", true)?);
     let labels = (string("subject_label", false)?, string("object_label", false)?);
@@ -576,6 +583,14 @@ mod tests {
         assert_eq!(e.line, 1);
         assert!(e.message.contains("missing relation"), "{}", e.message);
         assert!(parse(b"", Format::Tsv).is_err());
+    }
+
+    #[test]
+    fn a_long_header_is_quoted_cut_short() {
+        // Issue 13: a 100 MB first line came back whole in the error.
+        let line = "x".repeat(100_000);
+        let e = parse(format!("{line}\nA\tB\tC\n").as_bytes(), Format::Tsv).unwrap_err();
+        assert!(e.message.len() < 300 && e.message.contains("xxx…"), "{} bytes", e.message.len());
     }
 
     #[test]

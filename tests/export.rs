@@ -597,6 +597,18 @@ fn cypher_export_round_trips_through_kg() {
 }
 
 #[test]
+fn cypher_export_keeps_a_users_own_kgid_and_export_label() {
+    // Issue 13: the export wrote `{_kgid: 0, _kgid: 'user value'}` and the user's value was lost.
+    let mut g = PropertyGraph::new();
+    run_script(&mut g, "CREATE (:_KgExport:T {_kgid: 'user value', name: 'a'})-[:R]->(:U {_kgid_1: 5, name: 'a'});");
+    let script = write_to_string(&Subgraph::from_graph(&g), Format::Cypher);
+    let mut back = PropertyGraph::new();
+    run_script(&mut back, &script);
+    assert_eq!(canonical(&back), canonical_with(&g, through_cypher), "{script}");
+    assert_eq!(back.label_count(export::EXPORT_LABEL), 1, "the user's own label stays");
+}
+
+#[test]
 fn query_result_subgraph_includes_paths_and_endpoints() {
     let g = example_graph();
     let path = kgraph::graph::PathValue {

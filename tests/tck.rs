@@ -167,6 +167,7 @@ fn options(procedures: &Procedures) -> ExecOptions {
         max_rows: Some(QUERY_MAX_ROWS),
         timeout: Some(QUERY_TIMEOUT),
         procedures: procedures.clone(),
+        max_memory: None,
     }
 }
 

@@ -9,6 +9,7 @@ mod parse_roundtrip;
 mod plans;
 mod query;
 mod readme;
+mod robustness;
 mod run;
 mod shell;
 mod store;

@@ -174,7 +174,7 @@ pub fn run(args: &ExportArgs) -> Result<()> {
     let mut graph = crate::store::load(&args.graph)?;
     let result = match &args.query {
         Some(q) => Some(
-            query::execute(&mut graph, q, &Params::new(), &ExecOptions::default())
+            query::execute(&mut graph, q, &Params::new(), &ExecOptions::user_defaults())
                 .map_err(|e| Error::query("<query>", q.as_str(), e))?,
         ),
         None => None,

@@ -33,6 +33,7 @@ pub fn run(args: &QueryArgs) -> Result<()> {
     // The session takes the writer lock only if the statement writes, and saves (creating a
     // missing file) only if it changed the graph: a read of a new path leaves nothing behind.
     let mut session = Session::open(&args.graph)?;
+    session.set_limits(args.limits.options());
     session.set_spinner(io::stderr().is_terminal());
     for (name, value) in params {
         session.set_param(name, value);

@@ -36,6 +36,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         (args.script.display().to_string(), text)
     };
     let mut session = Session::open(&args.graph)?;
+    session.set_limits(args.limits.options());
     session.set_autosave(false);
     session.set_save_at_end(true);
     session.set_quiet_writes(true);

@@ -18,6 +18,7 @@ pub fn run(args: &ShellArgs) -> Result<()> {
         Some(path) => Session::open(path)?,
         None => Session::in_memory(),
     };
+    session.set_limits(args.limits.options());
     session.set_format(format_of(args.format));
     if std::io::stdin().is_terminal() {
         session.set_timing(true);

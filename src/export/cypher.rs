@@ -14,7 +14,9 @@
 //!
 //! Every node is created with the temporary label `_KgExport` and property `_kgid` (its id in
 //! the exported graph) so that each relationship statement can find its two endpoints, however
-//! far apart they are in the script; the last statement removes both. A node whose `name` no
+//! far apart they are in the script; the last statement removes both. When an exported node
+//! already has that label or property of its own, the script uses `_KgExport_1`/`_kgid_1` (or
+//! the next free suffix) instead, so the user's data survives the round trip. A node whose `name` no
 //! other exported node shares is found by name instead, which kgraph answers from its name index
 //! (so `kg run` loads an export in time linear in its size); other nodes are found by `_kgid`.
 //! Statements stay small, so the script streams at any size (for graphs of millions of
@@ -48,12 +50,10 @@ pub const EXPORT_ID_KEY: &str = "_kgid";
 /// # Errors
 /// [`ExportError::Io`] when writing fails.
 pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), ExportError> {
+    let (label, key) = temporary_names(sub);
     writeln!(w, "// kgraph Cypher export: {} nodes, {} relationships.", sub.node_count(), sub.relationship_count())?;
     writeln!(w, "// Run it on an empty graph: kg run -g NEW.kg FILE, cypher-shell -f FILE or mgconsole < FILE.")?;
-    writeln!(
-        w,
-        "// On Neo4j or Memgraph, first index :{EXPORT_LABEL}(name) and :{EXPORT_LABEL}({EXPORT_ID_KEY}) for speed."
-    )?;
+    writeln!(w, "// On Neo4j or Memgraph, first index :{label}(name) and :{label}({key}) for speed.")?;
     let mut line = String::new();
     for node in sub.nodes() {
         line.clear();
@@ -62,7 +62,7 @@ pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Export
             line.push(':');
             write_cypher_name(&mut line, l)?;
         }
-        let _ = write!(line, ":{EXPORT_LABEL} {{{EXPORT_ID_KEY}: {}", node.id);
+        let _ = write!(line, ":{label} {{{key}: {}", node.id);
         for (k, v) in &node.properties {
             line.push_str(", ");
             write_cypher_name(&mut line, k)?;
@@ -76,9 +76,9 @@ pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Export
     for rel in sub.relationships() {
         line.clear();
         line.push_str("MATCH ");
-        write_lookup(&mut line, "a", rel.start, &unique_names)?;
+        write_lookup(&mut line, ("a", rel.start), (&label, &key), &unique_names)?;
         line.push_str(", ");
-        write_lookup(&mut line, "b", rel.end, &unique_names)?;
+        write_lookup(&mut line, ("b", rel.end), (&label, &key), &unique_names)?;
         line.push_str(" CREATE (a)-[:");
         write_cypher_name(&mut line, rel.rel_type)?;
         if !rel.properties.is_empty() {
@@ -97,9 +97,23 @@ pub fn write_cypher(sub: &Subgraph<'_>, w: &mut impl Write) -> Result<(), Export
         writeln!(w, "{line}")?;
     }
     if sub.node_count() > 0 {
-        writeln!(w, "MATCH (n:{EXPORT_LABEL}) REMOVE n:{EXPORT_LABEL}, n.{EXPORT_ID_KEY};")?;
+        writeln!(w, "MATCH (n:{label}) REMOVE n:{label}, n.{key};")?;
     }
     Ok(())
+}
+
+/// The temporary label and id key: [`EXPORT_LABEL`] and [`EXPORT_ID_KEY`], or with the first
+/// suffix `_1`, `_2`, … that no exported node uses as a label or property key of its own.
+fn temporary_names(sub: &Subgraph<'_>) -> (String, String) {
+    let fresh = |base: &str, taken: &dyn Fn(&str) -> bool| {
+        (0..)
+            .map(|i| if i == 0 { base.to_string() } else { format!("{base}_{i}") })
+            .find(|name| !taken(name))
+            .unwrap_or_else(|| base.to_string())
+    };
+    let label = fresh(EXPORT_LABEL, &|l| sub.nodes().any(|n| n.labels.contains(&l)));
+    let key = fresh(EXPORT_ID_KEY, &|k| sub.nodes().any(|n| n.property(k).is_some()));
+    (label, key)
 }
 
 /// The string `name` of every exported node whose name no other exported node shares.
@@ -118,14 +132,19 @@ fn unique_names<'s>(sub: &'s Subgraph<'_>) -> HashMap<u64, &'s str> {
 
 /// The pattern that finds exported node `id` again: by its unique name when it has one (an
 /// index lookup in kgraph, and in Neo4j or Memgraph with an index on `name`), else by `_kgid`.
-fn write_lookup(line: &mut String, var: &str, id: u64, unique_names: &HashMap<u64, &str>) -> std::fmt::Result {
-    write!(line, "({var}:{EXPORT_LABEL} {{")?;
+fn write_lookup(
+    line: &mut String,
+    (var, id): (&str, u64),
+    (label, key): (&str, &str),
+    unique_names: &HashMap<u64, &str>,
+) -> std::fmt::Result {
+    write!(line, "({var}:{label} {{")?;
     match unique_names.get(&id) {
         Some(name) => {
             write!(line, "{NAME_KEY}: ")?;
             write_cypher_string(line, name)?;
         }
-        None => write!(line, "{EXPORT_ID_KEY}: {id}")?,
+        None => write!(line, "{key}: {id}")?,
     }
     line.push_str("})");
     Ok(())

@@ -7,6 +7,7 @@
 //! to reach the petgraph storage from outside, so the indices cannot drift. Reads are cheap and
 //! borrow: property values are returned as `&Value`, names as `&str`.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use indexmap::{IndexMap, IndexSet};
@@ -181,37 +182,62 @@ struct RelData {
 }
 
 /// The node ids of one name in the name index: one node (nearly always) without a heap
-/// allocation, or several.
+/// allocation, or several with each one's position, so that removing one of 300,000 nodes
+/// sharing a name is not a scan of the other 299,999.
 #[derive(Clone, Debug)]
 enum NameIds {
     One(NodeId),
-    /// Boxed so that the enum stays 16 bytes (a bare `Vec` would make every entry 32).
-    #[allow(clippy::box_collection)]
-    Many(Box<Vec<NodeId>>),
+    /// Boxed so that the enum stays 16 bytes.
+    Many(Box<ManyIds>),
+}
+
+/// Several nodes of one name: the ids, and where each id sits among them.
+#[derive(Clone, Debug, Default)]
+struct ManyIds {
+    ids: Vec<NodeId>,
+    at: HashMap<NodeId, usize, Hasher>,
+}
+
+impl ManyIds {
+    fn push(&mut self, id: NodeId) {
+        self.at.insert(id, self.ids.len());
+        self.ids.push(id);
+    }
 }
 
 impl NameIds {
     fn as_slice(&self) -> &[NodeId] {
         match self {
             NameIds::One(id) => std::slice::from_ref(id),
-            NameIds::Many(ids) => ids,
+            NameIds::Many(many) => &many.ids,
         }
     }
 
     fn push(&mut self, id: NodeId) {
         match self {
-            NameIds::One(first) => *self = NameIds::Many(Box::new(vec![*first, id])),
-            NameIds::Many(ids) => ids.push(id),
+            NameIds::One(first) => {
+                let mut many = ManyIds::default();
+                many.push(*first);
+                many.push(id);
+                *self = NameIds::Many(Box::new(many));
+            }
+            NameIds::Many(many) => many.push(id),
         }
     }
 
-    /// Removes `id`, keeping the order of the rest; returns whether none are left.
+    /// Removes `id` in constant time (the last id takes its place); returns whether none are
+    /// left.
     fn remove(&mut self, id: NodeId) -> bool {
         match self {
             NameIds::One(first) => *first == id,
-            NameIds::Many(ids) => {
-                ids.retain(|n| *n != id);
-                match ids[..] {
+            NameIds::Many(many) => {
+                if let Some(i) = many.at.remove(&id) {
+                    many.ids.swap_remove(i);
+                    if let Some(moved) = many.ids.get(i) {
+                        many.at.insert(*moved, i);
+                    }
+                }
+                match many.ids[..] {
                     [] => true,
                     [one] => {
                         *self = NameIds::One(one);
@@ -1017,6 +1043,15 @@ impl<'de> Deserialize<'de> for PropertyGraph {
             by_name: IndexMap::default(),
             meta: s.meta,
         };
+        // Version 1 files could store a null property; null means absent, and the current
+        // format refuses it, so drop it here or the next save would write an unreadable file.
+        fn drop_nulls(props: &mut Props) {
+            if props.iter().any(|(_, v)| v.is_null()) {
+                *props = std::mem::take(props).into_vec().into_iter().filter(|(_, v)| !v.is_null()).collect();
+            }
+        }
+        g.inner.node_weights_mut().for_each(|n| drop_nulls(&mut n.props));
+        g.inner.edge_weights_mut().for_each(|r| drop_nulls(&mut r.props));
         g.rebuild_indices().map_err(serde::de::Error::custom)?;
         Ok(g)
     }
@@ -1032,6 +1067,26 @@ mod tests {
         let b = g.add_node(["Force"], [("name", Value::from("Malian army"))]).unwrap();
         let r = g.add_relationship(a, b, "ATTACKED", [("mentions", Value::Int(1))]).unwrap();
         (g, a, b, r)
+    }
+
+    #[test]
+    fn many_nodes_of_one_name_are_indexed_and_removed_in_any_order() {
+        // Issue 13: removal was a scan of the other nodes of the name (quadratic in bulk).
+        let mut g = PropertyGraph::new();
+        let ids: Vec<NodeId> = (0..6).map(|_| g.add_node(["T"], [("name", Value::from("x"))]).unwrap()).collect();
+        for gone in [ids[2], ids[0], ids[5]] {
+            g.remove_node(gone, false).unwrap();
+        }
+        let mut left = g.nodes_by_name("x").to_vec();
+        left.sort();
+        assert_eq!(left, [ids[1], ids[3], ids[4]]);
+        g.set_node_property(ids[3], "name", Value::from("y")).unwrap();
+        for gone in [ids[4], ids[1]] {
+            g.remove_node(gone, false).unwrap();
+        }
+        assert!(g.nodes_by_name("x").is_empty());
+        assert_eq!(g.nodes_by_name("y"), [ids[3]]);
+        assert_eq!(g.names().count(), 1);
     }
 
     #[test]

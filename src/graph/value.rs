@@ -39,9 +39,9 @@ pub enum Value {
     /// A UTF-8 string.
     String(String),
     /// An ordered list of values.
-    List(Vec<Value>),
+    List(#[serde(deserialize_with = "nested")] Vec<Value>),
     /// A map from string keys to values.
-    Map(PropertyMap),
+    Map(#[serde(deserialize_with = "nested")] PropertyMap),
     /// A node, materialized with its labels and properties (results only).
     Node(Box<NodeValue>),
     /// A relationship, materialized with its type, endpoints and properties (results only).
@@ -390,6 +390,64 @@ impl From<Temporal> for Value {
 
 value_from!(bool => Bool, i64 => Int, i32 => Int as i64, u32 => Int as i64, f64 => Float,
     String => String, &str => String, Vec<Value> => List, PropertyMap => Map);
+
+/// The deepest nesting of lists and maps a value may have: the evaluator refuses to build a
+/// deeper one and the decoders to read one, so every pass over a value (printing, comparing,
+/// saving, dropping) stays within the stack.
+pub const MAX_NESTING: usize = 256;
+
+thread_local! {
+    static NESTING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Deserializes the contents of a list or map one level deeper, failing past [`MAX_NESTING`]
+/// (serde's derived code would otherwise recurse as deep as the input says).
+fn nested<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    struct Level;
+    impl Drop for Level {
+        fn drop(&mut self) {
+            NESTING.with(|n| n.set(n.get().saturating_sub(1)));
+        }
+    }
+    let depth = NESTING.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    });
+    let _level = Level;
+    if depth > MAX_NESTING {
+        return Err(serde::de::Error::custom(format!(
+            "a value nests lists and maps more than {MAX_NESTING} levels deep"
+        )));
+    }
+    T::deserialize(d)
+}
+
+/// The nesting depth of lists and maps in `v` (a scalar is 0), counted up to `cap + 1`.
+pub fn nesting(v: &Value, cap: usize) -> usize {
+    let inner = |items: &mut dyn Iterator<Item = &Value>| {
+        if cap == 0 {
+            return 1;
+        }
+        1 + items.map(|x| nesting(x, cap - 1)).max().unwrap_or(0)
+    };
+    match v {
+        Value::List(items) => inner(&mut items.iter()),
+        Value::Map(m) => inner(&mut m.values()),
+        _ => 0,
+    }
+}
+
+/// How many characters of user input an error message quotes before cutting it with `…`.
+pub const QUOTE_LIMIT: usize = 80;
+
+/// `s` cut to [`QUOTE_LIMIT`] characters (with `…` when cut), for quoting user input in error
+/// messages: a 100 MB line must not come back as a 100 MB message.
+pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(QUOTE_LIMIT) {
+        Some((at, _)) => format!("{}…", &s[..at]).into(),
+        None => s.into(),
+    }
+}
 
 /// Writes `s` as a single-quoted Cypher string literal, escaping quotes, backslashes and
 /// control characters.

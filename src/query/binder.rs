@@ -20,7 +20,7 @@ use super::eval::{binary, truth};
 use super::functions;
 use super::plan::{
     rewrite, AggCall, AggFunc, BinaryOp, CreateNode, CreateRel, CreateSpec, Expr, LogicalOp, MapSelector, PathPart,
-    Plan, Quantifier, ScanSource, SetItem, SubPlan, UnaryOp, Var,
+    Plan, Quantifier, ScanSource, SetItem, Spot, SubPlan, UnaryOp, Var,
 };
 use super::procedures::Procedures;
 use super::span::Span;
@@ -98,7 +98,7 @@ fn syntax(detail: &'static str, span: Span, message: impl Into<String>) -> Query
 /// The TCK's compile-time errors, as `SyntaxError` with a detail code and the span
 /// (`ProcedureError` for an unknown procedure).
 pub fn plan_query(query: &ast::Query, graph: &PropertyGraph, procedures: &Procedures) -> Result<Plan, QueryError> {
-    let mut b = Binder { graph, procedures, anon: 0, lone_node: false, param_props: false };
+    let mut b = Binder { graph, procedures, anon: 0, lone_node: false, param_props: false, params: Vec::new() };
     let (mut ops, mut spans, columns, mut width) = b.single(&query.first)?;
     if !query.unions.is_empty() {
         let all = query.unions[0].all;
@@ -125,7 +125,7 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph, procedures: &Proced
         ops = vec![LogicalOp::Union { parts, all }];
         spans = vec![query.span];
     }
-    Ok(Plan { ops, spans, width, columns, span: query.span })
+    Ok(Plan { ops, spans, width, columns, span: query.span, params: b.params })
 }
 
 struct Binder<'g> {
@@ -136,6 +136,8 @@ struct Binder<'g> {
     lone_node: bool,
     /// Whether a parameter may stand for a pattern's property map (only in CREATE).
     param_props: bool,
+    /// Every `$name` bound, where it was written.
+    params: Vec<(String, Span)>,
 }
 
 /// A node of a pattern being planned.
@@ -684,7 +686,7 @@ impl Binder<'_> {
         match e {
             Expr::Var(v) => scope.vars.iter().rev().find(|b| b.slot == v.slot).map_or(Kind::Value, |b| b.kind),
             Expr::Lit(v) if !v.is_null() => Kind::Scalar,
-            Expr::List(_) | Expr::Map(_) | Expr::Binary(..) => Kind::Scalar,
+            Expr::List(_) | Expr::Map(_) | Expr::Binary(..) | Expr::At(..) => Kind::Scalar,
             _ => Kind::Value,
         }
     }
@@ -1331,7 +1333,10 @@ impl Binder<'_> {
                 Literal::Float(f) => Value::Float(*f),
                 Literal::String(s) => Value::String(s.clone()),
             }),
-            ExprKind::Parameter(p) => Expr::Param(p.clone()),
+            ExprKind::Parameter(p) => {
+                self.params.push((p.clone(), e.span));
+                Expr::Param(p.clone())
+            }
             ExprKind::Variable(name) => Expr::Var(scope.var(name).ok_or_else(|| undefined(name, e.span))?),
             ExprKind::Property { expr, key } => {
                 let base = sub!(expr);
@@ -1442,7 +1447,16 @@ impl Binder<'_> {
                         binary(op, x.clone(), y.clone()).map_err(|err| compile_type_error(err, e.span))?;
                     }
                 }
-                Expr::Binary(op, Box::new(a), Box::new(b))
+                let bin = Expr::Binary(op, Box::new(a), Box::new(b));
+                // Arithmetic fails on the values' types at run time: the error points here.
+                if matches!(
+                    op,
+                    BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod | BinaryOp::Pow
+                ) {
+                    Expr::At(Spot(e.span), Box::new(bin))
+                } else {
+                    bin
+                }
             }
             ExprKind::Comparison { first, rest } => {
                 let mut prev = sub!(first);
@@ -1836,6 +1850,7 @@ fn map_children(e: Expr, f: &dyn Fn(Expr) -> Expr) -> Expr {
         Expr::List(items) => Expr::List(items.into_iter().map(f).collect()),
         Expr::Map(items) => Expr::Map(items.into_iter().map(|(k, v)| (k, f(v))).collect()),
         Expr::Unary(op, b) => Expr::Unary(op, bx(b)),
+        Expr::At(s, b) => Expr::At(s, bx(b)),
         Expr::Binary(op, a, b) => Expr::Binary(op, bx(a), bx(b)),
         Expr::IsNull(b, n) => Expr::IsNull(bx(b), n),
         Expr::HasLabels(b, l) => Expr::HasLabels(bx(b), l),
@@ -1864,7 +1879,9 @@ fn ambiguous(e: &Expr, keys: &[Expr]) -> Option<String> {
     }
     match e {
         Expr::Var(v) => Some(v.name.clone()),
-        Expr::Prop(b, _) | Expr::Unary(_, b) | Expr::IsNull(b, _) | Expr::HasLabels(b, _) => ambiguous(b, keys),
+        Expr::Prop(b, _) | Expr::Unary(_, b) | Expr::IsNull(b, _) | Expr::HasLabels(b, _) | Expr::At(_, b) => {
+            ambiguous(b, keys)
+        }
         Expr::List(items) | Expr::Call(_, items) => items.iter().find_map(|x| ambiguous(x, keys)),
         Expr::Map(items) => items.iter().find_map(|(_, v)| ambiguous(v, keys)),
         Expr::Binary(_, a, b) | Expr::Index(a, b) => ambiguous(a, keys).or_else(|| ambiguous(b, keys)),

@@ -8,6 +8,7 @@ use thiserror::Error;
 use unicode_width::UnicodeWidthStr;
 
 use super::span::{line_col, line_text, Span};
+use crate::graph::QUOTE_LIMIT;
 
 /// The TCK's error classes (plus cancellation, which the TCK does not test).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -129,13 +130,43 @@ impl QueryError {
             let prefix = &source[line_start..floor_boundary(source, prefix_end)];
             let underlined_end = span.end.clamp(prefix_end, line_start + text.len());
             let underlined = &source[floor_boundary(source, prefix_end)..floor_boundary(source, underlined_end)];
+            let after = &source[floor_boundary(source, underlined_end)..line_start + text.len()];
+            let (prefix, underlined, after) = window(prefix, underlined, after);
             let width = underlined.width().max(1);
-            let _ = write!(out, "\n  {text}\n  {}{}", " ".repeat(prefix.width()), "^".repeat(width));
+            let _ =
+                write!(out, "\n  {prefix}{underlined}{after}\n  {}{}", " ".repeat(prefix.width()), "^".repeat(width));
         }
         if let Some(help) = &self.help {
             let _ = write!(out, "\n  help: {help}");
         }
         out
+    }
+}
+
+/// A source line longer than twice [`QUOTE_LIMIT`] characters cut to about `QUOTE_LIMIT`
+/// around the underlined part, with `…` where it was cut: a query of one 100,000-character
+/// line must not be echoed whole. Shorter lines are shown as they are.
+fn window(prefix: &str, underlined: &str, after: &str) -> (String, String, String) {
+    if prefix.chars().chain(underlined.chars()).chain(after.chars()).nth(2 * QUOTE_LIMIT).is_none() {
+        return (prefix.to_string(), underlined.to_string(), after.to_string());
+    }
+    let half = QUOTE_LIMIT / 2;
+    let n = prefix.chars().count();
+    let prefix =
+        if n > half { format!("…{}", prefix.chars().skip(n - half).collect::<String>()) } else { prefix.to_string() };
+    let underlined = match underlined.char_indices().nth(half) {
+        Some((at, _)) => format!("{}…", &underlined[..at]),
+        None => underlined.to_string(),
+    };
+    let room = QUOTE_LIMIT.saturating_sub(prefix.chars().count() + underlined.chars().count());
+    let after = if underlined.ends_with('…') { String::new() } else { clip_to(after, room) };
+    (prefix, underlined, after)
+}
+
+fn clip_to(s: &str, chars: usize) -> String {
+    match s.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
     }
 }
 

@@ -9,12 +9,14 @@
 
 use std::cmp::Ordering;
 
-use crate::graph::{NodeId, NodeValue, PathValue, PropertyGraph, RelId, RelationshipValue, Value};
+use crate::graph::{
+    nesting, NodeId, NodeValue, PathValue, PropertyGraph, RelId, RelationshipValue, Value, MAX_NESTING,
+};
 
 use super::error::{ErrorKind, QueryError};
 use super::exec::{run_read, Guard};
 use super::functions::{self, deleted_error, type_error};
-use super::plan::{BinaryOp, Expr, MapSelector, PathPart, Quantifier, UnaryOp};
+use super::plan::{BinaryOp, Expr, MapSelector, PathPart, Quantifier, Spot, UnaryOp};
 use super::Params;
 
 /// What expressions may read: the graph, the parameters, and the cancellation guard.
@@ -463,6 +465,21 @@ fn with_local(row: &[Value], slot: usize) -> Vec<Value> {
     local
 }
 
+/// `v`, a list or map just built, unless it nests deeper than [`MAX_NESTING`]: deeper values
+/// could not be printed, compared or saved without exhausting the stack.
+///
+/// # Errors
+/// `ArgumentError`.
+pub fn nest(v: Value) -> Result<Value, QueryError> {
+    if nesting(&v, MAX_NESTING) > MAX_NESTING {
+        return Err(QueryError::new(
+            ErrorKind::ArgumentError,
+            format!("a list or map may nest at most {MAX_NESTING} levels deep"),
+        ));
+    }
+    Ok(v)
+}
+
 /// Evaluates `expr` against `row`.
 ///
 /// # Errors
@@ -471,6 +488,9 @@ fn with_local(row: &[Value], slot: usize) -> Vec<Value> {
 pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> {
     Ok(match expr {
         Expr::Lit(v) => v.clone(),
+        Expr::At(Spot(span), e) => {
+            return eval(e, row, env).map_err(|err| if err.span.is_none() { err.with_span(*span) } else { err })
+        }
         Expr::Param(name) => env.params.get(name).cloned().ok_or_else(|| {
             QueryError::new(ErrorKind::SemanticError, format!("parameter ${name} was not given"))
                 .with_detail("ParameterMissing")
@@ -481,10 +501,10 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
             let b = eval(base, row, env)?;
             property(env.graph, &b, key)?
         }
-        Expr::List(items) => Value::List(items.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?),
-        Expr::Map(items) => Value::Map(
+        Expr::List(items) => nest(Value::List(items.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?))?,
+        Expr::Map(items) => nest(Value::Map(
             items.iter().map(|(k, e)| Ok((k.clone(), eval(e, row, env)?))).collect::<Result<_, QueryError>>()?,
-        ),
+        ))?,
         Expr::Unary(op, e) => {
             let v = eval(e, row, env)?;
             match (op, v) {
@@ -535,6 +555,9 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
         },
         Expr::Call(name, args) => {
             let vals: Vec<Value> = args.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?;
+            if name == "range" {
+                env.guard.reserve(functions::range_bytes(&vals))?;
+            }
             functions::call(env.graph, name, &vals)?
         }
         Expr::Case(operand, whens, els) => {

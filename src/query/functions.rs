@@ -468,6 +468,23 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
     })
 }
 
+/// How many bytes the list `range(args)` would take (zero when the arguments are not all
+/// integers), so the caller can check it against the memory budget before building it.
+pub fn range_bytes(args: &[Value]) -> u64 {
+    let ints: Vec<i64> = args.iter().filter_map(|v| if let Value::Int(i) = v { Some(*i) } else { None }).collect();
+    match ints[..] {
+        [start, end] | [start, end, _] if ints.len() == args.len() => {
+            let step = ints.get(2).copied().unwrap_or(1);
+            if step == 0 || (step > 0 && start > end) || (step < 0 && start < end) {
+                return 0;
+            }
+            let count = (i128::from(end) - i128::from(start)) / i128::from(step) + 1;
+            u64::try_from(count).unwrap_or(u64::MAX).saturating_mul(std::mem::size_of::<Value>() as u64)
+        }
+        _ => 0,
+    }
+}
+
 fn range(args: &[Value]) -> Result<Value, QueryError> {
     let mut ints = Vec::new();
     for v in args {
@@ -627,7 +644,7 @@ impl Accumulator {
     pub fn finish(self) -> Result<Value, QueryError> {
         Ok(match self.func {
             AggFunc::CountStar | AggFunc::Count => Value::Int(self.count),
-            AggFunc::Collect => Value::List(self.values),
+            AggFunc::Collect => crate::query::eval::nest(Value::List(self.values))?,
             AggFunc::Sum | AggFunc::Avg if self.duration_sum.is_some() => {
                 let sum = self.duration_sum.unwrap_or_default();
                 let d = if self.func == AggFunc::Avg {

@@ -42,6 +42,22 @@ pub struct ExecOptions {
     pub timeout: Option<Duration>,
     /// What `CALL` can run (by default the built-ins).
     pub procedures: Procedures,
+    /// Stop with [`ErrorKind::Cancelled`] when the query has allocated more than this many
+    /// bytes (measured when the binary's counting allocator is installed, see
+    /// [`exec::limits`]).
+    pub max_memory: Option<u64>,
+}
+
+impl ExecOptions {
+    /// The limits of queries a user starts: [`exec::limits::DEFAULT_TIMEOUT`] and half of
+    /// physical memory.
+    pub fn user_defaults() -> Self {
+        ExecOptions {
+            timeout: Some(exec::limits::DEFAULT_TIMEOUT),
+            max_memory: Some(exec::limits::default_max_memory()),
+            ..ExecOptions::default()
+        }
+    }
 }
 
 /// Parses, plans and runs one Cypher statement against `graph`.
@@ -78,6 +94,13 @@ pub fn execute_ast(
             plan: Some(plan.to_string()),
             ..QueryResult::default()
         });
+    }
+    // Like Neo4j, a missing parameter is reported before anything runs, at the `$name`.
+    if let Some((name, span)) = plan.params.iter().find(|(name, _)| !params.contains_key(name)) {
+        return Err(QueryError::new(ErrorKind::SemanticError, format!("parameter ${name} was not given"))
+            .with_detail("ParameterMissing")
+            .with_span(*span)
+            .with_help(format!("give it with --param {name}=VALUE, or :param {name} VALUE in the shell")));
     }
     let guard = exec::Guard::new(options);
     let profiling = ast.mode == ast::QueryMode::Profile;
@@ -157,5 +180,26 @@ mod tests {
         let mut g = graph("CREATE (:A {num: 1}), (:A {num: 2})");
         let r = run(&mut g, "MATCH (a:A) DELETE a MERGE (a2:A) RETURN a2.num").unwrap();
         assert_eq!((r.stats.nodes_deleted, r.stats.nodes_created), (2, 1), "{}", r.rows.len());
+    }
+
+    #[test]
+    fn a_missing_parameter_is_reported_at_its_name_before_running() {
+        let mut g = graph("CREATE ()");
+        let q = "MATCH (n) WHERE n.x = 1 OR $who = 2 CREATE (:New) RETURN n";
+        let e = run(&mut g, q).unwrap_err();
+        assert_eq!(
+            (e.kind_label().as_str(), e.span),
+            ("SemanticError (ParameterMissing)", Some(super::Span::new(27, 31)))
+        );
+        assert_eq!(rows(&mut g, "MATCH (n:New) RETURN count(n)"), ["0"], "nothing ran");
+    }
+
+    #[test]
+    fn an_arithmetic_type_error_points_at_its_expression() {
+        let mut g = graph("");
+        let q = "WITH 2 AS x RETURN x + 1 AS y, x * 'a' AS z ORDER BY x + 1";
+        let e = run(&mut g, q).unwrap_err();
+        assert_eq!((e.kind, e.span), (super::ErrorKind::TypeError, Some(super::Span::new(31, 38))));
+        assert_eq!(rows(&mut g, "UNWIND [2, 1] AS x RETURN x + 1 AS y ORDER BY x + 1"), ["2", "3"]);
     }
 }

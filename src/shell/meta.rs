@@ -33,6 +33,16 @@ pub const COMMANDS: &[MetaCommand] = &[
         usage: "on|off",
         summary: "on (default): save after every write; off: batch writes until :save",
     },
+    MetaCommand {
+        name: "memory",
+        usage: "SIZE|none",
+        summary: "memory each statement may use, e.g. 2G (default: half of RAM)",
+    },
+    MetaCommand {
+        name: "timeout",
+        usage: "DURATION|none",
+        summary: "time each statement may run, e.g. 30s (default: 10m)",
+    },
     MetaCommand { name: "param", usage: "NAME VALUE", summary: "set $NAME to a Cypher literal, e.g. :param g 'JNIM'" },
     MetaCommand { name: "params", usage: "", summary: "list the parameters that are set" },
     MetaCommand { name: "open", usage: "PATH", summary: "open another graph file (:open! discards unsaved changes)" },

@@ -29,7 +29,7 @@ use crate::extract::Lexicon;
 use crate::graph::{PropertyGraph, Value};
 use crate::import;
 use crate::query::span::line_col;
-use crate::query::{self, ErrorKind, ExecOptions, Params, QueryError, QueryResult, QueryStats, Span};
+use crate::query::{self, exec, ErrorKind, ExecOptions, Params, QueryError, QueryResult, QueryStats, Span};
 use crate::render::{self, Format};
 use crate::store::{GraphFile, OpenMode};
 
@@ -102,6 +102,7 @@ pub struct Session {
     /// Statements run, and result sets written, by [`Session::run_statement`].
     statements: usize,
     sets_written: usize,
+    limits: ExecOptions,
 }
 
 impl Session {
@@ -125,6 +126,7 @@ impl Session {
             spinner: false,
             statements: 0,
             sets_written: 0,
+            limits: ExecOptions::user_defaults(),
         }
     }
 
@@ -268,6 +270,12 @@ impl Session {
         &self.changes
     }
 
+    /// Sets the memory budget and time limit of each statement (the cancel flag is the
+    /// session's own).
+    pub fn set_limits(&mut self, limits: ExecOptions) {
+        self.limits = limits;
+    }
+
     /// Sets a parameter.
     pub fn set_param(&mut self, name: impl Into<String>, value: Value) {
         self.params.insert(name.into(), value);
@@ -286,7 +294,7 @@ impl Session {
     /// # Errors
     /// The query's error (the engine has undone the statement's writes), or a save error.
     pub fn execute(&mut self, statement: &str) -> std::result::Result<QueryResult, ExecError> {
-        let options = ExecOptions { cancel: Some(self.cancel.clone()), ..ExecOptions::default() };
+        let options = ExecOptions { cancel: Some(self.cancel.clone()), ..self.limits.clone() };
         if may_write(statement) {
             self.begin_write().map_err(ExecError::Save)?;
         }
@@ -478,6 +486,18 @@ impl Session {
                 let (pname, value) = params::parse_param(pname, value)?;
                 self.notice(&format!("${pname} = {value}"));
                 self.set_param(pname, value);
+            }
+            "memory" => {
+                let max = exec::limits::parse_size(rest)
+                    .map_err(|m| Error::Usage(format!("usage: :memory SIZE|none: {m}")))?;
+                self.limits.max_memory = max;
+                self.notice(&format!("memory: {}", max.map_or("none".into(), exec::limits::format_size)));
+            }
+            "timeout" => {
+                let limit = exec::limits::parse_duration(rest)
+                    .map_err(|m| Error::Usage(format!("usage: :timeout DURATION|none: {m}")))?;
+                self.limits.timeout = limit;
+                self.notice(&format!("timeout: {}", limit.map_or("none".into(), exec::limits::format_duration)));
             }
             "params" => {
                 let result = QueryResult {

@@ -263,6 +263,9 @@ fn check_file_path(path: &Path) -> Result<(), StoreError> {
         "not a file name"
     } else if path.is_dir() {
         "is a directory, not a graph file"
+    } else if fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        // Reading a FIFO or a device would block or never end.
+        "is not a regular file (a FIFO, device or socket), not a graph file"
     } else {
         return Ok(());
     };
@@ -361,6 +364,9 @@ impl Lock {
             if same {
                 let _ = file.set_len(0);
                 let _ = io::Write::write_all(&mut file, holder_line().as_bytes());
+                // A save killed between writing PATH.tmp and the rename leaves it behind; only
+                // the lock holder writes it, so under the lock it is stale and safe to remove.
+                let _ = fs::remove_file(sibling(path, ".tmp"));
                 return Ok(Lock { file, path: path.to_path_buf(), lock_path });
             }
         }
@@ -484,6 +490,31 @@ mod tests {
         let empty = dir.path().join("empty.kg");
         fs::write(&empty, b"").unwrap();
         GraphFile::open(&empty, OpenMode::Replace).unwrap();
+    }
+
+    #[test]
+    fn a_fifo_is_refused_instead_of_read() {
+        // Issue 13: `kg stats -g FIFO` hung reading it.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("g.kg");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let err = load(&fifo).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        let err = GraphFile::open(&fifo, OpenMode::CreateIfMissing).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+    }
+
+    #[test]
+    fn a_stale_tmp_from_a_killed_save_is_removed_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        save(&path, &PropertyGraph::new()).unwrap();
+        fs::write(sibling(&path, ".tmp"), b"half a graph").unwrap();
+        let f = GraphFile::open(&path, OpenMode::MustExist).unwrap();
+        assert!(!sibling(&path, ".tmp").exists());
+        drop(f);
     }
 
     #[test]

@@ -208,7 +208,18 @@ fn decode_message(e: &DecodeError) -> String {
         DecodeError::LimitExceeded => "the payload claims more memory than its size allows".to_string(),
         DecodeError::UnexpectedEnd { additional } => format!("the payload ends {additional} bytes early"),
         DecodeError::Io { .. } => "the payload ends early".to_string(),
-        other => other.to_string().to_lowercase(),
+        DecodeError::UnexpectedVariant { found, .. } => format!("an unknown variant tag {found}"),
+        DecodeError::Utf8 { .. } => "a string is not valid UTF-8".to_string(),
+        DecodeError::InvalidBooleanValue(b) => format!("a boolean is stored as {b}, expected 0 or 1"),
+        DecodeError::InvalidCharEncoding(_) => "a character is not valid UTF-8".to_string(),
+        DecodeError::InvalidIntegerType { .. } | DecodeError::OutsideUsizeRange(_) => {
+            "an integer is out of range".to_string()
+        }
+        // Messages of the graph's own checks (a bad id, too deep a value): already sentences.
+        DecodeError::OtherString(message) => message.clone(),
+        DecodeError::Other(message) => (*message).to_string(),
+        // bincode prints the rest with `{:?}`: not for users.
+        _ => "the payload is not a version 1 graph".to_string(),
     }
 }
 
@@ -377,5 +388,45 @@ mod tests {
         assert_eq!(back, g);
         assert_eq!(back.nodes_by_name("Gao"), [c]);
         assert_eq!(back.rel_type_count("CONTROLS"), 1);
+    }
+
+    /// A version 1 payload of one node whose property `p` has the bincode bytes `value`.
+    fn v1_with_property(value: &[u8]) -> Vec<u8> {
+        let mut g = PropertyGraph::new();
+        g.add_node(["T"], [("name", Value::from("a")), ("p", Value::from("MARK"))]).unwrap();
+        let v1 = bincode::serde::encode_to_vec(&g, bincode::config::standard()).unwrap();
+        let mark = [4, 4, b'M', b'A', b'R', b'K'];
+        let at = v1.windows(mark.len()).position(|w| w == mark).unwrap();
+        [&v1[..at], value, &v1[at + mark.len()..]].concat()
+    }
+
+    #[test]
+    fn version_1_nesting_is_capped_like_version_2() {
+        // Value::List (variant 5) of one element, 30,000 times, around a null.
+        let deep: Vec<u8> = [5u8, 1].repeat(30_000).into_iter().chain([0]).collect();
+        let payload = v1_with_property(&deep);
+        let err = decode_version(Path::new("g.kg"), 1, &payload[..], payload.len() as u64).unwrap_err();
+        assert!(err.to_string().contains("more than 256 levels deep"), "{err}");
+    }
+
+    #[test]
+    fn version_1_null_properties_are_dropped_so_the_graph_saves_and_loads() {
+        let payload = v1_with_property(&[0]);
+        let g = decode_version(Path::new("g.kg"), 1, &payload[..], payload.len() as u64).unwrap();
+        let n = g.node_ids().next().unwrap();
+        assert!(g.node_property(n, "p").is_none());
+        let mut v2 = Vec::new();
+        write(&mut Cursor::new(&mut v2), &g).unwrap();
+        let back = decode_from(Path::new("g.kg"), &v2[HEADER_LEN..], (v2.len() - HEADER_LEN) as u64).unwrap();
+        assert_eq!(back, g);
+    }
+
+    #[test]
+    fn version_1_errors_are_sentences_not_debug_text() {
+        // Value::Bool (variant 1) stored as 84.
+        let payload = v1_with_property(&[1, 84]);
+        let err = decode_version(Path::new("g.kg"), 1, &payload[..], payload.len() as u64).unwrap_err().to_string();
+        assert!(err.contains("a boolean is stored as 84, expected 0 or 1"), "{err}");
+        assert!(!err.contains("InvalidBooleanValue") && !err.contains("invalidbooleanvalue"), "{err}");
     }
 }

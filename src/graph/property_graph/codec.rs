@@ -47,7 +47,7 @@ const TEMPORAL_KINDS: [&str; 6] = ["date", "localtime", "time", "localdatetime",
 const EDGE_BATCH: usize = 256;
 
 /// The deepest nesting of lists and maps a property value may have to be saved.
-pub const MAX_DEPTH: usize = 256;
+pub const MAX_DEPTH: usize = crate::graph::value::MAX_NESTING;
 
 /// Why encoding or decoding failed.
 #[derive(Debug)]

@@ -16,32 +16,75 @@ use super::Row;
 /// # Errors
 /// Errors of the expressions and accumulators.
 pub fn aggregate(keys: &[Expr], aggs: &[AggCall], rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
-    let fresh = || aggs.iter().map(|a| Accumulator::new(a.func, a.distinct)).collect::<Vec<_>>();
-    let mut groups: IndexMap<Vec<Value>, Vec<Accumulator>, foldhash::fast::RandomState> = IndexMap::default();
-    for row in &rows {
-        env.guard.check()?;
-        let key: Vec<Value> = keys.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?;
-        let accs = groups.entry(key).or_insert_with(fresh);
-        for (acc, call) in accs.iter_mut().zip(aggs) {
-            let v = match &call.arg {
-                Some(e) => eval(e, row, env)?,
-                None => Value::Null,
+    let mut groups = Aggregator::new(keys, aggs);
+    groups.add(&rows, env)?;
+    groups.finish()
+}
+
+/// The groups seen so far, fed batch by batch, so that rows streaming from a scan are counted
+/// without being collected first.
+pub struct Aggregator<'p> {
+    keys: &'p [Expr],
+    aggs: &'p [AggCall],
+    groups: IndexMap<Vec<Value>, Vec<Accumulator>, foldhash::fast::RandomState>,
+}
+
+impl<'p> Aggregator<'p> {
+    /// No groups yet.
+    pub fn new(keys: &'p [Expr], aggs: &'p [AggCall]) -> Self {
+        Aggregator { keys, aggs, groups: IndexMap::default() }
+    }
+
+    fn fresh(&self) -> Vec<Accumulator> {
+        self.aggs.iter().map(|a| Accumulator::new(a.func, a.distinct)).collect()
+    }
+
+    /// Feeds a batch of rows to their groups' accumulators.
+    ///
+    /// # Errors
+    /// Errors of the expressions and accumulators.
+    pub fn add(&mut self, rows: &[Row], env: &Env) -> Result<(), QueryError> {
+        for row in rows {
+            env.guard.check()?;
+            let key: Vec<Value> = self.keys.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?;
+            let accs = match self.groups.get_index_of(&key) {
+                Some(i) => &mut self.groups[i],
+                None => {
+                    let fresh = self.fresh();
+                    self.groups.entry(key).or_insert(fresh)
+                }
             };
-            let p = call.extra.as_ref().map(|e| eval(e, row, env)).transpose()?;
-            acc.add(v, p)?;
+            for (acc, call) in accs.iter_mut().zip(self.aggs) {
+                let v = match &call.arg {
+                    Some(e) => eval(e, row, env)?,
+                    None => Value::Null,
+                };
+                let p = call.extra.as_ref().map(|e| eval(e, row, env)).transpose()?;
+                acc.add(v, p)?;
+            }
         }
+        Ok(())
     }
-    if groups.is_empty() && keys.is_empty() {
-        groups.insert(Vec::new(), fresh());
-    }
-    let mut out = Vec::with_capacity(groups.len());
-    for (mut key, accs) in groups {
-        for acc in accs {
-            key.push(acc.finish()?);
+
+    /// One row per group: the keys followed by the aggregates (one row of empty aggregates
+    /// when there are no keys and no rows came).
+    ///
+    /// # Errors
+    /// Errors of the accumulators.
+    pub fn finish(mut self) -> Result<Vec<Row>, QueryError> {
+        if self.groups.is_empty() && self.keys.is_empty() {
+            let fresh = self.fresh();
+            self.groups.insert(Vec::new(), fresh);
         }
-        out.push(key);
+        let mut out = Vec::with_capacity(self.groups.len());
+        for (mut key, accs) in self.groups {
+            for acc in accs {
+                key.push(acc.finish()?);
+            }
+            out.push(key);
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod create;
 mod delete;
 mod expand;
 mod filter;
+pub mod limits;
 mod merge;
 mod optional;
 mod project;
@@ -19,6 +20,7 @@ mod scan;
 mod set;
 mod shortest;
 mod sort;
+mod stream;
 mod union;
 mod unwind;
 mod var_expand;
@@ -42,8 +44,10 @@ pub type Row = Vec<Value>;
 #[derive(Clone, Debug, Default)]
 pub struct Guard {
     cancel: Option<Arc<AtomicBool>>,
-    deadline: Option<Instant>,
+    deadline: Option<(Instant, Duration)>,
     max_rows: Option<u64>,
+    /// The memory budget and the bytes allocated when the query started.
+    memory: Option<(u64, usize)>,
 }
 
 impl Guard {
@@ -51,8 +55,23 @@ impl Guard {
     pub fn new(options: &ExecOptions) -> Self {
         Guard {
             cancel: options.cancel.clone(),
-            deadline: options.timeout.map(|t| Instant::now() + t),
+            deadline: options.timeout.map(|t| (Instant::now() + t, t)),
             max_rows: options.max_rows,
+            memory: options.max_memory.map(|m| (m, limits::allocated())),
+        }
+    }
+
+    /// Fails when `bytes` more would take the query over its memory budget: the check for one
+    /// large allocation (a long `range()`), made before it happens.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Cancelled`].
+    pub fn reserve(&self, bytes: u64) -> Result<(), QueryError> {
+        match self.memory {
+            Some((max, base)) if (limits::allocated().saturating_sub(base) as u64).saturating_add(bytes) > max => {
+                Err(out_of_memory(max))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -64,9 +83,17 @@ impl Guard {
         if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(QueryError::new(ErrorKind::Cancelled, "the query was cancelled"));
         }
-        if self.deadline.is_some_and(|d| Instant::now() > d) {
-            return Err(QueryError::new(ErrorKind::Cancelled, "the query ran out of time")
-                .with_help("narrow the pattern (bound the *-length) or raise the time limit"));
+        self.reserve(0)?;
+        if let Some((deadline, limit)) = self.deadline {
+            if Instant::now() > deadline {
+                return Err(QueryError::new(
+                    ErrorKind::Cancelled,
+                    format!("the query ran longer than its time limit of {}", limits::format_duration(limit)),
+                )
+                .with_help(
+                    "narrow the pattern (bound the *-length), or raise the limit (--timeout, :timeout in the shell)",
+                ));
+            }
         }
         Ok(())
     }
@@ -87,6 +114,14 @@ impl Guard {
             _ => Ok(()),
         }
     }
+}
+
+fn out_of_memory(max: u64) -> QueryError {
+    QueryError::new(
+        ErrorKind::Cancelled,
+        format!("the query needs more memory than its budget of {}", limits::format_size(max)),
+    )
+    .with_help("narrow the pattern, aggregate or add LIMIT, or raise the budget (--max-memory, :memory in the shell)")
 }
 
 /// Sets `slot` of `row`, widening the row when needed.
@@ -181,9 +216,19 @@ pub fn run_spanned(
     ctx: &mut Ctx,
     top: bool,
 ) -> Result<Vec<Row>, QueryError> {
-    for (i, op) in ops.iter().enumerate() {
+    let mut i = 0;
+    while i < ops.len() {
+        let op = &ops[i];
+        let end = stream::segment_end(ops, i);
+        // PROFILE counts rows per operator, so it runs them table by table.
+        if end > i && ctx.profile.is_none() {
+            (rows, i) = stream::run_segment(ops, spans, (i, end), rows, &ctx.env())?;
+            ctx.guard.check_rows(rows.len(), true)?;
+            continue;
+        }
+        i += 1;
         let started = Instant::now();
-        rows = run_op(op, &ops[i + 1..], rows, ctx).map_err(|e| match (e.span, spans.get(i)) {
+        rows = run_op(op, &ops[i..], rows, ctx).map_err(|e| match (e.span, spans.get(i - 1)) {
             (None, Some(s)) => e.with_span(*s),
             _ => e,
         })?;
@@ -222,8 +267,15 @@ fn run_op(op: &LogicalOp, next: &[LogicalOp], rows: Vec<Row>, ctx: &mut Ctx) -> 
 /// # Errors
 /// Any runtime error of an operator.
 pub fn run_read(ops: &[LogicalOp], mut rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
-    for (i, op) in ops.iter().enumerate() {
-        rows = read_op(op, &ops[i + 1..], rows, env)?;
+    let mut i = 0;
+    while i < ops.len() {
+        let end = stream::segment_end(ops, i);
+        if end > i {
+            (rows, i) = stream::run_segment(ops, &[], (i, end), rows, env)?;
+        } else {
+            rows = read_op(&ops[i], &ops[i + 1..], rows, env)?;
+            i += 1;
+        }
         env.guard.check_rows(rows.len(), true)?;
     }
     Ok(rows)

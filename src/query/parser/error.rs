@@ -257,7 +257,7 @@ fn describe_found(rest: &str) -> String {
     let len = token_len(rest);
     let token = &rest[..len];
     if c.is_alphanumeric() || c == '_' {
-        format!("'{token}'")
+        format!("'{}'", crate::graph::clip(token))
     } else if c == '\'' || c == '"' {
         "a string".into()
     } else if c == '\n' || c == '\r' {

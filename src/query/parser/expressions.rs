@@ -11,12 +11,14 @@
 use nom::error::{context, ContextError};
 use nom::Parser;
 
+use super::depth::{depth, MAX_TREE_DEPTH};
 use super::error::{PError, PResult};
 use super::lexical::{
     at_kw, at_sym, at_variable, enter, kw, matches_kw, number_literal, opt_kw, opt_sym, parameter, pos, skip,
     span_between, string_literal, sym, symbolic_name, variable, ws,
 };
 use super::patterns::{looks_like_pattern, path_pattern, pattern};
+use crate::graph::clip;
 use crate::query::ast::{
     is_ident_start, BinaryOp, CompareOp, Expr, ExprKind, Ident, Literal, MapProjectionItem, Precedence, Quantifier,
     UnaryOp,
@@ -26,6 +28,27 @@ use crate::query::span::Span;
 /// Any expression.
 pub(crate) fn expression(i: &str) -> PResult<'_, Expr> {
     operand(i, Precedence::Or)
+}
+
+/// The depth of a chain's tree after one more link above `below` (the deepest of the link's
+/// operands), failing at `at` once it passes [`MAX_TREE_DEPTH`].
+fn link(at: &str, below: usize) -> Result<usize, nom::Err<PError<'_>>> {
+    if below >= MAX_TREE_DEPTH {
+        return Err(nom::Err::Failure(
+            PError::custom(
+                at,
+                1,
+                format!("expected an expression at most {MAX_TREE_DEPTH} operators deep, found a longer chain"),
+            )
+            .help("split the expression with WITH clauses, or use a list function such as reduce() or sum()"),
+        ));
+    }
+    Ok(below + 1)
+}
+
+/// The depth of `e`, counted up to just past [`MAX_TREE_DEPTH`].
+fn tree_depth(e: &Expr) -> usize {
+    depth(e, MAX_TREE_DEPTH + 1)
 }
 
 fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
@@ -115,6 +138,8 @@ fn expr_bp(i: &str, min: Precedence) -> PResult<'_, Expr> {
     // inside its parent's span.
     let start = pos(s);
     let (mut i, mut left) = prefix(i)?;
+    // The depth of `left`, computed when the first operator is seen.
+    let mut d: Option<usize> = None;
     loop {
         let (s, ()) = ws(i)?;
         let Some((op, prec)) = peek_infix(s) else { break };
@@ -125,6 +150,8 @@ fn expr_bp(i: &str, min: Precedence) -> PResult<'_, Expr> {
             Infix::Binary(op) => {
                 let (j, ()) = eat_binary(s, op)?;
                 let (j, right) = operand(j, prec.tighter())?;
+                let below = d.unwrap_or_else(|| tree_depth(&left)).max(tree_depth(&right));
+                d = Some(link(s, below)?);
                 let span = Span::new(start, pos(j));
                 left = Expr::new(ExprKind::Binary { op, left: Box::new(left), right: Box::new(right) }, span);
                 i = j;
@@ -147,6 +174,8 @@ fn expr_bp(i: &str, min: Precedence) -> PResult<'_, Expr> {
                         None => break,
                     }
                 }
+                let deepest = rest.iter().map(|(_, e)| tree_depth(e)).max().unwrap_or(0);
+                d = Some(link(s, d.unwrap_or_else(|| tree_depth(&left)).max(deepest))?);
                 let span = Span::new(start, pos(i));
                 left = Expr::new(ExprKind::Comparison { first: Box::new(left), rest }, span);
             }
@@ -154,6 +183,7 @@ fn expr_bp(i: &str, min: Precedence) -> PResult<'_, Expr> {
                 let (j, _) = kw("IS", "'IS'")(s)?;
                 let (j, not) = opt_kw(j, "NOT", "'NOT'")?;
                 let (j, null) = kw("NULL", "'NULL'")(j)?;
+                d = Some(link(s, d.unwrap_or_else(|| tree_depth(&left)))?);
                 let span = Span::new(start, null.end);
                 left = Expr::new(ExprKind::IsNull { expr: Box::new(left), negated: not.is_some() }, span);
                 i = j;
@@ -220,13 +250,17 @@ fn postfix(i: &str) -> PResult<'_, Expr> {
 
 /// Property lookups, indexes, slices and label tests after an atom starting at byte `start`.
 fn postfix_ops(mut i: &str, mut e: Expr, start: usize) -> PResult<'_, Expr> {
+    // The depth of `e`, computed when the first postfix operator is seen.
+    let mut d: Option<usize> = None;
     loop {
         let (s, ()) = ws(i)?;
+        let here = *d.get_or_insert_with(|| if s.starts_with(['.', '[', ':']) { tree_depth(&e) } else { 0 });
         if let Some(after) = s.strip_prefix('.') {
             if !after.starts_with(|c: char| is_ident_start(c) || c == '`') {
                 break;
             }
             let (j, key) = symbolic_name(after, "a property key")?;
+            d = Some(link(s, here)?);
             let span = Span::new(start, key.span.end);
             e = Expr::new(ExprKind::Property { expr: Box::new(e), key }, span);
             i = j;
@@ -237,6 +271,8 @@ fn postfix_ops(mut i: &str, mut e: Expr, start: usize) -> PResult<'_, Expr> {
             if dots.is_some() {
                 let (j, to) = if at_sym(j, "]") { (j, None) } else { expression(j).map(|(j, x)| (j, Some(x)))? };
                 let (j, close) = sym("]", "']'")(j)?;
+                let bounds = from.iter().chain(to.iter()).map(tree_depth).max().unwrap_or(0);
+                d = Some(link(s, here.max(bounds))?);
                 let span = Span::new(start, close.end);
                 e = Expr::new(
                     ExprKind::Slice { expr: Box::new(e), from: from.map(Box::new), to: to.map(Box::new) },
@@ -248,12 +284,14 @@ fn postfix_ops(mut i: &str, mut e: Expr, start: usize) -> PResult<'_, Expr> {
                 let Some(index) = from else {
                     return PError::expected(j, "an index").error();
                 };
+                d = Some(link(s, here.max(tree_depth(&index)))?);
                 let span = Span::new(start, close.end);
                 e = Expr::new(ExprKind::Index { expr: Box::new(e), index: Box::new(index) }, span);
                 i = j;
             }
         } else if s.starts_with(':') && !s.starts_with("::") {
             let (j, labels) = label_list(s)?;
+            d = Some(link(s, here)?);
             let end = labels.last().map_or(e.span.end, |l| l.span.end);
             let span = Span::new(start, end);
             e = Expr::new(ExprKind::HasLabels { expr: Box::new(e), labels }, span);
@@ -326,8 +364,21 @@ pub(crate) fn map_literal(i: &str) -> PResult<'_, (Vec<(Ident, Expr)>, Span)> {
     if let Some(close) = close {
         return Ok((i, (entries, open.to(close))));
     }
+    let mut seen = std::collections::HashSet::new();
     loop {
+        let (_, at) = skip(i)?;
         let (j, key) = symbolic_name(i, "a map key")?;
+        if !seen.insert(key.name.clone()) {
+            // As Neo4j does: a second value for a key is a mistake, not an overwrite.
+            return Err(nom::Err::Failure(
+                PError::custom(
+                    at,
+                    key.span.end - key.span.start,
+                    format!("map key '{}' appears twice", clip(&key.name)),
+                )
+                .help("give each key once"),
+            ));
+        }
         let (j, _) = sym(":", "':'")(j)?;
         let (j, value) = expression(j)?;
         entries.push((key, value));

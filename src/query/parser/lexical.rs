@@ -385,7 +385,7 @@ fn word_end(i: &str) -> usize {
 
 fn invalid_number(i: &str, end: usize) -> PResult<'_, (Literal, Span)> {
     let end = end.max(1);
-    PError::custom(i, end, format!("expected a number literal, found '{}'", &i[..end]))
+    PError::custom(i, end, format!("expected a number literal, found '{}'", crate::graph::clip(&i[..end])))
         .detail("InvalidNumberLiteral")
         .help("numbers are decimal (42, 1.5, 2e3), hexadecimal (0x2A) or octal (0o52); names cannot start with a digit")
         .failure()
@@ -423,9 +423,13 @@ pub(crate) fn unsigned(i: &str) -> PResult<'_, u64> {
     }
     match i[..end].parse() {
         Ok(v) => Ok((&i[end..], v)),
-        Err(_) => PError::custom(i, end, format!("expected a length within the 64-bit range, found {}", &i[..end]))
-            .detail("IntegerOverflow")
-            .failure(),
+        Err(_) => PError::custom(
+            i,
+            end,
+            format!("expected a length within the 64-bit range, found {}", crate::graph::clip(&i[..end])),
+        )
+        .detail("IntegerOverflow")
+        .failure(),
     }
 }
 

@@ -10,6 +10,7 @@
 //! This module checks syntax only: variables, functions and types are the binder's business.
 
 mod clauses;
+mod depth;
 mod error;
 mod expressions;
 mod lexical;

@@ -193,6 +193,21 @@ pub enum Expr {
     PatternList(Box<SubPlan>, Box<Expr>),
     /// `map {.k, k: v, .*}`: the base, then selectors.
     MapProjection(Box<Expr>, Vec<MapSelector>),
+    /// The expression written at `span`: a runtime error inside it without a position of its
+    /// own points there (an arithmetic type error at `x * 'a'`, not at the clause).
+    At(Spot, Box<Expr>),
+}
+
+/// Where an expression was written. Two expressions written alike are the same expression
+/// wherever they are (`ORDER BY n.x + 1` sorts by the returned `n.x + 1`), so positions
+/// always compare equal.
+#[derive(Clone, Copy, Debug)]
+pub struct Spot(pub Span);
+
+impl PartialEq for Spot {
+    fn eq(&self, _: &Spot) -> bool {
+        true
+    }
 }
 
 /// One entry of a map projection.
@@ -540,6 +555,9 @@ pub struct Plan {
     pub columns: Vec<String>,
     /// Where the statement is (for runtime errors).
     pub span: Span,
+    /// Every parameter the statement uses, where it is written (a missing one is reported
+    /// there before anything runs).
+    pub params: Vec<(String, Span)>,
 }
 
 /// Whether a pipeline deletes nodes or relationships.
@@ -598,6 +616,7 @@ impl fmt::Display for Expr {
         match self {
             Expr::Lit(v) => write!(f, "{v}"),
             Expr::Param(p) => write!(f, "${p}"),
+            Expr::At(_, e) => write!(f, "{e}"),
             Expr::Var(v) => write!(f, "{v}"),
             Expr::Prop(e, k) => write!(f, "{e}.{k}"),
             Expr::List(items) => write!(f, "[{}]", join(items, ", ")),

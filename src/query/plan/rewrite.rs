@@ -115,7 +115,9 @@ pub fn slots_used(e: &Expr, out: &mut HashSet<usize>) {
         Expr::AggRef(s, _) => {
             out.insert(*s);
         }
-        Expr::Prop(b, _) | Expr::Unary(_, b) | Expr::IsNull(b, _) | Expr::HasLabels(b, _) => slots_used(b, out),
+        Expr::Prop(b, _) | Expr::Unary(_, b) | Expr::IsNull(b, _) | Expr::HasLabels(b, _) | Expr::At(_, b) => {
+            slots_used(b, out)
+        }
         Expr::List(items) | Expr::Call(_, items) => items.iter().for_each(|x| slots_used(x, out)),
         Expr::Map(items) => items.iter().for_each(|(_, x)| slots_used(x, out)),
         Expr::Binary(_, a, b) | Expr::Index(a, b) => {
