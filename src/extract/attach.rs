@@ -1160,13 +1160,7 @@ impl Attach<'_> {
 
     /// Whether item `k` (a comma) is followed by "including", "بما فيها".
     fn including_follows(&self, k: usize) -> bool {
-        self.items.get(k + 1).is_some_and(|n| {
-            n.marker() == Some(Marker::Prep)
-                && matches!(
-                    &self.text[n.start as usize..n.end as usize],
-                    "including" | "notably" | "such as" | "بما فيها" | "بما فيه" | "بما في ذلك" | "ومنها" | "منها"
-                )
-        })
+        self.items.get(k + 1).is_some_and(|n| n.marker() == Some(Marker::Including))
     }
 
     fn fits_object(&self, e: Ent, prep: Prep, rel: RelationType) -> bool {

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::lexicon::{Lexicon, Marker, Term};
+use super::lexicon::{Lexicon, Marker, Term, WordSet};
 use super::normalize::Normalized;
 use super::tokenize::{is_word_char, token_index, Clitics, RawMatch, Suffix};
 
@@ -402,104 +402,6 @@ pub fn transliterate(ar: &str) -> String {
     }
 }
 
-/// Words of English that start sentences or name things the rules must not guess as entities.
-const CAPITAL_STOP: &[&str] = &[
-    "The",
-    "A",
-    "An",
-    "In",
-    "On",
-    "At",
-    "But",
-    "And",
-    "Or",
-    "He",
-    "She",
-    "They",
-    "It",
-    "We",
-    "I",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "There",
-    "Since",
-    "After",
-    "Before",
-    "When",
-    "While",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "According",
-    "Last",
-    "Earlier",
-    "Later",
-    "Meanwhile",
-    "However",
-    "Also",
-    "Its",
-    "Their",
-    "His",
-    "Her",
-    "Some",
-    "Many",
-    "Several",
-    "Two",
-    "Three",
-    "Both",
-    "Islamist",
-    "Jihadist",
-    "Reuters",
-    "AFP",
-    "AP",
-    "Al",
-    "Jazeera",
-    "BBC",
-    "Human",
-    "Rights",
-    "Watch",
-    "Amnesty",
-];
-
-const GROUP_WORDS: &[&str] = &[
-    "Group",
-    "Brigade",
-    "Brigades",
-    "Battalion",
-    "Front",
-    "Movement",
-    "Militia",
-    "Katiba",
-    "Alliance",
-    "Coalition",
-    "Jamaat",
-    "Ansar",
-    "Army",
-    "Forces",
-    "Liberation",
-    "Mujahideen",
-    "Brotherhood",
-    "Council",
-];
-
 /// Build the items of one sentence.
 pub struct SentenceItems<'a> {
     /// The lexicon.
@@ -780,7 +682,7 @@ impl SentenceItems<'_> {
             while end_tok < n {
                 let Some((s2, e2)) = self.word_at(end_tok) else { break };
                 let w2 = &self.norm.text[s2..e2];
-                let connector = matches!(w2, "al" | "el" | "ag" | "ould" | "ben" | "bin" | "ibn" | "de" | "du" | "of");
+                let connector = self.lex.in_set(WordSet::NameConnector, w2);
                 if !self.free_word(items, end_tok) || self.norm.text[end..s2].trim() != "" {
                     break;
                 }
@@ -795,10 +697,12 @@ impl SentenceItems<'_> {
             }
             let surface = self.original_of(s, end).to_string();
             let words: Vec<&str> = surface.split_whitespace().collect();
-            let first_stop = words.first().is_some_and(|w| CAPITAL_STOP.contains(w));
+            let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+            let in_set = |set, w: &String| self.lex.in_set(set, w);
+            let first_stop = lower.first().is_some_and(|w| in_set(WordSet::NameStop, w));
             let prev_marker = items.iter().filter(|i| i.tok_end == tok).map(|i| i.kind).next_back();
-            let label = if words.iter().any(|w| GROUP_WORDS.contains(w)) && words.len() >= 2 {
-                Some(if words.iter().any(|w| *w == "Forces" || *w == "Army") { "Force" } else { "ArmedGroup" })
+            let label = if lower.iter().any(|w| in_set(WordSet::NameGroup, w)) && words.len() >= 2 {
+                Some(if lower.iter().any(|w| in_set(WordSet::NameForce, w)) { "Force" } else { "ArmedGroup" })
             } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::HeadPlace)))
                 || (matches!(prev_marker, Some(ItemKind::Marker(Marker::Locative))) && tok > 0 && words.len() <= 3)
             {
@@ -810,7 +714,7 @@ impl SentenceItems<'_> {
             } else {
                 None
             };
-            if let (Some(label), false) = (label, first_stop || words.iter().all(|w| CAPITAL_STOP.contains(w))) {
+            if let (Some(label), false) = (label, first_stop || lower.iter().all(|w| in_set(WordSet::NameStop, w))) {
                 let e = table.unknown(&surface, label, None, None);
                 table.mention(e, &surface);
                 added.push(Item {
@@ -838,7 +742,7 @@ fn prep_of(m: Marker) -> Option<Prep> {
     Some(match m {
         // "between Gao and Menaka" places an event; sides of a conflict are read by the rules.
         Marker::Between => Prep::Locative,
-        Marker::Prep | Marker::BetweenPair => Prep::Strong,
+        Marker::Prep | Marker::BetweenPair | Marker::Including => Prep::Strong,
         Marker::Against => Prep::Against,
         Marker::WeakPrep => Prep::Weak,
         Marker::With => Prep::With,
@@ -870,23 +774,7 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             let p = items[i - 1];
             // An English article between a preposition and its noun is transparent.
             let article = p.tok_end + 1 == it.tok
-                && si.word_at(p.tok_end).is_some_and(|(s, e)| {
-                    matches!(
-                        &si.norm.text[s..e],
-                        "the"
-                            | "a"
-                            | "an"
-                            | "عشرات"
-                            | "مئات"
-                            | "الاف"
-                            | "بعض"
-                            | "عناصر"
-                            | "مقاتلي"
-                            | "dozens"
-                            | "hundreds"
-                            | "several"
-                    )
-                });
+                && si.word_at(p.tok_end).is_some_and(|(s, e)| si.lex.in_set(WordSet::Determiner, &si.norm.text[s..e]));
             if p.tok_end == it.tok || article {
                 match p.kind {
                     ItemKind::Marker(Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase) => prep = p.prep,
