@@ -367,6 +367,11 @@ impl Attach<'_> {
 
     /// The item and the items coordinated with it after; excluded items continue the chain.
     fn group_forward(&self, i: usize) -> Vec<usize> {
+        self.group_and_end(i).0
+    }
+
+    /// [`Self::group_forward`] and the last item of the chain (appositions included).
+    fn group_and_end(&self, i: usize) -> (Vec<usize>, usize) {
         let mut v = vec![i];
         let mut cur = i;
         for k in i + 1..self.items.len() {
@@ -379,7 +384,7 @@ impl Attach<'_> {
                 break;
             }
         }
-        v
+        (v, cur)
     }
 
     /// A negation shortly before the trigger: three words for particles ("not", "لم"), six
@@ -1116,21 +1121,33 @@ impl Attach<'_> {
             }
             if self.is_nominal(k) && q.apposition.is_none() && !names_border && !place_in_fight {
                 let qprep = if q.prep == Prep::Agent && rel == RelationType::Attacked { Prep::None } else { q.prep };
+                // "attacked several locations across X": X is what was hit.
+                let qprep = if qprep == Prep::Locative && rel == RelationType::Attacked && self.target_noun_before(from, k) {
+                    Prep::None
+                } else {
+                    qprep
+                };
                 if self.members(k).into_iter().any(|e| self.fits_object(e, qprep, rel)) {
                     let with = q.prep == Prep::With
                         || self.items[from + 1..k].iter().any(|m| m.marker() == Some(Marker::With));
                     let mut v = Vec::new();
-                    for g in self.group_forward(k) {
-                        let gp = self.items[g].prep;
-                        let prep = if g == k || gp == Prep::None { qprep } else { gp };
-                        for e in self.object_members(g) {
-                            if self.fits_object(e, prep, rel) {
-                                v.push((e, with));
+                    // "X, the capital of Y, including A and B": the list goes on after "including".
+                    let mut head = Some(k);
+                    while let Some(h) = head {
+                        let (group, last) = self.group_and_end(h);
+                        for g in group {
+                            let gp = self.items[g].prep;
+                            let prep = if g == k || gp == Prep::None { qprep } else { gp };
+                            for e in self.object_members(g) {
+                                if self.fits_object(e, prep, rel) && !v.iter().any(|&(x, _)| x == e) {
+                                    v.push((e, with));
+                                }
+                            }
+                            if mark {
+                                self.used_as_object[g] = true;
                             }
                         }
-                        if mark {
-                            self.used_as_object[g] = true;
-                        }
+                        head = self.including_after(last);
                     }
                     return v;
                 }
@@ -1156,6 +1173,42 @@ impl Attach<'_> {
                 .collect();
         }
         v
+    }
+
+    /// The item a list continues with after "(, ) including" right after item `last`.
+    fn including_after(&self, last: usize) -> Option<usize> {
+        let mut k = last + 1;
+        if self.items.get(k)?.marker() == Some(Marker::Comma) {
+            k += 1;
+            // ", the largest town of the north, including": a description, skipped.
+            let close = (k..self.items.len())
+                .take_while(|&c| self.items[c].tok <= self.items[last].tok_end + 8)
+                .find(|&c| self.items[c].marker() == Some(Marker::Comma));
+            if let Some(c) = close {
+                let plain = self.items[k..c].iter().all(|m| !matches!(m.kind, ItemKind::Trigger(_)));
+                if plain && self.items.get(c + 1).is_some_and(|n| n.marker() == Some(Marker::Including)) {
+                    k = c + 1;
+                }
+            }
+        }
+        let inc = self.items.get(k)?;
+        if inc.marker() != Some(Marker::Including) {
+            return None;
+        }
+        let m = k + 1;
+        (m < self.items.len() && self.is_nominal(m) && self.items[m].tok <= inc.tok_end + 2).then_some(m)
+    }
+
+    /// Whether a target noun ("locations", "مواقع") stands right before the locative phrase
+    /// of item `k`, after item `from`.
+    fn target_noun_before(&self, from: usize, k: usize) -> bool {
+        let q = self.items[k];
+        k >= 2
+            && k - 2 > from
+            && self.items[k - 1].marker() == Some(Marker::Locative)
+            && self.items[k - 2].marker() == Some(Marker::TargetNoun)
+            && self.items[k - 2].tok_end == self.items[k - 1].tok
+            && self.items[k - 1].tok_end == q.tok
     }
 
     /// Whether item `k` (a comma) is followed by "including", "بما فيها".
@@ -1489,5 +1542,24 @@ mod tests {
         assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
         let t = triples("تقاتل جماعة نصرة الإسلام والمسلمين وتنظيم الدولة الإسلامية في الساحل للسيطرة على بلدة ميناكا.");
         assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
+    }
+
+    #[test]
+    fn appositions_and_including_lists_extend_the_objects() {
+        let t = triples("Fighters of JNIM stormed several sites across Gao, the largest town of the north, including Malian Army and MINUSMA camps and Gao International Airport.");
+        for o in ["Gao", "Malian army", "MINUSMA", "Gao International Airport"] {
+            assert!(has(&t, "JNIM", "ATTACKED", o), "{o} {t:?}");
+        }
+        let t = triples("The Islamic State raided positions in Menaka, Mali, on Tuesday.");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Menaka") && !t.iter().any(|(_, _, o)| o == "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn facility_and_quarter_names() {
+        let t = triples("JNIM gunmen attacked the Kati military academy and the Hamdallaye district.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Kati military academy"), "{t:?}");
+        assert!(has(&t, "JNIM", "ATTACKED", "Hamdallaye"), "{t:?}");
+        let t = triples("Ansarul Islam shelled the Amadou Koufa Memorial Hospital.");
+        assert!(has(&t, "Ansarul Islam", "ATTACKED", "Amadou Koufa Memorial Hospital"), "{t:?}");
     }
 }

@@ -493,6 +493,7 @@ impl SentenceItems<'_> {
         }
         self.leaders_governments(table, out);
         self.guess_unknown(ctx, table, out);
+        self.guess_facilities(table, out);
         self.guess_capitalized(table, out);
         out.sort_by_key(|i| i.start);
         // "the Islamic State" + "Sahel Province" both naming one entity: one mention.
@@ -504,7 +505,7 @@ impl SentenceItems<'_> {
             }
             same
         });
-        annotate(self, out);
+        annotate(self, table, out);
     }
 
     /// "Tiani's government", "Goita's junta": the leader's state, not the leader; "Mali's
@@ -658,6 +659,86 @@ impl SentenceItems<'_> {
         None
     }
 
+    /// Names of places and facilities before a head word: "the Faladie military police school",
+    /// "Modibo Keita International Airport" (the head stays in the name), "the Banankabougou
+    /// neighborhood" (the head is dropped). The name starts with a capitalised word; a known
+    /// person or place inside it ("Keita") is part of the name, not a mention of its own.
+    fn guess_facilities(&self, table: &mut EntityTable, items: &mut Vec<Item>) {
+        let mut i = 0;
+        while i < items.len() {
+            let it = items[i];
+            let keep_head = match it.marker() {
+                Some(Marker::HeadFacility) => true,
+                Some(Marker::HeadPlaceAfter) => false,
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            let mut first: Option<u32> = None;
+            let mut lower = 0;
+            let mut tok = it.tok;
+            while tok > 0 && it.tok - tok < 6 {
+                let t = tok - 1;
+                let Some((s, e)) = self.word_at(t) else { break };
+                let w = &self.norm.text[s..e];
+                if Self::is_arabic_word(w) || self.lex.in_set(WordSet::Determiner, w) {
+                    break;
+                }
+                // Only a known person or place may sit inside the name.
+                match items.iter().find(|m| m.tok <= t && t < m.tok_end) {
+                    None => {}
+                    Some(m) => match m.kind {
+                        ItemKind::Entity(x) if matches!(table.infos[x as usize].label(), "Person" | "Place") => {
+                            if !self.capitalized(s) {
+                                break;
+                            }
+                            first = Some(m.tok);
+                            tok = m.tok;
+                            continue;
+                        }
+                        _ => break,
+                    },
+                }
+                if self.capitalized(s) {
+                    first = Some(t);
+                } else {
+                    // Lower-case words ("military police") only between capitalised ones and
+                    // the head, and only for facilities.
+                    if !keep_head || first.is_some() || lower == 3 {
+                        break;
+                    }
+                    lower += 1;
+                }
+                tok = t;
+            }
+            let Some(first) = first else {
+                i += 1;
+                continue;
+            };
+            let Some((s0, _)) = self.word_at(first) else { break };
+            let first_word = self.original_of(s0, self.word_at(first).map_or(s0, |w| w.1)).to_lowercase();
+            if self.lex.in_set(WordSet::NameStop, &first_word) {
+                i += 1;
+                continue;
+            }
+            let name_end = if keep_head { it.end as usize } else { self.word_at(it.tok - 1).map_or(it.start as usize, |w| w.1) };
+            let name = self.original_of(s0, name_end).to_string();
+            let e = table.unknown(&name, "Place", None, None);
+            let surface = self.original_of(s0, it.end as usize).to_string();
+            table.mention(e, &surface);
+            items[i].kind = ItemKind::Entity(e);
+            items[i].start = s0 as u32;
+            items[i].word_start = s0 as u32;
+            items[i].tok = first;
+            let before = items.len();
+            items.retain(|m| !(m.tok >= first && m.tok_end <= it.tok && m.entity().is_some()));
+            i = i + 1 - (before - items.len());
+        }
+        // Head words that named nothing are not markers the rules look at.
+        items.retain(|m| !matches!(m.marker(), Some(Marker::HeadFacility | Marker::HeadPlaceAfter)));
+    }
+
     /// Capitalised English names not in the lexicon, when their shape or context gives a label.
     fn guess_capitalized(&self, table: &mut EntityTable, items: &mut Vec<Item>) {
         let (os, oe) = self.norm.original_range(0, self.norm.text.len());
@@ -764,7 +845,7 @@ fn is_nominal(it: &Item) -> bool {
 }
 
 /// Fill in `prep`, `coord_prev` and `apposition`.
-fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
+fn annotate(si: &SentenceItems<'_>, table: &EntityTable, items: &mut [Item]) {
     for i in 0..items.len() {
         let it = items[i];
         let mut prep = Prep::None;
@@ -813,6 +894,11 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             items[i].prep = items[i - 2].prep;
             continue;
         }
+        if let Some(j) = comma_apposition(si, table, items, i) {
+            items[i].apposition = Some(j);
+            items[i].prep = items[j].prep;
+            continue;
+        }
         // Coordination with the previous nominal item.
         let mut j = i;
         let mut conj = it.clitics.conj;
@@ -832,7 +918,8 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
                     led = true;
                 }
                 ItemKind::Marker(Marker::Comma) => comma = true,
-                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen | Marker::Title) => {}
+                // "Malian Army and Wagner Group bases and X": the head of the first part.
+                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen | Marker::Title | Marker::HeadBase) => {}
                 _ => {
                     blocked = true;
                     break;
@@ -846,7 +933,7 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
         // Words of "and", "led by", titles do not count as a gap.
         let covered: u32 = items[j + 1..i]
             .iter()
-            .filter(|m| matches!(m.marker(), Some(Marker::And | Marker::LedBy | Marker::Title)))
+            .filter(|m| matches!(m.marker(), Some(Marker::And | Marker::LedBy | Marker::Title | Marker::HeadBase)))
             .map(|m| m.tok_end.saturating_sub(m.tok))
             .sum();
         let gap = it.tok.saturating_sub(q.tok_end).saturating_sub(covered);
@@ -876,6 +963,38 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             }
         }
     }
+}
+
+/// The nominal item that item `i` stands in apposition to after a comma: "Bamako, the capital
+/// of Mali, …" (a determiner opens a description that ends at a comma or "including"), "Gao,
+/// Mali" (a place, then the state it is in).
+fn comma_apposition(si: &SentenceItems<'_>, table: &EntityTable, items: &[Item], i: usize) -> Option<usize> {
+    let it = items[i];
+    if i < 2 || items[i - 1].marker() != Some(Marker::Comma) || !is_nominal(&items[i - 2]) {
+        return None;
+    }
+    let j = i - 2;
+    let prev = items[j];
+    let comma = items[i - 1];
+    if prev.tok_end != comma.tok {
+        return None;
+    }
+    let label = |x: &Item| x.entity().map(|e| table.infos[e as usize].label());
+    let next = items.get(i + 1);
+    let ends_phrase = next.is_none_or(|n| matches!(n.marker(), Some(Marker::Comma | Marker::Including)));
+    let continues_list = next.is_some_and(|n| n.marker() == Some(Marker::And) || n.coord_prev == Some(i));
+    // "Gao, Mali": the state a place is in.
+    let place_state = label(&prev) == Some("Place")
+        && label(&it) == Some("State")
+        && it.tok == comma.tok_end
+        && !continues_list
+        && prev.entity().is_some_and(|e| table.infos[e as usize].owner.is_none());
+    // "X, the capital of Y,": a description opened by a determiner, a few words long.
+    let described = it.tok > comma.tok_end
+        && it.tok <= comma.tok_end + 2
+        && si.word_at(comma.tok_end).is_some_and(|(s, e)| matches!(&si.norm.text[s..e], "the" | "a" | "an"))
+        && ends_phrase;
+    (place_state || described).then_some(j)
 }
 
 #[cfg(test)]
