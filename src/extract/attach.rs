@@ -616,6 +616,7 @@ impl Attach<'_> {
                     self.emit(s, rel, o);
                 }
             }
+            self.joint_action(&subjects, rel, !objects.is_empty());
             self.set_topic(&subjects);
             return;
         }
@@ -640,6 +641,7 @@ impl Attach<'_> {
                     }
                 }
             }
+            self.joint_action(&subjects, rel, true);
             if mutual || rel == RelationType::Attacked {
                 let os: Vec<Ent> = objects.iter().map(|&(o, _)| o).collect();
                 if let (Some(&x), Some(&y)) = (subjects.first(), os.first()) {
@@ -655,6 +657,17 @@ impl Attach<'_> {
         }
         self.set_topic(&subjects);
         let _ = trig;
+    }
+
+    /// Parties that attack or take a third party together act jointly (convention 8): "X and
+    /// Y attacked Z", "Z was retaken by French, Malian and Chadian troops".
+    fn joint_action(&mut self, subjects: &[Ent], rel: RelationType, has_object: bool) {
+        if has_object && matches!(rel, RelationType::Attacked | RelationType::Controls) && subjects.len() >= 2 {
+            let parties: Vec<Ent> = subjects.iter().copied().filter(|&e| self.label(e) != "Person").collect();
+            let before = self.emitted;
+            self.emit_all_pairs(&parties, RelationType::AlliedWith, false);
+            self.emitted = before;
+        }
     }
 
     /// Whether a killing word is followed within a few words by "في هجوم/in an attack" whose

@@ -243,6 +243,8 @@ pub struct Lexicon {
     pub(crate) automaton: NFA,
     pub(crate) by_name: HashMap<String, u32>,
     pub(crate) word_sets: [std::collections::HashSet<String>; WordSet::ALL.len()],
+    /// Normalized alias → index into `patterns`.
+    pub(crate) phrases: HashMap<String, usize>,
 }
 
 struct Builder {
@@ -507,6 +509,7 @@ impl Lexicon {
             automaton,
             by_name: HashMap::new(),
             word_sets: Default::default(),
+            phrases: HashMap::new(),
         }
     }
 
@@ -597,6 +600,7 @@ impl Lexicon {
             automaton,
             by_name,
             word_sets: b.word_sets,
+            phrases: b.seen,
         })
     }
 
@@ -608,6 +612,11 @@ impl Lexicon {
     /// Whether a normalized word never starts an unknown name (adjectives after "جماعة").
     pub(crate) fn is_not_name(&self, word: &str) -> bool {
         self.in_set(WordSet::NotName, word)
+    }
+
+    /// What a whole normalized phrase stands for, if it is an alias, trigger or marker.
+    pub(crate) fn phrase(&self, normalized: &str) -> Option<Term> {
+        self.phrases.get(normalized).map(|&i| self.patterns[i].term)
     }
 
     /// Whether a normalized word is in one of the word sets of `markers.txt`.

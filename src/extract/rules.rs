@@ -493,6 +493,7 @@ impl SentenceItems<'_> {
         }
         self.leaders_governments(table, out);
         self.guess_unknown(ctx, table, out);
+        self.distribute_modifiers(ctx, table, out);
         self.guess_facilities(table, out);
         self.guess_capitalized(table, out);
         out.sort_by_key(|i| i.start);
@@ -657,6 +658,51 @@ impl SentenceItems<'_> {
             }
         }
         None
+    }
+
+    /// "Nigerien and US soldiers", "French, Malian and Chadian troops": each modifier of a
+    /// list before a known "modifier noun" alias names the entity its own "modifier noun"
+    /// would name.
+    fn distribute_modifiers(&self, ctx: &Context, table: &mut EntityTable, items: &mut Vec<Item>) {
+        let mut added = Vec::new();
+        for (i, it) in items.iter().enumerate() {
+            if it.entity().is_none() || it.tok_end < it.tok + 2 || i == 0 {
+                continue;
+            }
+            let and = items[i - 1];
+            if and.marker() != Some(Marker::And) || and.tok_end != it.tok {
+                continue;
+            }
+            let Some((_, first_end)) = self.word_at(it.tok) else { continue };
+            let rest = &self.norm.text[first_end..it.end as usize];
+            let mut tok = and.tok;
+            let mut k = i - 1;
+            loop {
+                // Optional comma before "and" and between modifiers.
+                if k > 0 && items[k - 1].marker() == Some(Marker::Comma) && items[k - 1].tok == tok {
+                    k -= 1;
+                }
+                if tok == 0 || !self.free_word(items, tok - 1) {
+                    break;
+                }
+                let Some((s, e)) = self.word_at(tok - 1) else { break };
+                let phrase = format!("{}{rest}", &self.norm.text[s..e]);
+                let Some(Term::Entity(id)) = self.lex.phrase(&phrase) else { break };
+                let x = table.known(self.lex, resolve(self.lex, ctx, id));
+                table.mention(x, self.original_of(s, e));
+                let mut item = *it;
+                item.kind = ItemKind::Entity(x);
+                (item.start, item.word_start, item.end, item.tok, item.tok_end) =
+                    (s as u32, s as u32, e as u32, tok - 1, tok);
+                added.push(item);
+                tok -= 1;
+                if k == 0 || items[k - 1].marker() != Some(Marker::Comma) || items[k - 1].tok != tok {
+                    break;
+                }
+                k -= 1;
+            }
+        }
+        items.extend(added);
     }
 
     /// Names of places and facilities before a head word: "the Faladie military police school",
