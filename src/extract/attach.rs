@@ -1365,14 +1365,16 @@ mod tests {
 
     #[test]
     fn separatists_named_before_their_group_are_that_group() {
-        let t = triples("Separatist rebels ambushed Malian soldiers near Ber. The CSP-PSD said it would fight on.");
-        assert!(has(&t, "CSP-PSD", "ATTACKED", "Malian army") && !t.iter().any(|(s, _, _)| s == "CMA"), "{t:?}");
+        let t = triples("Separatist rebels ambushed Malian soldiers near Ber. The FLA said it would fight on.");
+        assert!(has(&t, "FLA", "ATTACKED", "Malian army") && !t.iter().any(|(s, _, _)| s == "CMA"), "{t:?}");
     }
 
     #[test]
     fn separatists_are_the_separatist_group_the_text_names() {
-        let t = triples("The CSP-PSD was formed in 2023. The separatists ambushed Malian soldiers near Ber.");
-        assert!(has(&t, "CSP-PSD", "ATTACKED", "Malian army"), "{t:?}");
+        let t = triples("The FLA was formed in 2024. The separatists ambushed Malian soldiers near Ber.");
+        assert!(has(&t, "FLA", "ATTACKED", "Malian army"), "{t:?}");
+        let t = triples("The CSP-DPA ambushed Malian soldiers near Ber.");
+        assert!(has(&t, "CMA", "ATTACKED", "Malian army"), "{t:?}");
         let t = triples("The separatists ambushed Malian soldiers near Anefis.");
         assert!(has(&t, "CMA", "ATTACKED", "Malian army"), "{t:?}");
     }
