@@ -524,6 +524,25 @@ impl Attach<'_> {
             return;
         }
         if let Some((a, b, last)) = between {
+            // "fighting between X and Y against Z": X and Y are one side.
+            let one_side = self.items.get(last + 1).is_some_and(|n| n.marker() == Some(Marker::Against));
+            let against = if rel == RelationType::Attacked { self.against_after(last) } else { Vec::new() };
+            if one_side && !against.is_empty() && !b.is_empty() {
+                let mut side = a.clone();
+                side.extend(b.iter().filter(|e| !a.contains(e)));
+                self.emit_all_pairs(&side, RelationType::AlliedWith, false);
+                self.emit_all_pairs(&against, RelationType::AlliedWith, false);
+                for &s in &side {
+                    for &o in &against {
+                        self.emit(s, rel, o);
+                        if mutual && self.is_actor(o) {
+                            self.emit(o, rel, s);
+                        }
+                    }
+                }
+                self.set_topic(&side);
+                return;
+            }
             if b.is_empty() || (mutual && b.len() >= 2) {
                 // "between X, Y and Z": every pair of the list.
                 let mut all = a.clone();
@@ -536,7 +555,7 @@ impl Attach<'_> {
             topic.extend(&b);
             self.set_topic(&topic);
             if rel == RelationType::Attacked {
-                for o in self.against_after(last) {
+                for o in against {
                     for &s in &a {
                         self.emit(s, rel, o);
                     }
@@ -705,12 +724,28 @@ impl Attach<'_> {
     /// "between X and Y", "between them (and Y)" shortly after the trigger.
     fn between(&self, ti: usize) -> Option<(Vec<Ent>, Vec<Ent>, usize)> {
         let t = self.items[ti];
+        let mut anchor = t.tok_end;
+        let mut dates = false;
         for j in ti + 1..self.items.len() {
             let q = self.items[j];
-            if q.tok > t.tok_end + 4 {
+            if q.tok > anchor + 4 {
                 return None;
             }
             match q.kind {
+                // "the battle of Ber took place between …": the place the fight is named after.
+                ItemKind::Entity(e)
+                    if matches!(q.prep, Prep::Weak | Prep::Locative) && q.tok <= anchor + 2 && self.label(e) == "Place" =>
+                {
+                    anchor = q.tok_end;
+                }
+                // "between August 11 and 12, 2023, between X and Y": dates, then the sides.
+                ItemKind::Marker(Marker::Between)
+                    if self.items.get(j + 1).is_none_or(|n| !self.is_nominal(j + 1) || n.tok > q.tok_end + 1) =>
+                {
+                    anchor = q.tok_end + 4;
+                    dates = true;
+                }
+                ItemKind::Marker(Marker::Comma | Marker::And) if dates => {}
                 ItemKind::Marker(Marker::BetweenPair) => {
                     let a = self.pair();
                     if a.len() < 2 {
@@ -797,10 +832,15 @@ impl Attach<'_> {
                 if q.marker() == Some(Marker::Against) || matches!(w, "on" | "على") {
                     for m in k + 1..self.items.len() {
                         let r = self.items[m];
-                        if r.tok > q.tok_end + 2 {
+                        if r.tok > q.tok_end + 4 {
                             break;
                         }
                         if self.is_nominal(m) {
+                            // "against militants of X and Y": the named groups.
+                            let named = self.named_after_ref(m).and_then(|_| {
+                                (m + 1..self.items.len()).find(|&n| self.items[n].entity().is_some())
+                            });
+                            let m = named.unwrap_or(m);
                             return self.group_forward(m).into_iter().flat_map(|g| self.members(g)).collect();
                         }
                     }
@@ -1576,5 +1616,27 @@ mod tests {
         assert!(has(&t, "JNIM", "ATTACKED", "Hamdallaye"), "{t:?}");
         let t = triples("Ansarul Islam shelled the Amadou Koufa Memorial Hospital.");
         assert!(has(&t, "Ansarul Islam", "ATTACKED", "Amadou Koufa Memorial Hospital"), "{t:?}");
+    }
+
+    #[test]
+    fn one_side_between_two_against_a_third() {
+        let t = triples("Fighting raged in Gao between the Malian army and the Wagner Group against militants of JNIM and the CMA.");
+        assert!(has(&t, "Malian army", "ALLIED_WITH", "Wagner Group") && has(&t, "CMA", "ALLIED_WITH", "JNIM"), "{t:?}");
+        assert!(has(&t, "Wagner Group", "ATTACKED", "JNIM") && has(&t, "CMA", "ATTACKED", "Malian army"), "{t:?}");
+        assert!(!has(&t, "Malian army", "ATTACKED", "Wagner Group"), "{t:?}");
+        let t = triples("The battle of Menaka took place between 3 and 5 May, between JNIM and the Islamic State.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Islamic State Sahel"), "{t:?}");
+    }
+
+    #[test]
+    fn modifiers_shared_by_a_noun_and_joint_actions() {
+        let t = triples("Islamic State fighters ambushed Nigerien and US soldiers near Ayorou.");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Nigerien army"), "{t:?}");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "United States"), "{t:?}");
+        let t = triples("Timbuktu was recaptured by French, Malian, and Chadian troops.");
+        for s in ["French forces", "Malian army", "Chad"] {
+            assert!(has(&t, s, "CONTROLS", "Timbuktu"), "{s} {t:?}");
+        }
+        assert!(has(&t, "Chad", "ALLIED_WITH", "French forces"), "{t:?}");
     }
 }
