@@ -926,7 +926,18 @@ impl Attach<'_> {
     /// The patient before a passive trigger.
     fn patient_before(&self, ti: usize, rel: RelationType) -> Vec<Ent> {
         let t = self.items[ti];
-        for k in (0..ti).rev() {
+        // "Douentza, until then held by X, was taken by Y": the aside between commas is skipped.
+        let mut upto = ti;
+        if ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Comma) && t.tok <= self.items[ti - 1].tok + 2 {
+            let open = (0..ti - 1).rev().take_while(|&c| self.items[c].tok + 15 >= t.tok).find(|&c| {
+                self.items[c].marker() == Some(Marker::Comma) && c >= 1 && self.is_nominal(c - 1)
+            });
+            if let Some(c) = open {
+                upto = c;
+            }
+        }
+        let t = if upto < ti { self.items[upto] } else { t };
+        for k in (0..upto).rev() {
             let q = self.items[k];
             if t.tok > q.tok_end + PATIENT_WINDOW || matches!(q.kind, ItemKind::Trigger(_)) {
                 break;
@@ -1638,5 +1649,14 @@ mod tests {
             assert!(has(&t, s, "CONTROLS", "Timbuktu"), "{s} {t:?}");
         }
         assert!(has(&t, "Chad", "ALLIED_WITH", "French forces"), "{t:?}");
+    }
+
+    #[test]
+    fn named_militias_and_asides_before_a_passive() {
+        let t = triples("The village of Boni, long held by the Dan Na Ambassagou militia, was captured by Katiba Macina.");
+        assert!(has(&t, "Dan Na Ambassagou", "CONTROLS", "Boni"), "{t:?}");
+        assert!(has(&t, "Katiba Macina", "CONTROLS", "Boni"), "{t:?}");
+        let t = triples("No group attacked Gao.");
+        assert!(t.is_empty(), "{t:?}");
     }
 }

@@ -828,7 +828,20 @@ impl SentenceItems<'_> {
             let in_set = |set, w: &String| self.lex.in_set(set, w);
             let first_stop = lower.first().is_some_and(|w| in_set(WordSet::NameStop, w));
             let prev_marker = items.iter().filter(|i| i.tok_end == tok).map(|i| i.kind).next_back();
-            let label = if lower.iter().any(|w| in_set(WordSet::NameGroup, w)) && words.len() >= 2 {
+            // "the Ganda Iso militia": a lower-case group word after the name labels it.
+            let head_after = self
+                .word_at(end_tok)
+                .filter(|&(s2, e2)| {
+                    s2 == end + 1
+                        && !self.capitalized(s2)
+                        && self.free_word(items, end_tok)
+                        && in_set(WordSet::NameGroup, &self.norm.text[s2..e2].to_string())
+                        && !in_set(WordSet::NameForce, &self.norm.text[s2..e2].to_string())
+                })
+                .map(|(_, e2)| e2);
+            let label = if head_after.is_some() {
+                Some("ArmedGroup")
+            } else if lower.iter().any(|w| in_set(WordSet::NameGroup, w)) && words.len() >= 2 {
                 Some(if lower.iter().any(|w| in_set(WordSet::NameForce, w)) { "Force" } else { "ArmedGroup" })
             } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::HeadPlace)))
                 || (matches!(prev_marker, Some(ItemKind::Marker(Marker::Locative))) && tok > 0 && words.len() <= 3)
@@ -844,6 +857,10 @@ impl SentenceItems<'_> {
             if let (Some(label), false) = (label, first_stop || lower.iter().all(|w| in_set(WordSet::NameStop, w))) {
                 let e = table.unknown(&surface, label, None, None);
                 table.mention(e, &surface);
+                let (end, end_tok) = match head_after {
+                    Some(e2) => (e2, end_tok + 1),
+                    None => (end, end_tok),
+                };
                 added.push(Item {
                     kind: ItemKind::Entity(e),
                     start: s as u32,
