@@ -588,6 +588,10 @@ impl Attach<'_> {
                 return;
             }
             let mut objects = if def.passive { self.patient_before(ti, rel) } else { Vec::new() };
+            // "With the support of X, Y attacked …", "بالتعاون مع X، هاجم Y …": the clause after.
+            if objects.is_empty() && def.passive && rel == RelationType::AlliedWith {
+                objects = self.clause_subject_after(from);
+            }
             // "a pact signed by X, Y and Z": the agents are the parties.
             if rel.is_symmetric() && !def.passive && subjects.len() >= 2 {
                 self.emit_all_pairs(&subjects, rel, true);
@@ -960,6 +964,41 @@ impl Attach<'_> {
             }
         }
         Vec::new()
+    }
+
+    /// The subject of the clause that follows a fronted phrase at `from` ("With the help of
+    /// X, Y and Z seized …"): the first actors after the next comma, with their partners.
+    fn clause_subject_after(&self, from: usize) -> Vec<Ent> {
+        let Some(c) = (from + 1..self.items.len())
+            .take_while(|&c| self.items[c].tok <= self.items[from].tok_end + 8)
+            .find(|&c| self.items[c].marker() == Some(Marker::Comma))
+        else {
+            return Vec::new();
+        };
+        // Only a fronted phrase: nothing but the agents before it.
+        if (0..from).any(|k| self.is_nominal(k) || matches!(self.items[k].kind, ItemKind::Trigger(_))) {
+            return Vec::new();
+        }
+        let mut k = c + 1;
+        // Arabic puts the verb first: "…، هاجمت X".
+        let verb_first = self.items.get(k).is_some_and(|v| {
+            matches!(v.kind, ItemKind::Trigger(_)) && self.text.as_bytes().get(v.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b))
+        });
+        if verb_first {
+            k += 1;
+        }
+        if k >= self.items.len() || !self.is_nominal(k) || self.items[k].prep != Prep::None {
+            return Vec::new();
+        }
+        let (group, last) = self.group_and_end(k);
+        let verb_follows = self.items[last + 1..]
+            .iter()
+            .find(|n| n.marker() != Some(Marker::CloseParen))
+            .is_some_and(|n| matches!(n.kind, ItemKind::Trigger(_)));
+        if !verb_follows && !verb_first {
+            return Vec::new();
+        }
+        group.into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect()
     }
 
     /// Whether entity `e` appears after item `from` right behind a strong preposition.
@@ -1653,10 +1692,21 @@ mod tests {
 
     #[test]
     fn named_militias_and_asides_before_a_passive() {
-        let t = triples("The village of Boni, long held by the Dan Na Ambassagou militia, was captured by Katiba Macina.");
-        assert!(has(&t, "Dan Na Ambassagou", "CONTROLS", "Boni"), "{t:?}");
+        let t = triples("The village of Boni, long held by the Sogo Dana militia, was captured by Katiba Macina.");
+        assert!(has(&t, "Sogo Dana", "CONTROLS", "Boni"), "{t:?}");
         assert!(has(&t, "Katiba Macina", "CONTROLS", "Boni"), "{t:?}");
         let t = triples("No group attacked Gao.");
         assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn a_fronted_partner_phrase_joins_the_clause_subject() {
+        let t = triples("With the help of Russian mercenaries, the Malian army retook Anefis.");
+        assert!(has(&t, "Malian army", "ALLIED_WITH", "Wagner Group"), "{t:?}");
+        assert!(has(&t, "Malian army", "CONTROLS", "Anefis") && !has(&t, "Wagner Group", "CONTROLS", "Anefis"), "{t:?}");
+        let t = triples("بالتعاون مع القوات الفرنسية، هاجمت حركة إنقاذ أزواد مواقع تنظيم الدولة الإسلامية في الساحل.");
+        assert!(has(&t, "French forces", "ALLIED_WITH", "MSA"), "{t:?}");
+        let t = triples("In cooperation with Niger, the Movement for the Salvation of Azawad attacked Islamic State fighters.");
+        assert!(has(&t, "MSA", "ALLIED_WITH", "Niger") && has(&t, "MSA", "ATTACKED", "Islamic State Sahel"), "{t:?}");
     }
 }
