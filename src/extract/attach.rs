@@ -23,7 +23,7 @@
 //! together, "the group"/"التنظيم" → the last armed group. Labels constrain arguments: only
 //! actors act, CONTROLS takes a place, truces and alliances join actors.
 
-use super::lexicon::{Lexicon, Marker};
+use super::lexicon::{Lexicon, Marker, WordSet};
 use super::rules::{Ent, EntityTable, Item, ItemKind, Prep};
 use super::tokenize::Suffix;
 use super::RelationType;
@@ -517,6 +517,9 @@ impl Attach<'_> {
         if def.persons && self.victims_of_following_attack(ti) {
             return;
         }
+        if rel == RelationType::AlliedWith && !def.passive && self.attributive_ally(ti) {
+            return;
+        }
         let mutual = def.mutual || rel.is_symmetric();
         let between = self.between(ti);
         if between.is_none() && self.between_marker_follows(ti) {
@@ -615,7 +618,7 @@ impl Attach<'_> {
                     .enumerate()
                     .skip(from)
                     .find(|(_, i)| i.entity().is_some_and(|e| subjects.contains(&e)))
-                    .map_or(from, |(k, _)| k);
+                    .map_or(from, |(k, _)| self.group_and_end(k).1);
                 // "attack by X on Y": only an object behind on/against/على/ضد.
                 objects = self
                     .objects_after(last_agent, rel, false)
@@ -680,6 +683,32 @@ impl Attach<'_> {
         }
         self.set_topic(&subjects);
         let _ = trig;
+    }
+
+    /// "X and allied Y", "X and its ally Y", "الجيش وحليفته فاغنر": an ally word between two
+    /// coordinated names joins those two, whatever the clause's verb.
+    fn attributive_ally(&mut self, ti: usize) -> bool {
+        let t = self.items[ti];
+        let word = self.text.get(t.start as usize..t.end as usize).unwrap_or("");
+        if !self.lex.in_set(WordSet::AllyWord, word) {
+            return false;
+        }
+        let and_before = t.clitics.conj
+            || (ti >= 1 && self.items[ti - 1].marker() == Some(Marker::And) && self.items[ti - 1].tok_end == t.tok);
+        let first = if t.clitics.conj { ti.checked_sub(1) } else { ti.checked_sub(2) };
+        let Some(first) = first.filter(|&f| and_before && self.is_nominal(f)) else { return false };
+        let next = ti + 1;
+        if next >= self.items.len() || !self.is_nominal(next) || self.items[next].tok != t.tok_end {
+            return false;
+        }
+        let a: Vec<Ent> = self.members(first).into_iter().filter(|&e| self.is_actor(e)).collect();
+        let b: Vec<Ent> =
+            self.group_forward(next).into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
+        if a.is_empty() || b.is_empty() {
+            return false;
+        }
+        self.emit_pairwise(&a, &b, RelationType::AlliedWith, false);
+        true
     }
 
     /// Parties that attack or take a third party together act jointly (convention 8): "X and
@@ -923,7 +952,8 @@ impl Attach<'_> {
             return None;
         }
         let n = self.items[k + 1..].iter().find(|n| n.tok <= q.tok_end + 2 && n.entity().is_some())?;
-        let v: Vec<Ent> = n.entity().into_iter().filter(|&e| self.is_actor(e)).collect();
+        // "jihadists from Mali": a country is where they come from, not their group.
+        let v: Vec<Ent> = n.entity().into_iter().filter(|&e| self.is_actor(e) && self.label(e) != "State").collect();
         (n.prep == Prep::Weak && !v.is_empty()).then_some(v)
     }
 
@@ -932,7 +962,7 @@ impl Attach<'_> {
         let t = self.items[ti];
         // "Douentza, until then held by X, was taken by Y": the aside between commas is skipped.
         let mut upto = ti;
-        if ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Comma) && t.tok <= self.items[ti - 1].tok + 2 {
+        if ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Comma) && t.tok == self.items[ti - 1].tok + 1 {
             let open = (0..ti - 1).rev().take_while(|&c| self.items[c].tok + 15 >= t.tok).find(|&c| {
                 self.items[c].marker() == Some(Marker::Comma) && c >= 1 && self.is_nominal(c - 1)
             });
@@ -959,7 +989,23 @@ impl Attach<'_> {
                     _ => self.is_actor(e),
                 };
                 if fits {
-                    return self.group_back(k).into_iter().flat_map(|g| self.members(g)).collect();
+                    // "Douentza in the Mopti region, held by X": the town, not its region.
+                    let head = k >= 2
+                        && rel == RelationType::Controls
+                        && q.prep == Prep::Locative
+                        && self.items[k - 1].marker() == Some(Marker::Locative)
+                        && self.items[k - 2].tok_end == self.items[k - 1].tok
+                        && self.items[k - 2].entity().is_some_and(|e| self.label(e) == "Place");
+                    let k = if head { k - 2 } else { k };
+                    // "between X and Y backed by Z": Z backs the side named last.
+                    let group = self.group_back(k);
+                    let sides = group.first().is_some_and(|&g| {
+                        g >= 1 && self.items[g - 1].marker() == Some(Marker::Between)
+                    });
+                    if sides && rel == RelationType::AlliedWith {
+                        return self.members(k);
+                    }
+                    return group.into_iter().flat_map(|g| self.members(g)).collect();
                 }
             }
         }
@@ -1078,7 +1124,8 @@ impl Attach<'_> {
         if let Some((v, k)) = vso {
             return (v, k);
         }
-        if let Some(v) = self.subject_before(ti, Prep::Weak) {
+        // "fighters of X attacked": X, unless X is a country ("jihadists from Mali").
+        if let Some(v) = self.subject_before(ti, Prep::Weak).filter(|v| v.iter().all(|&e| self.label(e) != "State")) {
             return (v, ti);
         }
         if self.state.topic_sentence == self.sentence && !self.state.topic.is_empty() {
@@ -1708,5 +1755,26 @@ mod tests {
         assert!(has(&t, "French forces", "ALLIED_WITH", "MSA"), "{t:?}");
         let t = triples("In cooperation with Niger, the Movement for the Salvation of Azawad attacked Islamic State fighters.");
         assert!(has(&t, "MSA", "ALLIED_WITH", "Niger") && has(&t, "MSA", "ATTACKED", "Islamic State Sahel"), "{t:?}");
+    }
+
+    #[test]
+    fn ally_words_between_names_and_agent_lists() {
+        let t = triples("The army tried to take Anefis, but was pushed back by the CMA and allied GATIA fighters.");
+        assert!(has(&t, "CMA", "ALLIED_WITH", "GATIA"), "{t:?}");
+        let t = triples("وقال إن الجيش المالي وحليفته فاغنر انسحبا من المنطقة.");
+        assert!(has(&t, "Malian army", "ALLIED_WITH", "Wagner Group"), "{t:?}");
+        let t = triples("Niger expelled French troops and turned to Russia.");
+        assert!(!has(&t, "French forces", "ALLIED_WITH", "Russia"), "{t:?}");
+        let t = triples("The ambush was claimed by JNIM and Ansarul Islam.");
+        assert!(!has(&t, "JNIM", "ATTACKED", "Ansarul Islam"), "{t:?}");
+        let t = triples("Forty jihadists from Mali attacked a Burkinabe army post in Djibo.");
+        assert!(!t.iter().any(|(s, _, _)| s == "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn lost_control_and_a_town_in_a_region() {
+        let t = triples("The Malian army lost control of Anefis. Douentza in the Mopti Region was seized by MUJAO.");
+        assert!(!has(&t, "Malian army", "CONTROLS", "Anefis"), "{t:?}");
+        assert!(has(&t, "MUJAO", "CONTROLS", "Douentza") && !has(&t, "MUJAO", "CONTROLS", "Mopti"), "{t:?}");
     }
 }

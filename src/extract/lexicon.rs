@@ -142,16 +142,19 @@ pub enum WordSet {
     NameConnector,
     /// Determiners between a preposition and its noun ("the", "several", "عشرات").
     Determiner,
+    /// Ally words that join two coordinated names ("X and allied Y", "X وحليفته Y").
+    AllyWord,
 }
 
 impl WordSet {
-    const ALL: [WordSet; 6] = [
+    const ALL: [WordSet; 7] = [
         WordSet::NotName,
         WordSet::NameStop,
         WordSet::NameGroup,
         WordSet::NameForce,
         WordSet::NameConnector,
         WordSet::Determiner,
+        WordSet::AllyWord,
     ];
 
     fn parse(s: &str) -> Option<WordSet> {
@@ -162,6 +165,7 @@ impl WordSet {
             "name_force" => WordSet::NameForce,
             "name_connector" => WordSet::NameConnector,
             "determiner" => WordSet::Determiner,
+            "ally_word" => WordSet::AllyWord,
             _ => return None,
         })
     }
