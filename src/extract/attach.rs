@@ -64,7 +64,15 @@ pub struct DocState {
     pub topic: Vec<Ent>,
     /// Sentence index where `topic` was set.
     pub topic_sentence: usize,
+    /// What the last attack without a named attacker hit ("gunmen attacked X"), for a claim
+    /// that follows ("JNIM claimed responsibility").
+    pub unclaimed: Vec<Ent>,
+    /// Sentence where `unclaimed` was set.
+    pub unclaimed_sentence: usize,
 }
+
+/// How many sentences back a claim may reach for the attack it claims.
+const CLAIM_SENTENCES: usize = 2;
 
 /// How many sentences back "the group" / "the jihadists" may refer.
 const GROUP_REF_SENTENCES: usize = 3;
@@ -134,8 +142,10 @@ impl Attach<'_> {
     fn run(&mut self) {
         for ti in 0..self.items.len() {
             self.advance(ti);
-            if let ItemKind::Trigger(t) = self.items[ti].kind {
-                self.trigger(ti, t);
+            match self.items[ti].kind {
+                ItemKind::Trigger(t) => self.trigger(ti, t),
+                ItemKind::Marker(Marker::Claim) => self.claim(ti),
+                _ => {}
             }
         }
         self.advance(self.items.len());
@@ -588,6 +598,10 @@ impl Attach<'_> {
             let from = agent_at.unwrap_or(ti);
             let subjects = self.agents(from);
             if subjects.is_empty() {
+                if def.passive && rel == RelationType::Attacked {
+                    let patient = self.patient_before(ti, rel);
+                    self.remember_unclaimed(patient);
+                }
                 return;
             }
             let mut objects = if def.passive { self.patient_before(ti, rel) } else { Vec::new() };
@@ -632,6 +646,10 @@ impl Attach<'_> {
                 if objects.is_empty() {
                     objects = self.last_objects.clone();
                 }
+                // "Responsibility for the attack was claimed by X": the attack reported before.
+                if objects.is_empty() && rel == RelationType::Attacked {
+                    objects = self.claimed();
+                }
             }
             // "قتل جنود ... في هجوم شنه X على Y": the killed are attacked too.
             if trig.prep == Prep::Locative && rel == RelationType::Attacked {
@@ -649,10 +667,19 @@ impl Attach<'_> {
         // Active voice.
         let (subjects, object_from) = self.subjects(ti);
         if subjects.is_empty() {
+            if rel == RelationType::Attacked && !def.persons {
+                let objects: Vec<Ent> = self.objects_after(ti, rel, false).into_iter().map(|(o, _)| o).collect();
+                self.remember_unclaimed(objects);
+            }
             return;
         }
         self.cur_subjects.clone_from(&subjects);
-        let objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
+        let mut objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
+        // "X claimed the attack", "تبنت الهجوم جماعة X": the attack reported before.
+        let claimed = ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Claim);
+        if objects.is_empty() && claimed && rel == RelationType::Attacked {
+            objects = self.claimed().into_iter().map(|o| (o, false)).collect();
+        }
         self.cur_subjects.clear();
         if objects.is_empty() {
             if subjects.len() >= 2 && (mutual || rel == RelationType::Attacked && def.mutual) {
@@ -683,6 +710,58 @@ impl Attach<'_> {
         }
         self.set_topic(&subjects);
         let _ = trig;
+    }
+
+    fn remember_unclaimed(&mut self, objects: Vec<Ent>) {
+        if !objects.is_empty() {
+            self.state.unclaimed = objects;
+            self.state.unclaimed_sentence = self.sentence;
+        }
+    }
+
+    /// The targets of the attack a claim refers to, if one was reported recently.
+    fn claimed(&self) -> Vec<Ent> {
+        if self.state.unclaimed_sentence + CLAIM_SENTENCES >= self.sentence {
+            self.state.unclaimed.clone()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// A claim (convention 7): "JNIM claimed responsibility", "وتبنت العملية جماعة X". The
+    /// claimant, before the claim word or (Arabic) within a few words after it, made the attack
+    /// last reported without an attacker. A claim followed by its own attack word ("claimed the
+    /// attack on Gao") is left to that trigger.
+    fn claim(&mut self, ci: usize) {
+        let c = self.items[ci];
+        if self.negated(ci) {
+            return;
+        }
+        // "claimed the attack on Gao": the trigger has its own target.
+        let own_trigger = (ci + 1..self.items.len()).take_while(|&k| self.items[k].tok <= c.tok_end + 3).any(|k| {
+            let attack = matches!(self.items[k].kind,
+                ItemKind::Trigger(u) if self.lex.triggers[u as usize].relation == RelationType::Attacked);
+            attack && self.items.get(k + 1).is_some_and(|n| matches!(n.prep, Prep::Strong | Prep::Against))
+        });
+        let objects = self.claimed();
+        if own_trigger || objects.is_empty() {
+            return;
+        }
+        let after = (ci + 1..self.items.len())
+            .take_while(|&k| self.items[k].tok <= c.tok_end + 3)
+            .find(|&k| self.is_nominal(k) && matches!(self.items[k].prep, Prep::None | Prep::Weak))
+            .map(|k| self.subject_group(k))
+            .filter(|v| !v.is_empty());
+        let subjects = match self.subject_before(ci, Prep::None) {
+            Some(v) => v,
+            None => after.unwrap_or_default(),
+        };
+        for &s in &subjects {
+            for &o in &objects {
+                self.emit(s, RelationType::Attacked, o);
+            }
+        }
+        self.joint_action(&subjects, RelationType::Attacked, true);
     }
 
     /// "X and allied Y", "X and its ally Y", "الجيش وحليفته فاغنر": an ally word between two
@@ -1776,5 +1855,17 @@ mod tests {
         let t = triples("The Malian army lost control of Anefis. Douentza in the Mopti Region was seized by MUJAO.");
         assert!(!has(&t, "Malian army", "CONTROLS", "Anefis"), "{t:?}");
         assert!(has(&t, "MUJAO", "CONTROLS", "Douentza") && !has(&t, "MUJAO", "CONTROLS", "Mopti"), "{t:?}");
+    }
+
+    #[test]
+    fn claims_attach_the_attacker_to_the_attack_reported_before() {
+        let t = triples("Gunmen stormed the Sahel Palace hotel in Niamey on Friday. The Islamic State later claimed responsibility.");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Sahel Palace hotel"), "{t:?}");
+        let t = triples("Shells hit the Gao airport on Monday. Responsibility for the attack was claimed by JNIM and Ansar Dine.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Gao airport") && has(&t, "Ansar Dine", "ATTACKED", "Gao airport"), "{t:?}");
+        let t = triples("قصفت قذائف معسكرا للجيش المالي في غاو. وتبنت الهجوم جماعة نصرة الإسلام والمسلمين.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
+        let t = triples("Suspected jihadists attacked Boni. JNIM denied it had claimed responsibility.");
+        assert!(t.is_empty(), "{t:?}");
     }
 }

@@ -739,6 +739,14 @@ impl SentenceItems<'_> {
                             if !self.capitalized(s) {
                                 break;
                             }
+                            // "the Sahel Palace hotel": an alias with its article.
+                            let article = self
+                                .word_at(m.tok)
+                                .is_some_and(|(a, b)| self.lex.in_set(WordSet::Determiner, &self.norm.text[a..b]));
+                            if article {
+                                first = Some(m.tok + 1);
+                                break;
+                            }
                             first = Some(m.tok);
                             tok = m.tok;
                             continue;
@@ -778,7 +786,7 @@ impl SentenceItems<'_> {
             items[i].word_start = s0 as u32;
             items[i].tok = first;
             let before = items.len();
-            items.retain(|m| !(m.tok >= first && m.tok_end <= it.tok && m.entity().is_some()));
+            items.retain(|m| !(m.tok_end > first && m.tok_end <= it.tok && m.entity().is_some()));
             i = i + 1 - (before - items.len());
         }
         // Head words that named nothing are not markers the rules look at.
