@@ -77,6 +77,9 @@ const CLAIM_SENTENCES: usize = 2;
 /// How many sentences back "the group" / "the jihadists" may refer.
 const GROUP_REF_SENTENCES: usize = 3;
 
+/// How many sentences back "the rebels" may refer to the groups that acted together.
+const PLURAL_REF_SENTENCES: usize = 4;
+
 /// Words allowed between a trigger and its first object.
 const OBJECT_WINDOW: u32 = 6;
 /// Words allowed between a passive trigger and the patient before it.
@@ -310,6 +313,10 @@ impl Attach<'_> {
                 return v;
             }
         }
+        // "the rebels", "the militants" after "X, Y and Z attacked …": all of them.
+        if let Some(v) = self.plural_topic(i) {
+            return v;
+        }
         match it.kind {
             ItemKind::Entity(e) => vec![e],
             ItemKind::Marker(Marker::PairRef) => self.pair(),
@@ -322,6 +329,21 @@ impl Attach<'_> {
             ItemKind::Marker(Marker::BaseRef) => self.state.last_base.into_iter().collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// A plural English reference ("the rebels") to the armed groups that last acted together,
+    /// when they were two or more and acted in the last few sentences.
+    fn plural_topic(&self, i: usize) -> Option<Vec<Ent>> {
+        let it = self.items[i];
+        if !matches!(it.marker(), Some(Marker::GroupRef | Marker::JihadistRef)) {
+            return None;
+        }
+        let word = self.text.get(it.start as usize..it.end as usize)?;
+        let plural = word.is_ascii() && word.ends_with('s');
+        let topic = &self.state.topic;
+        let recent = self.state.topic_sentence + PLURAL_REF_SENTENCES >= self.sentence;
+        let groups = topic.len() >= 2 && topic.iter().all(|&e| self.label(e) == "ArmedGroup");
+        (plural && recent && groups).then(|| topic.clone())
     }
 
     /// "the two groups": the pair last named together, else the last two armed groups named.
@@ -631,7 +653,7 @@ impl Attach<'_> {
                     .iter()
                     .enumerate()
                     .skip(from)
-                    .find(|(_, i)| i.entity().is_some_and(|e| subjects.contains(&e)))
+                    .find(|&(k, _)| self.is_nominal(k) && self.members(k).iter().any(|e| subjects.contains(e)))
                     .map_or(from, |(k, _)| self.group_and_end(k).1);
                 // "attack by X on Y": only an object behind on/against/على/ضد.
                 objects = self
@@ -679,6 +701,7 @@ impl Attach<'_> {
         let claimed = ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Claim);
         if objects.is_empty() && claimed && rel == RelationType::Attacked {
             objects = self.claimed().into_iter().map(|o| (o, false)).collect();
+            self.state.unclaimed.clear();
         }
         self.cur_subjects.clear();
         if objects.is_empty() {
@@ -739,9 +762,14 @@ impl Attach<'_> {
         }
         // "claimed the attack on Gao": the trigger has its own target.
         let own_trigger = (ci + 1..self.items.len()).take_while(|&k| self.items[k].tok <= c.tok_end + 3).any(|k| {
-            let attack = matches!(self.items[k].kind,
-                ItemKind::Trigger(u) if self.lex.triggers[u as usize].relation == RelationType::Attacked);
-            attack && self.items.get(k + 1).is_some_and(|n| matches!(n.prep, Prep::Strong | Prep::Against))
+            match self.items[k].kind {
+                // "claimed the killing of …": an event of its own.
+                ItemKind::Trigger(u) if self.lex.triggers[u as usize].persons => true,
+                ItemKind::Trigger(u) if self.lex.triggers[u as usize].relation == RelationType::Attacked => {
+                    self.items.get(k + 1).is_some_and(|n| matches!(n.prep, Prep::Strong | Prep::Against))
+                }
+                _ => false,
+            }
         });
         let objects = self.claimed();
         if own_trigger || objects.is_empty() {
@@ -762,6 +790,9 @@ impl Attach<'_> {
             }
         }
         self.joint_action(&subjects, RelationType::Attacked, true);
+        if !subjects.is_empty() {
+            self.state.unclaimed.clear();
+        }
     }
 
     /// "X and allied Y", "X and its ally Y", "الجيش وحليفته فاغنر": an ally word between two
@@ -1042,7 +1073,7 @@ impl Attach<'_> {
         // "Douentza, until then held by X, was taken by Y": the aside between commas is skipped.
         let mut upto = ti;
         if ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Comma) && t.tok == self.items[ti - 1].tok + 1 {
-            let open = (0..ti - 1).rev().take_while(|&c| self.items[c].tok + 15 >= t.tok).find(|&c| {
+            let open = (0..ti - 1).rev().take_while(|&c| self.items[c].tok + 25 >= t.tok).find(|&c| {
                 self.items[c].marker() == Some(Marker::Comma) && c >= 1 && self.is_nominal(c - 1)
             });
             if let Some(c) = open {
@@ -1867,5 +1898,12 @@ mod tests {
         assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
         let t = triples("Suspected jihadists attacked Boni. JNIM denied it had claimed responsibility.");
         assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn plural_descriptions_stand_for_the_groups_that_acted_together() {
+        let t = triples("Fighters of the MNLA and Ansar Dine attacked an army camp near Tessalit. Two days later Kidal was stormed by the rebels.");
+        assert!(has(&t, "MNLA", "ATTACKED", "Kidal") && has(&t, "Ansar Dine", "ATTACKED", "Kidal"), "{t:?}");
+        assert!(!has(&t, "MNLA", "ATTACKED", "Ansar Dine"), "{t:?}");
     }
 }
