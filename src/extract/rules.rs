@@ -666,7 +666,14 @@ impl SentenceItems<'_> {
     fn distribute_modifiers(&self, ctx: &Context, table: &mut EntityTable, items: &mut Vec<Item>) {
         let mut added = Vec::new();
         for (i, it) in items.iter().enumerate() {
-            if it.entity().is_none() || it.tok_end < it.tok + 2 || i == 0 {
+            if it.entity().is_none() || it.tok_end < it.tok + 2 {
+                continue;
+            }
+            // Arabic adjectives follow: "القوات الفرنسية والتشادية" (French and Chadian forces).
+            if let Some(x) = self.arabic_adjective_after(ctx, table, items, it) {
+                added.push(x);
+            }
+            if i == 0 {
                 continue;
             }
             let and = items[i - 1];
@@ -703,6 +710,32 @@ impl SentenceItems<'_> {
             }
         }
         items.extend(added);
+    }
+
+    /// "القوات الفرنسية والتشادية": a free word behind و right after a known "noun adjective"
+    /// alias, when "noun word" is an alias too.
+    fn arabic_adjective_after(&self, ctx: &Context, table: &mut EntityTable, items: &[Item], it: &Item) -> Option<Item> {
+        if !self.free_word(items, it.tok_end) {
+            return None;
+        }
+        let (s, e) = self.word_at(it.tok_end)?;
+        let word = self.norm.text[s..e].strip_prefix('و')?;
+        let (_, last_start) = (it.tok_end - 1, self.word_at(it.tok_end - 1)?.0);
+        let head = self.norm.text[it.start as usize..last_start].trim_end();
+        if !Self::is_arabic_word(head) || word.chars().count() < 3 {
+            return None;
+        }
+        // The adjective takes the article of the noun it follows.
+        let adjective = if word.starts_with("ال") { word.to_string() } else { format!("ال{word}") };
+        let Some(Term::Entity(id)) = self.lex.phrase(&format!("{head} {adjective}")) else { return None };
+        let x = table.known(self.lex, resolve(self.lex, ctx, id));
+        table.mention(x, self.original_of(s, e));
+        let mut item = *it;
+        item.kind = ItemKind::Entity(x);
+        (item.start, item.word_start, item.end, item.tok, item.tok_end) =
+            ((s + 'و'.len_utf8()) as u32, s as u32, e as u32, it.tok_end, it.tok_end + 1);
+        item.clitics.conj = true;
+        Some(item)
     }
 
     /// Names of places and facilities before a head word: "the Faladie military police school",
