@@ -721,7 +721,12 @@ impl Attach<'_> {
                     }
                 }
             }
-            self.joint_action(&subjects, rel, true);
+            // Fighting each other ("X and Y clash, … on both sides") is no joint action.
+            let each_other = objects.iter().any(|(o, _)| subjects.contains(o));
+            self.joint_action(&subjects, rel, !def.mutual && !each_other);
+            if rel == RelationType::Controls {
+                self.taken_from(ti, &subjects);
+            }
             if mutual || rel == RelationType::Attacked {
                 let os: Vec<Ent> = objects.iter().map(|&(o, _)| o).collect();
                 if let (Some(&x), Some(&y)) = (subjects.first(), os.first()) {
@@ -823,6 +828,33 @@ impl Attach<'_> {
         }
         self.emit_pairwise(&a, &b, RelationType::AlliedWith, false);
         true
+    }
+
+    /// "recaptured Anefis from the rebels", "استعاد الجيش مدينة X من Y": taking a place from
+    /// an actor attacks that actor.
+    fn taken_from(&mut self, ti: usize, subjects: &[Ent]) {
+        let t = self.items[ti];
+        let Some(k) = (ti + 1..self.items.len())
+            .take_while(|&k| self.items[k].tok <= t.tok_end + OBJECT_WINDOW + 2)
+            .take_while(|&k| !matches!(self.items[k].kind, ItemKind::Trigger(_)) && self.items[k].marker() != Some(Marker::Comma))
+            .find(|&k| {
+                let q = self.items[k];
+                q.prep == Prep::Weak
+                    && self.is_nominal(k)
+                    && (ti + 1..k).any(|p| self.items[p].entity().is_some_and(|e| self.label(e) == "Place"))
+                    && k >= 1
+                    && self.items[k - 1].marker() == Some(Marker::WeakPrep)
+                    && self.lex.in_set(WordSet::SourcePrep, &self.text[self.items[k - 1].start as usize..self.items[k - 1].end as usize])
+            })
+        else {
+            return;
+        };
+        let from: Vec<Ent> = self.subject_group(k);
+        for &s in subjects {
+            for &o in &from {
+                self.emit(s, RelationType::Attacked, o);
+            }
+        }
     }
 
     /// Parties that attack or take a third party together act jointly (convention 8): "X and
@@ -1922,5 +1954,15 @@ mod tests {
         assert!(has(&t, "Ansar Dine", "CONTROLS", "Gao") && has(&t, "Ansar Dine", "CONTROLS", "Kidal"), "{t:?}");
         let t = triples("تم الاستيلاء على مدينة تساليت من قبل مقاتلين للحركة الوطنية لتحرير أزواد.");
         assert!(has(&t, "MNLA", "CONTROLS", "Tessalit"), "{t:?}");
+    }
+
+    #[test]
+    fn taking_a_place_from_an_actor_and_fighting_each_other() {
+        let t = triples("Burkinabe troops and VDP militiamen retook Djibo from Ansarul Islam last week.");
+        assert!(has(&t, "Burkinabe army", "ATTACKED", "Ansarul Islam"), "{t:?}");
+        let t = triples("استعاد الجيش المالي مدينة بوريم من جماعة نصرة الإسلام والمسلمين.");
+        assert!(has(&t, "Malian army", "ATTACKED", "JNIM") && has(&t, "Malian army", "CONTROLS", "Bourem"), "{t:?}");
+        let t = triples("JNIM and Ansarul Islam clashed near Djibo, with losses on both sides.");
+        assert!(!t.iter().any(|(_, r, _)| r == "ALLIED_WITH"), "{t:?}");
     }
 }

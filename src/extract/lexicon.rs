@@ -144,10 +144,12 @@ pub enum WordSet {
     Determiner,
     /// Ally words that join two coordinated names ("X and allied Y", "X وحليفته Y").
     AllyWord,
+    /// Prepositions of origin: "took X from Y" attacks Y.
+    SourcePrep,
 }
 
 impl WordSet {
-    const ALL: [WordSet; 7] = [
+    const ALL: [WordSet; 8] = [
         WordSet::NotName,
         WordSet::NameStop,
         WordSet::NameGroup,
@@ -155,6 +157,7 @@ impl WordSet {
         WordSet::NameConnector,
         WordSet::Determiner,
         WordSet::AllyWord,
+        WordSet::SourcePrep,
     ];
 
     fn parse(s: &str) -> Option<WordSet> {
@@ -166,6 +169,7 @@ impl WordSet {
             "name_connector" => WordSet::NameConnector,
             "determiner" => WordSet::Determiner,
             "ally_word" => WordSet::AllyWord,
+            "source_prep" => WordSet::SourcePrep,
             _ => return None,
         })
     }
