@@ -1099,10 +1099,21 @@ impl Attach<'_> {
         if q.entity().is_some() {
             return None;
         }
-        let n = self.items[k + 1..].iter().find(|n| n.tok <= q.tok_end + 2 && n.entity().is_some())?;
+        let j = (k + 1..self.items.len()).find(|&j| self.items[j].tok <= q.tok_end + 2 && self.items[j].entity().is_some())?;
+        let n = self.items[j];
         // "jihadists from Mali": a country is where they come from, not their group.
         let v: Vec<Ent> = n.entity().into_iter().filter(|&e| self.is_actor(e) && self.label(e) != "State").collect();
-        (n.prep == Prep::Weak && !v.is_empty()).then_some(v)
+        if n.prep != Prep::Weak || v.is_empty() {
+            return None;
+        }
+        // "fighters of X and Y": both groups.
+        let all: Vec<Ent> = self
+            .group_forward(j)
+            .into_iter()
+            .flat_map(|g| self.items[g].entity())
+            .filter(|&e| self.is_actor(e) && self.label(e) != "State")
+            .collect();
+        Some(all)
     }
 
     /// The patient before a passive trigger.
@@ -1213,6 +1224,14 @@ impl Attach<'_> {
             let p = self.pair();
             if p.len() == 2 {
                 return (p, ti);
+            }
+        }
+        // "X, a militia that fights alongside Y": the description's relative clause.
+        if ti >= 1 && self.items[ti - 1].apposition.is_some() && self.items[ti - 1].tok_end + 1 >= t.tok {
+            let head = self.items[ti - 1].apposition.unwrap_or(ti - 1);
+            let v: Vec<Ent> = self.members(head).into_iter().filter(|&e| self.is_actor(e)).collect();
+            if !v.is_empty() {
+                return (v, ti);
             }
         }
         // "X, which controls Y"
@@ -1964,5 +1983,15 @@ mod tests {
         assert!(has(&t, "Malian army", "ATTACKED", "JNIM") && has(&t, "Malian army", "CONTROLS", "Bourem"), "{t:?}");
         let t = triples("JNIM and Ansarul Islam clashed near Djibo, with losses on both sides.");
         assert!(!t.iter().any(|(_, r, _)| r == "ALLIED_WITH"), "{t:?}");
+    }
+
+    #[test]
+    fn lists_with_articles_and_descriptions_with_a_relative_clause() {
+        let t = triples("JNIM attacked the Gao airport, the Sévaré military camp, and the Kati market.");
+        for o in ["Gao airport", "Kati market"] {
+            assert!(has(&t, "JNIM", "ATTACKED", o), "{o} {t:?}");
+        }
+        let t = triples("Members of Dan Na Ambassagou, a Dogon militia that fights alongside the Malian army, were killed.");
+        assert!(has(&t, "Dan Na Ambassagou", "ALLIED_WITH", "Malian army"), "{t:?}");
     }
 }

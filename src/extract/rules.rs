@@ -582,6 +582,14 @@ impl SentenceItems<'_> {
                         items[i].end = end as u32;
                         items[i].tok_end = tok_end;
                         if let Some(r) = remove {
+                            // "the Sévaré military camp": the place before the head is part of it.
+                            if r < i {
+                                items[i].start = items[r].start;
+                                items[i].word_start = items[r].word_start;
+                                items[i].tok = items[r].tok;
+                                items[i].clitics = items[r].clitics;
+                                i -= 1;
+                            }
                             items.remove(r);
                         }
                     }
@@ -653,7 +661,7 @@ impl SentenceItems<'_> {
             if let ItemKind::Entity(e) = prev.kind {
                 let info = &table.infos[e as usize];
                 if info.label() == "Place" && prev.tok_end == it.tok && info.owner.is_none() {
-                    return Some((info.name.clone(), it.end as usize, it.tok_end, None));
+                    return Some((info.name.clone(), it.end as usize, it.tok_end, Some(i - 1)));
                 }
             }
         }
@@ -1040,7 +1048,16 @@ fn annotate(si: &SentenceItems<'_>, table: &EntityTable, items: &mut [Item]) {
             .filter(|m| matches!(m.marker(), Some(Marker::And | Marker::LedBy | Marker::Title | Marker::HeadBase)))
             .map(|m| m.tok_end.saturating_sub(m.tok))
             .sum();
-        let gap = it.tok.saturating_sub(q.tok_end).saturating_sub(covered);
+        // Articles do not count either in a list that ends with "and": "A, the B and the C".
+        let list_ends_with_and = items[i + 1..]
+            .iter()
+            .take_while(|m| !matches!(m.kind, ItemKind::Trigger(_)))
+            .any(|m| m.marker() == Some(Marker::And));
+        let articles = (q.tok_end..it.tok)
+            .filter(|_| conj || list_ends_with_and)
+            .filter(|&w| si.word_at(w).is_some_and(|(s, e)| si.lex.in_set(WordSet::Determiner, &si.norm.text[s..e])))
+            .count() as u32;
+        let gap = it.tok.saturating_sub(q.tok_end).saturating_sub(covered).saturating_sub(articles);
         if gap > 2 {
             continue;
         }
@@ -1085,8 +1102,16 @@ fn comma_apposition(si: &SentenceItems<'_>, table: &EntityTable, items: &[Item],
     }
     let label = |x: &Item| x.entity().map(|e| table.infos[e as usize].label());
     let next = items.get(i + 1);
-    let ends_phrase = next.is_none_or(|n| matches!(n.marker(), Some(Marker::Comma | Marker::Including)));
-    let continues_list = next.is_some_and(|n| n.marker() == Some(Marker::And) || n.coord_prev == Some(i));
+    // The description ends at a comma, "including", or the clause it is the subject of
+    // ("X, a militia that fights alongside Y").
+    let ends_phrase = next.is_none_or(|n| {
+        matches!(n.marker(), Some(Marker::Comma | Marker::Including | Marker::Relative))
+            || (matches!(n.kind, ItemKind::Trigger(_)) && n.tok > it.tok_end)
+    });
+    // "A, the B, and the C" is a list, not a description.
+    let continues_list = next.is_some_and(|n| n.marker() == Some(Marker::And) || n.coord_prev == Some(i))
+        || (next.is_some_and(|n| n.marker() == Some(Marker::Comma))
+            && items.get(i + 2).is_some_and(|n| n.marker() == Some(Marker::And)));
     // "Gao, Mali": the state a place is in.
     let place_state = label(&prev) == Some("Place")
         && label(&it) == Some("State")
@@ -1096,8 +1121,9 @@ fn comma_apposition(si: &SentenceItems<'_>, table: &EntityTable, items: &[Item],
     // "X, the capital of Y,": a description opened by a determiner, a few words long.
     let described = it.tok > comma.tok_end
         && it.tok <= comma.tok_end + 2
-        && si.word_at(comma.tok_end).is_some_and(|(s, e)| matches!(&si.norm.text[s..e], "the" | "a" | "an"))
-        && ends_phrase;
+        && si.word_at(comma.tok_end).is_some_and(|(s, e)| si.lex.in_set(WordSet::Determiner, &si.norm.text[s..e]))
+        && ends_phrase
+        && !continues_list;
     (place_state || described).then_some(j)
 }
 
