@@ -836,7 +836,9 @@ impl Attach<'_> {
         let t = self.items[ti];
         let Some(k) = (ti + 1..self.items.len())
             .take_while(|&k| self.items[k].tok <= t.tok_end + OBJECT_WINDOW + 2)
-            .take_while(|&k| !matches!(self.items[k].kind, ItemKind::Trigger(_)) && self.items[k].marker() != Some(Marker::Comma))
+            .take_while(|&k| {
+                !matches!(self.items[k].kind, ItemKind::Trigger(_)) && self.items[k].marker() != Some(Marker::Comma)
+            })
             .find(|&k| {
                 let q = self.items[k];
                 q.prep == Prep::Weak
@@ -844,7 +846,10 @@ impl Attach<'_> {
                     && (ti + 1..k).any(|p| self.items[p].entity().is_some_and(|e| self.label(e) == "Place"))
                     && k >= 1
                     && self.items[k - 1].marker() == Some(Marker::WeakPrep)
-                    && self.lex.in_set(WordSet::SourcePrep, &self.text[self.items[k - 1].start as usize..self.items[k - 1].end as usize])
+                    && self.lex.in_set(
+                        WordSet::SourcePrep,
+                        &self.text[self.items[k - 1].start as usize..self.items[k - 1].end as usize],
+                    )
             })
         else {
             return;
@@ -913,7 +918,9 @@ impl Attach<'_> {
             match q.kind {
                 // "the battle of Ber took place between …": the place the fight is named after.
                 ItemKind::Entity(e)
-                    if matches!(q.prep, Prep::Weak | Prep::Locative) && q.tok <= anchor + 2 && self.label(e) == "Place" =>
+                    if matches!(q.prep, Prep::Weak | Prep::Locative)
+                        && q.tok <= anchor + 2
+                        && self.label(e) == "Place" =>
                 {
                     anchor = q.tok_end;
                 }
@@ -1016,9 +1023,9 @@ impl Attach<'_> {
                         }
                         if self.is_nominal(m) {
                             // "against militants of X and Y": the named groups.
-                            let named = self.named_after_ref(m).and_then(|_| {
-                                (m + 1..self.items.len()).find(|&n| self.items[n].entity().is_some())
-                            });
+                            let named = self
+                                .named_after_ref(m)
+                                .and_then(|_| (m + 1..self.items.len()).find(|&n| self.items[n].entity().is_some()));
                             let m = named.unwrap_or(m);
                             return self.group_forward(m).into_iter().flat_map(|g| self.members(g)).collect();
                         }
@@ -1099,7 +1106,8 @@ impl Attach<'_> {
         if q.entity().is_some() {
             return None;
         }
-        let j = (k + 1..self.items.len()).find(|&j| self.items[j].tok <= q.tok_end + 2 && self.items[j].entity().is_some())?;
+        let j = (k + 1..self.items.len())
+            .find(|&j| self.items[j].tok <= q.tok_end + 2 && self.items[j].entity().is_some())?;
         let n = self.items[j];
         // "jihadists from Mali": a country is where they come from, not their group.
         let v: Vec<Ent> = n.entity().into_iter().filter(|&e| self.is_actor(e) && self.label(e) != "State").collect();
@@ -1122,9 +1130,10 @@ impl Attach<'_> {
         // "Douentza, until then held by X, was taken by Y": the aside between commas is skipped.
         let mut upto = ti;
         if ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Comma) && t.tok == self.items[ti - 1].tok + 1 {
-            let open = (0..ti - 1).rev().take_while(|&c| self.items[c].tok + 25 >= t.tok).find(|&c| {
-                self.items[c].marker() == Some(Marker::Comma) && c >= 1 && self.is_nominal(c - 1)
-            });
+            let open = (0..ti - 1)
+                .rev()
+                .take_while(|&c| self.items[c].tok + 25 >= t.tok)
+                .find(|&c| self.items[c].marker() == Some(Marker::Comma) && c >= 1 && self.is_nominal(c - 1));
             if let Some(c) = open {
                 upto = c;
             }
@@ -1158,9 +1167,8 @@ impl Attach<'_> {
                     let k = if head { k - 2 } else { k };
                     // "between X and Y backed by Z": Z backs the side named last.
                     let group = self.group_back(k);
-                    let sides = group.first().is_some_and(|&g| {
-                        g >= 1 && self.items[g - 1].marker() == Some(Marker::Between)
-                    });
+                    let sides =
+                        group.first().is_some_and(|&g| g >= 1 && self.items[g - 1].marker() == Some(Marker::Between));
                     if sides && rel == RelationType::AlliedWith {
                         return self.members(k);
                     }
@@ -1187,7 +1195,8 @@ impl Attach<'_> {
         let mut k = c + 1;
         // Arabic puts the verb first: "…، هاجمت X".
         let verb_first = self.items.get(k).is_some_and(|v| {
-            matches!(v.kind, ItemKind::Trigger(_)) && self.text.as_bytes().get(v.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b))
+            matches!(v.kind, ItemKind::Trigger(_))
+                && self.text.as_bytes().get(v.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b))
         });
         if verb_first {
             k += 1;
@@ -1440,11 +1449,12 @@ impl Attach<'_> {
             if self.is_nominal(k) && q.apposition.is_none() && !names_border && !place_in_fight {
                 let qprep = if q.prep == Prep::Agent && rel == RelationType::Attacked { Prep::None } else { q.prep };
                 // "attacked several locations across X": X is what was hit.
-                let qprep = if qprep == Prep::Locative && rel == RelationType::Attacked && self.target_noun_before(from, k) {
-                    Prep::None
-                } else {
-                    qprep
-                };
+                let qprep =
+                    if qprep == Prep::Locative && rel == RelationType::Attacked && self.target_noun_before(from, k) {
+                        Prep::None
+                    } else {
+                        qprep
+                    };
                 if self.members(k).into_iter().any(|e| self.fits_object(e, qprep, rel)) {
                     let with = q.prep == Prep::With
                         || self.items[from + 1..k].iter().any(|m| m.marker() == Some(Marker::With));
@@ -1871,7 +1881,10 @@ mod tests {
             assert!(has(&t, "JNIM", "ATTACKED", o), "{o} {t:?}");
         }
         let t = triples("The Islamic State raided positions in Menaka, Mali, on Tuesday.");
-        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Menaka") && !t.iter().any(|(_, _, o)| o == "Mali"), "{t:?}");
+        assert!(
+            has(&t, "Islamic State Sahel", "ATTACKED", "Menaka") && !t.iter().any(|(_, _, o)| o == "Mali"),
+            "{t:?}"
+        );
     }
 
     #[test]
@@ -1885,8 +1898,13 @@ mod tests {
 
     #[test]
     fn one_side_between_two_against_a_third() {
-        let t = triples("Fighting raged in Gao between the Malian army and the Wagner Group against militants of JNIM and the CMA.");
-        assert!(has(&t, "Malian army", "ALLIED_WITH", "Wagner Group") && has(&t, "CMA", "ALLIED_WITH", "JNIM"), "{t:?}");
+        let t = triples(
+            "Fighting raged in Gao between the Malian army and the Wagner Group against militants of JNIM and the CMA.",
+        );
+        assert!(
+            has(&t, "Malian army", "ALLIED_WITH", "Wagner Group") && has(&t, "CMA", "ALLIED_WITH", "JNIM"),
+            "{t:?}"
+        );
         assert!(has(&t, "Wagner Group", "ATTACKED", "JNIM") && has(&t, "CMA", "ATTACKED", "Malian army"), "{t:?}");
         assert!(!has(&t, "Malian army", "ATTACKED", "Wagner Group"), "{t:?}");
         let t = triples("The battle of Menaka took place between 3 and 5 May, between JNIM and the Islamic State.");
@@ -1918,10 +1936,15 @@ mod tests {
     fn a_fronted_partner_phrase_joins_the_clause_subject() {
         let t = triples("With the help of Russian mercenaries, the Malian army retook Anefis.");
         assert!(has(&t, "Malian army", "ALLIED_WITH", "Wagner Group"), "{t:?}");
-        assert!(has(&t, "Malian army", "CONTROLS", "Anefis") && !has(&t, "Wagner Group", "CONTROLS", "Anefis"), "{t:?}");
+        assert!(
+            has(&t, "Malian army", "CONTROLS", "Anefis") && !has(&t, "Wagner Group", "CONTROLS", "Anefis"),
+            "{t:?}"
+        );
         let t = triples("بالتعاون مع القوات الفرنسية، هاجمت حركة إنقاذ أزواد مواقع تنظيم الدولة الإسلامية في الساحل.");
         assert!(has(&t, "French forces", "ALLIED_WITH", "MSA"), "{t:?}");
-        let t = triples("In cooperation with Niger, the Movement for the Salvation of Azawad attacked Islamic State fighters.");
+        let t = triples(
+            "In cooperation with Niger, the Movement for the Salvation of Azawad attacked Islamic State fighters.",
+        );
         assert!(has(&t, "MSA", "ALLIED_WITH", "Niger") && has(&t, "MSA", "ATTACKED", "Islamic State Sahel"), "{t:?}");
     }
 
@@ -1950,8 +1973,13 @@ mod tests {
     fn claims_attach_the_attacker_to_the_attack_reported_before() {
         let t = triples("Gunmen stormed the Sahel Palace hotel in Niamey on Friday. The Islamic State later claimed responsibility.");
         assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Sahel Palace hotel"), "{t:?}");
-        let t = triples("Shells hit the Gao airport on Monday. Responsibility for the attack was claimed by JNIM and Ansar Dine.");
-        assert!(has(&t, "JNIM", "ATTACKED", "Gao airport") && has(&t, "Ansar Dine", "ATTACKED", "Gao airport"), "{t:?}");
+        let t = triples(
+            "Shells hit the Gao airport on Monday. Responsibility for the attack was claimed by JNIM and Ansar Dine.",
+        );
+        assert!(
+            has(&t, "JNIM", "ATTACKED", "Gao airport") && has(&t, "Ansar Dine", "ATTACKED", "Gao airport"),
+            "{t:?}"
+        );
         let t = triples("قصفت قذائف معسكرا للجيش المالي في غاو. وتبنت الهجوم جماعة نصرة الإسلام والمسلمين.");
         assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
         let t = triples("Suspected jihadists attacked Boni. JNIM denied it had claimed responsibility.");
@@ -1991,7 +2019,9 @@ mod tests {
         for o in ["Gao airport", "Kati market"] {
             assert!(has(&t, "JNIM", "ATTACKED", o), "{o} {t:?}");
         }
-        let t = triples("Members of Dan Na Ambassagou, a Dogon militia that fights alongside the Malian army, were killed.");
+        let t = triples(
+            "Members of Dan Na Ambassagou, a Dogon militia that fights alongside the Malian army, were killed.",
+        );
         assert!(has(&t, "Dan Na Ambassagou", "ALLIED_WITH", "Malian army"), "{t:?}");
     }
 }

@@ -722,7 +722,13 @@ impl SentenceItems<'_> {
 
     /// "القوات الفرنسية والتشادية": a free word behind و right after a known "noun adjective"
     /// alias, when "noun word" is an alias too.
-    fn arabic_adjective_after(&self, ctx: &Context, table: &mut EntityTable, items: &[Item], it: &Item) -> Option<Item> {
+    fn arabic_adjective_after(
+        &self,
+        ctx: &Context,
+        table: &mut EntityTable,
+        items: &[Item],
+        it: &Item,
+    ) -> Option<Item> {
         if !self.free_word(items, it.tok_end) {
             return None;
         }
@@ -817,7 +823,8 @@ impl SentenceItems<'_> {
                 i += 1;
                 continue;
             }
-            let name_end = if keep_head { it.end as usize } else { self.word_at(it.tok - 1).map_or(it.start as usize, |w| w.1) };
+            let name_end =
+                if keep_head { it.end as usize } else { self.word_at(it.tok - 1).map_or(it.start as usize, |w| w.1) };
             let name = self.original_of(s0, name_end).to_string();
             let e = table.unknown(&name, "Place", None, None);
             let surface = self.original_of(s0, it.end as usize).to_string();
