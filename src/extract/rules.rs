@@ -884,9 +884,13 @@ impl SentenceItems<'_> {
             let in_set = |set, w: &String| self.lex.in_set(set, w);
             let first_stop = lower.first().is_some_and(|w| in_set(WordSet::NameStop, w));
             let prev_marker = items.iter().filter(|i| i.tok_end == tok).map(|i| i.kind).next_back();
-            // "the Ganda Iso militia": a lower-case group word after the name labels it.
+            // "the Ganda Iso militia": a lower-case group word after the name labels it; "a
+            // Burkinabe group" is a description.
+            let indefinite =
+                tok > 0 && self.word_at(tok - 1).is_some_and(|(a, b)| matches!(&self.norm.text[a..b], "a" | "an"));
             let head_after = self
                 .word_at(end_tok)
+                .filter(|_| !indefinite)
                 .filter(|&(s2, e2)| {
                     s2 == end + 1
                         && !self.capitalized(s2)
