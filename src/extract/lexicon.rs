@@ -112,9 +112,67 @@ pub enum Marker {
     HeadPlace,
     HeadBase,
     Title,
+    /// "including", "بما فيها": the list after it continues the objects before it.
+    Including,
+    /// "locations", "positions", "مواقع": a place after it (behind "in") is what was hit.
+    TargetNoun,
+    /// "airport", "school": ends a capitalised name of a facility, which keeps the word.
+    HeadFacility,
+    /// "neighborhood", "district": ends a capitalised place name, which drops the word.
+    HeadPlaceAfter,
+    /// "claimed responsibility for", "تبنت": the subject made the attack last reported.
+    Claim,
     Comma,
     OpenParen,
     CloseParen,
+}
+
+/// Lists of words the rules look up one word at a time (they are not matched in the text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordSet {
+    /// Words that follow a head such as "جماعة" or "مدينة" without being a name.
+    NotName,
+    /// Capitalised words that never start a guessed English name ("The", "Monday").
+    NameStop,
+    /// Words that make a capitalised name an armed group ("Front", "Brigade").
+    NameGroup,
+    /// Words that make a capitalised group name a force ("Army", "Forces").
+    NameForce,
+    /// Lower-case words inside a capitalised name ("al", "ag", "ould").
+    NameConnector,
+    /// Determiners between a preposition and its noun ("the", "several", "عشرات").
+    Determiner,
+    /// Ally words that join two coordinated names ("X and allied Y", "X وحليفته Y").
+    AllyWord,
+    /// Prepositions of origin: "took X from Y" attacks Y.
+    SourcePrep,
+}
+
+impl WordSet {
+    const ALL: [WordSet; 8] = [
+        WordSet::NotName,
+        WordSet::NameStop,
+        WordSet::NameGroup,
+        WordSet::NameForce,
+        WordSet::NameConnector,
+        WordSet::Determiner,
+        WordSet::AllyWord,
+        WordSet::SourcePrep,
+    ];
+
+    fn parse(s: &str) -> Option<WordSet> {
+        Some(match s {
+            "not_name" => WordSet::NotName,
+            "name_stop" => WordSet::NameStop,
+            "name_group" => WordSet::NameGroup,
+            "name_force" => WordSet::NameForce,
+            "name_connector" => WordSet::NameConnector,
+            "determiner" => WordSet::Determiner,
+            "ally_word" => WordSet::AllyWord,
+            "source_prep" => WordSet::SourcePrep,
+            _ => return None,
+        })
+    }
 }
 
 impl Marker {
@@ -148,6 +206,11 @@ impl Marker {
             "head_place" => Marker::HeadPlace,
             "head_base" => Marker::HeadBase,
             "title" => Marker::Title,
+            "including" => Marker::Including,
+            "target_noun" => Marker::TargetNoun,
+            "head_facility" => Marker::HeadFacility,
+            "head_place_after" => Marker::HeadPlaceAfter,
+            "claim" => Marker::Claim,
             _ => return None,
         })
     }
@@ -187,7 +250,9 @@ pub struct Lexicon {
     pub(crate) patterns: Vec<Pattern>,
     pub(crate) automaton: NFA,
     pub(crate) by_name: HashMap<String, u32>,
-    pub(crate) not_names: std::collections::HashSet<String>,
+    pub(crate) word_sets: [std::collections::HashSet<String>; WordSet::ALL.len()],
+    /// Normalized alias → index into `patterns`.
+    pub(crate) phrases: HashMap<String, usize>,
 }
 
 struct Builder {
@@ -196,7 +261,7 @@ struct Builder {
     strings: Vec<String>,
     patterns: Vec<Pattern>,
     seen: HashMap<String, usize>,
-    not_names: std::collections::HashSet<String>,
+    word_sets: [std::collections::HashSet<String>; WordSet::ALL.len()],
 }
 
 fn is_arabic(s: &str) -> bool {
@@ -391,8 +456,8 @@ fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
 }
 
 fn parse_markers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractError> {
-    // `None`: before any header; `Some(None)`: the `not_name` list; `Some(Some(m))`: marker m.
-    let mut current: Option<Option<Marker>> = None;
+    // `None`: before any header; `Some(Err(set))`: a word set; `Some(Ok(m))`: marker m.
+    let mut current: Option<Result<Marker, WordSet>> = None;
     for (no, raw) in text.lines().enumerate() {
         let line = raw.trim();
         let no = no + 1;
@@ -401,14 +466,14 @@ fn parse_markers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractE
         }
         if let Some(head) = line.strip_prefix('@') {
             let name = head.trim();
-            if name == "not_name" {
-                current = Some(None);
+            if let Some(set) = WordSet::parse(name) {
+                current = Some(Err(set));
                 continue;
             }
             let Some(m) = Marker::parse(name) else {
                 return Err(parse_error(file, no, format!("unknown marker kind '{name}'")));
             };
-            current = Some(Some(m));
+            current = Some(Ok(m));
             continue;
         }
         let Some(kind) = current else {
@@ -417,9 +482,9 @@ fn parse_markers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractE
         let (_, values) = language_line(file, no, line, "word")?;
         for v in values {
             match kind {
-                Some(m) => b.add(v, Term::Marker(m)),
-                None => {
-                    b.not_names.insert(normalize(v));
+                Ok(m) => b.add(v, Term::Marker(m)),
+                Err(set) => {
+                    b.word_sets[set as usize].insert(normalize(v));
                 }
             }
         }
@@ -451,7 +516,8 @@ impl Lexicon {
             patterns,
             automaton,
             by_name: HashMap::new(),
-            not_names: Default::default(),
+            word_sets: Default::default(),
+            phrases: HashMap::new(),
         }
     }
 
@@ -500,7 +566,7 @@ impl Lexicon {
             strings: Vec::new(),
             patterns: Vec::new(),
             seen: HashMap::new(),
-            not_names: Default::default(),
+            word_sets: Default::default(),
         };
         parse_entities(&mut b, entities.0, entities.1)?;
         parse_triggers(&mut b, triggers.0, triggers.1)?;
@@ -541,7 +607,8 @@ impl Lexicon {
             patterns: b.patterns,
             automaton,
             by_name,
-            not_names: b.not_names,
+            word_sets: b.word_sets,
+            phrases: b.seen,
         })
     }
 
@@ -552,7 +619,17 @@ impl Lexicon {
 
     /// Whether a normalized word never starts an unknown name (adjectives after "جماعة").
     pub(crate) fn is_not_name(&self, word: &str) -> bool {
-        self.not_names.contains(word)
+        self.in_set(WordSet::NotName, word)
+    }
+
+    /// What a whole normalized phrase stands for, if it is an alias, trigger or marker.
+    pub(crate) fn phrase(&self, normalized: &str) -> Option<Term> {
+        self.phrases.get(normalized).map(|&i| self.patterns[i].term)
+    }
+
+    /// Whether a normalized word is in one of the word sets of `markers.txt`.
+    pub(crate) fn in_set(&self, set: WordSet, word: &str) -> bool {
+        self.word_sets[set as usize].contains(word)
     }
 
     pub(crate) fn entity_id(&self, name: &str) -> Option<u32> {

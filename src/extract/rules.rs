@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::lexicon::{Lexicon, Marker, Term};
+use super::lexicon::{Lexicon, Marker, Term, WordSet};
 use super::normalize::Normalized;
 use super::tokenize::{is_word_char, token_index, Clitics, RawMatch, Suffix};
 
@@ -402,104 +402,6 @@ pub fn transliterate(ar: &str) -> String {
     }
 }
 
-/// Words of English that start sentences or name things the rules must not guess as entities.
-const CAPITAL_STOP: &[&str] = &[
-    "The",
-    "A",
-    "An",
-    "In",
-    "On",
-    "At",
-    "But",
-    "And",
-    "Or",
-    "He",
-    "She",
-    "They",
-    "It",
-    "We",
-    "I",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "There",
-    "Since",
-    "After",
-    "Before",
-    "When",
-    "While",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "According",
-    "Last",
-    "Earlier",
-    "Later",
-    "Meanwhile",
-    "However",
-    "Also",
-    "Its",
-    "Their",
-    "His",
-    "Her",
-    "Some",
-    "Many",
-    "Several",
-    "Two",
-    "Three",
-    "Both",
-    "Islamist",
-    "Jihadist",
-    "Reuters",
-    "AFP",
-    "AP",
-    "Al",
-    "Jazeera",
-    "BBC",
-    "Human",
-    "Rights",
-    "Watch",
-    "Amnesty",
-];
-
-const GROUP_WORDS: &[&str] = &[
-    "Group",
-    "Brigade",
-    "Brigades",
-    "Battalion",
-    "Front",
-    "Movement",
-    "Militia",
-    "Katiba",
-    "Alliance",
-    "Coalition",
-    "Jamaat",
-    "Ansar",
-    "Army",
-    "Forces",
-    "Liberation",
-    "Mujahideen",
-    "Brotherhood",
-    "Council",
-];
-
 /// Build the items of one sentence.
 pub struct SentenceItems<'a> {
     /// The lexicon.
@@ -591,6 +493,8 @@ impl SentenceItems<'_> {
         }
         self.leaders_governments(table, out);
         self.guess_unknown(ctx, table, out);
+        self.distribute_modifiers(ctx, table, out);
+        self.guess_facilities(table, out);
         self.guess_capitalized(table, out);
         out.sort_by_key(|i| i.start);
         // "the Islamic State" + "Sahel Province" both naming one entity: one mention.
@@ -602,7 +506,7 @@ impl SentenceItems<'_> {
             }
             same
         });
-        annotate(self, out);
+        annotate(self, table, out);
     }
 
     /// "Tiani's government", "Goita's junta": the leader's state, not the leader; "Mali's
@@ -678,6 +582,14 @@ impl SentenceItems<'_> {
                         items[i].end = end as u32;
                         items[i].tok_end = tok_end;
                         if let Some(r) = remove {
+                            // "the Sévaré military camp": the place before the head is part of it.
+                            if r < i {
+                                items[i].start = items[r].start;
+                                items[i].word_start = items[r].word_start;
+                                items[i].tok = items[r].tok;
+                                items[i].clitics = items[r].clitics;
+                                i -= 1;
+                            }
                             items.remove(r);
                         }
                     }
@@ -749,11 +661,184 @@ impl SentenceItems<'_> {
             if let ItemKind::Entity(e) = prev.kind {
                 let info = &table.infos[e as usize];
                 if info.label() == "Place" && prev.tok_end == it.tok && info.owner.is_none() {
-                    return Some((info.name.clone(), it.end as usize, it.tok_end, None));
+                    return Some((info.name.clone(), it.end as usize, it.tok_end, Some(i - 1)));
                 }
             }
         }
         None
+    }
+
+    /// "Nigerien and US soldiers", "French, Malian and Chadian troops": each modifier of a
+    /// list before a known "modifier noun" alias names the entity its own "modifier noun"
+    /// would name.
+    fn distribute_modifiers(&self, ctx: &Context, table: &mut EntityTable, items: &mut Vec<Item>) {
+        let mut added = Vec::new();
+        for (i, it) in items.iter().enumerate() {
+            if it.entity().is_none() || it.tok_end < it.tok + 2 {
+                continue;
+            }
+            // Arabic adjectives follow: "القوات الفرنسية والتشادية" (French and Chadian forces).
+            if let Some(x) = self.arabic_adjective_after(ctx, table, items, it) {
+                added.push(x);
+            }
+            if i == 0 {
+                continue;
+            }
+            let and = items[i - 1];
+            if and.marker() != Some(Marker::And) || and.tok_end != it.tok {
+                continue;
+            }
+            let Some((_, first_end)) = self.word_at(it.tok) else { continue };
+            let rest = &self.norm.text[first_end..it.end as usize];
+            let mut tok = and.tok;
+            let mut k = i - 1;
+            loop {
+                // Optional comma before "and" and between modifiers.
+                if k > 0 && items[k - 1].marker() == Some(Marker::Comma) && items[k - 1].tok == tok {
+                    k -= 1;
+                }
+                if tok == 0 || !self.free_word(items, tok - 1) {
+                    break;
+                }
+                let Some((s, e)) = self.word_at(tok - 1) else { break };
+                let phrase = format!("{}{rest}", &self.norm.text[s..e]);
+                let Some(Term::Entity(id)) = self.lex.phrase(&phrase) else { break };
+                let x = table.known(self.lex, resolve(self.lex, ctx, id));
+                table.mention(x, self.original_of(s, e));
+                let mut item = *it;
+                item.kind = ItemKind::Entity(x);
+                (item.start, item.word_start, item.end, item.tok, item.tok_end) =
+                    (s as u32, s as u32, e as u32, tok - 1, tok);
+                added.push(item);
+                tok -= 1;
+                if k == 0 || items[k - 1].marker() != Some(Marker::Comma) || items[k - 1].tok != tok {
+                    break;
+                }
+                k -= 1;
+            }
+        }
+        items.extend(added);
+    }
+
+    /// "القوات الفرنسية والتشادية": a free word behind و right after a known "noun adjective"
+    /// alias, when "noun word" is an alias too.
+    fn arabic_adjective_after(
+        &self,
+        ctx: &Context,
+        table: &mut EntityTable,
+        items: &[Item],
+        it: &Item,
+    ) -> Option<Item> {
+        if !self.free_word(items, it.tok_end) {
+            return None;
+        }
+        let (s, e) = self.word_at(it.tok_end)?;
+        let word = self.norm.text[s..e].strip_prefix('و')?;
+        let (_, last_start) = (it.tok_end - 1, self.word_at(it.tok_end - 1)?.0);
+        let head = self.norm.text[it.start as usize..last_start].trim_end();
+        if !Self::is_arabic_word(head) || word.chars().count() < 3 {
+            return None;
+        }
+        // The adjective takes the article of the noun it follows.
+        let adjective = if word.starts_with("ال") { word.to_string() } else { format!("ال{word}") };
+        let Some(Term::Entity(id)) = self.lex.phrase(&format!("{head} {adjective}")) else { return None };
+        let x = table.known(self.lex, resolve(self.lex, ctx, id));
+        table.mention(x, self.original_of(s, e));
+        let mut item = *it;
+        item.kind = ItemKind::Entity(x);
+        (item.start, item.word_start, item.end, item.tok, item.tok_end) =
+            ((s + 'و'.len_utf8()) as u32, s as u32, e as u32, it.tok_end, it.tok_end + 1);
+        item.clitics.conj = true;
+        Some(item)
+    }
+
+    /// Names of places and facilities before a head word: "the Faladie military police school",
+    /// "Modibo Keita International Airport" (the head stays in the name), "the Banankabougou
+    /// neighborhood" (the head is dropped). The name starts with a capitalised word; a known
+    /// person or place inside it ("Keita") is part of the name, not a mention of its own.
+    fn guess_facilities(&self, table: &mut EntityTable, items: &mut Vec<Item>) {
+        let mut i = 0;
+        while i < items.len() {
+            let it = items[i];
+            let keep_head = match it.marker() {
+                Some(Marker::HeadFacility) => true,
+                Some(Marker::HeadPlaceAfter) => false,
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            let mut first: Option<u32> = None;
+            let mut lower = 0;
+            let mut tok = it.tok;
+            while tok > 0 && it.tok - tok < 6 {
+                let t = tok - 1;
+                let Some((s, e)) = self.word_at(t) else { break };
+                let w = &self.norm.text[s..e];
+                if Self::is_arabic_word(w) || self.lex.in_set(WordSet::Determiner, w) {
+                    break;
+                }
+                // Only a known person or place may sit inside the name.
+                match items.iter().find(|m| m.tok <= t && t < m.tok_end) {
+                    None => {}
+                    Some(m) => match m.kind {
+                        ItemKind::Entity(x) if matches!(table.infos[x as usize].label(), "Person" | "Place") => {
+                            if !self.capitalized(s) {
+                                break;
+                            }
+                            // "the Sahel Palace hotel": an alias with its article.
+                            let article = self
+                                .word_at(m.tok)
+                                .is_some_and(|(a, b)| self.lex.in_set(WordSet::Determiner, &self.norm.text[a..b]));
+                            if article {
+                                first = Some(m.tok + 1);
+                                break;
+                            }
+                            first = Some(m.tok);
+                            tok = m.tok;
+                            continue;
+                        }
+                        _ => break,
+                    },
+                }
+                if self.capitalized(s) {
+                    first = Some(t);
+                } else {
+                    // Lower-case words ("military police") only between capitalised ones and
+                    // the head, and only for facilities.
+                    if !keep_head || first.is_some() || lower == 3 {
+                        break;
+                    }
+                    lower += 1;
+                }
+                tok = t;
+            }
+            let Some(first) = first else {
+                i += 1;
+                continue;
+            };
+            let Some((s0, _)) = self.word_at(first) else { break };
+            let first_word = self.original_of(s0, self.word_at(first).map_or(s0, |w| w.1)).to_lowercase();
+            if self.lex.in_set(WordSet::NameStop, &first_word) {
+                i += 1;
+                continue;
+            }
+            let name_end =
+                if keep_head { it.end as usize } else { self.word_at(it.tok - 1).map_or(it.start as usize, |w| w.1) };
+            let name = self.original_of(s0, name_end).to_string();
+            let e = table.unknown(&name, "Place", None, None);
+            let surface = self.original_of(s0, it.end as usize).to_string();
+            table.mention(e, &surface);
+            items[i].kind = ItemKind::Entity(e);
+            items[i].start = s0 as u32;
+            items[i].word_start = s0 as u32;
+            items[i].tok = first;
+            let before = items.len();
+            items.retain(|m| !(m.tok_end > first && m.tok_end <= it.tok && m.entity().is_some()));
+            i = i + 1 - (before - items.len());
+        }
+        // Head words that named nothing are not markers the rules look at.
+        items.retain(|m| !matches!(m.marker(), Some(Marker::HeadFacility | Marker::HeadPlaceAfter)));
     }
 
     /// Capitalised English names not in the lexicon, when their shape or context gives a label.
@@ -780,7 +865,7 @@ impl SentenceItems<'_> {
             while end_tok < n {
                 let Some((s2, e2)) = self.word_at(end_tok) else { break };
                 let w2 = &self.norm.text[s2..e2];
-                let connector = matches!(w2, "al" | "el" | "ag" | "ould" | "ben" | "bin" | "ibn" | "de" | "du" | "of");
+                let connector = self.lex.in_set(WordSet::NameConnector, w2);
                 if !self.free_word(items, end_tok) || self.norm.text[end..s2].trim() != "" {
                     break;
                 }
@@ -795,10 +880,29 @@ impl SentenceItems<'_> {
             }
             let surface = self.original_of(s, end).to_string();
             let words: Vec<&str> = surface.split_whitespace().collect();
-            let first_stop = words.first().is_some_and(|w| CAPITAL_STOP.contains(w));
+            let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+            let in_set = |set, w: &String| self.lex.in_set(set, w);
+            let first_stop = lower.first().is_some_and(|w| in_set(WordSet::NameStop, w));
             let prev_marker = items.iter().filter(|i| i.tok_end == tok).map(|i| i.kind).next_back();
-            let label = if words.iter().any(|w| GROUP_WORDS.contains(w)) && words.len() >= 2 {
-                Some(if words.iter().any(|w| *w == "Forces" || *w == "Army") { "Force" } else { "ArmedGroup" })
+            // "the Ganda Iso militia": a lower-case group word after the name labels it; "a
+            // Burkinabe group" is a description.
+            let indefinite =
+                tok > 0 && self.word_at(tok - 1).is_some_and(|(a, b)| matches!(&self.norm.text[a..b], "a" | "an"));
+            let head_after = self
+                .word_at(end_tok)
+                .filter(|_| !indefinite)
+                .filter(|&(s2, e2)| {
+                    s2 == end + 1
+                        && !self.capitalized(s2)
+                        && self.free_word(items, end_tok)
+                        && in_set(WordSet::NameGroup, &self.norm.text[s2..e2].to_string())
+                        && !in_set(WordSet::NameForce, &self.norm.text[s2..e2].to_string())
+                })
+                .map(|(_, e2)| e2);
+            let label = if head_after.is_some() {
+                Some("ArmedGroup")
+            } else if lower.iter().any(|w| in_set(WordSet::NameGroup, w)) && words.len() >= 2 {
+                Some(if lower.iter().any(|w| in_set(WordSet::NameForce, w)) { "Force" } else { "ArmedGroup" })
             } else if matches!(prev_marker, Some(ItemKind::Marker(Marker::HeadPlace)))
                 || (matches!(prev_marker, Some(ItemKind::Marker(Marker::Locative))) && tok > 0 && words.len() <= 3)
             {
@@ -810,9 +914,13 @@ impl SentenceItems<'_> {
             } else {
                 None
             };
-            if let (Some(label), false) = (label, first_stop || words.iter().all(|w| CAPITAL_STOP.contains(w))) {
+            if let (Some(label), false) = (label, first_stop || lower.iter().all(|w| in_set(WordSet::NameStop, w))) {
                 let e = table.unknown(&surface, label, None, None);
                 table.mention(e, &surface);
+                let (end, end_tok) = match head_after {
+                    Some(e2) => (e2, end_tok + 1),
+                    None => (end, end_tok),
+                };
                 added.push(Item {
                     kind: ItemKind::Entity(e),
                     start: s as u32,
@@ -838,7 +946,7 @@ fn prep_of(m: Marker) -> Option<Prep> {
     Some(match m {
         // "between Gao and Menaka" places an event; sides of a conflict are read by the rules.
         Marker::Between => Prep::Locative,
-        Marker::Prep | Marker::BetweenPair => Prep::Strong,
+        Marker::Prep | Marker::BetweenPair | Marker::Including => Prep::Strong,
         Marker::Against => Prep::Against,
         Marker::WeakPrep => Prep::Weak,
         Marker::With => Prep::With,
@@ -860,7 +968,7 @@ fn is_nominal(it: &Item) -> bool {
 }
 
 /// Fill in `prep`, `coord_prev` and `apposition`.
-fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
+fn annotate(si: &SentenceItems<'_>, table: &EntityTable, items: &mut [Item]) {
     for i in 0..items.len() {
         let it = items[i];
         let mut prep = Prep::None;
@@ -870,23 +978,7 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             let p = items[i - 1];
             // An English article between a preposition and its noun is transparent.
             let article = p.tok_end + 1 == it.tok
-                && si.word_at(p.tok_end).is_some_and(|(s, e)| {
-                    matches!(
-                        &si.norm.text[s..e],
-                        "the"
-                            | "a"
-                            | "an"
-                            | "عشرات"
-                            | "مئات"
-                            | "الاف"
-                            | "بعض"
-                            | "عناصر"
-                            | "مقاتلي"
-                            | "dozens"
-                            | "hundreds"
-                            | "several"
-                    )
-                });
+                && si.word_at(p.tok_end).is_some_and(|(s, e)| si.lex.in_set(WordSet::Determiner, &si.norm.text[s..e]));
             if p.tok_end == it.tok || article {
                 match p.kind {
                     ItemKind::Marker(Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase) => prep = p.prep,
@@ -925,6 +1017,11 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             items[i].prep = items[i - 2].prep;
             continue;
         }
+        if let Some(j) = comma_apposition(si, table, items, i) {
+            items[i].apposition = Some(j);
+            items[i].prep = items[j].prep;
+            continue;
+        }
         // Coordination with the previous nominal item.
         let mut j = i;
         let mut conj = it.clitics.conj;
@@ -944,7 +1041,8 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
                     led = true;
                 }
                 ItemKind::Marker(Marker::Comma) => comma = true,
-                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen | Marker::Title) => {}
+                // "Malian Army and Wagner Group bases and X": the head of the first part.
+                ItemKind::Marker(Marker::OpenParen | Marker::CloseParen | Marker::Title | Marker::HeadBase) => {}
                 _ => {
                     blocked = true;
                     break;
@@ -958,10 +1056,19 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
         // Words of "and", "led by", titles do not count as a gap.
         let covered: u32 = items[j + 1..i]
             .iter()
-            .filter(|m| matches!(m.marker(), Some(Marker::And | Marker::LedBy | Marker::Title)))
+            .filter(|m| matches!(m.marker(), Some(Marker::And | Marker::LedBy | Marker::Title | Marker::HeadBase)))
             .map(|m| m.tok_end.saturating_sub(m.tok))
             .sum();
-        let gap = it.tok.saturating_sub(q.tok_end).saturating_sub(covered);
+        // Articles do not count either in a list that ends with "and": "A, the B and the C".
+        let list_ends_with_and = items[i + 1..]
+            .iter()
+            .take_while(|m| !matches!(m.kind, ItemKind::Trigger(_)))
+            .any(|m| m.marker() == Some(Marker::And));
+        let articles = (q.tok_end..it.tok)
+            .filter(|_| conj || list_ends_with_and)
+            .filter(|&w| si.word_at(w).is_some_and(|(s, e)| si.lex.in_set(WordSet::Determiner, &si.norm.text[s..e])))
+            .count() as u32;
+        let gap = it.tok.saturating_sub(q.tok_end).saturating_sub(covered).saturating_sub(articles);
         if gap > 2 {
             continue;
         }
@@ -988,6 +1095,47 @@ fn annotate(si: &SentenceItems<'_>, items: &mut [Item]) {
             }
         }
     }
+}
+
+/// The nominal item that item `i` stands in apposition to after a comma: "Bamako, the capital
+/// of Mali, …" (a determiner opens a description that ends at a comma or "including"), "Gao,
+/// Mali" (a place, then the state it is in).
+fn comma_apposition(si: &SentenceItems<'_>, table: &EntityTable, items: &[Item], i: usize) -> Option<usize> {
+    let it = items[i];
+    if i < 2 || items[i - 1].marker() != Some(Marker::Comma) || !is_nominal(&items[i - 2]) {
+        return None;
+    }
+    let j = i - 2;
+    let prev = items[j];
+    let comma = items[i - 1];
+    if prev.tok_end != comma.tok {
+        return None;
+    }
+    let label = |x: &Item| x.entity().map(|e| table.infos[e as usize].label());
+    let next = items.get(i + 1);
+    // The description ends at a comma, "including", or the clause it is the subject of
+    // ("X, a militia that fights alongside Y").
+    let ends_phrase = next.is_none_or(|n| {
+        matches!(n.marker(), Some(Marker::Comma | Marker::Including | Marker::Relative))
+            || (matches!(n.kind, ItemKind::Trigger(_)) && n.tok > it.tok_end)
+    });
+    // "A, the B, and the C" is a list, not a description.
+    let continues_list = next.is_some_and(|n| n.marker() == Some(Marker::And) || n.coord_prev == Some(i))
+        || (next.is_some_and(|n| n.marker() == Some(Marker::Comma))
+            && items.get(i + 2).is_some_and(|n| n.marker() == Some(Marker::And)));
+    // "Gao, Mali": the state a place is in.
+    let place_state = label(&prev) == Some("Place")
+        && label(&it) == Some("State")
+        && it.tok == comma.tok_end
+        && !continues_list
+        && prev.entity().is_some_and(|e| table.infos[e as usize].owner.is_none());
+    // "X, the capital of Y,": a description opened by a determiner, a few words long.
+    let described = it.tok > comma.tok_end
+        && it.tok <= comma.tok_end + 2
+        && si.word_at(comma.tok_end).is_some_and(|(s, e)| si.lex.in_set(WordSet::Determiner, &si.norm.text[s..e]))
+        && ends_phrase
+        && !continues_list;
+    (place_state || described).then_some(j)
 }
 
 #[cfg(test)]

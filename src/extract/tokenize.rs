@@ -200,6 +200,10 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
         };
         for &off in &offsets[..n] {
             if let Some(rm) = find_at(lex, text, ws, off) {
+                // "the movement" must not hide "Movement for the Salvation of Azawad".
+                if matches!(rm.term, Term::Marker(_)) && shadows_entity(lex, text, starts, ws, rm.end as usize) {
+                    break;
+                }
                 next_free = rm.end as usize;
                 out.push(rm);
                 break;
@@ -232,6 +236,16 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
 /// The longest acceptable pattern starting exactly at `off`: the automaton is walked byte by
 /// byte from `off` until it dies, remembering where patterns end; the longest whole-word one
 /// wins.
+/// Whether an entity alias starting inside the marker match `start..end` runs past its end.
+fn shadows_entity(lex: &Lexicon, text: &str, starts: &[u32], start: usize, end: usize) -> bool {
+    starts
+        .iter()
+        .map(|&s| s as usize)
+        .skip_while(|&s| s <= start)
+        .take_while(|&s| s < end)
+        .any(|s| find_at(lex, text, s, s).is_some_and(|m| matches!(m.term, Term::Entity(_)) && m.end as usize > end))
+}
+
 fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch> {
     let dfa = &lex.automaton;
     let mut sid = dfa.start_state(Anchored::Yes).ok()?;
