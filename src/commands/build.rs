@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::cli::BuildArgs;
 use crate::commands::extract::{lang_hint, load_lexicon};
 use crate::error::{Error, Result};
-use crate::extract::{extract_file, merge_into, ExtractError, MergeStats};
+use crate::extract::{extract_file_dated, merge_into, ExtractError, MergeStats};
 use crate::store::{GraphFile, OpenMode};
 
 /// Files from this many on get a progress bar (on a terminal).
@@ -85,7 +85,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     let mut skipped_binary = 0;
     for input in &inputs {
         bar.set_message(input.path.display().to_string());
-        match extract_file(&lex, &input.path, lang) {
+        match extract_file_dated(&lex, &input.path, lang, args.date) {
             Ok(fx) => {
                 for w in &fx.warnings {
                     bar.suspend(|| eprintln!("warning: {w}"));

@@ -12,6 +12,7 @@ use std::path::Path;
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::MatchKind;
 
+use super::date::{DateWords, PartialDate};
 use super::error::ExtractError;
 use super::normalize::normalize;
 use super::RelationType;
@@ -19,6 +20,7 @@ use super::RelationType;
 const EMBEDDED_ENTITIES: &str = include_str!("../../lexicon/entities.txt");
 const EMBEDDED_TRIGGERS: &str = include_str!("../../lexicon/triggers.txt");
 const EMBEDDED_MARKERS: &str = include_str!("../../lexicon/markers.txt");
+const EMBEDDED_DATES: &str = include_str!("../../lexicon/dates.txt");
 
 /// One entity of the lexicon.
 #[derive(Debug, Clone)]
@@ -49,6 +51,14 @@ pub struct EntityDef {
     pub jihadist: bool,
     /// A region, not a town ("the town" never refers back to it).
     pub region: bool,
+    /// The entity exists from this date on (`from=2017-03-02`).
+    pub from: Option<PartialDate>,
+    /// The entity exists until this date (`until=2025-06`).
+    pub until: Option<PartialDate>,
+    /// What a mention means before `from` (`before=al-Qaeda`); as written when absent.
+    pub before: Option<String>,
+    /// What a mention means after `until` (`after=Africa Corps`); as written when absent.
+    pub after: Option<String>,
 }
 
 impl EntityDef {
@@ -188,6 +198,8 @@ pub struct Lexicon {
     pub(crate) automaton: NFA,
     pub(crate) by_name: HashMap<String, u32>,
     pub(crate) not_names: std::collections::HashSet<String>,
+    /// Month and weekday names and the words around dates.
+    pub dates: DateWords,
 }
 
 struct Builder {
@@ -235,7 +247,7 @@ fn alias_line(line: &str) -> Option<(&str, impl Iterator<Item = &str>)> {
 
 /// An `en: a | b` or `ar: a | b` line: its language key and values, or the error to report at
 /// `file:no` (`item` names what the values are, e.g. "alias", "word").
-fn language_line<'a>(
+pub(crate) fn language_line<'a>(
     file: &str,
     no: usize,
     line: &'a str,
@@ -298,6 +310,10 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
                 country: country_section.clone(),
                 jihadist: false,
                 region: false,
+                from: None,
+                until: None,
+                before: None,
+                after: None,
             };
             for attr in parts {
                 if attr == "sahel" {
@@ -316,6 +332,19 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
                         def.prefer = v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
                     } else if k == "country" {
                         def.country = Some(v);
+                    } else if k == "from" || k == "until" {
+                        let Some(d) = PartialDate::parse_iso(&v) else {
+                            return Err(parse_error(
+                                file,
+                                no,
+                                format!("'{k}=' needs a date YYYY-MM-DD, YYYY-MM or YYYY, found '{v}'"),
+                            ));
+                        };
+                        *if k == "from" { &mut def.from } else { &mut def.until } = Some(d);
+                    } else if k == "before" {
+                        def.before = Some(v);
+                    } else if k == "after" {
+                        def.after = Some(v);
                     } else {
                         def.by_country.push((k.to_string(), v));
                     }
@@ -452,6 +481,7 @@ impl Lexicon {
             automaton,
             by_name: HashMap::new(),
             not_names: Default::default(),
+            dates: DateWords::default(),
         }
     }
 
@@ -482,7 +512,12 @@ impl Lexicon {
         if !(e.2 || t.2 || m.2) {
             return Err(ExtractError::LexiconMissing { path: dir.join("entities.txt") });
         }
-        Lexicon::from_sources((&e.0, &e.1), (&t.0, &t.1), (&m.0, &m.1))
+        let mut lex = Lexicon::from_sources((&e.0, &e.1), (&t.0, &t.1), (&m.0, &m.1))?;
+        let d = read("dates.txt", EMBEDDED_DATES)?;
+        if d.2 {
+            lex.dates = DateWords::parse(&d.0, &d.1)?;
+        }
+        Ok(lex)
     }
 
     /// Build a lexicon from the texts of the three data files, each named for error messages.
@@ -520,7 +555,9 @@ impl Lexicon {
                 .iter()
                 .chain(e.by_country.iter().map(|(_, t)| t))
                 .chain(e.prefer.iter())
-                .chain(e.members.iter());
+                .chain(e.members.iter())
+                .chain(e.before.iter())
+                .chain(e.after.iter());
             for t in targets {
                 if !by_name.contains_key(t) {
                     return Err(parse_error(
@@ -542,6 +579,7 @@ impl Lexicon {
             automaton,
             by_name,
             not_names: b.not_names,
+            dates: DateWords::parse("dates.txt", EMBEDDED_DATES)?,
         })
     }
 
@@ -553,6 +591,28 @@ impl Lexicon {
     /// Whether a normalized word never starts an unknown name (adjectives after "جماعة").
     pub(crate) fn is_not_name(&self, word: &str) -> bool {
         self.not_names.contains(word)
+    }
+
+    /// The canonical name a mention resolved to `name` takes on `date`: an entity outside its
+    /// validity range (`from=`/`until=`) becomes its `before=`/`after=` entity, followed a few
+    /// steps. A date that overlaps the range (a year containing `from`) keeps the name.
+    pub fn name_at<'a>(&'a self, name: &'a str, date: PartialDate) -> &'a str {
+        let mut name = name;
+        for _ in 0..4 {
+            let Some(def) = self.entity(name) else { break };
+            let next = if def.from.is_some_and(|f| date.last_day() < f.first_day()) {
+                def.before.as_deref()
+            } else if def.until.is_some_and(|u| date.first_day() > u.last_day()) {
+                def.after.as_deref()
+            } else {
+                None
+            };
+            match next {
+                Some(n) => name = n,
+                None => break,
+            }
+        }
+        name
     }
 
     pub(crate) fn entity_id(&self, name: &str) -> Option<u32> {

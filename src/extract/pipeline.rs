@@ -15,6 +15,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::attach::{attach, DocState, Found};
+use super::date::{DateExpr, DateFinder, PartialDate};
 use super::error::ExtractError;
 use super::lang::{script_counts, Lang};
 use super::lexicon::Lexicon;
@@ -28,6 +29,8 @@ use super::{DocumentInfo, ExtractedEntity, ExtractedRelation, Extraction, Relati
 const MAX_EVIDENCE: usize = 600;
 /// Bytes read from a file at a time.
 const CHUNK: usize = 1 << 20;
+/// Sentences at the start of a document whose dates count as the document's date.
+const HEAD_SENTENCES: usize = 3;
 
 /// Extracts one document fed in pieces that end at sentence boundaries.
 pub struct DocumentExtractor<'a> {
@@ -50,6 +53,19 @@ pub struct DocumentExtractor<'a> {
     starts: Vec<u32>,
     found: Vec<Found>,
     debug: bool,
+    dates: DateFinder,
+    /// The date the caller gives (`--date`).
+    given_date: Option<PartialDate>,
+    /// A date in the head (source line, headline, byline, first sentences).
+    head_date: Option<PartialDate>,
+    /// A date without a year in the head ("BAMAKO, Sept 17").
+    head_no_year: Option<DateExpr>,
+    /// The first date with a year in the rest of the text.
+    text_date: Option<PartialDate>,
+    /// Still before the first real sentence.
+    in_head: bool,
+    /// The event date each relation's sentence states, parallel to `relations`.
+    event_dates: Vec<Option<DateExpr>>,
 }
 
 impl<'a> DocumentExtractor<'a> {
@@ -75,6 +91,54 @@ impl<'a> DocumentExtractor<'a> {
             starts: Vec::new(),
             found: Vec::new(),
             debug: std::env::var_os("KG_EXTRACT_DEBUG").is_some(),
+            dates: DateFinder::default(),
+            given_date: None,
+            head_date: None,
+            head_no_year: None,
+            text_date: None,
+            in_head: true,
+            event_dates: Vec::new(),
+        }
+    }
+
+    /// Give the document's date (`--date`): it wins over any date found in the text.
+    pub fn with_date(mut self, date: Option<PartialDate>) -> Self {
+        self.given_date = date;
+        self
+    }
+
+    /// The document's date: the given one, else one in its first lines, else the first date
+    /// with a year in its text.
+    pub fn document_date(&self) -> Option<PartialDate> {
+        self.given_date.or(self.head_date).or_else(|| {
+            let no_year = self.head_no_year.and_then(|e| e.resolve(self.text_date));
+            no_year.or(self.text_date)
+        })
+    }
+
+    /// Look for the document's date in a head line or sentence, or further down the text.
+    fn note_dates(&mut self, sentence: &str, head: bool) {
+        if self.given_date.is_some() || self.head_date.is_some() {
+            return;
+        }
+        if !head && self.text_date.is_some() {
+            return;
+        }
+        if !sentence.chars().any(char::is_numeric) {
+            return;
+        }
+        let found = self.dates.find_all(&self.lex.dates, sentence);
+        let absolute = found.iter().find_map(|e| match e {
+            DateExpr::Absolute(d) => Some(*d),
+            _ => None,
+        });
+        if head {
+            self.head_date = absolute;
+            if self.head_no_year.is_none() {
+                self.head_no_year = found.into_iter().find(|e| matches!(e, DateExpr::NoYear { .. }));
+            }
+        } else {
+            self.text_date = absolute;
         }
     }
 
@@ -101,6 +165,12 @@ impl<'a> DocumentExtractor<'a> {
             self.latin += l;
         }
         for (s, e) in sentence::split(text) {
+            if sentence::is_not_sentence(text, s, e, self.in_head) {
+                self.note_dates(&text[s..e], true);
+                continue;
+            }
+            self.in_head = false;
+            self.note_dates(&text[s..e], self.sentence < HEAD_SENTENCES);
             self.sentence_at(text, s, e);
             self.sentence += 1;
         }
@@ -119,6 +189,7 @@ impl<'a> DocumentExtractor<'a> {
         }
         self.found.clear();
         attach(self.lex, &self.table, &self.items, &self.norm.text, &mut self.state, self.sentence, &mut self.found);
+        let event = if self.found.is_empty() { None } else { self.dates.event(&self.lex.dates, &text[s..e]) };
         for f in &self.found {
             let key = (f.subject, f.relation, f.object);
             if let Some(&i) = self.index.get(&key) {
@@ -138,7 +209,10 @@ impl<'a> DocumentExtractor<'a> {
                 sentence: self.sentence,
                 evidence: evidence(&text[s..e]),
                 mentions: 1,
+                date: None,
+                date_precision: None,
             });
+            self.event_dates.push(event);
         }
     }
 
@@ -159,44 +233,32 @@ impl<'a> DocumentExtractor<'a> {
         }
     }
 
-    /// Finish the document.
+    /// Finish the document: dates, date-dependent names, late renames, then one relation per
+    /// (subject, relation, object).
     pub fn finish(mut self) -> Extraction {
-        // "the separatists" named before "the CSP-PSD": they were the CSP-PSD.
-        for (from, to) in self.ctx.late_preferences(self.lex) {
-            let label = self.lex.entity_id(&to).and_then(|id| self.lex.entities[id as usize].labels.first().cloned());
-            for r in &mut self.relations {
-                if r.subject == from {
-                    r.subject.clone_from(&to);
-                    if let Some(l) = &label {
-                        r.subject_label.clone_from(l);
-                    }
-                }
-                if r.object == from {
-                    r.object.clone_from(&to);
-                    if let Some(l) = &label {
-                        r.object_label.clone_from(l);
-                    }
-                }
-            }
-            for r in &mut self.relations {
-                if r.relation.is_symmetric() && r.object < r.subject {
-                    std::mem::swap(&mut r.subject, &mut r.object);
-                    std::mem::swap(&mut r.subject_label, &mut r.object_label);
-                }
-            }
-            let mut seen = std::collections::HashSet::new();
-            self.relations
-                .retain(|r| r.subject != r.object && seen.insert((r.subject.clone(), r.relation, r.object.clone())));
+        let doc_date = self.document_date();
+        let today = PartialDate::today();
+        for (r, event) in self.relations.iter_mut().zip(&self.event_dates) {
+            r.date = event.and_then(|e| e.resolve(doc_date)).or(doc_date);
+            r.date_precision = r.date.map(PartialDate::precision);
+            let when = r.date.unwrap_or(today);
+            rename(self.lex, r, |n| Some(self.lex.name_at(n, when)).filter(|m| *m != n).map(str::to_string));
         }
+        // "the separatists" named before "the CSP-PSD": they were the CSP-PSD.
+        let late = self.ctx.late_preferences(self.lex);
+        if !late.is_empty() {
+            for r in &mut self.relations {
+                rename(self.lex, r, |n| late.iter().find(|(from, _)| from == n).map(|(_, to)| to.clone()));
+            }
+        }
+        dedup(&mut self.relations);
         let lang = self.lang.unwrap_or(if self.arabic > self.latin { Lang::Ar } else { Lang::En });
         let hash = self.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>();
         let doc = self.doc.clone();
-        let entities = self
-            .table
-            .infos
-            .into_iter()
-            .filter(|e| e.mentions > 0)
-            .map(|e| ExtractedEntity {
+        let when = doc_date.unwrap_or(today);
+        let mut entities: Vec<ExtractedEntity> = Vec::new();
+        for e in self.table.infos.into_iter().filter(|e| e.mentions > 0) {
+            let mut x = ExtractedEntity {
                 name: e.name,
                 labels: e.labels,
                 name_ar: e.name_ar,
@@ -204,14 +266,73 @@ impl<'a> DocumentExtractor<'a> {
                 known: e.known,
                 mentions: e.mentions,
                 doc: doc.clone(),
-            })
-            .collect();
+            };
+            let named = self.lex.name_at(&x.name, when);
+            if named != x.name {
+                if let Some(def) = self.lex.entity(named) {
+                    x.aliases.push(std::mem::replace(&mut x.name, def.name.clone()));
+                    x.labels.clone_from(&def.labels);
+                    x.name_ar.clone_from(&def.name_ar);
+                }
+            }
+            match entities.iter_mut().find(|y| y.name == x.name) {
+                Some(y) => {
+                    y.mentions += x.mentions;
+                    y.aliases.extend(x.aliases.into_iter().filter(|a| *a != y.name));
+                    y.aliases.sort();
+                    y.aliases.dedup();
+                }
+                None => entities.push(x),
+            }
+        }
         Extraction {
             documents: vec![DocumentInfo { id: self.doc, lang, sentences: self.sentence, bytes: self.bytes, hash }],
             relations: self.relations,
             entities,
         }
     }
+}
+
+/// Rename a relation's subject and object where `to` gives a new name (the label follows the
+/// lexicon entry of the new name); symmetric relations keep their names in order.
+fn rename(lex: &Lexicon, r: &mut ExtractedRelation, to: impl Fn(&str) -> Option<String>) {
+    let label = |n: &str| lex.entity(n).and_then(|d| d.labels.first().cloned());
+    if let Some(n) = to(&r.subject) {
+        if let Some(l) = label(&n) {
+            r.subject_label = l;
+        }
+        r.subject = n;
+    }
+    if let Some(n) = to(&r.object) {
+        if let Some(l) = label(&n) {
+            r.object_label = l;
+        }
+        r.object = n;
+    }
+    if r.relation.is_symmetric() && r.object < r.subject {
+        std::mem::swap(&mut r.subject, &mut r.object);
+        std::mem::swap(&mut r.subject_label, &mut r.object_label);
+    }
+}
+
+/// One relation per (subject, relation, object), the first kept with the mentions of all; a
+/// relation of an entity with itself (after renames) dropped.
+fn dedup(relations: &mut Vec<ExtractedRelation>) {
+    let mut first: HashMap<(String, RelationType, String), usize> = HashMap::new();
+    let mut out: Vec<ExtractedRelation> = Vec::with_capacity(relations.len());
+    for r in relations.drain(..) {
+        if r.subject == r.object {
+            continue;
+        }
+        match first.get(&(r.subject.clone(), r.relation, r.object.clone())) {
+            Some(&i) => out[i].mentions += r.mentions,
+            None => {
+                first.insert((r.subject.clone(), r.relation, r.object.clone()), out.len());
+                out.push(r);
+            }
+        }
+    }
+    *relations = out;
 }
 
 fn evidence(sentence: &str) -> String {
@@ -267,6 +388,19 @@ fn cut_point(s: &str) -> usize {
 /// [`ExtractError::MissingFile`] if it does not exist, [`ExtractError::BinaryFile`] if its
 /// first chunk contains NUL bytes, [`ExtractError::Io`] if it cannot be read.
 pub fn extract_file(lex: &Lexicon, path: &Path, lang: Option<Lang>) -> Result<FileExtraction, ExtractError> {
+    extract_file_dated(lex, path, lang, None)
+}
+
+/// Extract one file whose date the caller knows (`--date`); `None` finds it in the text.
+///
+/// # Errors
+/// As [`extract_file`].
+pub fn extract_file_dated(
+    lex: &Lexicon,
+    path: &Path,
+    lang: Option<Lang>,
+    date: Option<PartialDate>,
+) -> Result<FileExtraction, ExtractError> {
     let doc = path.display().to_string();
     let io = |source| ExtractError::Io { path: path.to_path_buf(), source };
     let mut file = match std::fs::File::open(path) {
@@ -279,7 +413,7 @@ pub fn extract_file(lex: &Lexicon, path: &Path, lang: Option<Lang>) -> Result<Fi
     if file.metadata().map_err(io)?.is_dir() {
         return Err(io(std::io::Error::other("is a directory")));
     }
-    let mut x = DocumentExtractor::new(lex, &doc, lang);
+    let mut x = DocumentExtractor::new(lex, &doc, lang).with_date(date);
     let mut warnings = Vec::new();
     let mut buf = vec![0u8; CHUNK];
     let mut pending: Vec<u8> = Vec::new();
