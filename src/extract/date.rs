@@ -263,6 +263,7 @@ enum Word {
     Last,
     Yesterday,
     YearPrep,
+    Since,
 }
 
 /// The date words, by normalized form.
@@ -299,9 +300,10 @@ impl DateWords {
                     ("last", None) => Word::Last,
                     ("yesterday", None) => Word::Yesterday,
                     ("year_prep", None) => Word::YearPrep,
+                    ("since", None) => Word::Since,
                     _ => {
                         return Err(error(format!(
-                            "unknown header '@{head}', expected 'month 1-12', 'weekday 1-7', 'last', 'yesterday' or 'year_prep'"
+                            "unknown header '@{head}', expected 'month 1-12', 'weekday 1-7', 'last', 'yesterday', 'year_prep' or 'since'"
                         )))
                     }
                 });
@@ -496,7 +498,7 @@ fn expr_at(text: &str, t: &[(Tok, usize, usize)], i: usize) -> Option<(DateExpr,
             _ => None,
         },
         Tok::Word(Word::Yesterday) => Some((DateExpr::DaysBefore(1), 1)),
-        Tok::Other => None,
+        Tok::Word(Word::Since) | Tok::Other => None,
     }
 }
 
@@ -515,7 +517,11 @@ impl DateFinder {
         while i < self.toks.len() {
             match expr_at(text, &self.toks, i) {
                 Some((e, n)) => {
-                    out.push(e);
+                    // "since 2012", «منذ عام 2012»: the start of a period, not an event's date.
+                    let since = i.checked_sub(1).is_some_and(|p| self.toks[p].0 == Tok::Word(Word::Since));
+                    if !since {
+                        out.push(e);
+                    }
                     i += n;
                 }
                 None => i += 1,
@@ -591,6 +597,8 @@ mod tests {
         assert_eq!(abs("Fighting resumed in 2012 near the border."), Some("2012".into()));
         assert_eq!(abs("Some 2012 soldiers and 17 trucks."), None);
         assert_eq!(abs("Resolution 2100 was adopted."), None);
+        assert_eq!(abs("The region has been unstable since 2012."), None);
+        assert_eq!(abs("تشهد المنطقة اضطرابات منذ عام 2012."), None);
     }
 
     #[test]

@@ -485,8 +485,8 @@ impl Lexicon {
         }
     }
 
-    /// Load a lexicon directory: each of `entities.txt`, `triggers.txt`, `markers.txt` found
-    /// there replaces the embedded one.
+    /// Load a lexicon directory: each of `entities.txt`, `triggers.txt`, `markers.txt` and
+    /// `dates.txt` found there replaces the embedded one.
     ///
     /// # Errors
     /// [`ExtractError::MissingFile`] if `dir` does not exist, [`ExtractError::LexiconMissing`]
@@ -509,11 +509,11 @@ impl Lexicon {
         let e = read("entities.txt", EMBEDDED_ENTITIES)?;
         let t = read("triggers.txt", EMBEDDED_TRIGGERS)?;
         let m = read("markers.txt", EMBEDDED_MARKERS)?;
-        if !(e.2 || t.2 || m.2) {
+        let d = read("dates.txt", EMBEDDED_DATES)?;
+        if !(e.2 || t.2 || m.2 || d.2) {
             return Err(ExtractError::LexiconMissing { path: dir.join("entities.txt") });
         }
         let mut lex = Lexicon::from_sources((&e.0, &e.1), (&t.0, &t.1), (&m.0, &m.1))?;
-        let d = read("dates.txt", EMBEDDED_DATES)?;
         if d.2 {
             lex.dates = DateWords::parse(&d.0, &d.1)?;
         }
@@ -638,6 +638,25 @@ mod tests {
         assert!(lex.entity("JNIM").is_some());
         assert!(lex.entity("Malian army").is_some());
         assert!(lex.triggers.len() >= 4);
+    }
+
+    #[test]
+    fn validity_ranges() {
+        let lex = Lexicon::embedded();
+        let at = |n: &'static str, d: &str| lex.name_at(n, PartialDate::parse_iso(d).unwrap_or(PartialDate::y(0)));
+        assert_eq!(at("JNIM", "2016-12"), "al-Qaeda");
+        assert_eq!(at("JNIM", "2017-03-02"), "JNIM");
+        assert_eq!(at("JNIM", "2017"), "JNIM", "a year that overlaps the range keeps the name");
+        assert_eq!(at("CMA", "2012-04"), "MNLA");
+        assert_eq!(at("CMA", "2015"), "CMA");
+        assert_eq!(at("Wagner Group", "2025-05-20"), "Wagner Group");
+        assert_eq!(at("Wagner Group", "2025-08"), "Africa Corps");
+        assert_eq!(at("FLA", "2024-06"), "CMA");
+        assert_eq!(at("FLA", "2025"), "FLA");
+        let bad = Lexicon::from_sources(("e.txt", "@ X | Place | from=March\n"), ("t.txt", ""), ("m.txt", ""));
+        assert!(bad.is_err_and(|e| e.to_string().starts_with("e.txt:1: 'from=' needs a date")));
+        let unknown = Lexicon::from_sources(("e.txt", "@ X | Place | before=Y\n"), ("t.txt", ""), ("m.txt", ""));
+        assert!(unknown.is_err());
     }
 
     #[test]
