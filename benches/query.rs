@@ -467,6 +467,7 @@ fn value_json(v: &Value) -> serde_json::Value {
         Value::Int(i) => json!(i),
         Value::Float(f) => json!(f),
         Value::String(s) => json!(s),
+        Value::Temporal(t) => json!(t.to_string()),
         Value::List(xs) => serde_json::Value::Array(xs.iter().map(value_json).collect()),
         Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), value_json(v))).collect()),
         Value::Node(n) => json!({ "node": n.id }),

@@ -42,7 +42,7 @@ fn import_example_triples_then_stats() {
     let text = stdout(&out);
     assert!(text.contains(&format!("nodes           {}", g.node_count())), "{text}");
     assert!(text.contains(&format!("relationships   {}", g.relationship_count())), "{text}");
-    assert!(text.contains("format version  2"), "{text}");
+    assert!(text.contains(&format!("format version  {}", kgraph::store::FORMAT_VERSION)), "{text}");
     assert!(text.contains(&format!("file size       {} bytes", fs::metadata(&graph).unwrap().len())), "{text}");
     assert!(text.contains("  ArmedGroup  6"), "{text}");
     assert!(text.contains("property keys   doc, mentions, name, sources, year"), "{text}");
@@ -171,9 +171,14 @@ fn stats_errors_for_missing_and_damaged_files() {
 
     let newer = dir.path().join("newer.kg");
     let mut n = bytes.clone();
-    n[8] = 3;
+    let next = kgraph::store::FORMAT_VERSION + 1;
+    n[8..12].copy_from_slice(&next.to_le_bytes());
     fs::write(&newer, &n).unwrap();
-    assert_error(&run_kg(&["stats", "-g", s(&newer)]), 1, "format version 3 is newer than this kg supports");
+    assert_error(
+        &run_kg(&["stats", "-g", s(&newer)]),
+        1,
+        &format!("format version {next} is newer than this kg supports"),
+    );
 
     assert_error(&run_kg(&["stats"]), 2, "error");
 }
@@ -252,4 +257,44 @@ fn import_lists_bad_lines_up_to_a_cap_unless_skipping() {
     let out = run_kg(&["import", s(&t), "-g", s(&graph), "--skip-bad"]);
     assert!(out.status.success());
     assert_eq!(stderr(&out).lines().filter(|l| l.ends_with("(skipped)")).count(), 60);
+}
+
+/// Issue 11: temporals go in as `--param` literals, are saved in the graph file, and come out
+/// of `--format json` as the contract's ISO 8601 strings.
+#[test]
+fn temporal_params_persist_and_render_as_iso_strings() {
+    let dir = util::tempdir("cli-temporal");
+    let graph = dir.path().join("t.kg");
+    let g = s(&graph);
+    let o = util::run_kg(&["gen", "--nodes", "1", "--rels", "0", "-g", g]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", util::stderr(&o));
+    let o = util::run_kg(&[
+        "query",
+        "-g",
+        g,
+        "CREATE (:Event {name: 'Kidal taken', day: $day, at: $at, lasted: $lasted})",
+        "--param",
+        "day=date('2023-11-14')",
+        "--param",
+        "at=datetime('2023-11-14T05:00+01:00')",
+        "--param",
+        "lasted=duration({days: 3, hours: 4})",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", util::stderr(&o));
+    let o = util::run_kg(&[
+        "query",
+        "-g",
+        g,
+        "MATCH (e:Event) RETURN e.day AS day, e.at AS at, e.lasted AS lasted, time('12:31:14+01:00') AS t, e.day.year AS y",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", util::stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&util::stdout(&o)).expect("one JSON document");
+    assert_eq!(
+        json["rows"][0],
+        serde_json::json!(["2023-11-14", "2023-11-14T05:00+01:00", "P3DT4H", "12:31:14+01:00", 2023])
+    );
+    let o = util::run_kg(&["query", "-g", g, "RETURN $d", "--param", "d=date('2023-02-30')"]);
+    util::assert_error(&o, 2, "invalid date");
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use kgraph::export::{self, DotOptions, Format, Subgraph};
-use kgraph::graph::{NodeId, PropertyGraph, PropertyMap, Value};
+use kgraph::graph::{NodeId, PropertyGraph, PropertyMap, Temporal, Value};
 use kgraph::query::{self, ExecOptions, Params, QueryResult};
 
 use crate::util;
@@ -55,6 +55,87 @@ fn example_graph() -> PropertyGraph {
     rel(&mut g, koufa, jnim, "MEMBER_OF", 1, "He leads a katiba.");
     rel(&mut g, mali, army, "COMMANDS", 1, "The state commands its army.");
     g
+}
+
+/// Every temporal kind as a property, alone and in a list (issue 11).
+fn temporal_graph() -> PropertyGraph {
+    let t = |kind: &str, s: &str| Value::from(Temporal::parse(kind, s).expect("temporal text"));
+    let mut g = PropertyGraph::new();
+    let a = g
+        .add_node(
+            ["ArmedGroup"],
+            props(vec![
+                ("name", Value::from("JNIM")),
+                ("founded", t("date", "2017-03-02")),
+                ("prayer", t("localtime", "05:12:30.5")),
+                ("check_in", t("time", "21:40:32.142+01:00")),
+                ("seen", t("localdatetime", "2024-09-17T05:00")),
+                ("claimed", t("datetime", "2024-09-17T05:00+02:00[Europe/Stockholm]")),
+                ("lasted", t("duration", "P1Y2M3DT4H-0.5S")),
+                ("dates", Value::List(vec![t("date", "2024-09-17"), t("date", "-0044-03-15")])),
+            ]),
+        )
+        .expect("node");
+    let b = g.add_node(["Force"], props(vec![("name", Value::from("Malian army"))])).expect("node");
+    g.add_relationship(
+        a,
+        b,
+        "ATTACKED",
+        props(vec![("date", t("date", "2024-09-17")), ("at", t("datetime", "2024-09-17T05:00Z"))]),
+    )
+    .expect("relationship");
+    g
+}
+
+#[test]
+fn temporals_export_with_their_types_and_iso_text() {
+    let dir = util::tempdir("csv-temporal");
+    let g = temporal_graph();
+    let files = export::write_csv(&Subgraph::from_graph(&g), dir.path()).expect("csv export");
+    let (header, rows) = read_csv(&dir.path().join("nodes_ArmedGroup.csv"));
+    assert_eq!(
+        header,
+        [
+            ":ID",
+            "check_in:time",
+            "claimed:datetime",
+            "dates:date[]",
+            "founded:date",
+            "lasted:duration",
+            "name:string",
+            "prayer:localtime",
+            "seen:localdatetime",
+            ":LABEL"
+        ]
+    );
+    assert_eq!(
+        rows[0][1..9],
+        [
+            "21:40:32.142+01:00",
+            "2024-09-17T05:00+02:00[Europe/Stockholm]",
+            "2024-09-17|-0044-03-15",
+            "2017-03-02",
+            "P1Y2M3DT3H59M59.5S",
+            "JNIM",
+            "05:12:30.500",
+            "2024-09-17T05:00"
+        ]
+    );
+    let (header, _) = read_csv(&files.relationship_files[0]);
+    assert_eq!(header, [":START_ID", ":END_ID", "at:datetime", "date:date", ":TYPE"]);
+    let kuzu = std::fs::read_to_string(&files.kuzu_script).expect("kuzu script");
+    assert!(kuzu.contains("`founded` DATE"), "{kuzu}");
+
+    let graphml = write_to_string(&Subgraph::from_graph(&g), Format::Graphml);
+    assert!(graphml.contains(">2017-03-02</data>"), "{graphml}");
+    assert!(graphml.contains(r#"attr.name="founded" attr.type="string""#), "{graphml}");
+    let jsonl = write_to_string(&Subgraph::from_graph(&g), Format::Jsonl);
+    let first: serde_json::Value = serde_json::from_str(jsonl.lines().next().expect("a line")).expect("json");
+    assert_eq!(first["properties"]["claimed"], "2024-09-17T05:00+02:00[Europe/Stockholm]");
+    assert_eq!(first["properties"]["dates"][1], "-0044-03-15");
+    let cypher = write_to_string(&Subgraph::from_graph(&g), Format::Cypher);
+    assert!(cypher.contains("founded: date('2017-03-02')"), "{cypher}");
+    assert!(cypher.contains("lasted: duration('P1Y2M3DT3H59M59.5S')"), "{cypher}");
 }
 
 /// Names and values chosen to break naive escaping in every format.
@@ -500,7 +581,11 @@ fn run_script(g: &mut PropertyGraph, script: &str) {
 #[test]
 fn cypher_export_round_trips_through_kg() {
     let dir = util::tempdir("cypher-round-trip");
-    let mut graphs = vec![("example".to_string(), example_graph()), ("hostile".to_string(), hostile_graph())];
+    let mut graphs = vec![
+        ("example".to_string(), example_graph()),
+        ("hostile".to_string(), hostile_graph()),
+        ("temporal".to_string(), temporal_graph()),
+    ];
     graphs.extend(example_graphs(dir.path()));
     for (what, g) in graphs {
         let script = write_to_string(&Subgraph::from_graph(&g), Format::Cypher);

@@ -181,9 +181,9 @@ fn piped_stdin_prints_only_results() {
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     assert_eq!(stderr(&o), "", "no greeting or notices");
     let out = stdout(&o);
-    assert!(out.starts_with("kind,name,count\nlabel,ArmedGroup,6\nlabel,Force,3\n"), "{out}");
-    assert!(out.contains("relationship type,ATTACKED,6\n"), "{out}");
-    assert!(out.contains("property key,mentions,17\n"), "{out}");
+    assert!(out.starts_with("kind,name,count,types\nlabel,ArmedGroup,6,\nlabel,Force,3,\n"), "{out}");
+    assert!(out.contains("relationship type,ATTACKED,6,\n"), "{out}");
+    assert!(out.contains("property key,mentions,17,INTEGER\n"), "{out}");
     let dot = std::fs::read_to_string(dir.path().join("whole.dot")).expect(":export dot wrote the file");
     assert!(dot.contains("digraph") && dot.contains("Islamic State Sahel"), "{dot}");
     assert!(std::fs::read_to_string(dir.path().join("whole.graphml")).unwrap().contains("<graphml"));

@@ -336,7 +336,8 @@ fn header_errors_name_the_problem() {
     newer[8..12].copy_from_slice(&7u32.to_le_bytes());
     fs::write(&path, &newer).unwrap();
     let msg = store::load(&path).unwrap_err().to_string();
-    assert!(msg.contains("format version 7 is newer than this kg supports (version 2)"), "{msg}");
+    let supported = format!("format version 7 is newer than this kg supports (version {})", store::FORMAT_VERSION);
+    assert!(msg.contains(&supported), "{msg}");
     assert!(msg.contains("upgrade kgraph"), "{msg}");
     fs::write(&path, b"subject\trelation\tobject\n").unwrap();
     assert!(matches!(store::load(&path), Err(StoreError::NotKgraph { .. })));

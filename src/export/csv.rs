@@ -69,6 +69,9 @@ enum Scalar {
     Double,
     Boolean,
     String,
+    /// A temporal kind, by its constructor name (`date`, `datetime`, `duration`, ...), which is
+    /// also neo4j-admin's type name.
+    Temporal(&'static str),
 }
 
 impl Scalar {
@@ -78,6 +81,7 @@ impl Scalar {
             Value::Float(_) => Some(Scalar::Double),
             Value::Bool(_) => Some(Scalar::Boolean),
             Value::String(s) if !s.contains(ARRAY_DELIMITER) => Some(Scalar::String),
+            Value::Temporal(t) => Some(Scalar::Temporal(t.function_name())),
             _ => None,
         }
     }
@@ -97,15 +101,19 @@ impl Scalar {
             Scalar::Double => "double",
             Scalar::Boolean => "boolean",
             Scalar::String => "string",
+            Scalar::Temporal(kind) => kind,
         }
     }
 
+    /// Kùzu has dates and zone-less timestamps; other temporals load as their ISO text.
     fn kuzu(self) -> &'static str {
         match self {
             Scalar::Long => "INT64",
             Scalar::Double => "DOUBLE",
             Scalar::Boolean => "BOOLEAN",
-            Scalar::String => "STRING",
+            Scalar::Temporal("date") => "DATE",
+            Scalar::Temporal("localdatetime") => "TIMESTAMP",
+            Scalar::String | Scalar::Temporal(_) => "STRING",
         }
     }
 }
@@ -211,6 +219,7 @@ fn scalar_field(v: &Value) -> String {
         Value::Int(i) => i.to_string(),
         Value::Bool(b) => b.to_string(),
         Value::String(s) => s.clone(),
+        Value::Temporal(t) => t.to_string(),
         other => value_to_json_string(other),
     }
 }

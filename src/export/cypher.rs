@@ -163,6 +163,13 @@ pub fn write_literal(out: &mut String, v: &Value) -> std::fmt::Result {
         Value::Float(f) if f.is_infinite() => out.push_str(if *f > 0.0 { "(1.0 / 0.0)" } else { "(-1.0 / 0.0)" }),
         Value::Float(f) => write!(out, "{f:?}")?,
         Value::String(s) => write_cypher_string(out, s)?,
+        // The constructor reads the ISO text back exactly: `date('2024-09-17')`.
+        Value::Temporal(t) => {
+            out.push_str(t.function_name());
+            out.push('(');
+            write_cypher_string(out, &t.to_string())?;
+            out.push(')');
+        }
         Value::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {

@@ -31,6 +31,7 @@ impl KeyType {
             Value::Int(_) => KeyType::Long,
             Value::Float(_) => KeyType::Double,
             Value::Bool(_) => KeyType::Boolean,
+            // GraphML has no temporal types: temporals are their ISO 8601 text.
             _ => KeyType::String,
         }
     }
@@ -163,6 +164,7 @@ fn data_text(v: &Value, t: KeyType) -> String {
         (Value::Float(f), _) => format!("{f:?}"),
         (Value::Int(i), _) => i.to_string(),
         (Value::Bool(b), _) => b.to_string(),
+        (Value::Temporal(t), _) => t.to_string(),
         (other, _) => value_to_json_string(other),
     }
 }

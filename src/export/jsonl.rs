@@ -122,6 +122,7 @@ impl Serialize for JsonValue<'_> {
             Value::Float(f) if f.is_finite() => s.serialize_f64(*f),
             Value::Float(_) => s.serialize_unit(),
             Value::String(x) => s.serialize_str(x),
+            Value::Temporal(t) => s.collect_str(t),
             Value::List(items) => s.collect_seq(items.iter().map(JsonValue)),
             Value::Map(map) => s.collect_map(map.iter().map(|(k, v)| (k, JsonValue(v)))),
             Value::Node(n) => NodeJson(n).serialize(s),

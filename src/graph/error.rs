@@ -35,4 +35,10 @@ pub enum GraphError {
     /// The decoded graph refers to a label, type or key that does not exist.
     #[error("inconsistent graph data: {0}")]
     Inconsistent(String),
+    /// A temporal string or field is not valid (`date('2024-13-01')`, `{hour: 25}`).
+    #[error("{0}")]
+    InvalidTemporal(String),
+    /// Temporal arithmetic or construction left the supported range (years -9999..9999).
+    #[error("{0}")]
+    TemporalOverflow(String),
 }

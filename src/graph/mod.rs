@@ -7,9 +7,11 @@
 
 mod error;
 mod property_graph;
+pub mod temporal;
 mod value;
 
 pub use error::GraphError;
 pub(crate) use property_graph::CodecError;
 pub use property_graph::{Adjacent, Direction, KeyId, LabelId, NodeId, PropertyGraph, RelId, RelTypeId, NAME_KEY};
+pub use temporal::{Duration, Temporal};
 pub use value::{write_cypher_name, write_cypher_string, NodeValue, PathValue, PropertyMap, RelationshipValue, Value};

@@ -19,6 +19,8 @@ use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
+use super::temporal::Temporal;
+
 /// A map of property keys to values, ordered by key so output is deterministic.
 pub type PropertyMap = BTreeMap<String, Value>;
 
@@ -46,6 +48,10 @@ pub enum Value {
     Relationship(Box<RelationshipValue>),
     /// A path of alternating nodes and relationships (results only).
     Path(Box<PathValue>),
+    /// A date, time, date-time or duration (boxed: most values are smaller). Not part of the
+    /// serde form, which only the `.kg` format version 1 used.
+    #[serde(skip)]
+    Temporal(Box<Temporal>),
 }
 
 /// A node as it appears in a result: its id, labels and properties.
@@ -114,6 +120,7 @@ impl Value {
             Value::Node(_) => "NODE",
             Value::Relationship(_) => "RELATIONSHIP",
             Value::Path(_) => "PATH",
+            Value::Temporal(t) => t.type_name(),
         }
     }
 
@@ -158,6 +165,7 @@ impl Value {
             }
             (Node(a), Node(b)) => Some(a.id == b.id),
             (Relationship(a), Relationship(b)) => Some(a.id == b.id),
+            (Temporal(a), Temporal(b)) => Some(a.equals(b)),
             (Path(a), Path(b)) => Some(
                 a.nodes.len() == b.nodes.len()
                     && a.nodes.iter().zip(&b.nodes).all(|(x, y)| x.id == y.id)
@@ -187,12 +195,14 @@ impl Value {
                 }
                 Some(a.len().cmp(&b.len()))
             }
+            (Temporal(a), Temporal(b)) => a.compare(b),
             _ => None,
         }
     }
 
     /// The total order of `ORDER BY` (ascending): maps, nodes, relationships, lists, paths,
-    /// strings, booleans, numbers (NaN after all other numbers), then null last.
+    /// temporals (date-times, local date-times, dates, times, local times, durations), strings,
+    /// booleans, numbers (NaN after all other numbers), then null last.
     pub fn order(&self, other: &Value) -> Ordering {
         use Value::*;
         let (ra, rb) = (self.order_rank(), other.order_rank());
@@ -231,6 +241,7 @@ impl Value {
             }
             (Node(a), Node(b)) => a.id.cmp(&b.id),
             (Relationship(a), Relationship(b)) => a.id.cmp(&b.id),
+            (Temporal(a), Temporal(b)) => a.order(b),
             (Path(a), Path(b)) => {
                 let ka = a.nodes.iter().map(|n| n.id).chain(a.relationships.iter().map(|r| r.id));
                 let kb = b.nodes.iter().map(|n| n.id).chain(b.relationships.iter().map(|r| r.id));
@@ -247,10 +258,11 @@ impl Value {
             Value::Relationship(_) => 2,
             Value::List(_) => 3,
             Value::Path(_) => 4,
-            Value::String(_) => 5,
-            Value::Bool(_) => 6,
-            Value::Int(_) | Value::Float(_) => 7,
-            Value::Null => 8,
+            Value::Temporal(_) => 5,
+            Value::String(_) => 6,
+            Value::Bool(_) => 7,
+            Value::Int(_) | Value::Float(_) => 8,
+            Value::Null => 9,
         }
     }
 
@@ -352,6 +364,10 @@ impl Hash for Value {
                 p.nodes.iter().for_each(|n| n.id.hash(state));
                 p.relationships.iter().for_each(|r| r.id.hash(state));
             }
+            Value::Temporal(t) => {
+                10u8.hash(state);
+                t.hash(state);
+            }
         }
     }
 }
@@ -364,6 +380,12 @@ macro_rules! value_from {
             }
         })*
     };
+}
+
+impl From<Temporal> for Value {
+    fn from(t: Temporal) -> Value {
+        Value::Temporal(Box::new(t))
+    }
 }
 
 value_from!(bool => Bool, i64 => Int, i32 => Int as i64, u32 => Int as i64, f64 => Float,
@@ -455,7 +477,9 @@ impl fmt::Display for PathValue {
 }
 
 /// Cypher notation, as cypher-shell and the openCypher TCK print values: `'JNIM'`, `1.0`,
-/// `[1, 2]`, `{k: 'v'}`, `(:ArmedGroup {name: 'JNIM'})`, `[:ATTACKED {mentions: 2}]`.
+/// `[1, 2]`, `{k: 'v'}`, `(:ArmedGroup {name: 'JNIM'})`, `[:ATTACKED {mentions: 2}]`; a
+/// temporal as its ISO 8601 text, `2024-09-17` (use [`write_cypher_literal`] for text that
+/// reads back as the same value).
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -488,6 +512,7 @@ impl fmt::Display for Value {
             Value::Node(n) => write!(f, "{n}"),
             Value::Relationship(r) => write!(f, "{r}"),
             Value::Path(p) => write!(f, "{p}"),
+            Value::Temporal(t) => write!(f, "{t}"),
         }
     }
 }

@@ -169,6 +169,12 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
             (String(x), String(p)) => Ok(Bool(regex_for(p)?.is_match(x))),
             _ => Ok(Null),
         },
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
+            if matches!((&a, &b), (Temporal(_), _) | (_, Temporal(_)))
+                && !matches!((&a, &b), (List(_), _) | (_, List(_))) =>
+        {
+            temporal_arith(op, a, b)
+        }
         BinaryOp::Add => match (a, b) {
             (Null, _) | (_, Null) => Ok(Null),
             (Int(x), Int(y)) => x.checked_add(y).map(Int).ok_or_else(|| overflow("+")),
@@ -213,6 +219,40 @@ pub fn binary(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
             (x, y) => arith_float(op, &x, &y),
         },
     }
+}
+
+/// `+`, `-`, `*`, `/` with a temporal operand: temporal ± duration, duration ± duration,
+/// duration * / number.
+fn temporal_arith(op: BinaryOp, a: Value, b: Value) -> Result<Value, QueryError> {
+    use crate::graph::Temporal as T;
+    use Value::{Float, Int, Null, Temporal};
+    let err = |a: &Value, b: &Value| {
+        type_error(format!("cannot apply '{}' to {} and {}", op.symbol(), a.type_name(), b.type_name()))
+    };
+    let out = match (op, &a, &b) {
+        (_, Null, _) | (_, _, Null) => return Ok(Null),
+        (BinaryOp::Add | BinaryOp::Sub, Temporal(x), Temporal(y)) => match (x.as_ref(), y.as_ref()) {
+            (_, T::Duration(d)) => x.plus(d, if op == BinaryOp::Add { 1 } else { -1 }),
+            (T::Duration(d), _) if op == BinaryOp::Add => y.plus(d, 1),
+            _ => return Err(err(&a, &b)),
+        },
+        (BinaryOp::Mul, Temporal(x), n @ (Int(_) | Float(_)))
+        | (BinaryOp::Mul, n @ (Int(_) | Float(_)), Temporal(x)) => match (x.as_ref(), n) {
+            (T::Duration(d), Int(k)) => d.times_int(*k).map(T::Duration),
+            (T::Duration(d), Float(f)) => d.scale(*f, false).map(T::Duration),
+            _ => return Err(err(&a, &b)),
+        },
+        (BinaryOp::Div, Temporal(x), n @ (Int(_) | Float(_))) => match (x.as_ref(), n) {
+            (T::Duration(_), Int(0)) => {
+                return Err(QueryError::new(ErrorKind::ArgumentError, "division by zero").with_detail("DivisionByZero"))
+            }
+            (T::Duration(d), Int(k)) => d.scale(*k as f64, true).map(T::Duration),
+            (T::Duration(d), Float(f)) => d.scale(*f, true).map(T::Duration),
+            _ => return Err(err(&a, &b)),
+        },
+        _ => return Err(err(&a, &b)),
+    };
+    out.map(Value::from).map_err(functions::temporal::query_error)
 }
 
 thread_local! {
@@ -329,6 +369,7 @@ pub fn property(graph: &PropertyGraph, base: &Value, key: &str) -> Result<Value,
             Ok(graph.rel_property(id, key).cloned().unwrap_or(Value::Null))
         }
         Value::Map(m) => Ok(m.get(key).cloned().unwrap_or(Value::Null)),
+        Value::Temporal(t) => functions::temporal::component(t, key),
         other => Err(type_error(format!("cannot read property '{key}' of a {}", other.type_name()))),
     }
 }

@@ -7,6 +7,8 @@
 //! (InvalidArgumentType)`, `ArgumentError (NumberOutOfRange)`, ...). Which names exist and how
 //! many arguments they take is checked by the binder through [`arity`].
 
+pub mod temporal;
+
 use std::collections::HashSet;
 
 use crate::graph::{NodeId, PropertyGraph, RelId, Value};
@@ -44,12 +46,11 @@ pub fn arity(name: &str) -> Option<(usize, usize)> {
         | "tofloatornull" | "tobooleanornull" | "lower" | "upper" | "tobooleanlist" | "tointegerlist"
         | "tofloatlist" | "tostringlist" | "valuetype" | "isnan" => (1, 1),
         "coalesce" => (1, usize::MAX),
-        "date" | "localtime" | "time" | "localdatetime" | "datetime" => (1, 1),
         "range" => (2, 3),
         "split" | "left" | "right" | "atan2" => (2, 2),
         "substring" => (2, 3),
         "replace" => (3, 3),
-        _ => return None,
+        _ => return temporal::arity(name),
     })
 }
 
@@ -119,11 +120,11 @@ fn parse_float(s: &str) -> Option<f64> {
     t.parse::<f64>().ok()
 }
 
-/// `toString` of a scalar.
+/// `toString` of a scalar (a temporal: its ISO 8601 text).
 pub fn to_string_value(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) => Some(v.to_string()),
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Temporal(_) => Some(v.to_string()),
         _ => None,
     }
 }
@@ -181,6 +182,9 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
     let a0 = args.first().unwrap_or(&Null);
     let a1 = args.get(1).unwrap_or(&Null);
     let a2 = args.get(2).unwrap_or(&Null);
+    if temporal::arity(name).is_some() {
+        return temporal::call(name, args);
+    }
     match name {
         "coalesce" => return Ok(args.iter().find(|v| !v.is_null()).cloned().unwrap_or(Null)),
         "rand" => return Ok(Float(rand::random::<f64>())),
@@ -443,71 +447,11 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
             other => return Err(type_error(format!("isNaN() expects a number, found {}", other.type_name()))),
         },
         "valuetype" => String(a0.type_name().to_string()),
-        "date" | "localtime" | "time" | "localdatetime" | "datetime" => temporal(name, a0)?,
         other => {
             return Err(QueryError::new(ErrorKind::SyntaxError, format!("unknown function '{other}'"))
                 .with_detail("UnknownFunction"))
         }
     })
-}
-
-/// Temporal values are kept as their ISO 8601 text (`1984-10-11`, `12:31:14.645876123+01:00`),
-/// the form cypher-shell prints; there is no temporal arithmetic.
-fn temporal(name: &str, arg: &Value) -> Result<Value, QueryError> {
-    let m = match arg {
-        Value::String(s) => return Ok(Value::String(s.clone())),
-        Value::Map(m) => m,
-        other => return Err(type_error(format!("{name}() expects a map or a string, found {}", other.type_name()))),
-    };
-    let get = |k: &str, default: i64| -> Result<i64, QueryError> {
-        match m.get(k) {
-            None | Some(Value::Null) => Ok(default),
-            Some(Value::Int(i)) => Ok(*i),
-            Some(other) => {
-                Err(type_error(format!("{name}() expects '{k}' to be an integer, found {}", other.type_name())))
-            }
-        }
-    };
-    let date = || -> Result<String, QueryError> {
-        let y = get("year", 1970)?;
-        let year = if (0..=9999).contains(&y) { format!("{y:04}") } else { format!("{y:+}") };
-        Ok(format!("{year}-{:02}-{:02}", get("month", 1)?, get("day", 1)?))
-    };
-    let time = || -> Result<String, QueryError> {
-        let (h, mi, sec) = (get("hour", 0)?, get("minute", 0)?, get("second", 0)?);
-        let nanos = get("nanosecond", 0)? + get("microsecond", 0)? * 1000 + get("millisecond", 0)? * 1_000_000;
-        let mut t = format!("{h:02}:{mi:02}");
-        if sec != 0 || nanos != 0 {
-            t.push_str(&format!(":{sec:02}"));
-        }
-        if nanos != 0 {
-            let digits = if nanos % 1_000_000 == 0 {
-                format!("{:03}", nanos / 1_000_000)
-            } else if nanos % 1000 == 0 {
-                format!("{:06}", nanos / 1000)
-            } else {
-                format!("{nanos:09}")
-            };
-            t.push('.');
-            t.push_str(&digits);
-        }
-        Ok(t)
-    };
-    let zone = || -> String {
-        match m.get("timezone") {
-            Some(Value::String(z)) if z == "+00:00" || z == "Z" => "Z".to_string(),
-            Some(Value::String(z)) if z.starts_with('+') || z.starts_with('-') => z.clone(),
-            Some(Value::String(z)) => format!("[{z}]"),
-            _ => "Z".to_string(),
-        }
-    };
-    Ok(Value::String(match name {
-        "date" => date()?,
-        "localtime" => time()?,
-        "time" => format!("{}{}", time()?, zone()),
-        "localdatetime" => format!("{}T{}", date()?, time()?),
-        _ => format!("{}T{}{}", date()?, time()?, zone()),
-    }))
 }
 
 fn range(args: &[Value]) -> Result<Value, QueryError> {

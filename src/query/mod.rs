@@ -67,6 +67,7 @@ pub fn execute_ast(
     options: &ExecOptions,
 ) -> Result<QueryResult, QueryError> {
     let plan = binder::plan_query(ast, graph)?;
+    functions::temporal::begin_statement();
     if ast.mode == ast::QueryMode::Explain {
         return Ok(QueryResult {
             columns: plan.columns.clone(),

@@ -36,6 +36,7 @@ pub fn value_to_json(value: &Value) -> Json {
         Value::Int(i) => Json::from(*i),
         Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
         Value::String(s) => Json::String(s.clone()),
+        Value::Temporal(t) => Json::String(t.to_string()),
         Value::List(items) => Json::Array(items.iter().map(value_to_json).collect()),
         Value::Map(map) => properties(map),
         Value::Node(n) => node(n),

@@ -685,34 +685,55 @@ pub fn parse_param_arg(arg: &str) -> Result<(String, Value)> {
     Ok((name.to_string(), value))
 }
 
-/// `:schema` as a result: one row per label, relationship type and property key, with counts.
+/// `:schema` as a result: one row per label, relationship type and property key, with counts;
+/// a property key also lists the types its values have (`STRING`, `DATE`, `LIST<DATE>`, ...).
 fn schema(graph: &PropertyGraph) -> QueryResult {
+    use std::collections::{BTreeMap, BTreeSet};
     let mut rows: Vec<Vec<Value>> = Vec::new();
     let mut labels: Vec<(&str, usize)> = graph.label_counts().collect();
     labels.sort();
     for (l, n) in labels {
-        rows.push(vec!["label".into(), l.into(), Value::Int(n as i64)]);
+        rows.push(vec!["label".into(), l.into(), Value::Int(n as i64), Value::Null]);
     }
     let mut types: Vec<(&str, usize)> = graph.rel_type_counts().collect();
     types.sort();
     for (t, n) in types {
-        rows.push(vec!["relationship type".into(), t.into(), Value::Int(n as i64)]);
+        rows.push(vec!["relationship type".into(), t.into(), Value::Int(n as i64), Value::Null]);
     }
-    let mut keys: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
-    for id in graph.node_ids() {
-        for (k, _) in graph.node_properties(id) {
-            *keys.entry(k).or_default() += 1;
+    let mut keys: BTreeMap<&str, (i64, BTreeSet<String>)> = BTreeMap::new();
+    let props = graph
+        .node_ids()
+        .flat_map(|id| graph.node_properties(id))
+        .chain(graph.relationship_ids().flat_map(|id| graph.rel_properties(id)));
+    for (k, v) in props {
+        let entry = keys.entry(k).or_default();
+        entry.0 += 1;
+        entry.1.insert(schema_type(v));
+    }
+    for (k, (n, types)) in keys {
+        let types = types.into_iter().collect::<Vec<_>>().join(", ");
+        rows.push(vec!["property key".into(), k.into(), Value::Int(n), types.into()]);
+    }
+    QueryResult {
+        columns: vec!["kind".into(), "name".into(), "count".into(), "types".into()],
+        rows,
+        ..QueryResult::default()
+    }
+}
+
+/// A property value's type for `:schema`: its Cypher type name, with the item type of a list
+/// whose items all have one (`LIST<STRING>`).
+fn schema_type(v: &Value) -> String {
+    match v {
+        Value::List(items) => {
+            let mut names = items.iter().map(Value::type_name);
+            match names.next() {
+                Some(first) if names.all(|n| n == first) => format!("LIST<{first}>"),
+                _ => "LIST".to_string(),
+            }
         }
+        other => other.type_name().to_string(),
     }
-    for id in graph.relationship_ids() {
-        for (k, _) in graph.rel_properties(id) {
-            *keys.entry(k).or_default() += 1;
-        }
-    }
-    for (k, n) in keys {
-        rows.push(vec!["property key".into(), k.into(), Value::Int(n)]);
-    }
-    QueryResult { columns: vec!["kind".into(), "name".into(), "count".into()], rows, ..QueryResult::default() }
 }
 
 /// Writes an error for a terminal (full report) to stderr.
@@ -808,17 +829,20 @@ mod tests {
         let mut g = PropertyGraph::new();
         let a = g.add_node(["ArmedGroup"], [("name", Value::from("JNIM"))]).unwrap();
         let b = g.add_node(["Force"], [("name", Value::from("Malian army"))]).unwrap();
-        g.add_relationship(a, b, "ATTACKED", [("mentions", Value::Int(1))]).unwrap();
+        let date = Value::from(crate::graph::Temporal::parse("date", "2024-09-17").unwrap());
+        g.add_relationship(a, b, "ATTACKED", [("mentions", Value::Int(1)), ("date", date.clone())]).unwrap();
+        g.add_relationship(b, a, "ATTACKED", [("date", Value::List(vec![date]))]).unwrap();
         let result = schema(&g);
-        let rows: Vec<String> = result.rows.iter().map(|r| format!("{} {} {}", r[0], r[1], r[2])).collect();
+        let rows: Vec<String> = result.rows.iter().map(|r| format!("{} {} {} {}", r[0], r[1], r[2], r[3])).collect();
         assert_eq!(
             rows,
             [
-                "'label' 'ArmedGroup' 1",
-                "'label' 'Force' 1",
-                "'relationship type' 'ATTACKED' 1",
-                "'property key' 'mentions' 1",
-                "'property key' 'name' 2"
+                "'label' 'ArmedGroup' 1 null",
+                "'label' 'Force' 1 null",
+                "'relationship type' 'ATTACKED' 2 null",
+                "'property key' 'date' 2 'DATE, LIST<DATE>'",
+                "'property key' 'mentions' 1 'INTEGER'",
+                "'property key' 'name' 2 'STRING'"
             ]
         );
     }

@@ -9,11 +9,13 @@
 //!     24     …  payload: the PropertyGraph
 //! ```
 //!
-//! The payload of version 2, which this build writes, is the graph's own layout: interned
+//! The payload of version 3, which this build writes, is the graph's own layout: interned
 //! names, then node and relationship slots in id order as columns of varints, decoded in one
 //! pass straight into the in-memory graph and its indices (see `PropertyGraph::encode`'s module
-//! in `src/graph/property_graph/codec.rs`). Version 1 files (petgraph's serde form through
-//! bincode 2) are still read, and written back as version 2 on the next save.
+//! in `src/graph/property_graph/codec.rs`). Version 3 added temporal values (value tag 8) to
+//! version 2's layout, so version 2 files are read by the same decoder. Version 1 files
+//! (petgraph's serde form through bincode 2) are still read. Older files are written back as
+//! version 3 on the next save.
 //!
 //! Everything in the header is checked before the payload is decoded, each failure with its own
 //! [`StoreError`] variant. Every count inside the payload is then checked against the bytes
@@ -31,8 +33,8 @@ use crate::graph::{CodecError, PropertyGraph};
 /// The first eight bytes of every graph file.
 pub const MAGIC: [u8; 8] = *b"KGRAPH\0\0";
 
-/// The format version this build writes, and the newest it reads (it also reads version 1).
-pub const FORMAT_VERSION: u32 = 2;
+/// The format version this build writes, and the newest it reads (it also reads 1 and 2).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Length of the fixed header before the payload.
 pub const HEADER_LEN: usize = 24;
@@ -136,7 +138,7 @@ pub fn decode_from(path: &Path, reader: impl Read, payload_len: u64) -> Result<P
     decode_version(path, FORMAT_VERSION, reader, payload_len)
 }
 
-/// As [`decode_from`], for a payload of format `version` (1 or 2, as the header said).
+/// As [`decode_from`], for a payload of format `version` (1, 2 or 3, as the header said).
 ///
 /// # Errors
 /// [`StoreError::Undecodable`] (also for a version this build cannot read), or
@@ -149,7 +151,7 @@ pub fn decode_version(
 ) -> Result<PropertyGraph, StoreError> {
     match version {
         1 => decode_v1(path, reader, payload_len),
-        2 => PropertyGraph::decode(reader.take(payload_len), payload_len).map_err(|e| match e {
+        2 | 3 => PropertyGraph::decode(reader.take(payload_len), payload_len).map_err(|e| match e {
             CodecError::Io(inner) => StoreError::io(path, inner),
             CodecError::Invalid(message) => StoreError::Undecodable { path: path.to_path_buf(), message },
         }),
@@ -301,7 +303,7 @@ mod tests {
         assert!(matches!(check(p, &bytes[..5]), Err(StoreError::Truncated { expected: 24, found: 5, .. })));
         let mut newer = bytes.clone();
         newer[8] = 9;
-        assert!(matches!(check(p, &newer), Err(StoreError::NewerVersion { found: 9, supported: 2, .. })));
+        assert!(matches!(check(p, &newer), Err(StoreError::NewerVersion { found: 9, supported: 3, .. })));
         let mut long = bytes.clone();
         long.push(0);
         assert!(matches!(check(p, &long), Err(StoreError::TrailingBytes { extra: 1, .. })));
@@ -322,6 +324,42 @@ mod tests {
         let payload = [1, 0, 1, 0, 4, 0xfd, 0, 0, 0, 0, 0, 1, 0, 0, b'x', b'y'];
         let err = decode_version(Path::new("g.kg"), 1, &payload[..], payload.len() as u64).unwrap_err();
         assert!(err.to_string().contains("claims more memory"), "{err}");
+    }
+
+    #[test]
+    fn version_2_files_still_open_and_temporals_round_trip() {
+        use crate::graph::Temporal;
+        // A version 2 file is this encoder's output without temporals, with the old version.
+        let mut bytes = encoded();
+        bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
+        let (h, payload) = check(Path::new("g.kg"), &bytes).unwrap();
+        assert_eq!(h.version, 2);
+        let g = decode_version(Path::new("g.kg"), 2, payload, h.payload_len).unwrap();
+        assert_eq!(g.node_count(), 2);
+
+        let mut g = PropertyGraph::new();
+        let values: Vec<Value> = [
+            ("date", "2024-09-17"),
+            ("localtime", "12:31:14.645876123"),
+            ("time", "12:31:14+01:00"),
+            ("localdatetime", "2024-09-17T05:00"),
+            ("datetime", "2017-10-29T02:30+01:00[Europe/Stockholm]"),
+            ("duration", "P1Y2M3DT4H-0.5S"),
+        ]
+        .iter()
+        .map(|(k, s)| Value::from(Temporal::parse(k, s).unwrap()))
+        .collect();
+        let n = g.add_node(["Event"], [("when", Value::List(values.clone()))]).unwrap();
+        let mut out = Cursor::new(Vec::new());
+        write(&mut out, &g).unwrap();
+        let bytes = out.into_inner();
+        let (_, payload) = check(Path::new("g.kg"), &bytes).unwrap();
+        let back = decode(Path::new("g.kg"), payload).unwrap();
+        let Some(Value::List(read)) = back.node_property(n, "when") else { panic!("no list read back") };
+        for (a, b) in read.iter().zip(&values) {
+            assert_eq!(a.to_string(), b.to_string());
+            assert_eq!(a.equals(b), Some(true), "{b}");
+        }
     }
 
     #[test]

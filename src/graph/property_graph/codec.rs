@@ -1,4 +1,4 @@
-//! The graph's own binary layout (the payload of `.kg` format version 2): interned names,
+//! The graph's own binary layout (the payload of `.kg` format versions 2 and 3): interned names,
 //! metadata, then every node slot and every relationship slot in id order, holes included, so
 //! ids survive a save and load. Decoding is one pass that builds the petgraph storage (sized up
 //! front) and every index as it goes; no serde, no intermediate structures.
@@ -15,6 +15,8 @@
 //! props     := varint(n) (varint(key) value)*
 //! value     := 0 null | 1 false | 2 true | 3 zigzag-varint int | 4 f64 little-endian
 //!            | 5 string | 6 varint(n) value* (list) | 7 map
+//!            | 8 varint(kind) string                  a temporal (version 3) as its ISO text;
+//!              kind: 0 date, 1 localtime, 2 time, 3 localdatetime, 4 datetime, 5 duration
 //! map       := varint(n) (string value)*
 //! string    := varint(byte length) UTF-8 bytes
 //! ```
@@ -35,7 +37,11 @@ use super::{
     index_name, Hasher, KeyId, LabelId, Labels, NameIds, NodeData, NodeId, PropertyGraph, RelData, RelId, RelTypeId,
     NAME_KEY,
 };
+use crate::graph::temporal::Temporal;
 use crate::graph::value::{PropertyMap, Value};
+
+/// The constructor names of temporal kinds, indexed by their tag in the payload.
+const TEMPORAL_KINDS: [&str; 6] = ["date", "localtime", "time", "localdatetime", "datetime", "duration"];
 
 /// Relationships decoded before they are linked into the graph (see [`PropertyGraph::decode`]).
 const EDGE_BATCH: usize = 256;
@@ -135,6 +141,12 @@ impl<W: Write> Out<'_, W> {
             Value::Map(map) => {
                 self.varint(7)?;
                 self.map(map, depth + 1)
+            }
+            Value::Temporal(t) => {
+                let kind = TEMPORAL_KINDS.iter().position(|k| *k == t.function_name()).unwrap_or(0);
+                self.varint(8)?;
+                self.varint(kind as u64)?;
+                self.bytes(t.to_string().as_bytes())
             }
             Value::Node(_) | Value::Relationship(_) | Value::Path(_) => {
                 invalid(format!("a {} cannot be stored in a graph file", v.type_name().to_lowercase()))
@@ -489,6 +501,17 @@ impl<R: Read> In<R> {
                 Value::List(items)
             }
             7 => Value::Map(self.map(depth + 1)?),
+            8 => {
+                let kind = self.varint()?;
+                let Some(kind) = usize::try_from(kind).ok().and_then(|k| TEMPORAL_KINDS.get(k)) else {
+                    return invalid(format!("unknown temporal kind {kind}"));
+                };
+                let text = self.string()?;
+                match Temporal::parse(kind, &text) {
+                    Ok(t) => Value::from(t),
+                    Err(e) => return invalid(format!("a stored {kind} '{text}' does not read back: {e}")),
+                }
+            }
             t => return invalid(format!("unknown value tag {t}")),
         })
     }

@@ -97,6 +97,16 @@ fn literal_value(e: &super::ast::Expr) -> Result<Value, QueryError> {
             .map(|(k, v)| literal_value(v).map(|v| (k.name.clone(), v)))
             .collect::<Result<_, _>>()
             .map(Value::Map),
+        // Temporal literals: `date('2024-09-17')`, `duration({days: 3})`, as the Cypher export
+        // writes them.
+        ExprKind::FunctionCall { name, distinct: false, args } if args.len() == 1 => {
+            let lname = name.name.to_lowercase();
+            if !super::functions::temporal::is_constructor(&lname) {
+                return Err(not_literal(e));
+            }
+            let arg = literal_value(&args[0])?;
+            super::functions::temporal::call(&lname, &[arg]).map_err(|err| err.with_span(e.span))
+        }
         _ => Err(not_literal(e)),
     }
 }
@@ -108,7 +118,7 @@ fn not_literal(e: &super::ast::Expr) -> QueryError {
     )
     .with_detail("UnexpectedSyntax")
     .with_span(e.span)
-    .with_help("parameter values are literals such as 42, 'JNIM', [1, 2] or {k: 1}")
+    .with_help("parameter values are literals such as 42, 'JNIM', [1, 2], {k: 1} or date('2024-09-17')")
 }
 
 /// Splits a script into statements at `;` outside strings, backtick names and comments,
