@@ -6,9 +6,11 @@
 //! are stored once, from the name that sorts first, and found again in either direction. The
 //! content hashes of merged documents are kept in the graph's metadata under
 //! [`DOCUMENTS_META_KEY`], so building the same document twice changes nothing. A dated
-//! relation carries `date` and `date_precision` (of the first document that dated it) and
+//! relation carries `date` (a Cypher `Date`: the day, or the first day of the month or year)
+//! and `date_precision` (`day`, `month`, `year`) of the first document that dated it, and
 //! `first_seen`/`last_seen` across all documents.
 
+use crate::graph::temporal::{self, Temporal};
 use crate::graph::{GraphError, NodeId, PropertyGraph, Value};
 
 use super::{ExtractedEntity, Extraction, PartialDate};
@@ -93,15 +95,24 @@ fn push_unique(
     Ok(())
 }
 
-/// The graph value of an extracted date (for now its ISO string, `2024-09-17`, `2024-09` or
-/// `2024`, which sorts by time within one precision).
+/// The graph value of an extracted date: a Cypher `Date`, the first day of a month or year
+/// (`date_precision` says which). The one place that chooses how dates are stored.
 pub fn date_value(d: PartialDate) -> Value {
-    Value::from(d.to_string().as_str())
+    let first = PartialDate::from_day(d.first_day());
+    temporal::ymd(i64::from(first.year), i64::from(first.month), i64::from(first.day))
+        .map_or_else(|_| Value::from(d.to_string().as_str()), |date| Value::from(Temporal::Date(date)))
 }
 
-/// The date a `first_seen`/`last_seen` value stands for.
+/// The date a `first_seen`/`last_seen` value stands for (a `Date`, or an ISO string from a
+/// graph built before dates were `Date`s).
 fn seen_date(v: Option<&Value>) -> Option<PartialDate> {
-    v.and_then(Value::as_str).and_then(PartialDate::parse_iso)
+    match v? {
+        Value::Temporal(t) => {
+            let d = t.date()?;
+            PartialDate::ymd(i32::from(d.year()), d.month() as u8, d.day() as u8)
+        }
+        other => other.as_str().and_then(PartialDate::parse_iso),
+    }
 }
 
 /// Widen a relationship's `first_seen`/`last_seen` to cover `d` (the first date merged keeps
@@ -254,10 +265,11 @@ mod tests {
         let id = g
             .relationships_with_type("ATTACKED")
             .find(|&id| g.rel_property(id, "doc").and_then(Value::as_str) == Some("b"));
-        let prop = |k: &str| id.and_then(|id| g.rel_property(id, k)).and_then(Value::as_str).map(str::to_string);
+        let prop = |k: &str| id.and_then(|id| g.rel_property(id, k)).map(ToString::to_string);
         assert_eq!(prop("date").as_deref(), Some("2024-05-03"));
-        assert_eq!(prop("date_precision").as_deref(), Some("day"));
-        assert_eq!(prop("first_seen").as_deref(), Some("2023-03"));
+        assert_eq!(prop("date_precision").as_deref(), Some("'day'"));
+        assert_eq!(prop("first_seen").as_deref(), Some("2023-03-01"), "March 2023, a month");
         assert_eq!(prop("last_seen").as_deref(), Some("2024-06-01"));
+        assert!(id.and_then(|id| g.rel_property(id, "date")).is_some_and(|v| matches!(v, Value::Temporal(_))));
     }
 }
