@@ -517,6 +517,7 @@ impl DateFinder {
         while i < self.toks.len() {
             match expr_at(text, &self.toks, i) {
                 Some((e, n)) => {
+                    let e = self.range_year(e, i + n);
                     // "since 2012", «منذ عام 2012»: the start of a period, not an event's date.
                     let since = i.checked_sub(1).is_some_and(|p| self.toks[p].0 == Tok::Word(Word::Since));
                     if !since {
@@ -528,6 +529,30 @@ impl DateFinder {
             }
         }
         out
+    }
+
+    /// A date without a year that ends a range whose year follows ("November 10 and 14,
+    /// 2023"): that year.
+    fn range_year(&self, e: DateExpr, next: usize) -> DateExpr {
+        let DateExpr::NoYear { month, day } = e else { return e };
+        for (j, t) in self.toks.iter().enumerate().skip(next).take(3) {
+            if let Some(y) = year(t.0) {
+                let between = &self.toks[next..j];
+                if between.iter().all(|b| matches!(b.0, Tok::Num(_, 1 | 2) | Tok::Other) && b.2 - b.1 <= 3) {
+                    let d = if day > 0 { PartialDate::ymd(y, month, day) } else { PartialDate::ym(y, month) };
+                    return d.map_or(e, DateExpr::Absolute);
+                }
+                break;
+            }
+        }
+        e
+    }
+
+    /// The first bare year (1950–2100) in `text`: the year of a title such as "Battle of Kidal
+    /// (2023)" or a URL's `/2024_Bamako_attacks`.
+    pub fn bare_year(&mut self, words: &DateWords, text: &str) -> Option<PartialDate> {
+        tokens(words, text, &mut self.toks);
+        self.toks.iter().find_map(|t| year(t.0).filter(|y| *y >= 1950)).map(PartialDate::y)
     }
 
     /// The date a sentence states for its event: the most precise expression, the first of
@@ -597,6 +622,11 @@ mod tests {
         assert_eq!(abs("Fighting resumed in 2012 near the border."), Some("2012".into()));
         assert_eq!(abs("Some 2012 soldiers and 17 trucks."), None);
         assert_eq!(abs("Resolution 2100 was adopted."), None);
+        assert_eq!(
+            abs("The battle took place between November 10 and 14, 2023, near Kidal."),
+            Some("2023-11-10".into())
+        );
+        assert_eq!(DateFinder::default().bare_year(&words(), "Battle of Kidal (2023)"), Some(PartialDate::y(2023)));
         assert_eq!(abs("The region has been unstable since 2012."), None);
         assert_eq!(abs("تشهد المنطقة اضطرابات منذ عام 2012."), None);
     }

@@ -15,7 +15,7 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use super::attach::{attach, DocState, Found};
-use super::date::{DateExpr, DateFinder, PartialDate};
+use super::date::{DateExpr, DateFinder, PartialDate, Precision};
 use super::error::ExtractError;
 use super::lang::{script_counts, Lang};
 use super::lexicon::Lexicon;
@@ -120,24 +120,37 @@ impl<'a> DocumentExtractor<'a> {
 
     /// Look for the document's date in a head line or sentence, or further down the text.
     fn note_dates(&mut self, sentence: &str, head: bool) {
-        if self.given_date.is_some() || self.head_date.is_some() {
+        let day = |d: Option<PartialDate>| d.is_some_and(|d| d.precision() == Precision::Day);
+        if self.given_date.is_some() || day(self.head_date) || (!head && self.head_date.is_some()) {
             return;
         }
         if !sentence.chars().any(char::is_numeric) {
             return;
         }
         let found = self.dates.find_all(&self.lex.dates, sentence);
-        let absolute = found.iter().find_map(|e| match e {
-            DateExpr::Absolute(d) => Some(*d),
-            _ => None,
-        });
-        if head {
-            self.head_date = absolute;
-            if self.head_no_year.is_none() {
-                self.head_no_year = found.into_iter().find(|e| matches!(e, DateExpr::NoYear { .. }));
+        for e in &found {
+            let DateExpr::Absolute(d) = *e else {
+                if head && self.head_no_year.is_none() && matches!(e, DateExpr::NoYear { .. }) {
+                    self.head_no_year = Some(*e);
+                }
+                continue;
+            };
+            // In the head the most precise date wins (a dump name in the URL, `wiki_2024-02`,
+            // gives way to the dateline's day); in the body the latest.
+            let slot = if head { &mut self.head_date } else { &mut self.text_date };
+            let better =
+                slot.is_none_or(
+                    |old| {
+                        if head {
+                            d.precision() > old.precision()
+                        } else {
+                            d.last_day() > old.last_day()
+                        }
+                    },
+                );
+            if better {
+                *slot = Some(d);
             }
-        } else if let Some(d) = absolute.filter(|d| self.text_date.is_none_or(|t| d.last_day() > t.last_day())) {
-            self.text_date = Some(d);
         }
     }
 
@@ -166,6 +179,9 @@ impl<'a> DocumentExtractor<'a> {
         for (s, e) in sentence::split(text) {
             if sentence::is_not_sentence(text, s, e, self.in_head) {
                 self.note_dates(&text[s..e], true);
+                if self.in_head && self.head_date.is_none() {
+                    self.head_date = self.dates.bare_year(&self.lex.dates, &text[s..e]);
+                }
                 continue;
             }
             self.in_head = false;
@@ -553,6 +569,9 @@ mod tests {
         assert!(t.contains(&("JNIM".into(), "ATTACKED", "Malian army".into(), "2024-09-14".into())), "{t:?}");
         assert!(t.contains(&("Malian army".into(), "CONTROLS", "Kidal".into(), "2024-03".into())), "{t:?}");
         assert!(t.contains(&("JNIM".into(), "ATTACKED", "Boni".into(), "2024-09-17".into())), "{t:?}");
+        let dump = "# source: https://mirror.example.org/wiki_en_2024-02/A/Some_ambush\nSome ambush\n\
+                    The ambush occurred on 4 October 2017, when JNIM fighters attacked the Malian army.";
+        assert_eq!(dated(dump, None)[0].3, "2017-10-04", "the dateline's day beats a month in the URL");
         let given = dated(text, Some("2024-10-01"));
         assert!(given.contains(&("JNIM".into(), "ATTACKED", "Malian army".into(), "2024-09-28".into())), "{given:?}");
         let undated = dated("JNIM fighters attacked Boni.", None);
