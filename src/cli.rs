@@ -56,7 +56,8 @@ pub enum LangArg {
 /// Output format of `kg extract`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ExtractFormat {
-    /// DESIGN.md's TSV contract.
+    /// A header line, then one relation per line: subject, relation, object, their labels,
+    /// doc, sentence, evidence, date.
     Tsv,
     /// One JSON object per relation.
     Jsonl,
@@ -167,11 +168,16 @@ pub struct ImportArgs {
 /// Output format of query results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// An aligned table with a footer.
+    /// An aligned table with a footer, cut to the terminal's width.
     Table,
+    /// One block per row, a `column | value` line per column (psql's expanded mode).
+    Vertical,
     /// CSV with a header row.
     Csv,
-    /// DESIGN.md's JSON contract.
+    /// Tab-separated values with a header row, one line per row.
+    Tsv,
+    /// One JSON document `{"columns": [...], "rows": [[...], ...]}`; nodes, relationships and
+    /// paths are objects with a "kind" (see the README's "Output formats").
     Json,
 }
 
@@ -208,6 +214,9 @@ pub struct RunArgs {
     /// Run every statement and report every error instead of stopping at the first.
     #[arg(long)]
     pub keep_going: bool,
+    /// Print each statement before its result (psql's -e).
+    #[arg(short, long)]
+    pub echo: bool,
 }
 
 /// Arguments of `kg shell`.
@@ -257,12 +266,20 @@ pub struct ExportArgs {
     /// Export only the nodes, relationships and paths this query returns.
     #[arg(long)]
     pub query: Option<String>,
-    /// Output file (or directory for csv); standard output when omitted.
+    /// Output file (or directory for csv); standard output when omitted. With `--format dot`,
+    /// a name ending in `.svg` or `.png` is the rendered picture.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// Also run Graphviz `dot` to render the DOT export.
+    /// Also run Graphviz `dot` to draw the DOT export: the picture goes beside the `-o` file
+    /// (`sahel.dot` → `sahel.svg`), or to standard output without `-o`.
     #[arg(long, value_enum)]
     pub render: Option<RenderFormat>,
+    /// DOT: leave out nodes without relationships (a whole graph's isolated entities).
+    #[arg(long)]
+    pub connected: bool,
+    /// DOT: add a legend of the node colours and shapes by label.
+    #[arg(long)]
+    pub legend: bool,
 }
 
 /// Arguments of `kg stats`.

@@ -199,7 +199,7 @@ fn dot_available() -> bool {
 }
 
 /// Whether Graphviz is here; in CI its absence fails the test, locally it is a loud skip.
-fn require_dot(test: &str) -> bool {
+pub fn require_dot(test: &str) -> bool {
     if dot_available() {
         return true;
     }
@@ -653,7 +653,8 @@ fn exports_of_fixed_graph_match_fixtures() {
     }
     outputs.insert("jsonl".into(), write_to_string(&sub, Format::Jsonl));
     let mut dot_custom = Vec::new();
-    let options = DotOptions { symmetric_types: vec![], max_penwidth: 2.0, max_tooltip_chars: 1 };
+    let options =
+        DotOptions { symmetric_types: vec![], max_penwidth: 2.0, max_tooltip_chars: 1, ..DotOptions::default() };
     export::write_dot(&sub, &mut dot_custom, &options).expect("dot");
     outputs.insert("options.dot".into(), String::from_utf8(dot_custom).expect("utf-8"));
     let csv_dir = util::tempdir("fixture-csv");
@@ -689,10 +690,15 @@ fn cli_rejects_render_without_dot_and_csv_without_directory() {
     let dir = util::tempdir("cli-export");
     let graph = dir.path().join("g.kg");
     let graph = graph.to_str().expect("utf-8 path");
+    // Bad argument combinations are usage errors (exit 2), found before the graph is read.
     let o = util::run_kg(&["export", "-g", graph, "--format", "cypher", "--render", "svg"]);
-    util::assert_error(&o, 1, "--render needs --format dot");
+    util::assert_error(&o, 2, "--render needs --format dot");
     let o = util::run_kg(&["export", "-g", graph, "--format", "csv"]);
-    util::assert_error(&o, 1, "csv export writes several files");
+    util::assert_error(&o, 2, "csv export writes several files");
+    let o = util::run_kg(&["export", "-g", graph, "--format", "jsonl", "--connected"]);
+    util::assert_error(&o, 2, "--connected and --legend need --format dot");
+    let o = util::run_kg(&["export", "-g", graph, "--format", "dot", "--render", "png", "-o", "x.svg"]);
+    util::assert_error(&o, 2, "--render png but the output names a .svg file");
     let o = util::run_kg(&["export", "-g", graph, "--format", "svg"]);
     util::assert_error(&o, 2, "invalid value");
 }
@@ -765,6 +771,20 @@ fn cli_render_runs_graphviz_or_says_it_is_missing() {
     assert!(text.contains("<svg") && text.contains("Malian &quot;army&quot;"), "{text}");
     let png = util::kg().args(["export", "--format", "dot", "--render", "png", "-g"]).arg(&graph).output().expect("kg");
     assert!(png.status.success() && png.stdout.starts_with(b"\x89PNG"), "png on standard output");
+
+    // Issue 13 item 2: `-o sahel.dot --render svg` keeps the DOT and writes the picture beside it.
+    let dot = dir.path().join("sahel.dot");
+    let o = util::kg()
+        .args(["export", "--format", "dot", "--render", "png", "--connected", "--legend", "-g"])
+        .arg(&graph)
+        .arg("-o")
+        .arg(&dot)
+        .output()
+        .expect("kg");
+    assert!(o.status.success(), "{}", util::stderr(&o));
+    let text = std::fs::read_to_string(&dot).expect("the DOT stays DOT");
+    assert!(text.starts_with("digraph") && text.contains("cluster_legend"), "{text}");
+    assert!(std::fs::read(dir.path().join("sahel.png")).expect("picture beside it").starts_with(b"\x89PNG"));
 }
 
 #[test]

@@ -83,7 +83,8 @@ fn script_runs_statements_comments_and_meta_commands() {
     );
     let o = run(&graph, &script, &[]);
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
-    assert_eq!(stdout(&o), "attacker\nCMA\nIslamic State Sahel\nJNIM\nar\nمالي\n");
+    // CSV result sets with different headers are kept apart by a blank line and a comment.
+    assert_eq!(stdout(&o), "attacker\nCMA\nIslamic State Sahel\nJNIM\n\n# statement 2\nar\nمالي\n");
 }
 
 #[test]
@@ -229,8 +230,71 @@ fn query_error_first_line_names_kind_and_place() {
     assert_error(&o, 1, "<query>:1:18: ");
     let first = stderr(&o).lines().next().unwrap_or("").to_string();
     assert!(first.contains("Error"), "{first}");
-    let o = kg().args(["query", "-g"]).arg(dir.path().join("missing.kg")).arg("RETURN 1").output().unwrap();
+}
+
+/// Issue 13 item 1: a missing graph is a new, empty graph for query, run, shell and build,
+/// created by the first write; a read-only session leaves no file (and no lock file) behind.
+#[test]
+fn missing_graph_is_a_new_empty_graph_created_by_the_first_write() {
+    let dir = util::tempdir("missing-graph");
+    let ls = || {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let new = dir.path().join("new.kg");
+    let o = kg().args(["query", "-g"]).arg(&new).arg("CREATE (n:T {name: 'a'}) RETURN n.name").output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("'a'"), "{}", stdout(&o));
+    let o = kg().args(["stats", "-g"]).arg(&new).output().unwrap();
+    assert!(stdout(&o).contains("nodes           1\n"), "{}", stdout(&o));
+    std::fs::remove_file(&new).unwrap();
+    let _ = std::fs::remove_file(dir.path().join("new.kg.lock"));
+
+    let new2 = dir.path().join("new2.kg");
+    let o = kg().args(["query", "-g"]).arg(&new2).arg("MATCH (n) RETURN count(n) AS n").output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("| 0 |"), "{}", stdout(&o));
+    // A statement that looks like a write but changes nothing takes the lock and gives it back.
+    let o = kg().args(["query", "-g"]).arg(&new2).arg("MATCH (n) DETACH DELETE n").output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let script = util::write(dir.path(), "read.cypher", "MATCH (n) RETURN count(n);\n:params\n");
+    let o = kg().args(["run", "-g"]).arg(&new2).arg(&script).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut child = kg()
+        .args(["shell", "-g"])
+        .arg(&new2)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"RETURN 1 AS one;\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = kg().args(["build", "no-such-article.txt", "-g"]).arg(&new2).output().unwrap();
+    assert_error(&o, 1, "no-such-article.txt");
+    assert!(stderr(&o).contains("was not created"), "{}", stderr(&o));
+    assert_eq!(ls(), ["read.cypher"], "read-only sessions and failed builds leave no file");
+
+    let o = kg().args(["stats", "-g"]).arg(&new2).output().unwrap();
     assert_error(&o, 1, "graph file not found");
+    let o = kg().args(["export", "--format", "dot", "-g"]).arg(&new2).output().unwrap();
+    assert_error(&o, 1, "graph file not found");
+
+    let mut child = kg()
+        .args(["shell", "-g"])
+        .arg(&new2)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"CREATE (:Place {name: 'Gao'});\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(load(&new2).node_count(), 1, "the piped shell created the graph");
 }
 
 #[test]
@@ -329,4 +393,38 @@ fn crlf_and_bom_scripts_report_the_same_place() {
     let o = run(&graph, &script, &[]);
     assert_error(&o, 1, &format!("{}:3:21: ", script.display()));
     assert!(stdout(&o).contains("| one |"), "the first statement ran: {}", stdout(&o));
+}
+
+/// Issue 13 item 5: TSV and psql-style vertical output; pipes get whole values.
+#[test]
+fn query_prints_tsv_and_vertical_records() {
+    let dir = util::tempdir("tsv-vertical");
+    let graph = dir.path().join("g.kg");
+    let long = "y".repeat(3000);
+    let q = format!("RETURN 'a\tb' AS s, '{long}' AS long, 2 AS n");
+    let o = kg().args(["query", "--format", "tsv", "-g"]).arg(&graph).arg(&q).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("s\tlong\tn\na\\tb\t{long}\t2\n"));
+    let o = kg().args(["query", "--format", "vertical", "-g"]).arg(&graph).arg(&q).output().unwrap();
+    let text = stdout(&o);
+    assert!(text.starts_with("-[ RECORD 1 ]"), "{text}");
+    assert!(text.contains("\nn    | 2\n") && text.contains(&long), "not a terminal: values are whole: {text}");
+    assert!(!graph.exists());
+}
+
+/// Issue 13 item 8: `--echo` prints each statement before its result; CSV result sets with
+/// different headers are told apart.
+#[test]
+fn run_echo_and_separated_csv_result_sets() {
+    let dir = util::tempdir("run-echo");
+    let graph = dir.path().join("g.kg");
+    let script = util::write(dir.path(), "s.cypher", "RETURN 1 AS a;\nCREATE (:T);\nRETURN 2 AS b, 3 AS c;\n");
+    let o = kg().args(["run", "--echo", "-g"]).arg(&graph).arg(&script).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let first = text.find("RETURN 1 AS a;").expect("echoed");
+    let second = text.find("RETURN 2 AS b, 3 AS c;").expect("echoed");
+    assert!(first < text.find("| a |").unwrap() && second < text.find("| b | c |").unwrap(), "{text}");
+    let o = kg().args(["run", "--format", "csv", "-g"]).arg(&graph).arg(&script).output().unwrap();
+    assert_eq!(stdout(&o), "a\n1\n\n# statement 3\nb,c\n2,3\n");
 }

@@ -9,6 +9,7 @@ mod parse_errors;
 mod parse_roundtrip;
 mod plans;
 mod query;
+mod readme;
 mod run;
 mod shell;
 mod store;

@@ -2,8 +2,9 @@
 //! and merge them into a graph file, created if missing.
 //!
 //! Each failing input is reported on stderr and the others still run; the graph is saved
-//! once, atomically, at the end (a crash never leaves a half-written file), and the exit code
-//! is 1 if any input failed. A progress bar is drawn on a terminal when there are many files.
+//! once, atomically, at the end (a crash never leaves a half-written file) when something was
+//! merged, and the exit code is 1 if any input failed. A progress bar is drawn on a terminal
+//! when there are many files. [`build_into`] is shared with the shell's `:build`.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::cli::BuildArgs;
 use crate::commands::extract::{lang_hint, load_lexicon};
 use crate::error::{Error, Result};
-use crate::extract::{extract_file_dated, merge_into, ExtractError, MergeStats};
+use crate::extract::{extract_file_dated, merge_into, ExtractError, Lang, Lexicon, MergeStats, PartialDate};
+use crate::graph::PropertyGraph;
 use crate::store::{GraphFile, OpenMode};
 
 /// Files from this many on get a progress bar (on a terminal).
@@ -60,19 +62,39 @@ fn collect(inputs: &[PathBuf], failed: &mut usize) -> Vec<Input> {
     out
 }
 
-/// Runs `kg build`.
+/// What [`build_into`] did.
+#[derive(Clone, Debug, Default)]
+pub struct BuildReport {
+    /// What merging added.
+    pub stats: MergeStats,
+    /// Text files found (given, or found by walking directories).
+    pub files: usize,
+    /// Inputs that could not be read (each reported on stderr).
+    pub failed: usize,
+    /// Binary files skipped while walking directories.
+    pub skipped_binary: usize,
+}
+
+/// Extracts text files and directories (walked for `.txt` and `.md`, any case, following
+/// symbolic links) and merges them into `graph`: the one implementation behind `kg build` and
+/// the shell's `:build`. Each failing input is reported on stderr and the others still run; a
+/// progress bar is drawn on a terminal when asked and there are many files. `date` is the
+/// documents' date (`--date`), `None` to find each one's in its text.
 ///
 /// # Errors
-/// A bad lexicon, a graph file that cannot be opened, locked or saved, or [`Error::Failed`]
-/// when some inputs could not be read (the others are merged and saved).
-pub fn run(args: &BuildArgs) -> Result<()> {
-    let started = Instant::now();
-    let lex = load_lexicon(args.lexicon.as_deref())?;
-    let lang = lang_hint(args.lang);
-    let mut failed = 0;
-    let inputs = collect(&args.inputs, &mut failed);
-    let mut file = GraphFile::open(&args.graph, OpenMode::CreateIfMissing)?;
-    let bar = if inputs.len() >= PROGRESS_FROM && std::io::stderr().is_terminal() {
+/// A merge error (the graph refused a value); unreadable inputs are counted, not errors.
+pub fn build_into(
+    graph: &mut PropertyGraph,
+    lex: &Lexicon,
+    inputs: &[PathBuf],
+    lang: Option<Lang>,
+    date: Option<PartialDate>,
+    progress: bool,
+) -> Result<BuildReport> {
+    let mut report = BuildReport::default();
+    let inputs = collect(inputs, &mut report.failed);
+    report.files = inputs.len();
+    let bar = if progress && inputs.len() >= PROGRESS_FROM && std::io::stderr().is_terminal() {
         let b = ProgressBar::new(inputs.len() as u64);
         if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed} {wide_msg}") {
             b.set_style(style);
@@ -81,37 +103,53 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     } else {
         ProgressBar::hidden()
     };
-    let mut stats = MergeStats::default();
-    let mut skipped_binary = 0;
     for input in &inputs {
         bar.set_message(input.path.display().to_string());
-        match extract_file_dated(&lex, &input.path, lang, args.date) {
+        match extract_file_dated(lex, &input.path, lang, date) {
             Ok(fx) => {
                 for w in &fx.warnings {
                     bar.suspend(|| eprintln!("warning: {w}"));
                 }
-                stats += merge_into(file.graph_mut(), &fx.extraction)?;
+                report.stats += merge_into(graph, &fx.extraction)?;
             }
             Err(ExtractError::BinaryFile { path }) if input.walked => {
                 bar.suspend(|| eprintln!("warning: {}: binary file skipped", path.display()));
-                skipped_binary += 1;
+                report.skipped_binary += 1;
             }
             Err(e) => {
                 bar.suspend(|| eprintln!("error: {e}"));
-                failed += 1;
+                report.failed += 1;
             }
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    file.save()?;
+    Ok(report)
+}
+
+/// Runs `kg build`.
+///
+/// # Errors
+/// A bad lexicon, a graph file that cannot be opened, locked or saved, or [`Error::Failed`]
+/// when some inputs could not be read (the others are merged and saved).
+pub fn run(args: &BuildArgs) -> Result<()> {
+    let started = Instant::now();
+    let lex = load_lexicon(args.lexicon.as_deref())?;
+    let mut file = GraphFile::open(&args.graph, OpenMode::CreateIfMissing)?;
+    let report = build_into(file.graph_mut(), &lex, &args.inputs, lang_hint(args.lang), args.date, true)?;
+    let stats = &report.stats;
+    // Nothing merged leaves the file as it was, and creates none (`kg build nosuch.txt -g new.kg`).
+    if stats.documents > 0 {
+        file.save()?;
+    }
     let mut out = std::io::stdout().lock();
     let already = if stats.documents_skipped > 0 {
         format!(" ({} already built)", stats.documents_skipped)
     } else {
         String::new()
     };
-    let binary = if skipped_binary > 0 { format!(", {skipped_binary} binary skipped") } else { String::new() };
+    let binary =
+        if report.skipped_binary > 0 { format!(", {} binary skipped", report.skipped_binary) } else { String::new() };
     writeln!(
         out,
         "{}: {} documents{already}{binary}, {} sentences, entities {} new / {} merged, relations {} new / {} merged, {:.2}s",
@@ -124,11 +162,13 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         stats.relations_merged,
         started.elapsed().as_secs_f64()
     )?;
-    if failed > 0 {
-        return Err(Error::Failed(format!(
-            "{failed} input(s) failed; the others were built into {}",
-            args.graph.display()
-        )));
+    if report.failed > 0 {
+        let what = if file.existed() {
+            format!("the others were built into {}", args.graph.display())
+        } else {
+            format!("{} was not created", args.graph.display())
+        };
+        return Err(Error::Failed(format!("{} input(s) failed; {what}", report.failed)));
     }
     Ok(())
 }

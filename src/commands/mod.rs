@@ -7,6 +7,7 @@ pub mod export;
 pub mod extract;
 pub mod gen;
 pub mod import;
+pub mod params;
 pub mod query;
 pub mod run;
 pub mod shell;

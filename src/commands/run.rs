@@ -6,12 +6,14 @@
 //! every error is reported, a failed write statement is undone, and the rest runs. The graph is
 //! saved atomically once, at the end, and only if a statement changed it. Statements that
 //! return nothing print nothing; a one-line summary of all changes goes to stderr on save. A
-//! missing graph file is created (so an exported Cypher script loads into a new graph).
+//! missing graph file is a new, empty graph, created only when a statement writes (so an
+//! exported Cypher script loads into a new graph, and a read-only script leaves no file).
 
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 
 use crate::cli::RunArgs;
-use crate::commands::query::{format_of, parse_params};
+use crate::commands::params::parse_params;
+use crate::commands::query::format_of;
 use crate::error::{Error, Result};
 use crate::render::table::describe_stats;
 use crate::shell::script::strip_bom;
@@ -38,6 +40,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
     session.set_save_at_end(true);
     session.set_quiet_writes(true);
     session.set_format(format_of(args.format));
+    session.set_width(crate::shell::terminal_width());
+    session.set_echo(args.echo);
+    session.set_spinner(std::io::stderr().is_terminal());
     for (name, value) in params {
         session.set_param(name, value);
     }

@@ -21,6 +21,8 @@ pub fn run(args: &ShellArgs) -> Result<()> {
     session.set_format(format_of(args.format));
     if std::io::stdin().is_terminal() {
         session.set_timing(true);
+        session.set_spinner(std::io::stderr().is_terminal());
+        session.set_width(shell::terminal_width());
         shell::run_interactive(&mut session)
     } else {
         session.set_autosave(false);

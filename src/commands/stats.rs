@@ -1,6 +1,7 @@
 //! The body of `kg stats`: counts, labels, relationship types, property keys, file size and
 //! format version of a graph file.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use crate::cli::StatsArgs;
@@ -39,10 +40,27 @@ pub fn render_stats(origin: &str, graph: &PropertyGraph, info: FileInfo) -> Stri
             s.push_str(&format!("  {name:<width$}  {count}\n"));
         }
     }
-    let mut keys: Vec<&str> = graph.property_keys().collect();
-    keys.sort_unstable();
+    // Keys in use, not every key ever interned: a key no element carries any more (`_kgid`
+    // after a Cypher import) would send a reader looking for it.
+    let keys: Vec<&str> = property_key_counts(graph).into_keys().collect();
     s.push_str(&format!("{:<16}{}\n", "property keys", keys.join(", ")));
     s
+}
+
+/// How many nodes and relationships carry each property key, by key (keys in use only).
+pub fn property_key_counts(graph: &PropertyGraph) -> BTreeMap<&str, usize> {
+    let mut keys: BTreeMap<&str, usize> = BTreeMap::new();
+    for id in graph.node_ids() {
+        for (k, _) in graph.node_properties(id) {
+            *keys.entry(k).or_default() += 1;
+        }
+    }
+    for id in graph.relationship_ids() {
+        for (k, _) in graph.rel_properties(id) {
+            *keys.entry(k).or_default() += 1;
+        }
+    }
+    keys
 }
 
 fn human(bytes: u64) -> String {
@@ -73,6 +91,8 @@ mod tests {
         let c = g.add_node(["Place"], [("name", Value::from("Mopti"))]).unwrap();
         g.add_relationship(a, b, "CONTROLS", [("year", Value::Int(2020))]).unwrap();
         g.add_relationship(a, c, "CONTROLS", std::iter::empty::<(&str, Value)>()).unwrap();
+        let gone = g.add_node(["Place"], [("_kgid", Value::Int(7))]).unwrap();
+        g.remove_node(gone, false).unwrap();
         let text = render_stats("g.kg", &g, FileInfo { format_version: 1, file_size: 2048 });
         assert!(text.contains("nodes           3\n"), "{text}");
         assert!(text.contains("file size       2048 bytes (2.0 KiB)"), "{text}");

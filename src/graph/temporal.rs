@@ -553,6 +553,19 @@ impl<'a> Cursor<'a> {
         Ok(format!("{digits:0<9}").parse::<i32>().unwrap_or(0))
     }
 
+    /// Whether another date field follows: digits, after a `-` when the date uses dashes (the
+    /// `-` is consumed). A `T` or the end means the date is complete.
+    fn more_digits(&mut self, dash: bool) -> bool {
+        if dash {
+            if self.peek() == Some(b'-') {
+                self.pos += 1;
+                return true;
+            }
+            return false;
+        }
+        self.digits_ahead() > 0
+    }
+
     fn date(&mut self) -> TemporalResult<Date> {
         let year = match self.peek() {
             Some(b'+' | b'-') => {
@@ -574,8 +587,7 @@ impl<'a> Cursor<'a> {
         let dash = self.eat(b'-');
         if self.eat(b'W') {
             let week = self.fixed(2, "week")?;
-            let dow =
-                if self.pos < self.s.len() && (!dash || self.eat(b'-')) { self.fixed(1, "day of week")? } else { 1 };
+            let dow = if self.more_digits(dash) { self.fixed(1, "day of week")? } else { 1 };
             return week_date(year, week, dow);
         }
         let n = self.digits_ahead();
@@ -586,7 +598,7 @@ impl<'a> Cursor<'a> {
             return ordinal_date(year, self.fixed(3, "day of year")?);
         }
         let month = self.fixed(2, "month")?;
-        let day = if self.pos < self.s.len() && (!dash || self.eat(b'-')) { self.fixed(2, "day")? } else { 1 };
+        let day = if self.more_digits(dash) { self.fixed(2, "day")? } else { 1 };
         ymd(year, month, day)
     }
 
@@ -1198,8 +1210,11 @@ impl Temporal {
             Temporal::Time(t, o) => Temporal::Time(time_of_nanos(nanos_of_day(*t) + time_nanos), *o),
             Temporal::LocalDateTime(dt) => Temporal::LocalDateTime(add_to_datetime(*dt, d, sign)?),
             Temporal::DateTime(z) => {
-                let months = Span::new().try_months(d.months * sign).map_err(|_| overflow("a date-time"))?;
-                let days = Span::new().try_days(d.days * sign).map_err(|_| overflow("a date-time"))?;
+                let (Some(months), Some(days)) = (d.months.checked_mul(sign), d.days.checked_mul(sign)) else {
+                    return Err(overflow("a date-time"));
+                };
+                let months = Span::new().try_months(months).map_err(|_| overflow("a date-time"))?;
+                let days = Span::new().try_days(days).map_err(|_| overflow("a date-time"))?;
                 let z = z.checked_add(months).and_then(|z| z.checked_add(days)).map_err(|_| overflow("a date-time"))?;
                 Temporal::DateTime(z.checked_add(signed(time_nanos)?).map_err(|_| overflow("a date-time"))?)
             }
@@ -1544,6 +1559,8 @@ mod tests {
         assert_eq!(p("date", "2015-W30-2"), "2015-07-21");
         assert_eq!(p("date", "2015202"), "2015-07-21");
         assert_eq!(p("date", "201507"), "2015-07-01");
+        assert_eq!(p("localdatetime", "2015W30T2140"), "2015-07-20T21:40");
+        assert_eq!(p("localdatetime", "201507T21"), "2015-07-01T21:00");
         assert_eq!(p("time", "2140-02"), "21:40-02:00");
         assert_eq!(p("time", "214032.142Z"), "21:40:32.142Z");
         assert_eq!(

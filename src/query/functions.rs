@@ -11,7 +11,7 @@ pub mod temporal;
 
 use std::collections::HashSet;
 
-use crate::graph::{NodeId, PropertyGraph, RelId, Value};
+use crate::graph::{Duration, NodeId, PropertyGraph, RelId, Temporal, Value};
 
 use super::error::{ErrorKind, QueryError};
 use super::eval::{node_id_of, node_ref, rel_id_of, rel_ref};
@@ -504,6 +504,8 @@ pub struct Accumulator {
     any_float: bool,
     best: Option<Value>,
     param: Option<Value>,
+    /// The running sum of `sum`/`avg` over durations (numbers and durations do not mix).
+    duration_sum: Option<Duration>,
 }
 
 impl Accumulator {
@@ -519,6 +521,7 @@ impl Accumulator {
             any_float: false,
             best: None,
             param: None,
+            duration_sum: None,
         }
     }
 
@@ -548,6 +551,20 @@ impl Accumulator {
             AggFunc::CountStar | AggFunc::Count => {}
             AggFunc::Collect => self.values.push(value),
             AggFunc::Sum | AggFunc::Avg => match value {
+                Value::Int(_) | Value::Float(_) if self.duration_sum.is_some() => {
+                    return Err(type_error(format!("{:?}() cannot add numbers and durations", self.func)))
+                }
+                Value::Temporal(t) if matches!(*t, Temporal::Duration(_)) => {
+                    let Temporal::Duration(d) = *t else { return Ok(()) };
+                    let sum = match self.duration_sum {
+                        None if self.count > 1 => {
+                            return Err(type_error(format!("{:?}() cannot add numbers and durations", self.func)))
+                        }
+                        None => Duration::default(),
+                        Some(sum) => sum,
+                    };
+                    self.duration_sum = Some(sum.plus(&d, 1).map_err(temporal::query_error)?);
+                }
                 Value::Int(i) => {
                     self.int_sum = self.int_sum.and_then(|s| s.checked_add(i));
                     if self.int_sum.is_none() && !self.any_float && self.func == AggFunc::Sum {
@@ -597,6 +614,15 @@ impl Accumulator {
         Ok(match self.func {
             AggFunc::CountStar | AggFunc::Count => Value::Int(self.count),
             AggFunc::Collect => Value::List(self.values),
+            AggFunc::Sum | AggFunc::Avg if self.duration_sum.is_some() => {
+                let sum = self.duration_sum.unwrap_or_default();
+                let d = if self.func == AggFunc::Avg {
+                    sum.scale(self.count as f64, true).map_err(temporal::query_error)?
+                } else {
+                    sum
+                };
+                Value::from(Temporal::Duration(d))
+            }
             AggFunc::Sum => {
                 if self.any_float {
                     Value::Float(self.float_sum)

@@ -1,5 +1,5 @@
-//! CSV output of query results, through the csv crate: a header row of column names, then one
-//! record per row. Strings are written as their raw text (not Cypher-quoted), `null` as an
+//! CSV and TSV output of query results (CSV through the csv crate): a header row of column
+//! names, then one record per row. Strings are written as their raw text (not Cypher-quoted), `null` as an
 //! empty field, everything else in Cypher notation (`[1, 2]`, `(:State {name: 'Mali'})`).
 
 use std::io;
@@ -18,6 +18,36 @@ pub fn write_csv(out: &mut dyn io::Write, result: &QueryResult) -> io::Result<()
         w.write_record(row.iter().map(field)).map_err(into_io)?;
     }
     w.flush()
+}
+
+/// Writes `result` as tab-separated values (the format of `sort`, `cut` and spreadsheets'
+/// paste): a header, then one line per row, fields as in CSV with tabs, line breaks and
+/// backslashes escaped as `\t`, `\n`, `\r` and `\\`, so every row stays one line.
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write_tsv(out: &mut dyn io::Write, result: &QueryResult) -> io::Result<()> {
+    let header: Vec<String> = result.columns.iter().map(|c| escape_tsv(c)).collect();
+    writeln!(out, "{}", header.join("\t"))?;
+    for row in &result.rows {
+        let fields: Vec<String> = row.iter().map(|v| escape_tsv(&field(v))).collect();
+        writeln!(out, "{}", fields.join("\t"))?;
+    }
+    out.flush()
+}
+
+fn escape_tsv(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn field(value: &Value) -> String {
@@ -52,5 +82,17 @@ mod tests {
         let mut buf = Vec::new();
         write_csv(&mut buf, &result).unwrap();
         assert_eq!(String::from_utf8(buf).unwrap(), "name,n,tags\n\"Wagner, Group\",2,['a']\nتمبكتو,,1.0\n");
+    }
+
+    #[test]
+    fn tsv_keeps_each_row_on_one_line() {
+        let result = QueryResult {
+            columns: vec!["name".into(), "note".into()],
+            rows: vec![vec!["Gao".into(), "a\tb\nc\\d".into()], vec![Value::Null, Value::Int(3)]],
+            ..QueryResult::default()
+        };
+        let mut buf = Vec::new();
+        write_tsv(&mut buf, &result).unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap(), "name\tnote\nGao\ta\\tb\\nc\\\\d\n\t3\n");
     }
 }

@@ -17,13 +17,30 @@ use crate::query::{QueryResult, QueryStats};
 /// # Errors
 /// Any error of the writer.
 pub fn write_table(out: &mut dyn io::Write, result: &QueryResult, elapsed: Option<Duration>) -> io::Result<()> {
+    write_table_fit(out, result, elapsed, None)
+}
+
+/// The narrowest a column is cut to when a table does not fit the terminal.
+const MIN_COLUMN: usize = 6;
+
+/// As [`write_table`], cutting the widest columns' cells with `…` until the table fits
+/// `max_width` columns (or every column is down to a few characters).
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write_table_fit(
+    out: &mut dyn io::Write,
+    result: &QueryResult,
+    elapsed: Option<Duration>,
+    max_width: Option<usize>,
+) -> io::Result<()> {
     if let Some(plan) = &result.plan {
         writeln!(out, "{}", plan.trim_end())?;
     }
     // EXPLAIN returns a plan and no rows: the plan is the answer, an empty table adds nothing.
     let explain_only = result.plan.is_some() && result.rows.is_empty();
     if !result.columns.is_empty() && !explain_only {
-        let cells: Vec<Vec<String>> =
+        let mut cells: Vec<Vec<String>> =
             result.rows.iter().map(|row| row.iter().map(Value::to_string).collect()).collect();
         let mut widths: Vec<usize> = result.columns.iter().map(|c| c.width()).collect();
         for row in &cells {
@@ -31,9 +48,24 @@ pub fn write_table(out: &mut dyn io::Write, result: &QueryResult, elapsed: Optio
                 *w = (*w).max(cell.width());
             }
         }
+        let cap = max_width.and_then(|m| column_cap(&widths, m));
+        if let Some(cap) = cap {
+            for row in &mut cells {
+                for cell in row.iter_mut() {
+                    *cell = cut_to_width(cell, cap);
+                }
+            }
+            for w in &mut widths {
+                *w = (*w).min(cap);
+            }
+        }
+        let columns: Vec<String> = match cap {
+            Some(cap) => result.columns.iter().map(|c| cut_to_width(c, cap)).collect(),
+            None => result.columns.clone(),
+        };
         let rule = rule_line(&widths);
         writeln!(out, "{rule}")?;
-        let header: Vec<(&str, bool)> = result.columns.iter().map(|c| (c.as_str(), false)).collect();
+        let header: Vec<(&str, bool)> = columns.iter().map(|c| (c.as_str(), false)).collect();
         writeln!(out, "{}", row_line(&widths, &header))?;
         writeln!(out, "{rule}")?;
         for (row, values) in cells.iter().zip(&result.rows) {
@@ -47,6 +79,72 @@ pub fn write_table(out: &mut dyn io::Write, result: &QueryResult, elapsed: Optio
         writeln!(out, "{rule}")?;
     }
     writeln!(out, "{}", footer(result, elapsed))
+}
+
+/// Writes `result` as psql's expanded display: a `-[ RECORD n ]-` line per row, then one
+/// `column | value` line per column, values cut to `max_width`.
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write_vertical(
+    out: &mut dyn io::Write,
+    result: &QueryResult,
+    elapsed: Option<Duration>,
+    max_width: Option<usize>,
+) -> io::Result<()> {
+    if let Some(plan) = &result.plan {
+        writeln!(out, "{}", plan.trim_end())?;
+    }
+    let name_width = result.columns.iter().map(|c| c.width()).max().unwrap_or(0);
+    let value_width = max_width.map(|m| m.saturating_sub(name_width + 3).max(MIN_COLUMN));
+    for (i, row) in result.rows.iter().enumerate() {
+        let head = format!("-[ RECORD {} ]", i + 1);
+        let rule = max_width.unwrap_or(40).min(80).saturating_sub(head.width());
+        writeln!(out, "{head}{}", "-".repeat(rule))?;
+        for (column, value) in result.columns.iter().zip(row) {
+            let text = value.to_string();
+            let text = match value_width {
+                Some(w) => cut_to_width(&text, w),
+                None => text,
+            };
+            let pad = " ".repeat(name_width.saturating_sub(column.width()));
+            writeln!(out, "{column}{pad} | {text}")?;
+        }
+    }
+    writeln!(out, "{}", footer(result, elapsed))
+}
+
+/// The widest a column may be for the table to fit `max_width`, or `None` when it fits as it is.
+fn column_cap(widths: &[usize], max_width: usize) -> Option<usize> {
+    let total = |cap: usize| 1 + widths.iter().map(|w| (*w).min(cap) + 3).sum::<usize>();
+    let widest = widths.iter().copied().max().unwrap_or(0);
+    if total(widest) <= max_width {
+        return None;
+    }
+    let mut cap = widest;
+    while cap > MIN_COLUMN && total(cap) > max_width {
+        cap -= 1;
+    }
+    Some(cap)
+}
+
+/// `s` cut to at most `width` display columns, ending with `…` when something was cut.
+pub fn cut_to_width(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 /// The footer: `2 rows`, then the changes if any, then the time: `1 row; created 1 node (0.4 ms)`.
@@ -169,6 +267,30 @@ mod tests {
         let text = render(&result, Some(Duration::from_micros(1500)));
         assert!(text.contains("| (:ArmedGroup {name: 'JNIM'}) |"), "{text}");
         assert!(text.ends_with("1 row; set 2 properties (1.50 ms)\n"), "{text}");
+    }
+
+    #[test]
+    fn wide_cells_are_cut_to_the_terminal_and_vertical_shows_one_record_per_row() {
+        let long = "x".repeat(5000);
+        let result = QueryResult {
+            columns: vec!["n".into(), "p".into()],
+            rows: vec![vec![Value::Int(1), Value::from(long.as_str())], vec![Value::Int(2), "a\nb".into()]],
+            ..QueryResult::default()
+        };
+        let mut buf = Vec::new();
+        write_table_fit(&mut buf, &result, None, Some(40)).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.lines().all(|l| l.width() <= 40), "{text}");
+        assert!(text.contains("xxx…"), "{text}");
+        assert!(text.contains("'a\\nb'"), "values stay on one line: {text}");
+        let mut buf = Vec::new();
+        write_vertical(&mut buf, &result, None, Some(30)).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(text.starts_with("-[ RECORD 1 ]"), "{text}");
+        assert!(text.contains("\nn | 1\n"), "{text}");
+        assert!(text.lines().all(|l| l.width() <= 30), "{text}");
+        assert!(text.ends_with("2 rows\n"), "{text}");
+        assert_eq!(cut_to_width("كيدال", 3), "كي…");
     }
 
     #[test]

@@ -19,42 +19,43 @@ use crate::graph::{write_cypher_name, write_cypher_string, PropertyGraph, Value}
 /// words, so the two lists cannot drift apart.
 pub const KEYWORDS: &[&str] = crate::query::ast::RESERVED_WORDS;
 
-/// Functions offered by completion (inserted with an opening parenthesis).
-pub const FUNCTIONS: &[&str] = &[
-    "abs",
-    "allShortestPaths",
-    "avg",
-    "coalesce",
-    "collect",
-    "count",
-    "endNode",
-    "exists",
-    "head",
-    "id",
-    "keys",
-    "labels",
-    "last",
-    "length",
-    "max",
-    "min",
-    "nodes",
-    "properties",
-    "range",
-    "relationships",
-    "shortestPath",
-    "size",
-    "split",
-    "startNode",
-    "substring",
-    "sum",
-    "tail",
-    "toFloat",
-    "toInteger",
-    "toLower",
-    "toString",
-    "toUpper",
-    "trim",
-    "type",
+/// Functions offered by completion (inserted with an opening parenthesis) and listed by
+/// `:help functions`, each with its signature.
+pub const FUNCTIONS: &[(&str, &str)] = &[
+    ("abs", "abs(number) :: number"),
+    ("allShortestPaths", "allShortestPaths(pattern) :: list of paths"),
+    ("avg", "avg(number) :: float  (aggregate)"),
+    ("coalesce", "coalesce(value, ...) :: first non-null value"),
+    ("collect", "collect(value) :: list  (aggregate)"),
+    ("count", "count(value | *) :: integer  (aggregate)"),
+    ("endNode", "endNode(relationship) :: node"),
+    ("exists", "exists(property) :: boolean"),
+    ("head", "head(list) :: value"),
+    ("id", "id(node | relationship) :: integer"),
+    ("keys", "keys(node | relationship | map) :: list of strings"),
+    ("labels", "labels(node) :: list of strings"),
+    ("last", "last(list) :: value"),
+    ("length", "length(path) :: integer"),
+    ("max", "max(value) :: value  (aggregate)"),
+    ("min", "min(value) :: value  (aggregate)"),
+    ("nodes", "nodes(path) :: list of nodes"),
+    ("properties", "properties(node | relationship | map) :: map"),
+    ("range", "range(start, end [, step]) :: list of integers"),
+    ("relationships", "relationships(path) :: list of relationships"),
+    ("shortestPath", "shortestPath(pattern) :: path"),
+    ("size", "size(list | string) :: integer"),
+    ("split", "split(string, delimiter) :: list of strings"),
+    ("startNode", "startNode(relationship) :: node"),
+    ("substring", "substring(string, start [, length]) :: string"),
+    ("sum", "sum(number) :: number  (aggregate)"),
+    ("tail", "tail(list) :: list"),
+    ("toFloat", "toFloat(value) :: float"),
+    ("toInteger", "toInteger(value) :: integer"),
+    ("toLower", "toLower(string) :: string"),
+    ("toString", "toString(value) :: string"),
+    ("toUpper", "toUpper(string) :: string"),
+    ("trim", "trim(string) :: string"),
+    ("type", "type(relationship) :: string"),
 ];
 
 /// Most candidates returned for one Tab press.
@@ -111,6 +112,8 @@ pub struct CompletionIndex {
     types: SortedWords,
     keys: SortedWords,
     names: SortedWords,
+    /// Every `name`, `name_ar` and alias, with the canonical `name` of its node.
+    aliases: NameIndex,
     params: SortedWords,
     commands: SortedWords,
 }
@@ -118,27 +121,67 @@ pub struct CompletionIndex {
 /// Property keys whose string values are offered as entity names.
 const NAME_KEYS: &[&str] = &["name", "name_ar", "aliases"];
 
-impl CompletionIndex {
-    /// Indexes the graph's labels, types, keys and entity names (`name`, `name_ar`, `aliases`).
-    pub fn build(graph: &PropertyGraph) -> Self {
-        let mut names: Vec<String> = graph.names().map(str::to_string).collect();
-        let extra_keys: Vec<&str> = NAME_KEYS[1..].iter().copied().filter(|k| graph.key_id(k).is_some()).collect();
-        if !extra_keys.is_empty() {
-            for id in graph.node_ids() {
-                for key in &extra_keys {
-                    match graph.node_property(id, key) {
-                        Some(Value::String(s)) => names.push(s.clone()),
-                        Some(Value::List(items)) => {
-                            names.extend(items.iter().filter_map(Value::as_str).map(str::to_string))
-                        }
-                        _ => {}
-                    }
+/// Names as typed (any case, Arabic or English, alias or canonical) → the canonical `name`
+/// a `{name: '…'}` pattern must use, and the key the typed form came from.
+#[derive(Clone, Debug, Default)]
+struct NameIndex {
+    /// (lowercased form, form, canonical name, key).
+    entries: Vec<(String, String, String, &'static str)>,
+}
+
+impl NameIndex {
+    fn build(graph: &PropertyGraph) -> NameIndex {
+        let mut entries = Vec::new();
+        for id in graph.node_ids() {
+            let Some(Value::String(canonical)) = graph.node_property(id, "name") else {
+                continue;
+            };
+            for key in NAME_KEYS {
+                let forms: Vec<&str> = match graph.node_property(id, key) {
+                    Some(Value::String(s)) => vec![s.as_str()],
+                    Some(Value::List(items)) => items.iter().filter_map(Value::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                for form in forms.into_iter().filter(|f| !f.is_empty()) {
+                    entries.push((form.to_lowercase(), form.to_string(), canonical.clone(), *key));
                 }
             }
         }
+        entries.sort_unstable();
+        entries.dedup();
+        NameIndex { entries }
+    }
+
+    /// Entries whose form starts with `prefix` (ignoring case).
+    fn with_prefix<'a>(
+        &'a self,
+        prefix: &str,
+    ) -> impl Iterator<Item = &'a (String, String, String, &'static str)> + 'a {
+        let key = prefix.to_lowercase();
+        let from = self.entries.partition_point(|e| e.0.as_str() < key.as_str());
+        self.entries[from..].iter().take_while(move |e| e.0.starts_with(&key))
+    }
+}
+
+/// The property key a string at the end of `before` is compared with: `{name: '` and
+/// `n.name = '` give `name`; `None` when there is none.
+fn key_before_value(before: &str) -> Option<&str> {
+    let t = before.trim_end();
+    let t = t.strip_suffix(':').or_else(|| t.strip_suffix('='))?.trim_end();
+    let len: usize = t.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '_').map(char::len_utf8).sum();
+    Some(&t[t.len() - len..]).filter(|k| !k.is_empty())
+}
+
+impl CompletionIndex {
+    /// Indexes the graph's labels, types, keys and entity names (`name`, `name_ar`, `aliases`).
+    pub fn build(graph: &PropertyGraph) -> Self {
+        let aliases = NameIndex::build(graph);
+        let mut names: Vec<String> = graph.names().map(str::to_string).collect();
+        names.extend(aliases.entries.iter().map(|e| e.1.clone()));
         CompletionIndex {
+            aliases,
             keywords: SortedWords::new(KEYWORDS.iter().copied()),
-            functions: SortedWords::new(FUNCTIONS.iter().copied()),
+            functions: SortedWords::new(FUNCTIONS.iter().map(|(name, _)| *name)),
             labels: SortedWords::new(graph.label_counts().map(|(l, _)| l.to_string())),
             types: SortedWords::new(graph.rel_type_counts().map(|(t, _)| t.to_string())),
             keys: SortedWords::new(graph.property_keys().map(str::to_string)),
@@ -158,6 +201,47 @@ impl CompletionIndex {
         self.names.len()
     }
 
+    /// Candidates for a string value compared with `key`: for `name` (or no key), the canonical
+    /// names whose name, Arabic name or alias starts with `prefix`, shown with the form that
+    /// matched (`Kidal  ← كيدال`), since only the canonical name finds the node; for `name_ar`
+    /// or `aliases`, the forms stored under that key; for any other key, every known form.
+    fn string_candidates(&self, key: Option<&str>, prefix: &str, quote: char) -> Vec<Pair> {
+        match key {
+            None | Some("name") => {}
+            Some(k @ ("name_ar" | "aliases")) => {
+                let mut forms: Vec<&str> =
+                    self.aliases.with_prefix(prefix).filter(|e| e.3 == k).map(|e| e.1.as_str()).collect();
+                forms.dedup();
+                return forms.into_iter().take(MAX_CANDIDATES).map(|f| pair(f, quote_string(f, quote))).collect();
+            }
+            Some(_) => {
+                return self
+                    .names
+                    .with_prefix(prefix, MAX_CANDIDATES)
+                    .map(|n| pair(n, quote_string(n, quote)))
+                    .collect()
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut direct: Vec<Pair> = Vec::new();
+        let mut via_alias: Vec<Pair> = Vec::new();
+        let matches: Vec<_> = self.aliases.with_prefix(prefix).collect();
+        // Canonical names first, so an alias never hides the name it stands for.
+        for (_, form, canonical, _) in matches.iter().filter(|e| e.1 == e.2) {
+            if seen.insert(canonical.as_str()) {
+                direct.push(pair(form, quote_string(canonical, quote)));
+            }
+        }
+        for (_, form, canonical, _) in matches.iter().filter(|e| e.1 != e.2) {
+            if seen.insert(canonical.as_str()) {
+                via_alias.push(pair(&format!("{canonical}  ← {form}"), quote_string(canonical, quote)));
+            }
+        }
+        direct.extend(via_alias);
+        direct.truncate(MAX_CANDIDATES);
+        direct
+    }
+
     /// Completions for `line` with the cursor at byte `pos`: the start of the text to replace
     /// and the candidates. File-name arguments of meta-commands are left to the caller
     /// (`Context::File`).
@@ -175,8 +259,7 @@ impl CompletionIndex {
                 return (pos, Vec::new(), Context::Cypher);
             }
             let prefix = &before[quote_at + 1..];
-            let pairs =
-                self.names.with_prefix(prefix, MAX_CANDIDATES).map(|n| pair(n, quote_string(n, quote))).collect();
+            let pairs = self.string_candidates(key_before_value(&before[..quote_at]), prefix, quote);
             return (quote_at, pairs, Context::Cypher);
         }
         let word_len: usize =
@@ -199,7 +282,9 @@ impl CompletionIndex {
             (Some('$'), _, _) => words(&self.params, &|w: &str| w.to_string()),
             (Some(':'), _, Some('[')) | (Some('|'), _, Some('[')) => words(&self.types, &name),
             (Some(':'), _, Some('(')) => words(&self.labels, &name),
-            (_, Some(':'), Some('{')) | (_, Some('='), _) => words(&self.names, &|w: &str| quote_string(w, '\'')),
+            (_, Some(':'), Some('{')) | (_, Some('='), _) => {
+                self.string_candidates(key_before_value(&before[..start]), word, '\'')
+            }
             _ if word.is_empty() => Vec::new(),
             _ => {
                 let mut pairs = words(&self.keywords, &|w: &str| w.to_string());
@@ -223,9 +308,9 @@ impl CompletionIndex {
         let word = &before[arg_start..];
         let first_arg = args.trim_start().len() == word.len();
         let choices: &[&str] = match command.as_str() {
-            "format" => &["table", "csv", "json"],
+            "format" => &["table", "vertical", "csv", "tsv", "json"],
             "timing" | "autosave" => &["on", "off"],
-            "export" if first_arg => &["dot", "cypher", "graphml", "jsonl"],
+            "export" if first_arg => &["dot", "cypher", "graphml", "jsonl", "csv"],
             "help" => {
                 let pairs = self.commands.with_prefix(word, MAX_CANDIDATES).map(|c| pair(c, c.to_string())).collect();
                 return (arg_start, pairs, Context::Meta);
@@ -398,5 +483,27 @@ mod tests {
         assert_eq!(replacements(&index, "MATCH (g) WHERE g.name = 'O").1, ["'O\\'Brien'"]);
         assert_eq!(replacements(&index, "MATCH (g {name_ar: 'الجيش").1, ["'الجيش المالي'"]);
         assert_eq!(index.name_count(), 6);
+    }
+
+    /// Issue 13 item 3: a name is completed to what `{name: …}` finds, showing the alias typed.
+    #[test]
+    fn aliases_and_arabic_names_complete_to_the_canonical_name() {
+        let mut g = graph();
+        let aliases = Value::List(vec![Value::from("Islamic State affiliate"), Value::from("ISGS")]);
+        g.add_node(["ArmedGroup"], [("name", Value::from("Islamic State Sahel")), ("aliases", aliases)]).unwrap();
+        g.add_node(["ArmedGroup"], [("name", Value::from("Islamic State"))]).unwrap();
+        g.add_node(["Place"], [("name", Value::from("Kidal")), ("name_ar", Value::from("كيدال"))]).unwrap();
+        let index = CompletionIndex::build(&g);
+        let (start, pairs, _) = index.complete("MATCH (p {name: 'كيد", "MATCH (p {name: 'كيد".len());
+        assert_eq!(start, 16);
+        assert_eq!(pairs.iter().map(|p| p.display.as_str()).collect::<Vec<_>>(), ["Kidal  ← كيدال"]);
+        assert_eq!(pairs[0].replacement, "'Kidal'");
+        assert_eq!(
+            replacements(&index, "MATCH (g) WHERE g.name = 'islamic st").1,
+            ["'Islamic State'", "'Islamic State Sahel'"]
+        );
+        assert_eq!(replacements(&index, "MATCH (g {name: 'isg").1, ["'Islamic State Sahel'"]);
+        assert_eq!(replacements(&index, "MATCH (p {name_ar: 'كي").1, ["'كيدال'"], "name_ar keeps the Arabic form");
+        assert_eq!(replacements(&index, "MATCH (p {name: 'الجيش").1, ["'Malian army'"]);
     }
 }

@@ -98,7 +98,11 @@ impl Hinter for ShellHelper {
         }
         let (start, pairs, _) = self.index.complete(line, pos);
         let typed = &line[start..pos];
-        let first = pairs.first()?;
+        // Only a unique candidate is hinted: with several, the greyed text would pick one of
+        // them (`RETURN to` → `Float(`) before Tab lists them all.
+        let [first] = pairs.as_slice() else {
+            return None;
+        };
         // One typed character says too little: a hint would flicker on almost every word.
         if typed.chars().count() < 2 || first.replacement.len() <= typed.len() || !first.replacement.starts_with(typed)
         {
@@ -241,9 +245,17 @@ mod tests {
         let hint = |line: &str| helper.hint(line, line.len(), &ctx).map(|h| (h.display, h.completion));
         assert_eq!(hint("MATCH (g:Arm"), Some(("edGroup".to_string(), Some("edGroup".to_string()))));
         assert_eq!(hint("MATCH (g {name: 'JN"), Some(("IM'".to_string(), Some("IM'".to_string()))));
-        assert_eq!(hint(":export "), Some(("dot|cypher|graphml|jsonl PATH [QUERY]".to_string(), None)));
+        assert_eq!(
+            hint(":export "),
+            Some((
+                "dot|cypher|graphml|jsonl|csv PATH [--render svg|png] [--connected] [--legend] [QUERY]".to_string(),
+                None
+            ))
+        );
         assert_eq!(hint("MATCH (g:A"), None, "one character is too little");
         assert_eq!(hint("MATCH (g:Zz"), None);
+        assert_eq!(hint("RETURN to"), None, "several functions start with 'to'");
+        assert_eq!(hint("RETURN toUp"), Some(("per(".to_string(), Some("per(".to_string()))));
     }
 
     #[test]

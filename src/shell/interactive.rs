@@ -52,6 +52,22 @@ pub fn run_piped(session: &mut Session) -> Result<()> {
     Ok(())
 }
 
+/// The width of the terminal standard output writes to (`None` when it is not a terminal, so
+/// pipes and files get whole values).
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    // SAFETY: TIOCGWINSZ writes a `winsize` into the zeroed struct we pass; nothing else.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    if ok && size.ws_col > 0 {
+        return Some(usize::from(size.ws_col));
+    }
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|c| *c > 0)
+}
+
 /// The cancel flag the SIGINT handler sets while a statement runs.
 static CANCEL: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 
@@ -154,6 +170,7 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
             }
         }
         let source = Source::new("<shell>", input);
+        session.set_width(terminal_width());
         let mut out = stdout.lock();
         match session.run_script(&source, false, &mut out) {
             Ok(outcome) if outcome.flow == Flow::Quit => break,

@@ -15,10 +15,18 @@ pub struct MetaCommand {
 
 /// Every meta-command, in the order `:help` lists them.
 pub const COMMANDS: &[MetaCommand] = &[
-    MetaCommand { name: "help", usage: "[COMMAND]", summary: "list meta-commands, or explain one" },
+    MetaCommand {
+        name: "help",
+        usage: "[COMMAND|functions]",
+        summary: "list meta-commands, explain one, or list functions with signatures",
+    },
     MetaCommand { name: "schema", usage: "", summary: "labels, relationship types and property keys, with counts" },
     MetaCommand { name: "stats", usage: "", summary: "node and relationship counts, the graph file, unsaved changes" },
-    MetaCommand { name: "format", usage: "table|csv|json", summary: "how results are printed" },
+    MetaCommand {
+        name: "format",
+        usage: "table|vertical|csv|tsv|json",
+        summary: "how results are printed (vertical: one record per row, for wide values)",
+    },
     MetaCommand { name: "timing", usage: "on|off", summary: "show how long each statement took" },
     MetaCommand {
         name: "autosave",
@@ -34,8 +42,8 @@ pub const COMMANDS: &[MetaCommand] = &[
     MetaCommand { name: "source", usage: "FILE.cypher", summary: "run a script of ;-separated statements" },
     MetaCommand {
         name: "export",
-        usage: "dot|cypher|graphml|jsonl PATH [QUERY]",
-        summary: "write the graph, or what QUERY returns, to PATH",
+        usage: "dot|cypher|graphml|jsonl|csv PATH [--render svg|png] [--connected] [--legend] [QUERY]",
+        summary: "write the graph, or what QUERY returns, to PATH (as kg export does)",
     },
     MetaCommand { name: "quit", usage: "", summary: "leave the shell (:quit! discards unsaved changes)" },
 ];
@@ -106,6 +114,13 @@ pub fn help_text(topic: &str) -> Result<String, String> {
         );
         return Ok(out);
     }
+    if topic.eq_ignore_ascii_case("functions") {
+        let mut out = String::from("Functions (Tab completes their names):\n");
+        for (_, signature) in super::complete::FUNCTIONS {
+            out.push_str(&format!("  {signature}\n"));
+        }
+        return Ok(out.trim_end().to_string());
+    }
     let name = parse_meta(topic).name;
     match find(&name) {
         Some(c) => Ok(format!(":{} {}\n  {}", c.name, c.usage, c.summary).trim_end().to_string()),
@@ -154,7 +169,10 @@ mod tests {
         for c in COMMANDS {
             assert!(text.contains(&format!(":{}", c.name)), "{}", c.name);
         }
-        assert!(help_text(":export").unwrap().starts_with(":export dot|cypher|graphml|jsonl PATH [QUERY]"));
+        assert!(help_text(":export").unwrap().starts_with(":export dot|cypher|graphml|jsonl|csv PATH [--render"));
         assert!(help_text("nope").is_err());
+        let functions = help_text("functions").unwrap();
+        assert!(functions.contains("  substring(string, start [, length]) :: string"), "{functions}");
+        assert!(functions.contains("  shortestPath(pattern) :: path"), "{functions}");
     }
 }

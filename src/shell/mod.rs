@@ -14,5 +14,5 @@ pub mod meta;
 pub mod script;
 pub mod session;
 
-pub use interactive::{history_path, run_interactive, run_piped};
+pub use interactive::{history_path, run_interactive, run_piped, terminal_width};
 pub use session::{Flow, Session, Source};

@@ -18,10 +18,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::meta::{self, MetaLine};
-use super::script::{split_script, strip_bom, ItemKind};
+use super::script::{may_write, split_script, strip_bom, ItemKind};
+use crate::cli::RenderFormat;
+use crate::commands::build::build_into;
+use crate::commands::export::{check_target, parse_render, write_export, ExportTarget};
+use crate::commands::params;
 use crate::error::{Error, Result};
 use crate::export::{self, Subgraph};
-use crate::extract::{extract_file, merge_into, Lexicon, MergeStats};
+use crate::extract::Lexicon;
 use crate::graph::{PropertyGraph, Value};
 use crate::import;
 use crate::query::span::line_col;
@@ -92,6 +96,12 @@ pub struct Session {
     quiet_writes: bool,
     changes: QueryStats,
     generation: u64,
+    width: Option<usize>,
+    echo: bool,
+    spinner: bool,
+    /// Statements run, and result sets written, by [`Session::run_statement`].
+    statements: usize,
+    sets_written: usize,
 }
 
 impl Session {
@@ -110,18 +120,50 @@ impl Session {
             quiet_writes: false,
             changes: QueryStats::default(),
             generation: 0,
+            width: None,
+            echo: false,
+            spinner: false,
+            statements: 0,
+            sets_written: 0,
         }
     }
 
-    /// A session on the graph file at `path`, holding its writer lock until the session ends;
-    /// a missing file is an empty graph that the first save creates.
+    /// A session on the graph file at `path`; a missing file is an empty graph that the first
+    /// save creates (a session that only reads leaves no file). The writer lock is taken when a
+    /// write starts and given back once its changes are saved, so a reading session never
+    /// blocks another writer.
     ///
     /// # Errors
-    /// The store's error when the file is locked by another writer or cannot be read.
+    /// The store's error when the file cannot be read.
     pub fn open(path: &Path) -> Result<Session> {
         let mut s = Session::in_memory();
-        s.backing = Backing::File(GraphFile::open(path, OpenMode::CreateIfMissing)?);
+        s.backing = Backing::File(GraphFile::open(path, OpenMode::Lazy)?);
         Ok(s)
+    }
+
+    /// Takes the graph file's writer lock before a write (re-reading the file if another
+    /// writer changed it since it was loaded).
+    fn begin_write(&mut self) -> Result<()> {
+        let reread = match &mut self.backing {
+            Backing::File(f) => f.begin_write()?,
+            Backing::Memory(_) => false,
+        };
+        if reread {
+            self.generation += 1;
+            if let Some(p) = self.path() {
+                self.notice(&format!("{}: changed by another kg command; re-read it before writing", p.display()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives the writer lock back when nothing is left to save.
+    fn end_write(&mut self) {
+        if let Backing::File(f) = &mut self.backing {
+            if !self.dirty {
+                f.end_write();
+            }
+        }
     }
 
     /// The graph.
@@ -189,6 +231,22 @@ impl Session {
         self.format = format;
     }
 
+    /// Sets whether each statement is printed before its result (psql's `-e`).
+    pub fn set_echo(&mut self, on: bool) {
+        self.echo = on;
+    }
+
+    /// Sets whether a statement running longer than a second shows its elapsed time on stderr
+    /// (for terminals only; the line is erased when it ends).
+    pub fn set_spinner(&mut self, on: bool) {
+        self.spinner = on;
+    }
+
+    /// Sets the width tables and vertical records are cut to (the terminal's), or none.
+    pub fn set_width(&mut self, width: Option<usize>) {
+        self.width = width;
+    }
+
     /// Sets whether the table footer shows the time taken.
     pub fn set_timing(&mut self, on: bool) {
         self.timing = on;
@@ -229,10 +287,15 @@ impl Session {
     /// The query's error (the engine has undone the statement's writes), or a save error.
     pub fn execute(&mut self, statement: &str) -> std::result::Result<QueryResult, ExecError> {
         let options = ExecOptions { cancel: Some(self.cancel.clone()), ..ExecOptions::default() };
+        if may_write(statement) {
+            self.begin_write().map_err(ExecError::Save)?;
+        }
         let params = std::mem::take(&mut self.params);
+        let spinner = self.spinner.then(|| Spinner::start(Instant::now()));
         let outcome = query::execute(self.graph_mut(), statement, &params, &options);
+        drop(spinner);
         self.params = params;
-        match outcome {
+        let outcome = match outcome {
             Ok(result) => {
                 if result.stats.contains_updates() {
                     self.changes += &result.stats;
@@ -245,7 +308,9 @@ impl Session {
                 Ok(result)
             }
             Err(e) => Err(ExecError::Query(e)),
-        }
+        };
+        self.end_write();
+        outcome
     }
 
     /// Saves the graph to its file atomically and clears the changed mark.
@@ -255,7 +320,10 @@ impl Session {
     pub fn save(&mut self) -> Result<()> {
         match &mut self.backing {
             Backing::Memory(_) => return Err(Error::Usage("the graph is in memory: give a file, :save PATH".into())),
-            Backing::File(f) => f.save()?,
+            Backing::File(f) => {
+                f.save()?;
+                f.end_write();
+            }
         }
         self.dirty = false;
         Ok(())
@@ -286,6 +354,10 @@ impl Session {
     /// The query's error located in `source`, or an output or save error.
     pub fn run_statement(&mut self, source: &Source, span: Span, out: &mut dyn Write) -> Result<()> {
         let text = &source.text[span.start..span.end];
+        self.statements += 1;
+        if self.echo {
+            writeln!(out, "{};", text.trim())?;
+        }
         let started = Instant::now();
         let result = match self.execute(text) {
             Ok(r) => r,
@@ -297,7 +369,7 @@ impl Session {
     }
 
     fn write_result(
-        &self,
+        &mut self,
         result: &QueryResult,
         elapsed: Option<std::time::Duration>,
         out: &mut dyn Write,
@@ -305,13 +377,19 @@ impl Session {
         if result.columns.is_empty() && result.plan.is_none() && self.quiet_writes {
             return Ok(());
         }
-        if result.columns.is_empty() && self.format != Format::Table {
+        if result.columns.is_empty() && !self.format.is_for_people() {
             if result.stats.contains_updates() || result.plan.is_some() {
                 self.notice(&render::table::footer(result, elapsed));
             }
             return Ok(());
         }
-        render::write_result(out, result, self.format, elapsed)?;
+        // Several CSV or TSV result sets in one stream: a blank line and a comment naming the
+        // statement tell where the next header starts.
+        if matches!(self.format, Format::Csv | Format::Tsv) && self.sets_written > 0 {
+            writeln!(out, "\n# statement {}", self.statements)?;
+        }
+        self.sets_written += 1;
+        render::write_result(out, result, self.format, elapsed, self.width)?;
         out.flush()?;
         Ok(())
     }
@@ -397,10 +475,8 @@ impl Session {
             }
             "param" => {
                 let (pname, value) = rest.split_once(char::is_whitespace).ok_or_else(|| usage("param"))?;
-                let pname = pname.trim_start_matches('$');
-                check_param_name(pname)?;
-                let value = query::parse_literal(value.trim())
-                    .map_err(|e| Error::Usage(format!("invalid value for ${pname}: {}", e.message)))?;
+                let (pname, value) = params::parse_param(pname, value)?;
+                self.notice(&format!("${pname} = {value}"));
                 self.set_param(pname, value);
             }
             "params" => {
@@ -421,7 +497,7 @@ impl Session {
                     // Release our own lock first, or reopening the same file would find it locked.
                     self.backing = Backing::Memory(PropertyGraph::new());
                 }
-                self.backing = Backing::File(GraphFile::open(&path, OpenMode::CreateIfMissing)?);
+                self.backing = Backing::File(GraphFile::open(&path, OpenMode::Lazy)?);
                 let g = self.graph();
                 self.notice(&format!(
                     "opened {} ({} nodes, {} relationships)",
@@ -463,13 +539,10 @@ impl Session {
                 self.import(Path::new(rest), out)?;
             }
             "export" => {
-                let mut parts = rest.splitn(3, char::is_whitespace);
-                let (Some(format), Some(path)) = (parts.next().filter(|s| !s.is_empty()), parts.next()) else {
-                    return Err(usage("export"));
-                };
-                let query_text = parts.next().map(str::trim).filter(|q| !q.is_empty());
-                self.export(format, Path::new(path), query_text)?;
-                self.notice(&format!("exported {}", path));
+                let (format, path, options, query_text) = parse_export_args(rest).ok_or_else(|| usage("export"))?;
+                let written = self.export(format, Path::new(path), &options, query_text)?;
+                let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+                self.notice(&format!("exported {}", names.join(" and ")));
             }
             "quit" => {
                 if !force && !self.save_at_end {
@@ -502,59 +575,37 @@ impl Session {
         Ok(())
     }
 
-    /// `:build FILE...`: extract text files (directories walked for .txt and .md) with the
-    /// embedded lexicon and merge them into the graph. A file that fails is reported and the
-    /// others still merge.
+    /// `:build FILE...`: extract text files and directories into the graph with the embedded
+    /// lexicon, as `kg build` does. A file that fails is reported and the others still merge.
     fn build(&mut self, args: &str, out: &mut dyn Write) -> Result<()> {
         let lexicon = Lexicon::embedded();
-        let mut files = Vec::new();
-        for arg in args.split_whitespace() {
-            let path = PathBuf::from(arg);
-            if path.is_dir() {
-                let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&path)
-                    .into_iter()
-                    .filter_map(std::result::Result::ok)
-                    .filter(|e| e.file_type().is_file())
-                    .map(walkdir::DirEntry::into_path)
-                    .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| e == "txt" || e == "md"))
-                    .collect();
-                found.sort();
-                files.extend(found);
-            } else {
-                files.push(path);
+        let inputs: Vec<PathBuf> = args.split_whitespace().map(PathBuf::from).collect();
+        self.begin_write()?;
+        let report = build_into(self.graph_mut(), &lexicon, &inputs, None, None, false);
+        let report = match report {
+            Ok(r) => r,
+            Err(e) => {
+                self.end_write();
+                return Err(e);
             }
-        }
-        let (mut failed, mut total) = (0, MergeStats::default());
-        for file in &files {
-            let extracted = match extract_file(&lexicon, file, None) {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    failed += 1;
-                    continue;
-                }
-            };
-            for w in &extracted.warnings {
-                eprintln!("warning: {w}");
-            }
-            let stats = merge_into(self.graph_mut(), &extracted.extraction)?;
-            total += stats;
-        }
+        };
+        let total = &report.stats;
         if total.documents > 0 {
             self.changed()?;
         }
+        self.end_write();
         writeln!(
             out,
             "built {} of {} files ({} already in the graph): {} new entities, {} new relationships, {} repeated mentions",
             total.documents,
-            files.len(),
+            report.files,
             total.documents_skipped,
             total.entities_new,
             total.relations_new,
             total.relations_merged
         )?;
-        if failed > 0 {
-            return Err(Error::Failed(format!("{failed} of {} files could not be read", files.len())));
+        if report.failed > 0 {
+            return Err(Error::Failed(format!("{} input(s) could not be read", report.failed)));
         }
         Ok(())
     }
@@ -573,10 +624,19 @@ impl Session {
                 parsed.errors.len()
             )));
         }
-        let summary = import::merge_triples(self.graph_mut(), &parsed.triples)?;
+        self.begin_write()?;
+        let summary = import::merge_triples(self.graph_mut(), &parsed.triples);
+        let summary = match summary {
+            Ok(s) => s,
+            Err(e) => {
+                self.end_write();
+                return Err(e.into());
+            }
+        };
         if summary.triples > 0 {
             self.changed()?;
         }
+        self.end_write();
         writeln!(
             out,
             "imported {} triples from {origin}: {} new entities, {} new relationships, {} repeats",
@@ -585,12 +645,30 @@ impl Session {
         Ok(())
     }
 
-    /// `:export FORMAT PATH [QUERY]`: the whole graph, or the nodes, relationships and paths
-    /// that QUERY returns (with their endpoints), written to PATH.
-    fn export(&mut self, format: &str, path: &Path, query_text: Option<&str>) -> Result<()> {
+    /// `:export FORMAT PATH [OPTIONS] [QUERY]`: the whole graph, or the nodes, relationships
+    /// and paths that QUERY returns (with their endpoints), written to PATH as `kg export`
+    /// writes it.
+    fn export(
+        &mut self,
+        format: &str,
+        path: &Path,
+        options: &ExportOptions,
+        query_text: Option<&str>,
+    ) -> Result<Vec<PathBuf>> {
         let format: export::Format = format.parse().map_err(Error::Usage)?;
+        let target = ExportTarget {
+            format,
+            output: Some(path),
+            render: options.render,
+            dot: export::DotOptions {
+                connected_only: options.connected,
+                legend: options.legend,
+                ..export::DotOptions::default()
+            },
+        };
+        check_target(&target)?;
         let Some(text) = query_text else {
-            return Ok(export::export_to_path(&Subgraph::from_graph(self.graph()), format, path)?);
+            return write_export(&Subgraph::from_graph(self.graph()), &target);
         };
         let result = match self.execute(text) {
             Ok(r) => r,
@@ -599,7 +677,7 @@ impl Session {
         };
         let mut sub = Subgraph::from_result(&result);
         sub.fill_endpoints(self.graph());
-        Ok(export::export_to_path(&sub, format, path)?)
+        write_export(&sub, &target)
     }
 
     fn stats(&self) -> QueryResult {
@@ -617,6 +695,48 @@ impl Session {
             row("file size (bytes)", Value::Int(len as i64));
         }
         QueryResult { columns: vec!["key".into(), "value".into()], rows, ..QueryResult::default() }
+    }
+}
+
+/// The elapsed time of a running statement on stderr, from one second on, until dropped (the
+/// line is then erased).
+struct Spinner {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Spinner {
+    fn start(started: Instant) -> Spinner {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+            let mut shown = false;
+            let mut i = 0;
+            while !flag.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                let t = started.elapsed();
+                if t.as_secs_f64() >= 1.0 && i % 2 == 0 {
+                    let frame = frames[(i / 2) % frames.len()];
+                    eprint!("\r{frame} running {:.1} s (Ctrl-C cancels)", t.as_secs_f64());
+                    shown = true;
+                }
+                i += 1;
+            }
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
+        });
+        Spinner { stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -654,35 +774,42 @@ fn locate_meta(source: &Source, span: Span, error: Error) -> Error {
     Error::Failed(message)
 }
 
-/// Checks a parameter name: letters, digits and `_`, not starting with a digit.
-///
-/// # Errors
-/// [`Error::Usage`] for a bad name.
-pub fn check_param_name(name: &str) -> Result<()> {
-    let ok = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!("invalid parameter name '{name}': use letters, digits and _")))
-    }
+/// The options `:export` takes between its path and its query, as `kg export` spells them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ExportOptions {
+    render: Option<RenderFormat>,
+    connected: bool,
+    legend: bool,
 }
 
-/// Parses `name=VALUE` (VALUE a Cypher literal) as given to `--param`.
-///
-/// # Errors
-/// [`Error::Usage`] (exit code 2) with a one-line message.
-pub fn parse_param_arg(arg: &str) -> Result<(String, Value)> {
-    let Some((name, value)) = arg.split_once('=') else {
-        return Err(Error::Usage(format!("invalid --param '{arg}': expected NAME=VALUE, e.g. --param name='JNIM'")));
-    };
-    let name = name.trim().trim_start_matches('$');
-    check_param_name(name)
-        .map_err(|_| Error::Usage(format!("invalid --param '{arg}': '{name}' is not a parameter name")))?;
-    let value = query::parse_literal(value.trim()).map_err(|e| {
-        Error::Usage(format!("invalid --param '{arg}': {} (strings need quotes: {name}='text')", e.message))
-    })?;
-    Ok((name.to_string(), value))
+/// The first word of `text` and the rest.
+fn split_word(text: &str) -> (&str, &str) {
+    let w = text.trim_start();
+    w.split_once(char::is_whitespace).unwrap_or((w, ""))
+}
+
+/// Splits `:export`'s arguments: `FORMAT PATH [--render svg|png] [--connected] [--legend] [QUERY]`.
+fn parse_export_args(rest: &str) -> Option<(&str, &str, ExportOptions, Option<&str>)> {
+    let (format, rest) = split_word(rest);
+    let (path, mut rest) = split_word(rest);
+    if format.is_empty() || path.is_empty() {
+        return None;
+    }
+    let mut options = ExportOptions::default();
+    loop {
+        let (word, tail) = split_word(rest);
+        match word {
+            "--render" => {
+                let (name, tail) = split_word(tail);
+                options.render = Some(parse_render(name)?);
+                rest = tail;
+            }
+            "--connected" => (options.connected, rest) = (true, tail),
+            "--legend" => (options.legend, rest) = (true, tail),
+            _ => break,
+        }
+    }
+    Some((format, path, options, Some(rest.trim()).filter(|q| !q.is_empty())))
 }
 
 /// `:schema` as a result: one row per label, relationship type and property key, with counts;
@@ -807,6 +934,40 @@ mod tests {
     }
 
     #[test]
+    fn a_reading_session_holds_no_lock_and_writes_see_other_writers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        let mut s = Session::open(&path).unwrap();
+        s.execute("MATCH (n) RETURN n").unwrap();
+        let mut other = GraphFile::open(&path, OpenMode::CreateIfMissing).expect("a reader blocks no writer");
+        other.graph_mut().add_node(["Place"], [("name", Value::from("Gao"))]).unwrap();
+        other.save().unwrap();
+        drop(other);
+        s.execute("CREATE (:Place {name: 'Mopti'})").unwrap();
+        assert_eq!(store::load(&path).unwrap().node_count(), 2, "the other writer's node is kept");
+        GraphFile::open(&path, OpenMode::MustExist).expect("the lock is given back after the save");
+    }
+
+    #[test]
+    fn export_takes_every_format_and_the_dot_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Session::in_memory();
+        s.execute("CREATE (:ArmedGroup {name: 'JNIM'})-[:ATTACKED]->(:Place {name: 'Gao'}), (:Person {name: 'Alone'})")
+            .unwrap();
+        let csv = dir.path().join("csv");
+        s.run_meta(&format!(":export csv {}", csv.display()), &mut Vec::new()).unwrap();
+        assert!(csv.join("load-kuzu.cypher").is_file());
+        let dot = dir.path().join("g.dot");
+        let line = format!(":export dot {} --connected --legend", dot.display());
+        s.run_meta(&line, &mut Vec::new()).unwrap();
+        let text = std::fs::read_to_string(&dot).unwrap();
+        assert!(text.contains("JNIM") && !text.contains("Alone") && text.contains("cluster_legend"), "{text}");
+        let err = s.run_meta(&format!(":export cypher {} --render svg", dot.display()), &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("--render needs --format dot"), "{err}");
+        assert_eq!(parse_export_args("dot a.dot --render gif"), None);
+    }
+
+    #[test]
     fn a_failed_write_statement_is_undone() {
         let mut s = Session::in_memory();
         let err = s.execute("CREATE (p:Place {name: 'Gao'}) RETURN p.name - 1 AS boom");
@@ -845,11 +1006,5 @@ mod tests {
                 "'property key' 'name' 2 'STRING'"
             ]
         );
-    }
-
-    #[test]
-    fn param_arguments_need_a_name_and_equals() {
-        assert!(matches!(parse_param_arg("novalue"), Err(Error::Usage(m)) if m.contains("expected NAME=VALUE")));
-        assert!(matches!(parse_param_arg("1x=2"), Err(Error::Usage(m)) if m.contains("not a parameter name")));
     }
 }

@@ -17,7 +17,7 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// The graph file does not exist (and the command needs one).
-    #[error("{}: graph file not found; create it with `kg import`, `kg build` or `kg gen`", .path.display())]
+    #[error("{}: graph file not found; create it with `kg build`, `kg import`, `kg gen` or a write in `kg query`", .path.display())]
     NotFound {
         /// The missing file.
         path: PathBuf,
@@ -103,8 +103,20 @@ pub enum StoreError {
         message: String,
     },
     /// Another process holds the writer lock of this graph.
-    #[error("{}: graph is locked by another process (another kg command is writing it); try again when it ends", .path.display())]
+    #[error(
+        "{}: graph is locked by another process ({}); try again when it ends",
+        .path.display(),
+        if .holder.is_empty() { "a kg command writing it" } else { .holder.as_str() }
+    )]
     Locked {
+        /// The graph file.
+        path: PathBuf,
+        /// Who holds it, as its lock file says (`pid 1234: kg shell -g g.kg`), or empty.
+        holder: String,
+    },
+    /// Another writer saved the file after this graph was loaded; saving would lose its changes.
+    #[error("{}: graph file was changed by another kg command since it was loaded; not saved (reopen it and redo the change)", .path.display())]
+    ChangedOnDisk {
         /// The graph file.
         path: PathBuf,
     },

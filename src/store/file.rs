@@ -5,6 +5,13 @@
 //! PATH by renaming a new file over it, and a lock on the old inode would not stop a second
 //! writer from opening the new one. Readers never lock: a rename is atomic, so a reader sees the
 //! old file or the new one, never a half-written one.
+//!
+//! The lock file names its holder (process id and command line) so a refused writer can say who
+//! is writing. A session that mostly reads ([`OpenMode::Lazy`]) loads without the lock and takes
+//! it only when a write starts ([`GraphFile::begin_write`]), re-reading the file first if another
+//! writer changed it in between; it gives the lock back with [`GraphFile::end_write`]. The lock
+//! file of a graph that does not exist (a read-only session on a new path) is removed on release,
+//! so such a session leaves nothing behind.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Seek, SeekFrom};
@@ -92,15 +99,50 @@ pub enum OpenMode {
     MustExist,
     /// Start an empty graph that replaces the file on save, without reading it (`gen`).
     Replace,
+    /// Load the graph without taking the lock (a missing file is an empty graph and nothing is
+    /// created); [`GraphFile::begin_write`] takes the lock when a write starts (`query`, `run`,
+    /// `shell`).
+    Lazy,
 }
 
-/// A graph opened for writing: holds the writer lock from open until dropped.
+/// What identifies the file a graph was loaded from, to notice another writer's save (which
+/// renames a new file over the path).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
+}
+
+/// The stamp of the file at `path`, `None` when it does not exist.
+fn stamp_of(path: &Path) -> Result<Option<Stamp>, StoreError> {
+    match fs::metadata(path) {
+        Ok(m) => Ok(Some(Stamp { len: m.len(), modified: m.modified().ok(), inode: inode_of(&m) })),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(StoreError::io(path, e)),
+    }
+}
+
+#[cfg(unix)]
+fn inode_of(m: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(m)
+}
+
+#[cfg(not(unix))]
+fn inode_of(_: &fs::Metadata) -> u64 {
+    0
+}
+
+/// A graph opened for writing: holds the writer lock from open until dropped (or, opened
+/// [`OpenMode::Lazy`], from [`GraphFile::begin_write`] to [`GraphFile::end_write`]).
 #[derive(Debug)]
 pub struct GraphFile {
     path: PathBuf,
     graph: PropertyGraph,
     existed: bool,
-    _lock: Lock,
+    /// The file as last loaded or saved (`None`: it did not exist).
+    stamp: Option<Stamp>,
+    lock: Option<Lock>,
 }
 
 impl GraphFile {
@@ -115,18 +157,52 @@ impl GraphFile {
         if mode == OpenMode::MustExist && !path.exists() {
             return Err(StoreError::NotFound { path: path.to_path_buf() });
         }
-        let lock = Lock::acquire(path)?;
-        let existed = path.exists();
+        let lock = if mode == OpenMode::Lazy { None } else { Some(Lock::acquire(path)?) };
+        let stamp = stamp_of(path)?;
+        let existed = stamp.is_some();
         let graph = match mode {
             OpenMode::Replace if existed => {
                 refuse_foreign_file(path)?;
                 PropertyGraph::new()
             }
             OpenMode::Replace => PropertyGraph::new(),
-            OpenMode::CreateIfMissing if !existed => PropertyGraph::new(),
-            OpenMode::CreateIfMissing | OpenMode::MustExist => load(path)?,
+            OpenMode::CreateIfMissing | OpenMode::Lazy if !existed => PropertyGraph::new(),
+            OpenMode::CreateIfMissing | OpenMode::MustExist | OpenMode::Lazy => load(path)?,
         };
-        Ok(GraphFile { path: path.to_path_buf(), graph, existed, _lock: lock })
+        Ok(GraphFile { path: path.to_path_buf(), graph, existed, stamp, lock })
+    }
+
+    /// Takes the writer lock (if not held yet) before a write. When another writer saved the
+    /// file since this graph was loaded, the graph is read again, so the write applies to the
+    /// current file; returns whether that happened.
+    ///
+    /// # Errors
+    /// [`StoreError::Locked`], or an error loading the changed file (the lock is then not held).
+    pub fn begin_write(&mut self) -> Result<bool, StoreError> {
+        if self.lock.is_some() {
+            return Ok(false);
+        }
+        let lock = Lock::acquire(&self.path)?;
+        let now = stamp_of(&self.path)?;
+        let reloaded = now != self.stamp;
+        if reloaded {
+            self.graph = if now.is_some() { load(&self.path)? } else { PropertyGraph::new() };
+            self.stamp = now;
+            self.existed = now.is_some();
+        }
+        self.lock = Some(lock);
+        Ok(reloaded)
+    }
+
+    /// Gives the writer lock back (other writers may then write). Call it only when the graph
+    /// in memory has no unsaved changes; a later [`GraphFile::begin_write`] takes it again.
+    pub fn end_write(&mut self) {
+        self.lock = None;
+    }
+
+    /// Whether this handle holds the writer lock.
+    pub fn is_writing(&self) -> bool {
+        self.lock.is_some()
     }
 
     /// The graph file's path.
@@ -154,12 +230,22 @@ impl GraphFile {
         self.graph = graph;
     }
 
-    /// Saves the graph atomically; the lock stays held.
+    /// Saves the graph atomically; the lock stays held (it is taken first if it was not).
     ///
     /// # Errors
-    /// [`StoreError::Io`], [`StoreError::Unencodable`].
+    /// [`StoreError::Io`], [`StoreError::Unencodable`]; without the lock held,
+    /// [`StoreError::Locked`], or [`StoreError::ChangedOnDisk`] when another writer saved the file
+    /// since this graph was loaded (nothing is overwritten).
     pub fn save(&mut self) -> Result<(), StoreError> {
+        if self.lock.is_none() {
+            let lock = Lock::acquire(&self.path)?;
+            if stamp_of(&self.path)? != self.stamp {
+                return Err(StoreError::ChangedOnDisk { path: self.path.clone() });
+            }
+            self.lock = Some(lock);
+        }
         write_atomic(&self.path, &self.graph)?;
+        self.stamp = stamp_of(&self.path)?;
         self.existed = true;
         Ok(())
     }
@@ -217,16 +303,30 @@ fn parent_dir(path: &Path) -> &Path {
 #[derive(Debug)]
 struct Lock {
     file: File,
+    /// The graph file.
+    path: PathBuf,
+    lock_path: PathBuf,
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
+        // A lock beside a graph that was never written (a new path that only read) is removed,
+        // while still held: `acquire` checks that the file it locked is still the one at the
+        // path, so a writer that opened the old file tries again instead of sharing it.
+        if cfg!(unix) && !self.path.exists() {
+            let _ = fs::remove_file(&self.lock_path);
+        } else {
+            let _ = self.file.set_len(0);
+        }
         // Unlock explicitly instead of relying on close: a child forked by another thread
         // shares the open file description (and so the lock) until it execs, and would
         // otherwise keep the graph locked for that moment after we are done.
         let _ = fs4::fs_std::FileExt::unlock(&self.file);
     }
 }
+
+/// How often [`Lock::acquire`] tries again when the lock file it locked was removed meanwhile.
+const LOCK_ATTEMPTS: usize = 8;
 
 impl Lock {
     fn acquire(path: &Path) -> Result<Lock, StoreError> {
@@ -236,19 +336,52 @@ impl Lock {
             return Err(StoreError::io(path, io::Error::new(io::ErrorKind::NotFound, msg)));
         }
         let lock_path = sibling(path, ".lock");
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
-            .map_err(|e| StoreError::io(&lock_path, e))?;
-        match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
-            Ok(true) => Ok(Lock { file }),
-            Ok(false) => Err(StoreError::Locked { path: path.to_path_buf() }),
-            Err(e) => Err(StoreError::io(&lock_path, e)),
+        for _ in 0..LOCK_ATTEMPTS {
+            let mut file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&lock_path)
+                .map_err(|e| StoreError::io(&lock_path, e))?;
+            match fs4::fs_std::FileExt::try_lock_exclusive(&file) {
+                Ok(true) => {}
+                Ok(false) => {
+                    let mut holder = String::new();
+                    let _ = (&mut file).take(512).read_to_string(&mut holder);
+                    let holder = holder.lines().next().unwrap_or("").trim().to_string();
+                    return Err(StoreError::Locked { path: path.to_path_buf(), holder });
+                }
+                Err(e) => return Err(StoreError::io(&lock_path, e)),
+            }
+            let same = match (file.metadata(), fs::metadata(&lock_path)) {
+                (Ok(held), Ok(now)) => inode_of(&held) == inode_of(&now),
+                _ => false,
+            };
+            if same {
+                let _ = file.set_len(0);
+                let _ = io::Write::write_all(&mut file, holder_line().as_bytes());
+                return Ok(Lock { file, path: path.to_path_buf(), lock_path });
+            }
+        }
+        let msg = "the lock file keeps being replaced; try again";
+        Err(StoreError::io(&lock_path, io::Error::new(io::ErrorKind::WouldBlock, msg)))
+    }
+}
+
+/// What the lock file says about its holder: `pid 1234: kg shell -g g.kg`.
+fn holder_line() -> String {
+    let mut args: Vec<String> = std::env::args().collect();
+    if let Some(first) = args.first_mut() {
+        if let Some(name) = Path::new(first.as_str()).file_name().and_then(|n| n.to_str()) {
+            *first = name.to_string();
         }
     }
+    let mut line = format!("pid {}: {}", std::process::id(), args.join(" "));
+    if line.chars().count() > 120 {
+        line = line.chars().take(119).collect::<String>() + "…";
+    }
+    line.replace(['\n', '\r'], " ") + "\n"
 }
 
 /// Writes `PATH.tmp`, fsyncs it, renames it over PATH and fsyncs the directory, so that after a
@@ -364,5 +497,53 @@ mod tests {
         assert!(!sibling(dir.path(), ".lock").exists(), "no lock file beside a directory");
         let err = GraphFile::open(dir.path().join(".."), OpenMode::CreateIfMissing).unwrap_err();
         assert!(err.to_string().contains("not a file name"), "{err}");
+    }
+
+    #[test]
+    fn lazy_files_lock_only_while_writing_and_name_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        let lock_path = sibling(&path, ".lock");
+        let mut reader = GraphFile::open(&path, OpenMode::Lazy).unwrap();
+        assert!(!reader.is_writing());
+        assert!(!lock_path.exists(), "a lazy open takes no lock");
+        // Another writer saves while the lazy session is open.
+        let mut other = GraphFile::open(&path, OpenMode::CreateIfMissing).unwrap();
+        other.graph_mut().add_node(["Place"], [("name", Value::from("Gao"))]).unwrap();
+        other.save().unwrap();
+        let err = reader.begin_write().unwrap_err();
+        assert!(err.to_string().contains(&format!("pid {}", std::process::id())), "names the holder: {err}");
+        drop(other);
+        assert!(reader.begin_write().unwrap(), "the changed file is read again");
+        assert_eq!(reader.graph().nodes_by_name("Gao").len(), 1);
+        reader.graph_mut().add_node(["Place"], [("name", Value::from("Mopti"))]).unwrap();
+        reader.save().unwrap();
+        reader.end_write();
+        assert_eq!(fs::read_to_string(&lock_path).unwrap(), "", "a released lock names nobody");
+        assert_eq!(load(&path).unwrap().node_count(), 2);
+    }
+
+    #[test]
+    fn a_save_never_overwrites_another_writers_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kg");
+        let mut lazy = GraphFile::open(&path, OpenMode::Lazy).unwrap();
+        save(&path, &PropertyGraph::new()).unwrap();
+        lazy.graph_mut().add_node(["Place"], [("name", Value::from("Gao"))]).unwrap();
+        let err = lazy.save().unwrap_err();
+        assert!(matches!(err, StoreError::ChangedOnDisk { .. }), "{err}");
+        assert_eq!(load(&path).unwrap().node_count(), 0);
+    }
+
+    #[test]
+    fn the_lock_of_a_graph_never_written_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.kg");
+        let mut f = GraphFile::open(&path, OpenMode::Lazy).unwrap();
+        f.begin_write().unwrap();
+        assert!(sibling(&path, ".lock").exists());
+        f.end_write();
+        assert!(!sibling(&path, ".lock").exists());
+        assert!(!path.exists());
     }
 }
