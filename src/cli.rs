@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::extract::PartialDate;
+
 /// kgraph: turn Arabic and English conflict news into a knowledge graph you can query with
 /// openCypher.
 #[derive(Debug, Parser)]
@@ -36,6 +38,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Generate a synthetic graph for tests and benchmarks.
     Gen(GenArgs),
+    /// Score extraction against a folder of annotated articles.
+    Eval(EvalArgs),
 }
 
 /// Language of input text.
@@ -74,6 +78,10 @@ pub struct ExtractArgs {
     /// A lexicon directory to use instead of the embedded one.
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
+    /// The documents' date (YYYY-MM-DD, YYYY-MM or YYYY); else each document's own (a date in
+    /// its first lines, else its first date with a year).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<PartialDate>,
 }
 
 /// Arguments of `kg build`.
@@ -91,6 +99,57 @@ pub struct BuildArgs {
     /// Language of the text.
     #[arg(long, value_enum, default_value_t = LangArg::Auto)]
     pub lang: LangArg,
+    /// The documents' date (YYYY-MM-DD, YYYY-MM or YYYY); else each document's own (a date in
+    /// its first lines, else its first date with a year).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<PartialDate>,
+}
+
+/// Output format of `kg eval`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// Tables and lists for reading.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+/// Arguments of `kg eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A folder with `articles/*.txt` and `gold/*.tsv` (subject, relation, object, evidence).
+    pub gold_dir: PathBuf,
+    /// Score only the articles in this language (from the `_ar`/`_en` file suffix, else
+    /// detected).
+    #[arg(long, value_enum)]
+    pub lang: Option<EvalLang>,
+    /// A lexicon directory to use instead of the embedded one (also read for
+    /// `equivalences.txt`).
+    #[arg(long)]
+    pub lexicon: Option<PathBuf>,
+    /// The documents' date (YYYY-MM-DD, YYYY-MM or YYYY); else each document's own (a date in
+    /// its first lines, else its first date with a year).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<PartialDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+    /// Also list the true positives and every relation's date.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// A language `kg eval` can select.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalLang {
+    /// Arabic.
+    Ar,
+    /// English.
+    En,
+}
+
+fn parse_date(s: &str) -> Result<PartialDate, String> {
+    PartialDate::parse_iso(s).ok_or_else(|| format!("expected a date YYYY-MM-DD, YYYY-MM or YYYY, found '{s}'"))
 }
 
 /// Arguments of `kg import`.

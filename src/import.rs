@@ -218,13 +218,14 @@ fn tsv_triple(n: usize, line: &str, cols: &Columns) -> Result<Triple, LineError>
     }
     let label = |i: Option<usize>| i.map(|i| fields[i].trim()).filter(|s| !s.is_empty()).map(str::to_string);
     let fixed = [Some(cols.subject), Some(cols.relation), Some(cols.object), cols.subject_label, cols.object_label];
-    let properties = fields
+    let mut properties: Vec<(String, Value)> = fields
         .iter()
         .enumerate()
         .filter(|(i, _)| !fixed.contains(&Some(*i)))
         .filter(|(_, v)| !v.trim().is_empty())
         .map(|(i, v)| (cols.names[i].clone(), infer_value(v.trim())))
         .collect();
+    date_column(&mut properties);
     triple(
         n,
         fields[cols.subject],
@@ -234,6 +235,17 @@ fn tsv_triple(n: usize, line: &str, cols: &Columns) -> Result<Triple, LineError>
         label(cols.object_label),
         properties,
     )
+}
+
+/// The `date` column of `kg extract`'s TSV (`2024-09-17`, `2024-09`, `2024`) stored as
+/// `kg build` stores it: a `Date` with its `date_precision`.
+fn date_column(properties: &mut Vec<(String, Value)>) {
+    let Some(i) = properties.iter().position(|(k, _)| k == "date") else { return };
+    let Some(d) = properties[i].1.as_str().and_then(crate::extract::PartialDate::parse_iso) else { return };
+    properties[i].1 = crate::extract::merge::date_value(d);
+    if !properties.iter().any(|(k, _)| k == "date_precision") {
+        properties.push(("date_precision".to_string(), Value::from(d.precision().as_str())));
+    }
 }
 
 /// A TSV field as a typed value: integers, floats and booleans as such, everything else a string.
@@ -512,6 +524,23 @@ mod tests {
         JNIM\tATTACKED\tMalian army\t\t\td2\n\
         Mali\tALLIED_WITH\tRussia\tState\tState\td1\n\
         Russia\tALLIED_WITH\tMali\t\t\td3\n";
+
+    #[test]
+    fn eight_and_nine_column_extract_tsv() {
+        let old = "subject\trelation\tobject\tsubject_label\tobject_label\tdoc\tsentence\tevidence\n\
+                   JNIM\tATTACKED\tGao\tArmedGroup\tPlace\td\t0\tJNIM attacked Gao.\n";
+        let new = "subject\trelation\tobject\tsubject_label\tobject_label\tdoc\tsentence\tevidence\tdate\n\
+                   JNIM\tATTACKED\tGao\tArmedGroup\tPlace\td\t0\tJNIM attacked Gao.\t2024-09\n\
+                   JNIM\tATTACKED\tBoni\tArmedGroup\tPlace\td\t1\tJNIM attacked Boni.\t\n";
+        let old = parse(old.as_bytes(), Format::Tsv).unwrap();
+        assert!(old.errors.is_empty() && old.triples[0].properties.iter().all(|(k, _)| k != "date"));
+        let new = parse(new.as_bytes(), Format::Tsv).unwrap();
+        assert!(new.errors.is_empty(), "{:?}", new.errors);
+        let prop = |t: &Triple, k: &str| t.properties.iter().find(|(n, _)| n == k).map(|(_, v)| v.to_string());
+        assert_eq!(prop(&new.triples[0], "date").as_deref(), Some("2024-09-01"));
+        assert_eq!(prop(&new.triples[0], "date_precision").as_deref(), Some("'month'"));
+        assert_eq!(prop(&new.triples[1], "date"), None);
+    }
 
     #[test]
     fn tsv_repeats_add_mentions_and_sources() {

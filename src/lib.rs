@@ -15,6 +15,7 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod eval;
 pub mod export;
 pub mod extract;
 pub mod graph;

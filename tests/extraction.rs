@@ -125,9 +125,12 @@ fn extract_prints_the_tsv_contract() {
     assert_eq!(o.status.code(), Some(0), "{}", util::stderr(&o));
     let out = util::stdout(&o);
     let mut lines = out.lines();
-    assert_eq!(lines.next(), Some("subject\trelation\tobject\tsubject_label\tobject_label\tdoc\tsentence\tevidence"));
+    assert_eq!(
+        lines.next(),
+        Some("subject\trelation\tobject\tsubject_label\tobject_label\tdoc\tsentence\tevidence\tdate")
+    );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
-    assert!(rows.iter().all(|r| r.len() == 8), "{out}");
+    assert!(rows.iter().all(|r| r.len() == 9), "{out}");
     assert!(rows.iter().any(|r| r[0] == "JNIM" && r[1] == "ATTACKED" && r[2] == "Boni" && r[4] == "Place"), "{out}");
     assert!(
         rows.iter().any(|r| r[0] == "Malian army" && r[1] == "CONTROLS" && r[2] == "Kidal" && r[6] == "1"),

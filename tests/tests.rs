@@ -1,6 +1,7 @@
 //! The integration tests of kgraph, one module per purpose, all in one test binary.
 
 mod cli;
+mod eval;
 mod export;
 mod extraction;
 mod heldout;

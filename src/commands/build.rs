@@ -15,7 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::cli::BuildArgs;
 use crate::commands::extract::{lang_hint, load_lexicon};
 use crate::error::{Error, Result};
-use crate::extract::{extract_file, merge_into, ExtractError, Lang, Lexicon, MergeStats};
+use crate::extract::{extract_file_dated, merge_into, ExtractError, Lang, Lexicon, MergeStats, PartialDate};
 use crate::graph::PropertyGraph;
 use crate::store::{GraphFile, OpenMode};
 
@@ -78,7 +78,8 @@ pub struct BuildReport {
 /// Extracts text files and directories (walked for `.txt` and `.md`, any case, following
 /// symbolic links) and merges them into `graph`: the one implementation behind `kg build` and
 /// the shell's `:build`. Each failing input is reported on stderr and the others still run; a
-/// progress bar is drawn on a terminal when asked and there are many files.
+/// progress bar is drawn on a terminal when asked and there are many files. `date` is the
+/// documents' date (`--date`), `None` to find each one's in its text.
 ///
 /// # Errors
 /// A merge error (the graph refused a value); unreadable inputs are counted, not errors.
@@ -87,6 +88,7 @@ pub fn build_into(
     lex: &Lexicon,
     inputs: &[PathBuf],
     lang: Option<Lang>,
+    date: Option<PartialDate>,
     progress: bool,
 ) -> Result<BuildReport> {
     let mut report = BuildReport::default();
@@ -103,7 +105,7 @@ pub fn build_into(
     };
     for input in &inputs {
         bar.set_message(input.path.display().to_string());
-        match extract_file(lex, &input.path, lang) {
+        match extract_file_dated(lex, &input.path, lang, date) {
             Ok(fx) => {
                 for w in &fx.warnings {
                     bar.suspend(|| eprintln!("warning: {w}"));
@@ -134,7 +136,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
     let lex = load_lexicon(args.lexicon.as_deref())?;
     let mut file = GraphFile::open(&args.graph, OpenMode::CreateIfMissing)?;
-    let report = build_into(file.graph_mut(), &lex, &args.inputs, lang_hint(args.lang), true)?;
+    let report = build_into(file.graph_mut(), &lex, &args.inputs, lang_hint(args.lang), args.date, true)?;
     let stats = &report.stats;
     // Nothing merged leaves the file as it was, and creates none (`kg build nosuch.txt -g new.kg`).
     if stats.documents > 0 {

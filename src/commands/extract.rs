@@ -8,10 +8,10 @@ use std::path::Path;
 
 use crate::cli::{ExtractArgs, ExtractFormat, LangArg};
 use crate::error::{Error, Result};
-use crate::extract::{extract_file, ExtractedRelation, Lang, Lexicon};
+use crate::extract::{extract_file_dated, ExtractedRelation, Lang, Lexicon};
 
 /// The TSV header of DESIGN.md's contract.
-pub const TSV_HEADER: &str = "subject\trelation\tobject\tsubject_label\tobject_label\tdoc\tsentence\tevidence";
+pub const TSV_HEADER: &str = "subject\trelation\tobject\tsubject_label\tobject_label\tdoc\tsentence\tevidence\tdate";
 
 /// The language hint of a `--lang` argument.
 pub fn lang_hint(l: LangArg) -> Option<Lang> {
@@ -45,7 +45,7 @@ pub fn tsv_field(s: &str) -> String {
 pub fn write_tsv(out: &mut impl Write, r: &ExtractedRelation) -> std::io::Result<()> {
     writeln!(
         out,
-        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
         tsv_field(&r.subject),
         r.relation,
         tsv_field(&r.object),
@@ -53,7 +53,8 @@ pub fn write_tsv(out: &mut impl Write, r: &ExtractedRelation) -> std::io::Result
         r.object_label,
         tsv_field(&r.doc),
         r.sentence,
-        tsv_field(&r.evidence)
+        tsv_field(&r.evidence),
+        r.date.map(|d| d.to_string()).unwrap_or_default()
     )
 }
 
@@ -71,7 +72,7 @@ pub fn run(args: &ExtractArgs) -> Result<()> {
     }
     let mut failed = 0;
     for path in &args.files {
-        match extract_file(&lex, path, lang) {
+        match extract_file_dated(&lex, path, lang, args.date) {
             Ok(fx) => {
                 for w in &fx.warnings {
                     eprintln!("warning: {w}");

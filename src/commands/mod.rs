@@ -2,6 +2,7 @@
 //! reuse them. `main.rs` only parses arguments and calls [`run`].
 
 pub mod build;
+pub mod eval;
 pub mod export;
 pub mod extract;
 pub mod gen;
@@ -30,5 +31,6 @@ pub fn run(command: &Command) -> Result<()> {
         Command::Export(a) => export::run(a),
         Command::Stats(a) => stats::run(a),
         Command::Gen(a) => gen::run(a),
+        Command::Eval(a) => eval::run(a),
     }
 }

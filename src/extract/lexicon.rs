@@ -12,6 +12,7 @@ use std::path::Path;
 use aho_corasick::nfa::contiguous::NFA;
 use aho_corasick::MatchKind;
 
+use super::date::{DateWords, PartialDate};
 use super::error::ExtractError;
 use super::normalize::normalize;
 use super::RelationType;
@@ -19,6 +20,7 @@ use super::RelationType;
 const EMBEDDED_ENTITIES: &str = include_str!("../../lexicon/entities.txt");
 const EMBEDDED_TRIGGERS: &str = include_str!("../../lexicon/triggers.txt");
 const EMBEDDED_MARKERS: &str = include_str!("../../lexicon/markers.txt");
+const EMBEDDED_DATES: &str = include_str!("../../lexicon/dates.txt");
 
 /// One entity of the lexicon.
 #[derive(Debug, Clone)]
@@ -49,6 +51,14 @@ pub struct EntityDef {
     pub jihadist: bool,
     /// A region, not a town ("the town" never refers back to it).
     pub region: bool,
+    /// The entity exists from this date on (`from=2017-03-02`).
+    pub from: Option<PartialDate>,
+    /// The entity exists until this date (`until=2025-06`).
+    pub until: Option<PartialDate>,
+    /// What a mention means before `from` (`before=al-Qaeda`); as written when absent.
+    pub before: Option<String>,
+    /// What a mention means after `until` (`after=Africa Corps`); as written when absent.
+    pub after: Option<String>,
 }
 
 impl EntityDef {
@@ -253,6 +263,8 @@ pub struct Lexicon {
     pub(crate) word_sets: [std::collections::HashSet<String>; WordSet::ALL.len()],
     /// Normalized alias → index into `patterns`.
     pub(crate) phrases: HashMap<String, usize>,
+    /// Month and weekday names and the words around dates.
+    pub dates: DateWords,
 }
 
 struct Builder {
@@ -300,7 +312,7 @@ fn alias_line(line: &str) -> Option<(&str, impl Iterator<Item = &str>)> {
 
 /// An `en: a | b` or `ar: a | b` line: its language key and values, or the error to report at
 /// `file:no` (`item` names what the values are, e.g. "alias", "word").
-fn language_line<'a>(
+pub(crate) fn language_line<'a>(
     file: &str,
     no: usize,
     line: &'a str,
@@ -363,6 +375,10 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
                 country: country_section.clone(),
                 jihadist: false,
                 region: false,
+                from: None,
+                until: None,
+                before: None,
+                after: None,
             };
             for attr in parts {
                 if attr == "sahel" {
@@ -381,6 +397,19 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
                         def.prefer = v.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
                     } else if k == "country" {
                         def.country = Some(v);
+                    } else if k == "from" || k == "until" {
+                        let Some(d) = PartialDate::parse_iso(&v) else {
+                            return Err(parse_error(
+                                file,
+                                no,
+                                format!("'{k}=' needs a date YYYY-MM-DD, YYYY-MM or YYYY, found '{v}'"),
+                            ));
+                        };
+                        *if k == "from" { &mut def.from } else { &mut def.until } = Some(d);
+                    } else if k == "before" {
+                        def.before = Some(v);
+                    } else if k == "after" {
+                        def.after = Some(v);
                     } else {
                         def.by_country.push((k.to_string(), v));
                     }
@@ -518,11 +547,12 @@ impl Lexicon {
             by_name: HashMap::new(),
             word_sets: Default::default(),
             phrases: HashMap::new(),
+            dates: DateWords::default(),
         }
     }
 
-    /// Load a lexicon directory: each of `entities.txt`, `triggers.txt`, `markers.txt` found
-    /// there replaces the embedded one.
+    /// Load a lexicon directory: each of `entities.txt`, `triggers.txt`, `markers.txt` and
+    /// `dates.txt` found there replaces the embedded one.
     ///
     /// # Errors
     /// [`ExtractError::MissingFile`] if `dir` does not exist, [`ExtractError::LexiconMissing`]
@@ -545,10 +575,15 @@ impl Lexicon {
         let e = read("entities.txt", EMBEDDED_ENTITIES)?;
         let t = read("triggers.txt", EMBEDDED_TRIGGERS)?;
         let m = read("markers.txt", EMBEDDED_MARKERS)?;
-        if !(e.2 || t.2 || m.2) {
+        let d = read("dates.txt", EMBEDDED_DATES)?;
+        if !(e.2 || t.2 || m.2 || d.2) {
             return Err(ExtractError::LexiconMissing { path: dir.join("entities.txt") });
         }
-        Lexicon::from_sources((&e.0, &e.1), (&t.0, &t.1), (&m.0, &m.1))
+        let mut lex = Lexicon::from_sources((&e.0, &e.1), (&t.0, &t.1), (&m.0, &m.1))?;
+        if d.2 {
+            lex.dates = DateWords::parse(&d.0, &d.1)?;
+        }
+        Ok(lex)
     }
 
     /// Build a lexicon from the texts of the three data files, each named for error messages.
@@ -586,7 +621,9 @@ impl Lexicon {
                 .iter()
                 .chain(e.by_country.iter().map(|(_, t)| t))
                 .chain(e.prefer.iter())
-                .chain(e.members.iter());
+                .chain(e.members.iter())
+                .chain(e.before.iter())
+                .chain(e.after.iter());
             for t in targets {
                 if !by_name.contains_key(t) {
                     return Err(parse_error(
@@ -609,6 +646,7 @@ impl Lexicon {
             by_name,
             word_sets: b.word_sets,
             phrases: b.seen,
+            dates: DateWords::parse("dates.txt", EMBEDDED_DATES)?,
         })
     }
 
@@ -630,6 +668,28 @@ impl Lexicon {
     /// Whether a normalized word is in one of the word sets of `markers.txt`.
     pub(crate) fn in_set(&self, set: WordSet, word: &str) -> bool {
         self.word_sets[set as usize].contains(word)
+    }
+
+    /// The canonical name a mention resolved to `name` takes on `date`: an entity outside its
+    /// validity range (`from=`/`until=`) becomes its `before=`/`after=` entity, followed a few
+    /// steps. A date that overlaps the range (a year containing `from`) keeps the name.
+    pub fn name_at<'a>(&'a self, name: &'a str, date: PartialDate) -> &'a str {
+        let mut name = name;
+        for _ in 0..4 {
+            let Some(def) = self.entity(name) else { break };
+            let next = if def.from.is_some_and(|f| date.last_day() < f.first_day()) {
+                def.before.as_deref()
+            } else if def.until.is_some_and(|u| date.first_day() > u.last_day()) {
+                def.after.as_deref()
+            } else {
+                None
+            };
+            match next {
+                Some(n) => name = n,
+                None => break,
+            }
+        }
+        name
     }
 
     pub(crate) fn entity_id(&self, name: &str) -> Option<u32> {
@@ -655,6 +715,25 @@ mod tests {
         assert!(lex.entity("JNIM").is_some());
         assert!(lex.entity("Malian army").is_some());
         assert!(lex.triggers.len() >= 4);
+    }
+
+    #[test]
+    fn validity_ranges() {
+        let lex = Lexicon::embedded();
+        let at = |n: &'static str, d: &str| lex.name_at(n, PartialDate::parse_iso(d).unwrap_or(PartialDate::y(0)));
+        assert_eq!(at("JNIM", "2016-12"), "al-Qaeda");
+        assert_eq!(at("JNIM", "2017-03-02"), "JNIM");
+        assert_eq!(at("JNIM", "2017"), "JNIM", "a year that overlaps the range keeps the name");
+        assert_eq!(at("CMA", "2012-04"), "MNLA");
+        assert_eq!(at("CMA", "2015"), "CMA");
+        assert_eq!(at("Wagner Group", "2025-05-20"), "Wagner Group");
+        assert_eq!(at("Wagner Group", "2025-08"), "Africa Corps");
+        assert_eq!(at("FLA", "2024-06"), "CMA");
+        assert_eq!(at("FLA", "2025"), "FLA");
+        let bad = Lexicon::from_sources(("e.txt", "@ X | Place | from=March\n"), ("t.txt", ""), ("m.txt", ""));
+        assert!(bad.is_err_and(|e| e.to_string().starts_with("e.txt:1: 'from=' needs a date")));
+        let unknown = Lexicon::from_sources(("e.txt", "@ X | Place | before=Y\n"), ("t.txt", ""), ("m.txt", ""));
+        assert!(unknown.is_err());
     }
 
     #[test]

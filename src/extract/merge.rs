@@ -5,11 +5,15 @@
 //! evidence appended to `sources`/`evidence`; symmetric relations (TRUCE_BETWEEN, ALLIED_WITH)
 //! are stored once, from the name that sorts first, and found again in either direction. The
 //! content hashes of merged documents are kept in the graph's metadata under
-//! [`DOCUMENTS_META_KEY`], so building the same document twice changes nothing.
+//! [`DOCUMENTS_META_KEY`], so building the same document twice changes nothing. A dated
+//! relation carries `date` (a Cypher `Date`: the day, or the first day of the month or year)
+//! and `date_precision` (`day`, `month`, `year`) of the first document that dated it, and
+//! `first_seen`/`last_seen` across all documents.
 
+use crate::graph::temporal::{self, Temporal};
 use crate::graph::{GraphError, NodeId, PropertyGraph, Value};
 
-use super::{ExtractedEntity, Extraction};
+use super::{ExtractedEntity, Extraction, PartialDate};
 
 /// Metadata key: map from document content hash (SHA-256 hex) to document id.
 pub const DOCUMENTS_META_KEY: &str = "extract.documents";
@@ -91,6 +95,44 @@ fn push_unique(
     Ok(())
 }
 
+/// The graph value of an extracted date: a Cypher `Date`, the first day of a month or year
+/// (`date_precision` says which). The one place that chooses how dates are stored.
+pub fn date_value(d: PartialDate) -> Value {
+    let first = PartialDate::from_day(d.first_day());
+    temporal::ymd(i64::from(first.year), i64::from(first.month), i64::from(first.day))
+        .map_or_else(|_| Value::from(d.to_string().as_str()), |date| Value::from(Temporal::Date(date)))
+}
+
+/// The date a `first_seen`/`last_seen` value stands for (a `Date`, or an ISO string from a
+/// graph built before dates were `Date`s).
+fn seen_date(v: Option<&Value>) -> Option<PartialDate> {
+    match v? {
+        Value::Temporal(t) => {
+            let d = t.date()?;
+            PartialDate::ymd(i32::from(d.year()), d.month() as u8, d.day() as u8)
+        }
+        other => other.as_str().and_then(PartialDate::parse_iso),
+    }
+}
+
+/// Widen a relationship's `first_seen`/`last_seen` to cover `d` (the first date merged keeps
+/// `date`).
+fn widen_seen(graph: &mut PropertyGraph, id: crate::graph::RelId, d: PartialDate) -> Result<(), GraphError> {
+    let first = seen_date(graph.rel_property(id, "first_seen"));
+    if first.is_none_or(|f| d.first_day() < f.first_day()) {
+        graph.set_rel_property(id, "first_seen", date_value(d))?;
+    }
+    let last = seen_date(graph.rel_property(id, "last_seen"));
+    if last.is_none_or(|l| d.last_day() > l.last_day()) {
+        graph.set_rel_property(id, "last_seen", date_value(d))?;
+    }
+    if graph.rel_property(id, "date").is_none() {
+        graph.set_rel_property(id, "date", date_value(d))?;
+        graph.set_rel_property(id, "date_precision", Value::from(d.precision().as_str()))?;
+    }
+    Ok(())
+}
+
 /// Merge `x` into `graph`.
 ///
 /// # Errors
@@ -148,21 +190,28 @@ pub fn merge_into(graph: &mut PropertyGraph, x: &Extraction) -> Result<MergeStat
                 graph.set_rel_property(id, "mentions", Value::Int(mentions + i64::from(r.mentions)))?;
                 push_unique(graph, id, "sources", &r.doc, usize::MAX)?;
                 push_unique(graph, id, "evidence", &r.evidence, MAX_EVIDENCE)?;
+                if let Some(d) = r.date {
+                    widen_seen(graph, id, d)?;
+                }
             }
             None => {
                 stats.relations_new += 1;
-                graph.add_relationship(
-                    s,
-                    o,
-                    rel_type,
-                    [
-                        ("mentions", Value::Int(i64::from(r.mentions))),
-                        ("sources", Value::List(vec![Value::from(r.doc.as_str())])),
-                        ("evidence", Value::List(vec![Value::from(r.evidence.as_str())])),
-                        ("doc", Value::from(r.doc.as_str())),
-                        ("sentence", Value::Int(r.sentence as i64)),
-                    ],
-                )?;
+                let mut props = vec![
+                    ("mentions", Value::Int(i64::from(r.mentions))),
+                    ("sources", Value::List(vec![Value::from(r.doc.as_str())])),
+                    ("evidence", Value::List(vec![Value::from(r.evidence.as_str())])),
+                    ("doc", Value::from(r.doc.as_str())),
+                    ("sentence", Value::Int(r.sentence as i64)),
+                ];
+                if let Some(d) = r.date {
+                    props.extend([
+                        ("date", date_value(d)),
+                        ("date_precision", Value::from(d.precision().as_str())),
+                        ("first_seen", date_value(d)),
+                        ("last_seen", date_value(d)),
+                    ]);
+                }
+                graph.add_relationship(s, o, rel_type, props)?;
             }
         }
     }
@@ -198,5 +247,29 @@ mod tests {
         let id = g.relationships_with_type("TRUCE_BETWEEN").next();
         let mentions = id.and_then(|id| g.rel_property(id, "mentions").cloned());
         assert_eq!(mentions, Some(Value::Int(2)));
+    }
+
+    #[test]
+    fn dated_relations_keep_first_and_last_seen() {
+        let lex = Lexicon::embedded();
+        let mut g = PropertyGraph::new();
+        for (doc, text) in [
+            ("b", "On 3 May 2024, JNIM fighters attacked the Malian army near Gao."),
+            ("a", "JNIM fighters attacked the Malian army near Gao in March 2023."),
+            ("c", "JNIM fighters attacked the Malian army near Gao on 1 June 2024."),
+        ] {
+            let x = extract_document(&lex, doc, text);
+            assert!(x.relations.iter().all(|r| r.date.is_some()), "{:?}", x.relations);
+            merge_into(&mut g, &x).unwrap_or_default();
+        }
+        let id = g
+            .relationships_with_type("ATTACKED")
+            .find(|&id| g.rel_property(id, "doc").and_then(Value::as_str) == Some("b"));
+        let prop = |k: &str| id.and_then(|id| g.rel_property(id, k)).map(ToString::to_string);
+        assert_eq!(prop("date").as_deref(), Some("2024-05-03"));
+        assert_eq!(prop("date_precision").as_deref(), Some("'day'"));
+        assert_eq!(prop("first_seen").as_deref(), Some("2023-03-01"), "March 2023, a month");
+        assert_eq!(prop("last_seen").as_deref(), Some("2024-06-01"));
+        assert!(id.and_then(|id| g.rel_property(id, "date")).is_some_and(|v| matches!(v, Value::Temporal(_))));
     }
 }

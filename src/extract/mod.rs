@@ -5,7 +5,8 @@
 //! letter forms, keep a map to original offsets) → [`tokenize`] (lexicon automaton, whole
 //! words, Arabic clitics) → [`rules`] (mentions: known and unknown entities, triggers, function
 //! words) → [`attach`] (subjects and objects of each trigger, coreference, negation) →
-//! [`Extraction`]. [`merge`] puts an [`Extraction`] into a [`crate::graph::PropertyGraph`]
+//! [`Extraction`], each relation dated by [`date`] (the date its sentence states, else the
+//! document's) and its names checked against the lexicon's validity ranges. [`merge`] puts an [`Extraction`] into a [`crate::graph::PropertyGraph`]
 //! through the graph's public API only. The lexicon (entities, triggers, function words) is
 //! data in `lexicon/`, embedded by default ([`Lexicon::embedded`]) or read from a directory
 //! ([`Lexicon::load_dir`]).
@@ -21,6 +22,7 @@
 //! ```
 
 pub mod attach;
+pub mod date;
 pub mod error;
 pub mod lang;
 pub mod lexicon;
@@ -33,11 +35,14 @@ pub mod tokenize;
 
 use serde::Serialize;
 
+pub use date::{PartialDate, Precision};
 pub use error::ExtractError;
 pub use lang::Lang;
 pub use lexicon::Lexicon;
 pub use merge::{merge_into, MergeStats};
-pub use pipeline::{extract_document, extract_document_as, extract_file, DocumentExtractor, FileExtraction};
+pub use pipeline::{
+    extract_document, extract_document_as, extract_file, extract_file_dated, DocumentExtractor, FileExtraction,
+};
 
 /// The relation types the extractor produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -145,6 +150,10 @@ pub struct ExtractedRelation {
     pub evidence: String,
     /// How many times the document states it.
     pub mentions: u32,
+    /// When it happened: the date its sentence states, else the document's date.
+    pub date: Option<PartialDate>,
+    /// How precise `date` is.
+    pub date_precision: Option<Precision>,
 }
 
 /// Everything extracted from one or more documents.

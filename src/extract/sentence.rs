@@ -4,7 +4,8 @@
 //! break. A period does not end a sentence after a known abbreviation (`U.S.`, `Gen.`, `د.`), a
 //! single capital initial, or when no space follows (`2.5`, `U.N.`). Over-long runs without any
 //! terminator are cut at a space so memory stays bounded whatever the input. Arabic commas
-//! (`،`) do not end sentences; the rules treat them as clause boundaries.
+//! (`،`) do not end sentences; the rules treat them as clause boundaries. [`is_not_sentence`]
+//! tells the lines that are not sentences of the article (a source URL, a headline, a byline).
 
 /// Longest sentence in bytes before a forced cut.
 pub const MAX_SENTENCE: usize = 4096;
@@ -82,6 +83,33 @@ pub fn split(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Longest line, in words, that may be a headline, byline or dateline.
+const MAX_HEAD_LINE_WORDS: usize = 20;
+
+/// Whether the sentence `text[s..e]` is not a sentence of the article: a `#` line (`# source:
+/// URL`) or a bare URL anywhere, and, in the document's head (before its first real sentence),
+/// a short whole line without final punctuation — a headline, a byline, a dateline.
+pub fn is_not_sentence(text: &str, s: usize, e: usize, head: bool) -> bool {
+    let t = &text[s..e];
+    if t.starts_with('#') || is_url(t) {
+        return true;
+    }
+    if !head {
+        return false;
+    }
+    let line_start =
+        text[..s].trim_end_matches([' ', '\t']).is_empty() || text[..s].trim_end_matches([' ', '\t']).ends_with('\n');
+    let line_end = text[e..].trim_start_matches([' ', '\t', '\r']).is_empty()
+        || text[e..].trim_start_matches([' ', '\t', '\r']).starts_with('\n');
+    let last = t.trim_end_matches(['"', '\'', '»', '”', ')', '’']).chars().next_back();
+    let closed = last.is_some_and(|c| matches!(c, '.' | '!' | '?' | '؟' | '…' | ':' | ';' | '؛'));
+    line_start && line_end && !closed && t.split_whitespace().count() <= MAX_HEAD_LINE_WORDS
+}
+
+fn is_url(t: &str) -> bool {
+    (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www.")) && !t.contains(' ')
+}
+
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let s = &text[start..end];
     let trimmed_start = s.len() - s.trim_start().len();
@@ -109,6 +137,25 @@ mod tests {
     fn splits_arabic() {
         let s = sentences("هاجمت الجماعة غاو. هل انسحب الجيش؟ نعم؛ انسحب\nسطر آخر، وتتمة");
         assert_eq!(s, vec!["هاجمت الجماعة غاو.", "هل انسحب الجيش؟", "نعم؛", "انسحب", "سطر آخر، وتتمة"]);
+    }
+
+    #[test]
+    fn source_headline_and_byline_are_not_sentences() {
+        let text = "# source: https://example.org/2024/09/17/story\nRebels seize desert town after clashes\nBy A. Writer\n\
+                    GAO (Agency) - Rebels seized the town on Monday.\nSecond paragraph without a stop\nhttps://example.org/x\n";
+        let kinds: Vec<(&str, bool)> = split(text)
+            .into_iter()
+            .scan(true, |head, (s, e)| {
+                let not = is_not_sentence(text, s, e, *head);
+                *head &= not;
+                Some((&text[s..e], not))
+            })
+            .collect();
+        let kept: Vec<&str> = kinds.iter().filter(|k| !k.1).map(|k| k.0).collect();
+        assert_eq!(kept, vec!["GAO (Agency) - Rebels seized the town on Monday.", "Second paragraph without a stop"]);
+        let ar = "# source: https://example.org/a\nالمتمردون يسيطرون على بلدة في الشمال\nسيطر المتمردون على البلدة.";
+        let first = split(ar).into_iter().find(|&(s, e)| !is_not_sentence(ar, s, e, true)).map(|(s, e)| &ar[s..e]);
+        assert_eq!(first, Some("سيطر المتمردون على البلدة."));
     }
 
     #[test]

@@ -601,7 +601,7 @@ impl Session {
         let lexicon = Lexicon::embedded();
         let inputs: Vec<PathBuf> = args.split_whitespace().map(PathBuf::from).collect();
         self.begin_write()?;
-        let report = build_into(self.graph_mut(), &lexicon, &inputs, None, false);
+        let report = build_into(self.graph_mut(), &lexicon, &inputs, None, None, false);
         let report = match report {
             Ok(r) => r,
             Err(e) => {
