@@ -67,6 +67,19 @@ fn load(path: &Path) -> PropertyGraph {
     kgraph::store::load(path).expect("load graph")
 }
 
+/// `kg shell -g GRAPH` with `input` piped to its stdin (the non-interactive shell).
+fn piped_shell(graph: &Path, input: &str) -> std::process::Output {
+    let mut child = kg()
+        .args(["shell", "-g"])
+        .arg(graph)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start kg shell");
+    std::io::Write::write_all(child.stdin.as_mut().expect("piped stdin"), input.as_bytes()).expect("write to kg shell");
+    child.wait_with_output().expect("wait for kg shell")
+}
+
 fn run(graph: &Path, script: &Path, extra: &[&str]) -> std::process::Output {
     kg().arg("run").arg("-g").arg(graph).arg(script).args(extra).output().expect("run kg")
 }
@@ -264,15 +277,7 @@ fn missing_graph_is_a_new_empty_graph_created_by_the_first_write() {
     let script = util::write(dir.path(), "read.cypher", "MATCH (n) RETURN count(n);\n:params\n");
     let o = kg().args(["run", "-g"]).arg(&new2).arg(&script).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let mut child = kg()
-        .args(["shell", "-g"])
-        .arg(&new2)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"RETURN 1 AS one;\n").unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = piped_shell(&new2, "RETURN 1 AS one;\n");
     assert!(o.status.success(), "{}", stderr(&o));
     let o = kg().args(["build", "no-such-article.txt", "-g"]).arg(&new2).output().unwrap();
     assert_error(&o, 1, "no-such-article.txt");
@@ -284,15 +289,7 @@ fn missing_graph_is_a_new_empty_graph_created_by_the_first_write() {
     let o = kg().args(["export", "--format", "dot", "-g"]).arg(&new2).output().unwrap();
     assert_error(&o, 1, "graph file not found");
 
-    let mut child = kg()
-        .args(["shell", "-g"])
-        .arg(&new2)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"CREATE (:Place {name: 'Gao'});\n").unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = piped_shell(&new2, "CREATE (:Place {name: 'Gao'});\n");
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(load(&new2).node_count(), 1, "the piped shell created the graph");
 }
