@@ -1512,7 +1512,11 @@ impl Binder<'_> {
                 }
                 let _ = distinct;
                 let Some((lo, hi)) = functions::arity(&lname) else {
-                    return Err(syntax("UnknownFunction", name.span, format!("unknown function '{}'", name.name)));
+                    let e = syntax("UnknownFunction", name.span, format!("unknown function '{}'", name.name));
+                    return Err(match functions::nearest_function(&name.name) {
+                        Some(known) => e.with_help(format!("did you mean {known}?")),
+                        None => e,
+                    });
                 };
                 if args.len() < lo || args.len() > hi {
                     return Err(syntax(
@@ -2018,6 +2022,16 @@ mod tests {
             e.first_line("<query>", q),
             "<query>:2:8: SyntaxError (UndefinedVariable): variable 'm' is not defined"
         );
+    }
+
+    #[test]
+    fn an_unknown_function_suggests_the_nearest_known_one() {
+        let mut g = graph("");
+        let e = run(&mut g, "RETURN lenght([1])").unwrap_err();
+        assert_eq!(e.detail, Some("UnknownFunction"));
+        assert_eq!(e.help.as_deref(), Some("did you mean length?"));
+        let e = run(&mut g, "RETURN zzzzz(1)").unwrap_err();
+        assert_eq!(e.help, None, "no suggestion when nothing is near");
     }
 
     #[test]

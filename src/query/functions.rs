@@ -33,6 +33,65 @@ pub fn deleted_error(what: &str) -> QueryError {
         .with_detail("DeletedEntityAccess")
 }
 
+/// Every function a query can call, with its signature: the shell completes and lists these,
+/// and an unknown function's error suggests the nearest one.
+pub const SIGNATURES: &[(&str, &str)] = &[
+    ("abs", "abs(number) :: number"),
+    ("allShortestPaths", "allShortestPaths(pattern) :: list of paths"),
+    ("avg", "avg(number | duration) :: float | duration  (aggregate)"),
+    ("coalesce", "coalesce(value, ...) :: first non-null value"),
+    ("collect", "collect(value) :: list  (aggregate)"),
+    ("count", "count(value | *) :: integer  (aggregate)"),
+    ("date", "date([string | map | temporal]) :: date  (also date.truncate(unit, temporal [, map]))"),
+    ("datetime", "datetime([string | map | temporal]) :: datetime  (also datetime.fromepoch(s, ns))"),
+    ("duration", "duration(string | map) :: duration  (also duration.between(a, b), .inMonths/.inDays/.inSeconds)"),
+    ("endNode", "endNode(relationship) :: node"),
+    ("exists", "exists(property) :: boolean"),
+    ("head", "head(list) :: value"),
+    ("id", "id(node | relationship) :: integer"),
+    ("keys", "keys(node | relationship | map) :: list of strings"),
+    ("labels", "labels(node) :: list of strings"),
+    ("last", "last(list) :: value"),
+    ("length", "length(path) :: integer"),
+    ("localdatetime", "localdatetime([string | map | temporal]) :: localdatetime"),
+    ("localtime", "localtime([string | map | temporal]) :: localtime"),
+    ("max", "max(value) :: value  (aggregate)"),
+    ("min", "min(value) :: value  (aggregate)"),
+    ("nodes", "nodes(path) :: list of nodes"),
+    ("properties", "properties(node | relationship | map) :: map"),
+    ("range", "range(start, end [, step]) :: list of integers"),
+    ("relationships", "relationships(path) :: list of relationships"),
+    ("shortestPath", "shortestPath(pattern) :: path"),
+    ("size", "size(list | string) :: integer"),
+    ("split", "split(string, delimiter) :: list of strings"),
+    ("startNode", "startNode(relationship) :: node"),
+    ("substring", "substring(string, start [, length]) :: string"),
+    ("sum", "sum(number | duration) :: number | duration  (aggregate)"),
+    ("tail", "tail(list) :: list"),
+    ("time", "time([string | map | temporal]) :: time"),
+    ("toFloat", "toFloat(value) :: float"),
+    ("toInteger", "toInteger(value) :: integer"),
+    ("toLower", "toLower(string) :: string"),
+    ("toString", "toString(value) :: string"),
+    ("toUpper", "toUpper(string) :: string"),
+    ("trim", "trim(string) :: string"),
+    ("type", "type(relationship) :: string"),
+];
+
+/// The known function whose name is nearest to `name` (a slip of one or two letters), if any.
+pub fn nearest_function(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    let limit = if lower.chars().count() > 5 { 2 } else { 1 };
+    SIGNATURES
+        .iter()
+        .map(|(known, _)| *known)
+        .filter(|known| known.to_lowercase() != lower)
+        .map(|known| (crate::query::parser::edit_distance(&known.to_lowercase(), &lower), known))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, known)| known)
+}
+
 /// The allowed number of arguments of a scalar function (lower-cased name), or `None` when no
 /// such function exists.
 pub fn arity(name: &str) -> Option<(usize, usize)> {

@@ -20,49 +20,8 @@ use crate::graph::{write_cypher_name, write_cypher_string, PropertyGraph, Value}
 pub const KEYWORDS: &[&str] = crate::query::ast::RESERVED_WORDS;
 
 /// Functions offered by completion (inserted with an opening parenthesis) and listed by
-/// `:help functions`, each with its signature.
-pub const FUNCTIONS: &[(&str, &str)] = &[
-    ("abs", "abs(number) :: number"),
-    ("allShortestPaths", "allShortestPaths(pattern) :: list of paths"),
-    ("avg", "avg(number | duration) :: float | duration  (aggregate)"),
-    ("coalesce", "coalesce(value, ...) :: first non-null value"),
-    ("collect", "collect(value) :: list  (aggregate)"),
-    ("count", "count(value | *) :: integer  (aggregate)"),
-    ("date", "date([string | map | temporal]) :: date  (also date.truncate(unit, temporal [, map]))"),
-    ("datetime", "datetime([string | map | temporal]) :: datetime  (also datetime.fromepoch(s, ns))"),
-    ("duration", "duration(string | map) :: duration  (also duration.between(a, b), .inMonths/.inDays/.inSeconds)"),
-    ("endNode", "endNode(relationship) :: node"),
-    ("exists", "exists(property) :: boolean"),
-    ("head", "head(list) :: value"),
-    ("id", "id(node | relationship) :: integer"),
-    ("keys", "keys(node | relationship | map) :: list of strings"),
-    ("labels", "labels(node) :: list of strings"),
-    ("last", "last(list) :: value"),
-    ("length", "length(path) :: integer"),
-    ("localdatetime", "localdatetime([string | map | temporal]) :: localdatetime"),
-    ("localtime", "localtime([string | map | temporal]) :: localtime"),
-    ("max", "max(value) :: value  (aggregate)"),
-    ("min", "min(value) :: value  (aggregate)"),
-    ("nodes", "nodes(path) :: list of nodes"),
-    ("properties", "properties(node | relationship | map) :: map"),
-    ("range", "range(start, end [, step]) :: list of integers"),
-    ("relationships", "relationships(path) :: list of relationships"),
-    ("shortestPath", "shortestPath(pattern) :: path"),
-    ("size", "size(list | string) :: integer"),
-    ("split", "split(string, delimiter) :: list of strings"),
-    ("startNode", "startNode(relationship) :: node"),
-    ("substring", "substring(string, start [, length]) :: string"),
-    ("sum", "sum(number | duration) :: number | duration  (aggregate)"),
-    ("tail", "tail(list) :: list"),
-    ("time", "time([string | map | temporal]) :: time"),
-    ("toFloat", "toFloat(value) :: float"),
-    ("toInteger", "toInteger(value) :: integer"),
-    ("toLower", "toLower(string) :: string"),
-    ("toString", "toString(value) :: string"),
-    ("toUpper", "toUpper(string) :: string"),
-    ("trim", "trim(string) :: string"),
-    ("type", "type(relationship) :: string"),
-];
+/// `:help functions`: the query engine's own list, so the two cannot drift apart.
+pub const FUNCTIONS: &[(&str, &str)] = crate::query::functions::SIGNATURES;
 
 /// Most candidates returned for one Tab press.
 const MAX_CANDIDATES: usize = 200;

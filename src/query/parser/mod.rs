@@ -12,6 +12,7 @@
 mod clauses;
 mod depth;
 mod error;
+pub(crate) use error::edit_distance;
 mod expressions;
 mod lexical;
 mod patterns;
