@@ -283,13 +283,8 @@ impl DateWords {
         let mut words = HashMap::new();
         let mut firsts = HashSet::new();
         let mut current: Option<Word> = None;
-        for (no, raw) in text.lines().enumerate() {
-            let line = raw.trim();
-            let no = no + 1;
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let error = |message: String| ExtractError::LexiconParse { file: file.to_string(), line: no, message };
+        for (no, line) in super::lexicon::data_lines(text) {
+            let error = |message: String| super::lexicon::parse_error(file, no, message);
             if let Some(head) = line.strip_prefix('@') {
                 let mut parts = head.split_whitespace();
                 let kind = parts.next().unwrap_or("");

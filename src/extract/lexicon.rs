@@ -327,7 +327,16 @@ pub(crate) fn language_line<'a>(
     Ok((key, values))
 }
 
-fn parse_error(file: &str, line: usize, message: impl Into<String>) -> ExtractError {
+/// The lines of a lexicon data file that carry data, with their 1-based numbers: trimmed, blank
+/// lines and `#` comments left out.
+pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, raw)| (i + 1, raw.trim()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+}
+
+pub(crate) fn parse_error(file: &str, line: usize, message: impl Into<String>) -> ExtractError {
     ExtractError::LexiconParse { file: file.to_string(), line, message: message.into() }
 }
 
@@ -335,12 +344,7 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
     let mut sahel_section = false;
     let mut country_section: Option<String> = None;
     let mut current: Option<usize> = None;
-    for (no, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        let no = no + 1;
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for (no, line) in data_lines(text) {
         if let Some(directive) = line.strip_prefix('%') {
             match directive.trim() {
                 "sahel on" => sahel_section = true,
@@ -445,12 +449,7 @@ fn parse_entities(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
 
 fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractError> {
     let mut current: Option<usize> = None;
-    for (no, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        let no = no + 1;
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for (no, line) in data_lines(text) {
         if let Some(head) = line.strip_prefix('@') {
             let mut words = head.split_whitespace();
             let rel = words.next().unwrap_or("");
@@ -487,12 +486,7 @@ fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
 fn parse_markers(b: &mut Builder, file: &str, text: &str) -> Result<(), ExtractError> {
     // `None`: before any header; `Some(Err(set))`: a word set; `Some(Ok(m))`: marker m.
     let mut current: Option<Result<Marker, WordSet>> = None;
-    for (no, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        let no = no + 1;
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for (no, line) in data_lines(text) {
         if let Some(head) = line.strip_prefix('@') {
             let name = head.trim();
             if let Some(set) = WordSet::parse(name) {
