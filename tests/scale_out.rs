@@ -67,7 +67,9 @@ fn interpreters(minor: u32) -> Vec<PathBuf> {
 /// The Python of the venv `override_var` names (or `target/NAME`) once it imports `module`;
 /// makes the venv with the first interpreter ≥ 3.`minor` and pip-installs `package` if needed.
 fn python_env(override_var: &str, name: &str, module: &str, package: &str, minor: u32) -> Result<PathBuf, String> {
-    let venv = std::env::var_os(override_var).map(PathBuf::from).unwrap_or_else(|| util::repo_root().join("target").join(name));
+    let venv = std::env::var_os(override_var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| util::repo_root().join("target").join(name));
     let python = venv.join("bin/python");
     if imports(&python, module) {
         return Ok(python);
@@ -122,7 +124,14 @@ fn kg_count(graph: &Path, cypher: &str) -> u64 {
 
 /// Runs `kg export` of `graph` in `format` to `out`.
 fn export(graph: &Path, format: &str, out: &Path) {
-    let o = kg().arg("export").arg("-g").arg(graph).args(["--format", format, "-o"]).arg(out).output().expect("run kg export");
+    let o = kg()
+        .arg("export")
+        .arg("-g")
+        .arg(graph)
+        .args(["--format", format, "-o"])
+        .arg(out)
+        .output()
+        .expect("run kg export");
     assert_eq!(o.status.code(), Some(0), "kg export --format {format}: {}", stderr(&o));
 }
 
@@ -131,7 +140,8 @@ fn load_into_peer(python: &Path, args: &[&std::ffi::OsStr]) -> Json {
     let script = util::repo_root().join("benches/peers/scale_out.py");
     let o = Command::new(python).arg(script).args(args).output().expect("run scale_out.py");
     assert!(o.status.success(), "scale_out.py {args:?} failed:\n{}", stderr(&o));
-    serde_json::from_str(stdout(&o).trim()).unwrap_or_else(|e| panic!("scale_out.py printed no JSON ({e}): {}", stdout(&o)))
+    serde_json::from_str(stdout(&o).trim())
+        .unwrap_or_else(|e| panic!("scale_out.py printed no JSON ({e}): {}", stdout(&o)))
 }
 
 /// The peer's counts and rows equal kg's.
@@ -153,7 +163,13 @@ fn cypher_export_loads_into_falkordb_and_answers_like_kg() {
     if !enabled("scale_out::cypher_export_loads_into_falkordb_and_answers_like_kg") {
         return;
     }
-    let python = match python_env("KG_PEERS_FALKOR_VENV", "peers-venv-falkor", "redislite.falkordb_client", "falkordblite", 12) {
+    let python = match python_env(
+        "KG_PEERS_FALKOR_VENV",
+        "peers-venv-falkor",
+        "redislite.falkordb_client",
+        "falkordblite",
+        12,
+    ) {
         Ok(p) => p,
         Err(why) => return println!("SKIP: FalkorDB scale-out test: {why}"),
     };
@@ -164,7 +180,15 @@ fn cypher_export_loads_into_falkordb_and_answers_like_kg() {
     let db = dir.path().join("falkordb");
     let got = load_into_peer(
         &python,
-        &["falkordb".as_ref(), "--cypher".as_ref(), script.as_os_str(), "--db".as_ref(), db.as_os_str(), "--query".as_ref(), QUERY.as_ref()],
+        &[
+            "falkordb".as_ref(),
+            "--cypher".as_ref(),
+            script.as_os_str(),
+            "--db".as_ref(),
+            db.as_os_str(),
+            "--query".as_ref(),
+            QUERY.as_ref(),
+        ],
     );
     assert_same_as_kg("FalkorDB", &graph, &got);
 }
@@ -185,7 +209,15 @@ fn csv_export_loads_into_ladybugdb_and_answers_like_kg() {
     let db = dir.path().join("ladybug");
     let got = load_into_peer(
         &python,
-        &["ladybug".as_ref(), "--csv".as_ref(), csv.as_os_str(), "--db".as_ref(), db.as_os_str(), "--query".as_ref(), QUERY.as_ref()],
+        &[
+            "ladybug".as_ref(),
+            "--csv".as_ref(),
+            csv.as_os_str(),
+            "--db".as_ref(),
+            db.as_os_str(),
+            "--query".as_ref(),
+            QUERY.as_ref(),
+        ],
     );
     assert_same_as_kg("LadybugDB", &graph, &got);
 }

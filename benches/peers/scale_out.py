@@ -3,12 +3,15 @@
 
   scale_out.py falkordb --cypher FILE --db DIR --query Q   the Cypher export, statement by statement,
                                                            into an embedded FalkorDB (falkordblite)
+  scale_out.py falkordb --cypher FILE --url redis://HOST:PORT --graph NAME --query Q
+                                                           the same into a FalkorDB server's graph NAME
   scale_out.py ladybug --csv DIR --db DIR --query Q        the CSV export's load-kuzu.cypher into
                                                            LadybugDB (its COPY FROM)
 
 Prints one JSON document on stdout: {"nodes": N, "relationships": M, "columns": [...],
 "rows": [[...], ...]}, the rows as the engine returned them. tests/scale_out.rs compares it with
-kg's own answer; docs/SCALE_OUT.md shows the same steps by hand. DIR is created and left behind.
+kg's own answer; docs/SCALE_OUT.md shows the same steps by hand. DIR is created and left behind;
+a server's graph NAME should be empty (or absent) before the load.
 """
 
 import argparse
@@ -18,12 +21,17 @@ import sys
 
 
 def falkordb(args):
-    from redislite.falkordb_client import FalkorDB
-
-    os.makedirs(args.db, exist_ok=True)
     # redis-py 8 reads replies with a 5 s timeout by default; a big export's statements are small,
-    # but the indexes and counts of a big graph may take longer.
-    db = FalkorDB(os.path.join(args.db, "falkordb.rdb"), socket_timeout=None)
+    # but the counts of a big graph may take longer.
+    if args.url:
+        from falkordb import FalkorDB
+
+        db = FalkorDB.from_url(args.url, socket_timeout=None)
+    else:
+        from redislite.falkordb_client import FalkorDB
+
+        os.makedirs(args.db, exist_ok=True)
+        db = FalkorDB(os.path.join(args.db, "falkordb.rdb"), socket_timeout=None)
     try:
         g = db.select_graph(args.graph)
         # The export's header asks for these two indexes: each relationship statement finds its
@@ -66,6 +74,7 @@ def ladybug(args):
     script = os.path.join(args.csv, "load-kuzu.cypher")
     with open(script, encoding="utf-8") as fh:
         text = fh.read()
+    os.makedirs(args.db, exist_ok=True)
     db = lb.Database(os.path.abspath(os.path.join(args.db, "ladybug.db")))
     conn = lb.Connection(db)
     # The script names its CSV files relative to the export directory.
@@ -86,13 +95,15 @@ def main():
     ap.add_argument("engine", choices=("falkordb", "ladybug"))
     ap.add_argument("--cypher", help="a `kg export --format cypher` file (falkordb)")
     ap.add_argument("--csv", help="a `kg export --format csv` directory (ladybug)")
-    ap.add_argument("--db", required=True, help="a directory for the database")
+    ap.add_argument("--db", help="a directory for the embedded database")
+    ap.add_argument("--url", help="a FalkorDB server, e.g. redis://localhost:6379 (instead of --db)")
     ap.add_argument("--graph", default="kg", help="the FalkorDB graph's name")
     ap.add_argument("--query", required=True, help="the Cypher query to answer after the load")
     args = ap.parse_args()
     if (args.engine == "falkordb") != bool(args.cypher) or (args.engine == "ladybug") != bool(args.csv):
         ap.error("falkordb takes --cypher FILE, ladybug takes --csv DIR")
-    os.makedirs(args.db, exist_ok=True)
+    if not args.db and not (args.url and args.engine == "falkordb"):
+        ap.error("--db DIR is needed (or, for falkordb, --url)")
     out = falkordb(args) if args.engine == "falkordb" else ladybug(args)
     json.dump(out, sys.stdout, ensure_ascii=False, default=str)
     print()
