@@ -395,31 +395,17 @@ def falkor_cpu(db):
     return (info["used_cpu_user"] + info["used_cpu_sys"]) * 1e6
 
 
-def falkor_statements(path):
-    """The statements of a `kg export --format cypher` script: `//` comments skipped, each
-    statement ended by `;` at the end of a line (the export writes one per line)."""
-    buf = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if not buf and (not line.strip() or line.lstrip().startswith("//")):
-                continue
-            buf.append(line)
-            if line.rstrip().endswith(";"):
-                yield "".join(buf).rstrip()[:-1]
-                buf = []
-    if "".join(buf).strip():
-        yield "".join(buf)
-
-
 def load_falkor_script(script, path, graph="kg"):
     """Runs a Cypher export in a fresh embedded FalkorDB, with the indexes the script's header
     recommends: seconds, nodes, relationships."""
+    from scale_out import statements_of  # beside this script
+
     db = falkor_server(path)
     g = db.select_graph(graph)
     t = time.perf_counter()
     g.query("CREATE INDEX FOR (n:_KgExport) ON (n.name)")
     g.query("CREATE INDEX FOR (n:_KgExport) ON (n._kgid)")
-    for stmt in falkor_statements(script):
+    for stmt in statements_of(script):
         g.query(stmt)
     secs = time.perf_counter() - t
     nodes = g.query("MATCH (n) RETURN count(n)").result_set[0][0]
