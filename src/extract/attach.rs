@@ -1127,13 +1127,17 @@ impl Attach<'_> {
     /// The patient before a passive trigger.
     fn patient_before(&self, ti: usize, rel: RelationType) -> Vec<Ent> {
         let t = self.items[ti];
-        // "Douentza, until then held by X, was taken by Y": the aside between commas is skipped.
+        // "Douentza, until then held by X, was taken by Y", «غاو وكيدال، أكبر مدن الشمال، تحت
+        // سيطرة X»: the aside between commas is skipped; a list ("Gao, Kidal, held by X") is not
+        // an aside.
         let mut upto = ti;
-        if ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Comma) && t.tok == self.items[ti - 1].tok + 1 {
-            let open = (0..ti - 1)
-                .rev()
-                .take_while(|&c| self.items[c].tok + 25 >= t.tok)
-                .find(|&c| self.items[c].marker() == Some(Marker::Comma) && c >= 1 && self.is_nominal(c - 1));
+        if ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Comma) && t.tok <= self.items[ti - 1].tok + 1 {
+            let open = (0..ti - 1).rev().take_while(|&c| self.items[c].tok + 25 >= t.tok).find(|&c| {
+                self.items[c].marker() == Some(Marker::Comma)
+                    && c >= 1
+                    && self.is_nominal(c - 1)
+                    && self.items[c + 1].coord_prev != Some(c - 1)
+            });
             if let Some(c) = open {
                 upto = c;
             }
