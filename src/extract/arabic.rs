@@ -8,6 +8,23 @@
 //! point where the construction would otherwise be misread. The tests use sentences written
 //! for the project in the shape of the real ones.
 
+use super::rules::{EntityTable, Item};
+
+/// Whether item `k` is a region or a state right before a list of places that names what the
+/// region holds («أكبر مدن شمال مالي —كيدال، غاو وتمبكتو—», the dashes folded away): the list
+/// is the object, not the region.
+pub fn region_before_list(table: &EntityTable, items: &[Item], k: usize) -> bool {
+    let (Some(region), Some(next)) = (items[k].entity(), items.get(k + 1)) else { return false };
+    let info = &table.infos[region as usize];
+    let wide = info.region || info.label() == "State";
+    let place = next.entity().is_some_and(|e| {
+        let n = &table.infos[e as usize];
+        n.label() == "Place" && !n.region && n.owner.is_none()
+    });
+    let list = items.iter().skip(k + 2).any(|m| m.coord_prev == Some(k + 1));
+    wide && place && list && next.tok == items[k].tok_end && next.coord_prev.is_none()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::extract::{extract_document, Lexicon};
@@ -37,5 +54,26 @@ mod tests {
         assert!(has(&t, "Malian army", "ATTACKED", "Ber"), "{t:?}");
         let t = triples("هاجمت جماعة نصرة الإسلام والمسلمين دورية للجيش المالي في منطقة بير.");
         assert!(!has(&t, "JNIM", "ATTACKED", "Ber"), "{t:?}");
+    }
+
+    #[test]
+    fn a_dash_inside_an_arabic_clause_is_no_dateline() {
+        let t = triples("تم اجتياح أكبر بلدتين في الشمال - تساليت وأنفيس - من قبل الحركة الوطنية لتحرير أزواد.");
+        assert!(has(&t, "MNLA", "CONTROLS", "Tessalit") && has(&t, "MNLA", "CONTROLS", "Anefis"), "{t:?}");
+        let t = triples("تم اجتياح أكبر قرى شمال مالي —تساليت، أنفيس وبير— من قبل الحركة الوطنية لتحرير أزواد.");
+        for o in ["Tessalit", "Anefis", "Ber"] {
+            assert!(has(&t, "MNLA", "CONTROLS", o), "{o} {t:?}");
+        }
+        assert!(!has(&t, "MNLA", "CONTROLS", "northern Mali"), "{t:?}");
+        let t = triples("باماكو - هاجمت جماعة نصرة الإسلام والمسلمين قاعدة للجيش المالي.");
+        assert!(!t.iter().any(|(s, _, _)| s == "Bamako"), "{t:?}");
+    }
+
+    #[test]
+    fn a_body_dated_before_a_groups_founding_names_its_predecessor() {
+        let text = "حرب الشمال\n\nتقرير عن المنطقة.\n\nبدأت الحرب في الشمال قبل سنوات. وكانت الأوضاع صعبة. \
+                    في يناير 2012 اندلع تمرد جديد. وبعد ذلك تم الاستيلاء على مدينة أنفيس من قبل المتمردين الطوارق.";
+        let t = triples(text);
+        assert!(has(&t, "MNLA", "CONTROLS", "Anefis") && !has(&t, "CMA", "CONTROLS", "Anefis"), "{t:?}");
     }
 }

@@ -23,6 +23,7 @@
 //! together, "the group"/"التنظيم" → the last armed group. Labels constrain arguments: only
 //! actors act, CONTROLS takes a place, truces and alliances join actors.
 
+use super::arabic;
 use super::lexicon::{Lexicon, Marker, WordSet};
 use super::rules::{Ent, EntityTable, Item, ItemKind, Prep};
 use super::tokenize::Suffix;
@@ -82,6 +83,9 @@ const PLURAL_REF_SENTENCES: usize = 4;
 
 /// Words allowed between a trigger and its first object.
 const OBJECT_WINDOW: u32 = 6;
+/// Words allowed between a trigger and a later agent phrase («تم اجتياح أكبر ثلاث مدن شمالية في
+/// مالي، كيدال وغاو وتمبكتو، من قبل X»: the places come between).
+const AGENT_WINDOW: u32 = 10;
 /// Words allowed between a passive trigger and the patient before it.
 const PATIENT_WINDOW: u32 = 9;
 
@@ -1050,7 +1054,10 @@ impl Attach<'_> {
         // "The attack on the base was claimed by X": an explicit agent phrase later in the clause.
         for k in ti + 1..self.items.len() {
             let q = self.items[k];
-            if q.tok > t.tok_end + 8 || matches!(q.kind, ItemKind::Trigger(_)) || q.marker() == Some(Marker::Comma) {
+            // A comma inside a list ("كيدال، غاو وتمبكتو") does not end the clause.
+            let list_comma = self.items.get(k + 1).is_some_and(|n| n.coord_prev.is_some());
+            let comma = q.marker() == Some(Marker::Comma) && !list_comma;
+            if q.tok > t.tok_end + AGENT_WINDOW || matches!(q.kind, ItemKind::Trigger(_)) || comma {
                 break;
             }
             if q.marker() == Some(Marker::Agent) && &self.text[q.start as usize..q.end as usize] != "by" {
@@ -1449,6 +1456,10 @@ impl Attach<'_> {
                 if let Some(e) = q.entity() {
                     return vec![(e, false)];
                 }
+            }
+            if arabic::region_before_list(self.table, self.items, k) {
+                k += 1;
+                continue;
             }
             if self.is_nominal(k) && q.apposition.is_none() && !names_border && !place_in_fight {
                 let qprep = if q.prep == Prep::Agent && rel == RelationType::Attacked { Prep::None } else { q.prep };

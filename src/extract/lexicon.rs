@@ -686,6 +686,20 @@ impl Lexicon {
         name
     }
 
+    /// The name an entity had on `date` when `date` is wholly before the entity's `from`
+    /// (`CMA` → `MNLA` in 2012); unlike [`Self::name_at`], `until` ranges are not followed.
+    pub fn name_before<'a>(&'a self, name: &'a str, date: PartialDate) -> &'a str {
+        let mut name = name;
+        for _ in 0..4 {
+            let Some(def) = self.entity(name) else { break };
+            match def.before.as_deref().filter(|_| def.from.is_some_and(|f| date.last_day() < f.first_day())) {
+                Some(n) => name = n,
+                None => break,
+            }
+        }
+        name
+    }
+
     pub(crate) fn entity_id(&self, name: &str) -> Option<u32> {
         self.by_name.get(name).copied()
     }

@@ -486,7 +486,12 @@ impl SentenceItems<'_> {
         let (os, oe) = self.norm.original_range(0, self.norm.text.len());
         let head = self.original.get(os..oe.min(os + 80)).unwrap_or("");
         if let Some(dash) = head.find(" — ").or_else(|| head.find(" – ")).or_else(|| head.find(" - ")) {
-            if head[..dash].chars().filter(|c| c.is_alphabetic()).take(3).all(|c| !c.is_lowercase()) {
+            // Arabic has no capitals: a dateline there is a place of a word or three («باماكو -»),
+            // not a clause with a dash inside («تم اجتياح أكبر مدن مالي - كيدال وغاو -»).
+            let before = &head[..dash];
+            let caps = before.chars().filter(|c| c.is_alphabetic()).take(3).all(|c| !c.is_lowercase());
+            let cased = before.chars().any(|c| c.is_uppercase());
+            if caps && (cased || before.split_whitespace().count() <= 3) {
                 let cut = os + dash;
                 out.retain(|it| self.norm.original_range(it.start as usize, it.end as usize).0 >= cut);
             }
