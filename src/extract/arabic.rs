@@ -8,7 +8,60 @@
 //! point where the construction would otherwise be misread. The tests use sentences written
 //! for the project in the shape of the real ones.
 
-use super::rules::{EntityTable, Item};
+use super::lexicon::Marker;
+use super::rules::{EntityTable, Item, ItemKind, Prep};
+
+/// Whether `next`, after a comma, goes on past a neighbour state `prev` («على الشمال قرب
+/// الحدود مع الجزائر، والوسط»): a region or town is not one more neighbour; the list it
+/// belongs to is the one before the border phrase ([`list_after_border`]).
+pub fn past_a_neighbour(table: &EntityTable, prev: &Item, next: &Item) -> bool {
+    let place = next.entity().is_some_and(|e| table.infos[e as usize].label() == "Place");
+    prev.prep == Prep::Border && next.clitics.conj && place
+}
+
+/// The item the objects ending at item `last` go on with after a border phrase and a comma
+/// («يسيطر على الشمال قريبا من الحدود مع الجزائر، والوسط (منطقة موبتي)»): a place joined by
+/// و; a place in parentheses right after it names it more precisely and stands for it.
+pub fn list_after_border(table: &EntityTable, items: &[Item], last: usize) -> Option<usize> {
+    let end = items[last].tok_end;
+    let mut k = last + 1;
+    let mut border = false;
+    while let Some(q) = items.get(k) {
+        if q.tok > end + 6 {
+            return None;
+        }
+        match q.kind {
+            ItemKind::Marker(Marker::Border) => border = true,
+            ItemKind::Marker(Marker::WeakPrep | Marker::Prep | Marker::Comma) => {}
+            ItemKind::Entity(_) if q.prep == Prep::Border => {}
+            _ => break,
+        }
+        k += 1;
+    }
+    let q = items.get(k)?;
+    let place = q.entity().is_some_and(|e| table.infos[e as usize].label() == "Place");
+    if !border || !q.clitics.conj || q.coord_prev.is_some() || !place {
+        return None;
+    }
+    Some(precise_place(table, items, k).unwrap_or(k))
+}
+
+/// The town or area in parentheses right after the region at item `k` («الوسط (منطقة
+/// موبتي)»): it names the region's part the text means, and stands for it.
+pub fn precise_place(table: &EntityTable, items: &[Item], k: usize) -> Option<usize> {
+    let region = items[k].entity().is_some_and(|e| table.infos[e as usize].region);
+    let end = items[k].tok_end;
+    let town = |i: usize| {
+        items[i].entity().is_some_and(|e| {
+            let info = &table.infos[e as usize];
+            info.label() == "Place" && !info.region
+        })
+    };
+    (k + 1..items.len())
+        .take_while(|&i| items[i].tok <= end + 1)
+        .find(|&i| items[i].apposition == Some(k) && town(i))
+        .filter(|_| region)
+}
 
 /// Whether item `k` is a region or a state right before a list of places that names what the
 /// region holds («أكبر مدن شمال مالي —كيدال، غاو وتمبكتو—», the dashes folded away): the list
@@ -75,5 +128,17 @@ mod tests {
                     في يناير 2012 اندلع تمرد جديد. وبعد ذلك تم الاستيلاء على مدينة أنفيس من قبل المتمردين الطوارق.";
         let t = triples(text);
         assert!(has(&t, "MNLA", "CONTROLS", "Anefis") && !has(&t, "CMA", "CONTROLS", "Anefis"), "{t:?}");
+    }
+
+    #[test]
+    fn a_list_goes_on_past_a_border_phrase_and_a_region_names_its_town() {
+        let t = triples("تسيطر جماعة نصرة الإسلام والمسلمين على الشمال قريبا من الحدود مع النيجر، والوسط (منطقة موبتي).");
+        assert!(has(&t, "JNIM", "CONTROLS", "northern Mali") && has(&t, "JNIM", "CONTROLS", "Mopti"), "{t:?}");
+        assert!(!has(&t, "JNIM", "CONTROLS", "central Mali"), "{t:?}");
+        let t = triples("وكان الوسط (منطقة موبتي) تحت سيطرة كتائب تحرير ماسينا.");
+        assert!(
+            has(&t, "Katiba Macina", "CONTROLS", "Mopti") && !has(&t, "Katiba Macina", "CONTROLS", "central Mali"),
+            "{t:?}"
+        );
     }
 }

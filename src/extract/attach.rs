@@ -1176,6 +1176,12 @@ impl Attach<'_> {
                         && self.items[k - 2].tok_end == self.items[k - 1].tok
                         && self.items[k - 2].entity().is_some_and(|e| self.label(e) == "Place");
                     let k = if head { k - 2 } else { k };
+                    // «الوسط (منطقة موبتي) … تحت سيطرة X»: the town that names the region.
+                    let k = if rel == RelationType::Controls {
+                        arabic::precise_place(self.table, self.items, k).unwrap_or(k)
+                    } else {
+                        k
+                    };
                     // "between X and Y backed by Z": Z backs the side named last.
                     let group = self.group_back(k);
                     let sides =
@@ -1490,7 +1496,10 @@ impl Attach<'_> {
                                 self.used_as_object[g] = true;
                             }
                         }
-                        head = self.including_after(last);
+                        head = self.including_after(last).or_else(|| {
+                            let controls = rel == RelationType::Controls;
+                            controls.then(|| arabic::list_after_border(self.table, self.items, last)).flatten()
+                        });
                     }
                     return v;
                 }

@@ -1085,7 +1085,7 @@ fn annotate(si: &SentenceItems<'_>, table: &EntityTable, items: &mut [Item]) {
             let governed = matches!(q.prep, Prep::Locative | Prep::Strong | Prep::Against | Prep::Border)
                 && it.prep == Prep::None
                 && gap > 0;
-            conj = list && !governed;
+            conj = list && !governed && !super::arabic::past_a_neighbour(table, &q, &it);
         } else if !conj && gap > 0 {
             conj = gap_starts_with_waw;
         }
