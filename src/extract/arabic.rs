@@ -11,6 +11,43 @@
 use super::lexicon::Marker;
 use super::rules::{EntityTable, Item, ItemKind, Prep};
 
+/// «X، التي كانت تتحكم بها جماعة Y», «وهي منطقة يسيطر عليها Y»: a control verb with an object
+/// pronoun and its subject after it (verb, pronoun, subject). The pronoun stands for the nearest
+/// place before the verb that is not a location of another («دونتزا، في إقليم موبتي، التي»),
+/// else, when the clause opens with the verb's noun («وهي منطقة»), the last place of the text
+/// (`last_place`). Gives the subjects (the actor and the actors coordinated with it) and the
+/// place.
+pub fn pronoun_place(
+    table: &EntityTable,
+    items: &[Item],
+    ti: usize,
+    last_place: Option<u32>,
+) -> Option<(Vec<u32>, u32)> {
+    let t = items[ti];
+    let pronoun = items.get(ti + 1).filter(|p| p.marker() == Some(Marker::PronounObject) && p.tok == t.tok_end)?;
+    let actor = |i: usize| items[i].entity().filter(|&e| table.infos[e as usize].is_actor());
+    let first = (ti + 2 < items.len() && items[ti + 2].tok <= pronoun.tok_end + 1 && items[ti + 2].prep == Prep::None)
+        .then(|| actor(ti + 2))
+        .flatten()?;
+    let mut subjects = vec![first];
+    let mut cur = ti + 2;
+    for (k, q) in items.iter().enumerate().skip(ti + 3) {
+        if q.coord_prev == Some(cur) {
+            subjects.extend(actor(k));
+            cur = k;
+        } else if matches!(q.kind, ItemKind::Trigger(_)) {
+            break;
+        }
+    }
+    let before = items[..ti].iter().rev().take_while(|q| !matches!(q.kind, ItemKind::Trigger(_))).find_map(|q| {
+        let e = q.entity()?;
+        let info = &table.infos[e as usize];
+        (info.label() == "Place" && info.owner.is_none() && q.prep != Prep::Locative).then_some(e)
+    });
+    let place = before.or(last_place.filter(|_| t.tok <= 3))?;
+    Some((subjects, place))
+}
+
 /// Whether `next`, after a comma, goes on past a neighbour state `prev` («على الشمال قرب
 /// الحدود مع الجزائر، والوسط»): a region or town is not one more neighbour; the list it
 /// belongs to is the one before the border phrase ([`list_after_border`]).
@@ -140,5 +177,18 @@ mod tests {
             has(&t, "Katiba Macina", "CONTROLS", "Mopti") && !has(&t, "Katiba Macina", "CONTROLS", "central Mali"),
             "{t:?}"
         );
+    }
+
+    #[test]
+    fn an_object_pronoun_stands_for_the_place_before_it() {
+        let t = triples(
+            "استولت جماعة أنصار الدين على أنفيس، في إقليم كيدال، التي كانت تتحكم بها الحركة الوطنية لتحرير أزواد.",
+        );
+        assert!(has(&t, "MNLA", "CONTROLS", "Anefis") && has(&t, "Ansar Dine", "CONTROLS", "Anefis"), "{t:?}");
+        assert!(!has(&t, "MNLA", "CONTROLS", "Kidal"), "{t:?}");
+        let t = triples("حاصر الجيش المالي بلدة بير. وهي منطقة يسيطر عليها مقاتلو جماعة نصرة الإسلام والمسلمين.");
+        assert!(has(&t, "JNIM", "CONTROLS", "Ber"), "{t:?}");
+        let t = triples("حاصر الجيش المالي بلدة بير. وضاعف التنظيم مساحة الأراضي التي يسيطر عليها منذ عام 2022.");
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
     }
 }

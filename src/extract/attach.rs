@@ -694,6 +694,16 @@ impl Attach<'_> {
             self.set_topic(&subjects);
             return;
         }
+        // «التي يسيطر عليها X»: the pronoun's place, the subject after it.
+        if rel == RelationType::Controls {
+            if let Some((subjects, place)) = arabic::pronoun_place(self.table, self.items, ti, self.state.last_place) {
+                for &s in &subjects {
+                    self.emit(s, rel, place);
+                }
+                self.set_topic(&subjects);
+                return;
+            }
+        }
         // Active voice.
         let (subjects, object_from) = self.subjects(ti);
         if subjects.is_empty() {
