@@ -191,4 +191,19 @@ mod tests {
         let t = triples("حاصر الجيش المالي بلدة بير. وضاعف التنظيم مساحة الأراضي التي يسيطر عليها منذ عام 2022.");
         assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
     }
+
+    #[test]
+    fn a_battle_named_after_its_place_between_sides_with_abbreviations() {
+        let t =
+            triples("اندلعت معركة بير بين الحركة الوطنية لتحرير أزواد (MNLA) والحركة العربية الأزوادية (MAA) في يناير.");
+        assert!(has(&t, "MNLA", "ATTACKED", "MAA") && has(&t, "MAA", "ATTACKED", "MNLA"), "{t:?}");
+        let t = triples("Heavy fighting between the National Movement for the Liberation of Azawad (MNLA) and Ansar Dine left dozens dead near Kidal.");
+        assert!(has(&t, "MNLA", "ATTACKED", "Ansar Dine") && has(&t, "Ansar Dine", "ATTACKED", "MNLA"), "{t:?}");
+    }
+
+    #[test]
+    fn a_rebellion_against_a_government_attacks_it() {
+        let t = triples("أطلق مقاتلون من الحركة الوطنية لتحرير أزواد تمردا ضد حكومة مالي.");
+        assert!(has(&t, "MNLA", "ATTACKED", "Mali"), "{t:?}");
+    }
 }

@@ -930,9 +930,10 @@ impl Attach<'_> {
                 return None;
             }
             match q.kind {
-                // "the battle of Ber took place between …": the place the fight is named after.
+                // "the battle of Ber took place between …", «معركة غاو دارت بين …»: the place
+                // the fight is named after.
                 ItemKind::Entity(e)
-                    if matches!(q.prep, Prep::Weak | Prep::Locative)
+                    if (matches!(q.prep, Prep::Weak | Prep::Locative) || q.tok == anchor)
                         && q.tok <= anchor + 2
                         && self.label(e) == "Place" =>
                 {
@@ -996,8 +997,11 @@ impl Attach<'_> {
             if q.tok > self.items[after].tok_end + 2 {
                 break;
             }
+            // "between X (XX) and Y": Y is coordinated with the apposition of X.
+            let joins_first = first.is_some()
+                && (q.coord_prev == first || q.coord_prev.is_some_and(|c| self.items[c].apposition == first));
             match q.kind {
-                _ if self.is_nominal(k) && (first.is_some() && q.coord_prev == first) => {
+                _ if self.is_nominal(k) && joins_first => {
                     let mut v = Vec::new();
                     for g in self.group_forward(k) {
                         v.extend(self.members(g));
@@ -1011,7 +1015,8 @@ impl Attach<'_> {
                     }
                     return (v, k + 1);
                 }
-                ItemKind::Marker(Marker::And | Marker::Comma) => {}
+                ItemKind::Marker(Marker::And | Marker::Comma | Marker::OpenParen | Marker::CloseParen) => {}
+                _ if first.is_some() && q.apposition == first => {}
                 _ => break,
             }
             k += 1;
