@@ -272,6 +272,11 @@ impl Attach<'_> {
     fn advance(&mut self, upto: usize) {
         while self.cursor < upto {
             let it = self.items[self.cursor];
+            // «هذا الفرع من التنظيم» … «ويسيطر التنظيم»: a reference that finds its group keeps
+            // that group in view, as naming it again would.
+            if it.marker() == Some(Marker::GroupRef) && self.group_is_recent() && self.state.last_group.is_some() {
+                self.state.group_sentence = self.sentence;
+            }
             if let ItemKind::Entity(e) = it.kind {
                 let info = &self.table.infos[e as usize];
                 if info.label() == "ArmedGroup" {
