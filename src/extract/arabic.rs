@@ -8,8 +8,10 @@
 //! point where the construction would otherwise be misread. The tests use sentences written
 //! for the project in the shape of the real ones.
 
-use super::lexicon::Marker;
+use super::attach::Found;
+use super::lexicon::{Lexicon, Marker, WordSet};
 use super::rules::{EntityTable, Item, ItemKind, Prep};
+use super::RelationType;
 
 /// «X، التي كانت تتحكم بها جماعة Y», «وهي منطقة يسيطر عليها Y»: a control verb with an object
 /// pronoun and its subject after it (verb, pronoun, subject). The pronoun stands for the nearest
@@ -46,6 +48,26 @@ pub fn pronoun_place(
     });
     let place = before.or(last_place.filter(|_| t.tok <= 3))?;
     Some((subjects, place))
+}
+
+/// «معركة بين X وY، إلى جانب حليفتها Z»: when the subjects of an alliance word are two sides
+/// this sentence has fighting each other, the ally joins the side named last. Gives that side
+/// and the side it fights; `None` when the subjects are not opposing sides.
+pub fn side_joined(found: &[Found], subjects: &[u32]) -> Option<(u32, Vec<u32>)> {
+    let fight =
+        |a: u32, b: u32| found.iter().any(|f| f.relation == RelationType::Attacked && f.subject == a && f.object == b);
+    let (&last, rest) = subjects.split_last()?;
+    let foes: Vec<u32> = rest.iter().copied().filter(|&a| fight(a, last) && fight(last, a)).collect();
+    (!foes.is_empty()).then_some((last, foes))
+}
+
+/// «هاجمت X مواقع الجيش إلى جانب معسكر لـY»: an «إلى جانب» trigger (`trig`) after its
+/// subjects' own action in this sentence (`found` so far) reads "besides": it adds to that
+/// action's objects and joins nobody, so the alliance is not read.
+pub fn alongside_besides(lex: &Lexicon, text: &str, trig: &Item, found: &[Found], subjects: &[u32]) -> bool {
+    let word = text.get(trig.start as usize..trig.end as usize).unwrap_or("");
+    lex.in_set(WordSet::Alongside, word)
+        && found.iter().any(|f| f.relation != RelationType::AlliedWith && subjects.contains(&f.subject))
 }
 
 /// Whether `next`, after a comma, goes on past a neighbour state `prev` («على الشمال قرب
@@ -214,5 +236,25 @@ mod tests {
              ونشر التنظيم بيانا على الإنترنت. وقال شهود إن الأسواق مغلقة. ويسيطر التنظيم حاليا على مدينة بوريم.",
         );
         assert!(has(&t, "JNIM", "CONTROLS", "Bourem"), "{t:?}");
+    }
+
+    #[test]
+    fn alongside_joins_the_side_named_last() {
+        let t = triples(
+            "اندلعت معركة بير بين الحركة الوطنية لتحرير أزواد (MNLA) والحركة العربية الأزوادية (MAA)، إلى جانب حليفتها جماعة أنصار الدين.",
+        );
+        assert!(has(&t, "Ansar Dine", "ALLIED_WITH", "MAA"), "{t:?}");
+        assert!(has(&t, "Ansar Dine", "ATTACKED", "MNLA") && has(&t, "MNLA", "ATTACKED", "Ansar Dine"), "{t:?}");
+        assert!(!has(&t, "MAA", "ALLIED_WITH", "MNLA") && !has(&t, "Ansar Dine", "ALLIED_WITH", "MNLA"), "{t:?}");
+        let t = triples(
+            "تنتشر الحركة العربية الأزوادية وحركة إنقاذ أزواد في الشمال وتشاركان في دوريات إلى جانب القوات الفرنسية.",
+        );
+        assert!(
+            has(&t, "French forces", "ALLIED_WITH", "MAA") && has(&t, "French forces", "ALLIED_WITH", "MSA"),
+            "{t:?}"
+        );
+        let t = triples("شنت جماعة نصرة الإسلام والمسلمين هجوما على مواقع للجيش المالي إلى جانب معسكر لقوات فاغنر.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
+        assert!(!t.iter().any(|(_, r, _)| r == "ALLIED_WITH"), "{t:?}");
     }
 }

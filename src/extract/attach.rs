@@ -718,6 +718,22 @@ impl Attach<'_> {
             }
             return;
         }
+        // «… بين X وY، إلى جانب حليفتها Z»: Z joins the side named last and fights the other.
+        if rel == RelationType::AlliedWith {
+            if let Some((side, foes)) = arabic::side_joined(self.out, &subjects) {
+                for (o, _) in self.objects_after(object_from, rel, true) {
+                    self.emit(side, rel, o);
+                    for &f in &foes {
+                        self.emit(o, RelationType::Attacked, f);
+                        self.emit(f, RelationType::Attacked, o);
+                    }
+                }
+                return;
+            }
+            if arabic::alongside_besides(self.lex, self.text, &trig, self.out, &subjects) {
+                return;
+            }
+        }
         self.cur_subjects.clone_from(&subjects);
         let mut objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
         // "X claimed the attack", "تبنت الهجوم جماعة X": the attack reported before.

@@ -156,10 +156,13 @@ pub enum WordSet {
     AllyWord,
     /// Prepositions of origin: "took X from Y" attacks Y.
     SourcePrep,
+    /// «إلى جانب»: "alongside" or "besides"; after the subject's own action on an object it
+    /// adds to that object ("besides"), else it joins the actor after it ("alongside").
+    Alongside,
 }
 
 impl WordSet {
-    const ALL: [WordSet; 8] = [
+    const ALL: [WordSet; 9] = [
         WordSet::NotName,
         WordSet::NameStop,
         WordSet::NameGroup,
@@ -168,6 +171,7 @@ impl WordSet {
         WordSet::Determiner,
         WordSet::AllyWord,
         WordSet::SourcePrep,
+        WordSet::Alongside,
     ];
 
     fn parse(s: &str) -> Option<WordSet> {
@@ -180,6 +184,7 @@ impl WordSet {
             "determiner" => WordSet::Determiner,
             "ally_word" => WordSet::AllyWord,
             "source_prep" => WordSet::SourcePrep,
+            "alongside" => WordSet::Alongside,
             _ => return None,
         })
     }
