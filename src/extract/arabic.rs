@@ -70,6 +70,40 @@ pub fn alongside_besides(lex: &Lexicon, text: &str, trig: &Item, found: &[Found]
         && found.iter().any(|f| f.relation != RelationType::AlliedWith && subjects.contains(&f.subject))
 }
 
+/// «عن استعادة القوات الفرنسية والحركة الوطنية بلدة X من Y», «بعد سيطرة جماعة X على مدينة
+/// Y»: a verbal noun behind a preposition, its agent right after it as a genitive (no
+/// preposition, no و), then its own object — a direct object or one behind a preposition such
+/// as «على» (a target noun «مواقع» may come first). The object is what makes the genitive the agent: «مقتل جنود الجيش» (no object)
+/// has its patient there. Gives the agent's item; its coordinated partners and the object are
+/// the caller's to read.
+pub fn genitive_agent(items: &[Item], ti: usize, nominal: impl Fn(usize) -> bool) -> Option<usize> {
+    let t = items[ti];
+    if t.prep == Prep::None {
+        return None;
+    }
+    let k = ti + 1;
+    let a = items.get(k).filter(|a| a.tok == t.tok_end && a.prep == Prep::None && !a.clitics.conj && !a.clitics.lam)?;
+    if !nominal(k) || a.entity().is_none() && a.marker().is_none() {
+        return None;
+    }
+    let mut last = k;
+    for (j, q) in items.iter().enumerate().skip(k + 1) {
+        if q.coord_prev == Some(last) || q.apposition == Some(last) {
+            last = j;
+        } else {
+            break;
+        }
+    }
+    let end = items[last].tok_end;
+    let skip = |q: &Item| matches!(q.kind, ItemKind::Marker(Marker::Prep | Marker::TargetNoun));
+    let (j, o) = items.iter().enumerate().skip(last + 1).find(|(_, q)| !skip(q))?;
+    let behind_prep = items[last + 1..j].iter().any(|q| q.marker() == Some(Marker::Prep));
+    let object = matches!(o.kind, ItemKind::Entity(_) | ItemKind::Marker(Marker::HeadPlace | Marker::HeadBase))
+        && o.tok <= end + 3
+        && (behind_prep || j == last + 1 && o.prep == Prep::None && !o.clitics.conj);
+    object.then_some(k)
+}
+
 /// Whether `next`, after a comma, goes on past a neighbour state `prev` («على الشمال قرب
 /// الحدود مع الجزائر، والوسط»): a region or town is not one more neighbour; the list it
 /// belongs to is the one before the border phrase ([`list_after_border`]).
@@ -236,6 +270,30 @@ mod tests {
              ونشر التنظيم بيانا على الإنترنت. وقال شهود إن الأسواق مغلقة. ويسيطر التنظيم حاليا على مدينة بوريم.",
         );
         assert!(has(&t, "JNIM", "CONTROLS", "Bourem"), "{t:?}");
+    }
+
+    #[test]
+    fn a_verbal_noun_takes_its_genitive_agent_and_its_object() {
+        let t = triples(
+            "انتهى القتال باستعادة الجيش المالي وقوات فاغنر بلدة أنفيس من الحركة الوطنية لتحرير أزواد وجماعة أنصار الدين.",
+        );
+        for s in ["Malian army", "Wagner Group"] {
+            assert!(has(&t, s, "CONTROLS", "Anefis"), "{s} {t:?}");
+            assert!(has(&t, s, "ATTACKED", "MNLA") && has(&t, s, "ATTACKED", "Ansar Dine"), "{s} {t:?}");
+        }
+        assert!(has(&t, "MNLA", "CONTROLS", "Anefis") && has(&t, "Ansar Dine", "CONTROLS", "Anefis"), "{t:?}");
+        let t = triples(
+            "وأعلنت باريس عن استعادة القوات الفرنسية مدينة تساليت من الجماعات الإسلامية جماعة أنصار الدين وتنظيم القاعدة في بلاد المغرب الإسلامي.",
+        );
+        assert!(has(&t, "French forces", "CONTROLS", "Tessalit"), "{t:?}");
+        for g in ["Ansar Dine", "AQIM"] {
+            assert!(has(&t, "French forces", "ATTACKED", g) && has(&t, g, "CONTROLS", "Tessalit"), "{g} {t:?}");
+        }
+        let t =
+            triples("وقال مسؤول في باماكو إن السكان فروا بعد هجوم جماعة نصرة الإسلام والمسلمين على مواقع للجيش المالي.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
+        let t = triples("وتحدثت فرنسا عن مقتل جنود الجيش المالي في كمين.");
+        assert!(!t.iter().any(|(s, r, _)| s == "Malian army" && r == "ATTACKED"), "{t:?}");
     }
 
     #[test]

@@ -709,8 +709,22 @@ impl Attach<'_> {
                 return;
             }
         }
-        // Active voice.
-        let (subjects, object_from) = self.subjects(ti);
+        // Active voice; «عن استعادة X بلدة Y»: a verbal noun's genitive agent first.
+        let arabic_word = self.text.as_bytes().get(trig.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b));
+        let genitive = (arabic_word && matches!(rel, RelationType::Controls | RelationType::Attacked) && !def.persons)
+            .then(|| arabic::genitive_agent(self.items, ti, |k| self.is_nominal(k)))
+            .flatten()
+            .map(|k| {
+                let (group, last) = self.group_and_end(k);
+                let v: Vec<Ent> =
+                    group.into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
+                (v, last)
+            })
+            .filter(|(v, _)| !v.is_empty());
+        let (subjects, object_from) = match genitive {
+            Some(v) => v,
+            None => self.subjects(ti),
+        };
         if subjects.is_empty() {
             if rel == RelationType::Attacked && !def.persons {
                 let objects: Vec<Ent> = self.objects_after(ti, rel, false).into_iter().map(|(o, _)| o).collect();
@@ -760,7 +774,7 @@ impl Attach<'_> {
             let each_other = objects.iter().any(|(o, _)| subjects.contains(o));
             self.joint_action(&subjects, rel, !def.mutual && !each_other);
             if rel == RelationType::Controls {
-                self.taken_from(ti, &subjects);
+                self.taken_from(ti, object_from, &subjects);
             }
             if mutual || rel == RelationType::Attacked {
                 let os: Vec<Ent> = objects.iter().map(|&(o, _)| o).collect();
@@ -866,9 +880,22 @@ impl Attach<'_> {
     }
 
     /// "recaptured Anefis from the rebels", "استعاد الجيش مدينة X من Y": taking a place from
-    /// an actor attacks that actor.
-    fn taken_from(&mut self, ti: usize, subjects: &[Ent]) {
-        let t = self.items[ti];
+    /// an actor attacks that actor, who held the place until then (CONTROLS); «من الجماعات
+    /// الإسلامية X وY»: a plural description between «من» and the names keeps them behind it.
+    /// The objects start after item `from` (the trigger, or an agent after it).
+    fn taken_from(&mut self, ti: usize, from: usize, subjects: &[Ent]) {
+        let t = self.items[from.max(ti)];
+        let place = |p: usize| self.items[p].entity().filter(|&e| self.label(e) == "Place");
+        let source = |k: usize| {
+            let mut p = k.checked_sub(1)?;
+            if self.items[p].marker() == Some(Marker::HeadGroup) && self.items[p].tok_end == self.items[k].tok {
+                p = p.checked_sub(1)?;
+            }
+            let m = self.items[p];
+            (m.marker() == Some(Marker::WeakPrep)
+                && self.lex.in_set(WordSet::SourcePrep, &self.text[m.start as usize..m.end as usize]))
+            .then_some(())
+        };
         let Some(k) = (ti + 1..self.items.len())
             .take_while(|&k| self.items[k].tok <= t.tok_end + OBJECT_WINDOW + 2)
             .take_while(|&k| {
@@ -878,21 +905,23 @@ impl Attach<'_> {
                 let q = self.items[k];
                 q.prep == Prep::Weak
                     && self.is_nominal(k)
-                    && (ti + 1..k).any(|p| self.items[p].entity().is_some_and(|e| self.label(e) == "Place"))
-                    && k >= 1
-                    && self.items[k - 1].marker() == Some(Marker::WeakPrep)
-                    && self.lex.in_set(
-                        WordSet::SourcePrep,
-                        &self.text[self.items[k - 1].start as usize..self.items[k - 1].end as usize],
-                    )
+                    && (ti + 1..k).any(|p| place(p).is_some())
+                    && source(k).is_some()
             })
         else {
             return;
         };
-        let from: Vec<Ent> = self.subject_group(k);
+        let places: Vec<Ent> = (ti + 1..k).filter_map(place).collect();
+        let from: Vec<Ent> =
+            self.group_forward(k).into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
         for &s in subjects {
             for &o in &from {
                 self.emit(s, RelationType::Attacked, o);
+            }
+        }
+        for &o in &from {
+            for &p in &places {
+                self.emit(o, RelationType::Controls, p);
             }
         }
     }
