@@ -292,6 +292,8 @@ mod tests {
         let t =
             triples("وقال مسؤول في باماكو إن السكان فروا بعد هجوم جماعة نصرة الإسلام والمسلمين على مواقع للجيش المالي.");
         assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
+        let t = triples("وتواجه الجماعات الإسلامية ضغطا متزايدا من الجيش المالي.");
+        assert!(!t.iter().any(|(s, _, _)| s != "Malian army"), "{t:?}");
         let t = triples("وتحدثت فرنسا عن مقتل جنود الجيش المالي في كمين.");
         assert!(!t.iter().any(|(s, r, _)| s == "Malian army" && r == "ATTACKED"), "{t:?}");
     }

@@ -888,7 +888,7 @@ impl Attach<'_> {
         let place = |p: usize| self.items[p].entity().filter(|&e| self.label(e) == "Place");
         let source = |k: usize| {
             let mut p = k.checked_sub(1)?;
-            if self.items[p].marker() == Some(Marker::HeadGroup) && self.items[p].tok_end == self.items[k].tok {
+            if self.items[p].marker() == Some(Marker::Description) && self.items[p].tok_end == self.items[k].tok {
                 p = p.checked_sub(1)?;
             }
             let m = self.items[p];

@@ -119,6 +119,9 @@ pub enum Marker {
     Neutral,
     PronounObject,
     HeadGroup,
+    /// «الجماعات الإسلامية»: a plural description before names; they keep the preposition in
+    /// front of it, and no guessed name starts after it.
+    Description,
     HeadPlace,
     HeadBase,
     Title,
@@ -218,6 +221,7 @@ impl Marker {
             "subordinator" => Marker::Subordinator,
             "pronoun_object" => Marker::PronounObject,
             "head_group" => Marker::HeadGroup,
+            "description" => Marker::Description,
             "head_place" => Marker::HeadPlace,
             "head_base" => Marker::HeadBase,
             "title" => Marker::Title,

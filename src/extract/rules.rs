@@ -986,7 +986,11 @@ fn annotate(si: &SentenceItems<'_>, table: &EntityTable, items: &mut [Item]) {
                 && si.word_at(p.tok_end).is_some_and(|(s, e)| si.lex.in_set(WordSet::Determiner, &si.norm.text[s..e]));
             if p.tok_end == it.tok || article {
                 match p.kind {
-                    ItemKind::Marker(Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase) => prep = p.prep,
+                    ItemKind::Marker(
+                        Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase | Marker::Description,
+                    ) => {
+                        prep = p.prep;
+                    }
                     ItemKind::Marker(m) => prep = prep_of(m).unwrap_or(Prep::None),
                     _ => {}
                 }
