@@ -23,6 +23,7 @@
 //! together, "the group"/"التنظيم" → the last armed group. Labels constrain arguments: only
 //! actors act, CONTROLS takes a place, truces and alliances join actors.
 
+use super::arabic;
 use super::lexicon::{Lexicon, Marker, WordSet};
 use super::rules::{Ent, EntityTable, Item, ItemKind, Prep};
 use super::tokenize::Suffix;
@@ -82,6 +83,9 @@ const PLURAL_REF_SENTENCES: usize = 4;
 
 /// Words allowed between a trigger and its first object.
 const OBJECT_WINDOW: u32 = 6;
+/// Words allowed between a trigger and a later agent phrase («تم اجتياح أكبر ثلاث مدن شمالية في
+/// مالي، كيدال وغاو وتمبكتو، من قبل X»: the places come between).
+const AGENT_WINDOW: u32 = 10;
 /// Words allowed between a passive trigger and the patient before it.
 const PATIENT_WINDOW: u32 = 9;
 
@@ -268,6 +272,11 @@ impl Attach<'_> {
     fn advance(&mut self, upto: usize) {
         while self.cursor < upto {
             let it = self.items[self.cursor];
+            // «هذا الفرع من التنظيم» … «ويسيطر التنظيم»: a reference that finds its group keeps
+            // that group in view, as naming it again would.
+            if it.marker() == Some(Marker::GroupRef) && self.group_is_recent() && self.state.last_group.is_some() {
+                self.state.group_sentence = self.sentence;
+            }
             if let ItemKind::Entity(e) = it.kind {
                 let info = &self.table.infos[e as usize];
                 if info.label() == "ArmedGroup" {
@@ -690,14 +699,54 @@ impl Attach<'_> {
             self.set_topic(&subjects);
             return;
         }
-        // Active voice.
-        let (subjects, object_from) = self.subjects(ti);
+        // «التي يسيطر عليها X»: the pronoun's place, the subject after it.
+        if rel == RelationType::Controls {
+            if let Some((subjects, place)) = arabic::pronoun_place(self.table, self.items, ti, self.state.last_place) {
+                for &s in &subjects {
+                    self.emit(s, rel, place);
+                }
+                self.set_topic(&subjects);
+                return;
+            }
+        }
+        // Active voice; «عن استعادة X بلدة Y»: a verbal noun's genitive agent first.
+        let arabic_word = self.text.as_bytes().get(trig.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b));
+        let genitive = (arabic_word && matches!(rel, RelationType::Controls | RelationType::Attacked) && !def.persons)
+            .then(|| arabic::genitive_agent(self.items, ti, |k| self.is_nominal(k)))
+            .flatten()
+            .map(|k| {
+                let (group, last) = self.group_and_end(k);
+                let v: Vec<Ent> =
+                    group.into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
+                (v, last)
+            })
+            .filter(|(v, _)| !v.is_empty());
+        let (subjects, object_from) = match genitive {
+            Some(v) => v,
+            None => self.subjects(ti),
+        };
         if subjects.is_empty() {
             if rel == RelationType::Attacked && !def.persons {
                 let objects: Vec<Ent> = self.objects_after(ti, rel, false).into_iter().map(|(o, _)| o).collect();
                 self.remember_unclaimed(objects);
             }
             return;
+        }
+        // «… بين X وY، إلى جانب حليفتها Z»: Z joins the side named last and fights the other.
+        if rel == RelationType::AlliedWith {
+            if let Some((side, foes)) = arabic::side_joined(self.out, &subjects) {
+                for (o, _) in self.objects_after(object_from, rel, true) {
+                    self.emit(side, rel, o);
+                    for &f in &foes {
+                        self.emit(o, RelationType::Attacked, f);
+                        self.emit(f, RelationType::Attacked, o);
+                    }
+                }
+                return;
+            }
+            if arabic::alongside_besides(self.lex, self.text, &trig, self.out, &subjects) {
+                return;
+            }
         }
         self.cur_subjects.clone_from(&subjects);
         let mut objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
@@ -725,7 +774,7 @@ impl Attach<'_> {
             let each_other = objects.iter().any(|(o, _)| subjects.contains(o));
             self.joint_action(&subjects, rel, !def.mutual && !each_other);
             if rel == RelationType::Controls {
-                self.taken_from(ti, &subjects);
+                self.taken_from(ti, object_from, &subjects);
             }
             if mutual || rel == RelationType::Attacked {
                 let os: Vec<Ent> = objects.iter().map(|&(o, _)| o).collect();
@@ -831,9 +880,22 @@ impl Attach<'_> {
     }
 
     /// "recaptured Anefis from the rebels", "استعاد الجيش مدينة X من Y": taking a place from
-    /// an actor attacks that actor.
-    fn taken_from(&mut self, ti: usize, subjects: &[Ent]) {
-        let t = self.items[ti];
+    /// an actor attacks that actor, who held the place until then (CONTROLS); «من الجماعات
+    /// الإسلامية X وY»: a plural description between «من» and the names keeps them behind it.
+    /// The objects start after item `from` (the trigger, or an agent after it).
+    fn taken_from(&mut self, ti: usize, from: usize, subjects: &[Ent]) {
+        let t = self.items[from.max(ti)];
+        let place = |p: usize| self.items[p].entity().filter(|&e| self.label(e) == "Place");
+        let source = |k: usize| {
+            let mut p = k.checked_sub(1)?;
+            if self.items[p].marker() == Some(Marker::Description) && self.items[p].tok_end == self.items[k].tok {
+                p = p.checked_sub(1)?;
+            }
+            let m = self.items[p];
+            (m.marker() == Some(Marker::WeakPrep)
+                && self.lex.in_set(WordSet::SourcePrep, &self.text[m.start as usize..m.end as usize]))
+            .then_some(())
+        };
         let Some(k) = (ti + 1..self.items.len())
             .take_while(|&k| self.items[k].tok <= t.tok_end + OBJECT_WINDOW + 2)
             .take_while(|&k| {
@@ -843,21 +905,23 @@ impl Attach<'_> {
                 let q = self.items[k];
                 q.prep == Prep::Weak
                     && self.is_nominal(k)
-                    && (ti + 1..k).any(|p| self.items[p].entity().is_some_and(|e| self.label(e) == "Place"))
-                    && k >= 1
-                    && self.items[k - 1].marker() == Some(Marker::WeakPrep)
-                    && self.lex.in_set(
-                        WordSet::SourcePrep,
-                        &self.text[self.items[k - 1].start as usize..self.items[k - 1].end as usize],
-                    )
+                    && (ti + 1..k).any(|p| place(p).is_some())
+                    && source(k).is_some()
             })
         else {
             return;
         };
-        let from: Vec<Ent> = self.subject_group(k);
+        let places: Vec<Ent> = (ti + 1..k).filter_map(place).collect();
+        let from: Vec<Ent> =
+            self.group_forward(k).into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
         for &s in subjects {
             for &o in &from {
                 self.emit(s, RelationType::Attacked, o);
+            }
+        }
+        for &o in &from {
+            for &p in &places {
+                self.emit(o, RelationType::Controls, p);
             }
         }
     }
@@ -916,9 +980,10 @@ impl Attach<'_> {
                 return None;
             }
             match q.kind {
-                // "the battle of Ber took place between …": the place the fight is named after.
+                // "the battle of Ber took place between …", «معركة غاو دارت بين …»: the place
+                // the fight is named after.
                 ItemKind::Entity(e)
-                    if matches!(q.prep, Prep::Weak | Prep::Locative)
+                    if (matches!(q.prep, Prep::Weak | Prep::Locative) || q.tok == anchor)
                         && q.tok <= anchor + 2
                         && self.label(e) == "Place" =>
                 {
@@ -982,8 +1047,11 @@ impl Attach<'_> {
             if q.tok > self.items[after].tok_end + 2 {
                 break;
             }
+            // "between X (XX) and Y": Y is coordinated with the apposition of X.
+            let joins_first = first.is_some()
+                && (q.coord_prev == first || q.coord_prev.is_some_and(|c| self.items[c].apposition == first));
             match q.kind {
-                _ if self.is_nominal(k) && (first.is_some() && q.coord_prev == first) => {
+                _ if self.is_nominal(k) && joins_first => {
                     let mut v = Vec::new();
                     for g in self.group_forward(k) {
                         v.extend(self.members(g));
@@ -997,7 +1065,8 @@ impl Attach<'_> {
                     }
                     return (v, k + 1);
                 }
-                ItemKind::Marker(Marker::And | Marker::Comma) => {}
+                ItemKind::Marker(Marker::And | Marker::Comma | Marker::OpenParen | Marker::CloseParen) => {}
+                _ if first.is_some() && q.apposition == first => {}
                 _ => break,
             }
             k += 1;
@@ -1050,7 +1119,10 @@ impl Attach<'_> {
         // "The attack on the base was claimed by X": an explicit agent phrase later in the clause.
         for k in ti + 1..self.items.len() {
             let q = self.items[k];
-            if q.tok > t.tok_end + 8 || matches!(q.kind, ItemKind::Trigger(_)) || q.marker() == Some(Marker::Comma) {
+            // A comma inside a list ("كيدال، غاو وتمبكتو") does not end the clause.
+            let list_comma = self.items.get(k + 1).is_some_and(|n| n.coord_prev.is_some());
+            let comma = q.marker() == Some(Marker::Comma) && !list_comma;
+            if q.tok > t.tok_end + AGENT_WINDOW || matches!(q.kind, ItemKind::Trigger(_)) || comma {
                 break;
             }
             if q.marker() == Some(Marker::Agent) && &self.text[q.start as usize..q.end as usize] != "by" {
@@ -1127,13 +1199,17 @@ impl Attach<'_> {
     /// The patient before a passive trigger.
     fn patient_before(&self, ti: usize, rel: RelationType) -> Vec<Ent> {
         let t = self.items[ti];
-        // "Douentza, until then held by X, was taken by Y": the aside between commas is skipped.
+        // "Douentza, until then held by X, was taken by Y", «غاو وكيدال، أكبر مدن الشمال، تحت
+        // سيطرة X»: the aside between commas is skipped; a list ("Gao, Kidal, held by X") is not
+        // an aside.
         let mut upto = ti;
-        if ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Comma) && t.tok == self.items[ti - 1].tok + 1 {
-            let open = (0..ti - 1)
-                .rev()
-                .take_while(|&c| self.items[c].tok + 25 >= t.tok)
-                .find(|&c| self.items[c].marker() == Some(Marker::Comma) && c >= 1 && self.is_nominal(c - 1));
+        if ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Comma) && t.tok <= self.items[ti - 1].tok + 1 {
+            let open = (0..ti - 1).rev().take_while(|&c| self.items[c].tok + 25 >= t.tok).find(|&c| {
+                self.items[c].marker() == Some(Marker::Comma)
+                    && c >= 1
+                    && self.is_nominal(c - 1)
+                    && self.items[c + 1].coord_prev != Some(c - 1)
+            });
             if let Some(c) = open {
                 upto = c;
             }
@@ -1165,6 +1241,12 @@ impl Attach<'_> {
                         && self.items[k - 2].tok_end == self.items[k - 1].tok
                         && self.items[k - 2].entity().is_some_and(|e| self.label(e) == "Place");
                     let k = if head { k - 2 } else { k };
+                    // «الوسط (منطقة موبتي) … تحت سيطرة X»: the town that names the region.
+                    let k = if rel == RelationType::Controls {
+                        arabic::precise_place(self.table, self.items, k).unwrap_or(k)
+                    } else {
+                        k
+                    };
                     // "between X and Y backed by Z": Z backs the side named last.
                     let group = self.group_back(k);
                     let sides =
@@ -1446,6 +1528,10 @@ impl Attach<'_> {
                     return vec![(e, false)];
                 }
             }
+            if arabic::region_before_list(self.table, self.items, k) {
+                k += 1;
+                continue;
+            }
             if self.is_nominal(k) && q.apposition.is_none() && !names_border && !place_in_fight {
                 let qprep = if q.prep == Prep::Agent && rel == RelationType::Attacked { Prep::None } else { q.prep };
                 // "attacked several locations across X": X is what was hit.
@@ -1475,7 +1561,10 @@ impl Attach<'_> {
                                 self.used_as_object[g] = true;
                             }
                         }
-                        head = self.including_after(last);
+                        head = self.including_after(last).or_else(|| {
+                            let controls = rel == RelationType::Controls;
+                            controls.then(|| arabic::list_after_border(self.table, self.items, last)).flatten()
+                        });
                     }
                     return v;
                 }

@@ -119,6 +119,9 @@ pub enum Marker {
     Neutral,
     PronounObject,
     HeadGroup,
+    /// «الجماعات الإسلامية»: a plural description before names; they keep the preposition in
+    /// front of it, and no guessed name starts after it.
+    Description,
     HeadPlace,
     HeadBase,
     Title,
@@ -156,10 +159,13 @@ pub enum WordSet {
     AllyWord,
     /// Prepositions of origin: "took X from Y" attacks Y.
     SourcePrep,
+    /// «إلى جانب»: "alongside" or "besides"; after the subject's own action on an object it
+    /// adds to that object ("besides"), else it joins the actor after it ("alongside").
+    Alongside,
 }
 
 impl WordSet {
-    const ALL: [WordSet; 8] = [
+    const ALL: [WordSet; 9] = [
         WordSet::NotName,
         WordSet::NameStop,
         WordSet::NameGroup,
@@ -168,6 +174,7 @@ impl WordSet {
         WordSet::Determiner,
         WordSet::AllyWord,
         WordSet::SourcePrep,
+        WordSet::Alongside,
     ];
 
     fn parse(s: &str) -> Option<WordSet> {
@@ -180,6 +187,7 @@ impl WordSet {
             "determiner" => WordSet::Determiner,
             "ally_word" => WordSet::AllyWord,
             "source_prep" => WordSet::SourcePrep,
+            "alongside" => WordSet::Alongside,
             _ => return None,
         })
     }
@@ -213,6 +221,7 @@ impl Marker {
             "subordinator" => Marker::Subordinator,
             "pronoun_object" => Marker::PronounObject,
             "head_group" => Marker::HeadGroup,
+            "description" => Marker::Description,
             "head_place" => Marker::HeadPlace,
             "head_base" => Marker::HeadBase,
             "title" => Marker::Title,
@@ -679,6 +688,20 @@ impl Lexicon {
                 None
             };
             match next {
+                Some(n) => name = n,
+                None => break,
+            }
+        }
+        name
+    }
+
+    /// The name an entity had on `date` when `date` is wholly before the entity's `from`
+    /// (`CMA` → `MNLA` in 2012); unlike [`Self::name_at`], `until` ranges are not followed.
+    pub fn name_before<'a>(&'a self, name: &'a str, date: PartialDate) -> &'a str {
+        let mut name = name;
+        for _ in 0..4 {
+            let Some(def) = self.entity(name) else { break };
+            match def.before.as_deref().filter(|_| def.from.is_some_and(|f| date.last_day() < f.first_day())) {
                 Some(n) => name = n,
                 None => break,
             }

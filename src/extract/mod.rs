@@ -4,7 +4,8 @@
 //! [`lang`] (Arabic or English) → [`sentence`] (split, bounded length) → [`normalize`] (fold
 //! letter forms, keep a map to original offsets) → [`tokenize`] (lexicon automaton, whole
 //! words, Arabic clitics) → [`rules`] (mentions: known and unknown entities, triggers, function
-//! words) → [`attach`] (subjects and objects of each trigger, coreference, negation) →
+//! words) → [`attach`] (subjects and objects of each trigger, coreference, negation; Arabic
+//! constructions in [`arabic`]) →
 //! [`Extraction`], each relation dated by [`date`] (the date its sentence states, else the
 //! document's) and its names checked against the lexicon's validity ranges. [`merge`] puts an [`Extraction`] into a [`crate::graph::PropertyGraph`]
 //! through the graph's public API only. The lexicon (entities, triggers, function words) is
@@ -21,6 +22,7 @@
 //!     && r.relation == RelationType::Attacked && r.object == "Malian army"));
 //! ```
 
+pub mod arabic;
 pub mod attach;
 pub mod date;
 pub mod error;

@@ -268,6 +268,11 @@ impl<'a> DocumentExtractor<'a> {
             let firm = event.and_then(|e| e.resolve(firm_doc_date)).or(firm_doc_date);
             if let Some(when) = firm.or(undated) {
                 rename(self.lex, r, |n| Some(self.lex.name_at(n, when)).filter(|m| *m != n).map(str::to_string));
+            } else if let Some(when) = r.date.filter(|d| d.precision() != Precision::Year) {
+                // A month or a day in the body is an event the text tells, not background ("the
+                // 2015 accord"): "Tuareg rebels" in a text whose dates end in January 2013 were
+                // not yet the CMA (2014). Only names before a founding follow it.
+                rename(self.lex, r, |n| Some(self.lex.name_before(n, when)).filter(|m| *m != n).map(str::to_string));
             }
         }
         // "the separatists" named before "the CSP-PSD": they were the CSP-PSD.

@@ -486,7 +486,12 @@ impl SentenceItems<'_> {
         let (os, oe) = self.norm.original_range(0, self.norm.text.len());
         let head = self.original.get(os..oe.min(os + 80)).unwrap_or("");
         if let Some(dash) = head.find(" — ").or_else(|| head.find(" – ")).or_else(|| head.find(" - ")) {
-            if head[..dash].chars().filter(|c| c.is_alphabetic()).take(3).all(|c| !c.is_lowercase()) {
+            // Arabic has no capitals: a dateline there is a place of a word or three («باماكو -»),
+            // not a clause with a dash inside («تم اجتياح أكبر مدن مالي - كيدال وغاو -»).
+            let before = &head[..dash];
+            let caps = before.chars().filter(|c| c.is_alphabetic()).take(3).all(|c| !c.is_lowercase());
+            let cased = before.chars().any(|c| c.is_uppercase());
+            if caps && (cased || before.split_whitespace().count() <= 3) {
                 let cut = os + dash;
                 out.retain(|it| self.norm.original_range(it.start as usize, it.end as usize).0 >= cut);
             }
@@ -981,7 +986,11 @@ fn annotate(si: &SentenceItems<'_>, table: &EntityTable, items: &mut [Item]) {
                 && si.word_at(p.tok_end).is_some_and(|(s, e)| si.lex.in_set(WordSet::Determiner, &si.norm.text[s..e]));
             if p.tok_end == it.tok || article {
                 match p.kind {
-                    ItemKind::Marker(Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase) => prep = p.prep,
+                    ItemKind::Marker(
+                        Marker::HeadPlace | Marker::HeadGroup | Marker::HeadBase | Marker::Description,
+                    ) => {
+                        prep = p.prep;
+                    }
                     ItemKind::Marker(m) => prep = prep_of(m).unwrap_or(Prep::None),
                     _ => {}
                 }
@@ -1080,7 +1089,7 @@ fn annotate(si: &SentenceItems<'_>, table: &EntityTable, items: &mut [Item]) {
             let governed = matches!(q.prep, Prep::Locative | Prep::Strong | Prep::Against | Prep::Border)
                 && it.prep == Prep::None
                 && gap > 0;
-            conj = list && !governed;
+            conj = list && !governed && !super::arabic::past_a_neighbour(table, &q, &it);
         } else if !conj && gap > 0 {
             conj = gap_starts_with_waw;
         }
