@@ -60,6 +60,8 @@ fn fold(c: char) -> Option<char> {
 pub fn normalize_into(src: &str, base: usize, out: &mut Normalized) {
     out.text.clear();
     out.map.clear();
+    out.text.reserve(src.len());
+    out.map.reserve(src.len() + 1);
     let bytes = src.as_bytes();
     let mut last_space = true;
     let mut i = 0;

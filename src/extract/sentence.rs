@@ -32,6 +32,9 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
             return true;
         }
     }
+    if word.is_ascii() {
+        return ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
+    }
     let lower = word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
 }
@@ -60,6 +63,9 @@ pub fn split(text: &str) -> Vec<(usize, usize)> {
                 last_space = Some(i);
             }
             (end, 1)
+        } else if (0xC0..0xE0).contains(&b) {
+            // A two-byte char: of the terminators only ؟ (D8 9F) and ؛ (D8 9B).
+            (b == 0xD8 && matches!(bytes.get(i + 1), Some(0x9F | 0x9B)), 2)
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             (matches!(c, '؟' | '؛' | '…' | '\u{2029}' | '\u{2028}' | '。'), c.len_utf8())

@@ -182,6 +182,17 @@ fn clitic_offsets(text: &str, ws: usize, out: &mut [usize; 8]) -> usize {
 /// starts. Matching is anchored at word starts and after clitic prefixes, so the automaton
 /// only ever walks the few bytes a pattern could cover.
 pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawMatch>) {
+    scan_with(lex, text, starts, out, find_at);
+}
+
+/// [`scan`] with `find` standing for [`find_at`] (the tests compare it with a second matcher).
+fn scan_with(
+    lex: &Lexicon,
+    text: &str,
+    starts: &mut Vec<u32>,
+    out: &mut Vec<RawMatch>,
+    find: impl Fn(&Lexicon, &str, usize, usize) -> Option<RawMatch>,
+) {
     out.clear();
     word_starts(text, starts);
     let bytes = text.as_bytes();
@@ -199,9 +210,9 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
             1
         };
         for &off in &offsets[..n] {
-            if let Some(rm) = find_at(lex, text, ws, off) {
+            if let Some(rm) = find(lex, text, ws, off) {
                 // "the movement" must not hide "Movement for the Salvation of Azawad".
-                if matches!(rm.term, Term::Marker(_)) && shadows_entity(lex, text, starts, ws, rm.end as usize) {
+                if matches!(rm.term, Term::Marker(_)) && shadows_entity(lex, text, starts, ws, rm.end as usize, &find) {
                     break;
                 }
                 next_free = rm.end as usize;
@@ -210,18 +221,20 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
             }
         }
     }
-    // Punctuation the rules look at.
+    // Punctuation the rules look at: ASCII bytes, and ، (D8 8C), whose bytes no other char
+    // starts with.
     let before = out.len();
-    for (i, c) in text.char_indices() {
-        let m = match c {
-            ',' | '،' => Marker::Comma,
-            '(' => Marker::OpenParen,
-            ')' => Marker::CloseParen,
+    for (i, &b) in bytes.iter().enumerate() {
+        let (m, len) = match b {
+            b',' => (Marker::Comma, 1),
+            b'(' => (Marker::OpenParen, 1),
+            b')' => (Marker::CloseParen, 1),
+            0xD8 if bytes.get(i + 1) == Some(&0x8C) => (Marker::Comma, 2),
             _ => continue,
         };
         out.push(RawMatch {
             start: i as u32,
-            end: (i + c.len_utf8()) as u32,
+            end: (i + len) as u32,
             word_start: i as u32,
             term: Term::Marker(m),
             clitics: Clitics::default(),
@@ -233,19 +246,26 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
     }
 }
 
+/// Whether an entity alias starting inside the marker match `start..end` runs past its end.
+fn shadows_entity(
+    lex: &Lexicon,
+    text: &str,
+    starts: &[u32],
+    start: usize,
+    end: usize,
+    find: impl Fn(&Lexicon, &str, usize, usize) -> Option<RawMatch>,
+) -> bool {
+    let first = starts.partition_point(|&s| s as usize <= start);
+    starts[first..]
+        .iter()
+        .map(|&s| s as usize)
+        .take_while(|&s| s < end)
+        .any(|s| find(lex, text, s, s).is_some_and(|m| matches!(m.term, Term::Entity(_)) && m.end as usize > end))
+}
+
 /// The longest acceptable pattern starting exactly at `off`: the automaton is walked byte by
 /// byte from `off` until it dies, remembering where patterns end; the longest whole-word one
 /// wins.
-/// Whether an entity alias starting inside the marker match `start..end` runs past its end.
-fn shadows_entity(lex: &Lexicon, text: &str, starts: &[u32], start: usize, end: usize) -> bool {
-    starts
-        .iter()
-        .map(|&s| s as usize)
-        .skip_while(|&s| s <= start)
-        .take_while(|&s| s < end)
-        .any(|s| find_at(lex, text, s, s).is_some_and(|m| matches!(m.term, Term::Entity(_)) && m.end as usize > end))
-}
-
 fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch> {
     let dfa = &lex.automaton;
     let mut sid = dfa.start_state(Anchored::Yes).ok()?;
@@ -340,6 +360,58 @@ mod tests {
         scan(&lex, &n, &mut Vec::new(), &mut out);
         assert_eq!(out[0].suffix, Suffix::Dual);
         assert!(out[0].clitics.lam);
+    }
+
+    /// A second matcher for [`scan_with`]: every prefix of the text at `off` looked up in the
+    /// lexicon's phrase table, no automaton; the longest eight tried longest first, as
+    /// [`find_at`] does.
+    fn find_by_lookup(lex: &Lexicon, text: &str, ws: usize, off: usize, longest: usize) -> Option<RawMatch> {
+        let last = text.len().min(off + longest);
+        let ends: Vec<(usize, usize)> = (off + 1..=last)
+            .filter(|&e| text.is_char_boundary(e))
+            .filter_map(|e| lex.phrases.get(&text[off..e]).map(|&p| (e, p)))
+            .collect();
+        ends.iter().rev().take(8).find_map(|&(e, p)| accept(text, ws, off, e, &lex.patterns[p]))
+    }
+
+    /// The in-repository texts (the project's example articles and test fixtures).
+    fn repo_texts() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dirs = ["graphs", "tests/fixtures/heldout", "tests/fixtures/real/articles", "tests/fixtures/eval/articles"];
+        let mut out = Vec::new();
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+            let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            paths.sort();
+            for p in paths.into_iter().filter(|p| p.extension().is_some_and(|x| x == "txt")) {
+                if let Ok(text) = std::fs::read_to_string(&p) {
+                    out.push((p.display().to_string(), text));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn automaton_scan_equals_phrase_table_lookup_on_every_repo_text() {
+        let lex = Lexicon::embedded();
+        let longest = lex.phrases.keys().map(String::len).max().unwrap_or(0);
+        let texts = repo_texts();
+        assert!(texts.len() >= 30, "expected the repository's texts, found {}", texts.len());
+        let (mut starts, mut fast, mut slow) = (Vec::new(), Vec::new(), Vec::new());
+        let mut matches = 0;
+        for (name, text) in &texts {
+            for (s, e) in crate::extract::sentence::split(text) {
+                let n = normalize(&text[s..e]);
+                scan(&lex, &n, &mut starts, &mut fast);
+                scan_with(&lex, &n, &mut starts, &mut slow, |l, t, ws, off| find_by_lookup(l, t, ws, off, longest));
+                let key = |m: &RawMatch| (m.start, m.end, m.word_start, m.term, m.clitics, m.suffix);
+                let (a, b): (Vec<_>, Vec<_>) = (fast.iter().map(key).collect(), slow.iter().map(key).collect());
+                assert_eq!(a, b, "{name}: {n}");
+                matches += a.len();
+            }
+        }
+        assert!(matches > 1000, "only {matches} matches in the repository's texts");
     }
 
     #[test]
