@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::MatchKind;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{MatchKind, StartKind};
 
 use super::date::{DateWords, PartialDate};
 use super::error::ExtractError;
@@ -258,7 +258,7 @@ pub struct Lexicon {
     /// All triggers.
     pub triggers: Vec<TriggerDef>,
     pub(crate) patterns: Vec<Pattern>,
-    pub(crate) automaton: NFA,
+    pub(crate) automaton: DFA,
     pub(crate) by_name: HashMap<String, u32>,
     pub(crate) word_sets: [std::collections::HashSet<String>; WordSet::ALL.len()],
     /// Normalized alias → index into `patterns`.
@@ -530,7 +530,8 @@ impl Lexicon {
     }
 
     fn empty() -> Lexicon {
-        let automaton = NFA::builder().build(["\u{0}"]).unwrap_or_else(|_| unreachable!());
+        let automaton =
+            DFA::builder().start_kind(StartKind::Anchored).build(["\u{0}"]).unwrap_or_else(|_| unreachable!());
         let patterns =
             vec![Pattern { term: Term::Marker(Marker::Prep), arabic: false, has_article: false, lam_variant: false }];
         Lexicon {
@@ -628,8 +629,9 @@ impl Lexicon {
                 }
             }
         }
-        let automaton = NFA::builder()
+        let automaton = DFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .build(&b.strings)
             .map_err(|e| parse_error(entities.0, 0, format!("cannot compile the lexicon: {e}")))?;
         Ok(Lexicon {
