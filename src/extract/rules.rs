@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::lexicon::{Lexicon, Marker, Term, WordSet};
 use super::normalize::Normalized;
-use super::tokenize::{is_word_char, token_index, Clitics, RawMatch, Suffix};
+use super::tokenize::{token_index, word_end, Clitics, RawMatch, Suffix};
 
 /// Index of an entity in a document's [`EntityTable`].
 pub type Ent = u32;
@@ -417,9 +417,7 @@ pub struct SentenceItems<'a> {
 impl SentenceItems<'_> {
     fn word_at(&self, tok: u32) -> Option<(usize, usize)> {
         let s = *self.starts.get(tok as usize)? as usize;
-        let t = &self.norm.text[s..];
-        let e = s + t.find(|c: char| !is_word_char(c)).unwrap_or(t.len());
-        Some((s, e))
+        Some((s, word_end(&self.norm.text, s)))
     }
 
     fn original_of(&self, s: usize, e: usize) -> &str {

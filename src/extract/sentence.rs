@@ -39,6 +39,17 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
     ABBREVIATIONS.contains(&lower.as_str())
 }
 
+/// ASCII bytes [`split`] has nothing to do with: not a terminator, a period or a space.
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        t[b] = !matches!(b as u8, b'\n' | b'!' | b'?' | b';' | b'.' | b' ');
+        b += 1;
+    }
+    t
+};
+
 /// Split `text` into sentence byte ranges (trimmed, never empty).
 pub fn split(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -47,6 +58,15 @@ pub fn split(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     let mut last_space = None;
     while i < bytes.len() {
+        // Skip the ASCII bytes that neither end a sentence nor are a space, up to the byte
+        // whose end would reach the forced cut.
+        let stop = bytes.len().min(start + MAX_SENTENCE - 1);
+        while i < stop && PLAIN[usize::from(bytes[i])] {
+            i += 1;
+        }
+        if i == bytes.len() {
+            break;
+        }
         let b = bytes[i];
         let (is_end, len) = if b < 0x80 {
             let end = match b {

@@ -1,14 +1,12 @@
 //! Tokenization and lexicon lookup over normalized text, with Arabic clitics.
 //!
-//! Runs the lexicon's leftmost-longest automaton over one normalized sentence and keeps the
-//! matches that are whole words: Latin patterns must start and end at word boundaries; Arabic
-//! patterns may follow the clitic prefixes و ف ب ك ل (and ال, بال, لل … for trigger words), and
-//! trigger words may carry pronoun or plural suffixes (هجماتها, لصراعهما). A rejected match
-//! restarts the search one character later, so a false hit inside a word never hides a real one.
+//! Walks the lexicon's trie from each word start of one normalized sentence (and, in Arabic,
+//! from after each possible clitic prefix) and keeps the longest pattern that is a whole word:
+//! Latin patterns must start and end at word boundaries; Arabic patterns may follow the clitic
+//! prefixes و ف ب ك ل (and ال, بال, لل … for trigger words), and trigger words may carry pronoun
+//! or plural suffixes (هجماتها, لصراعهما). A longest pattern that is not a whole word gives way
+//! to a shorter one, so a false hit inside a word never hides a real one.
 //! Hands on [`RawMatch`]es; knows nothing of relations.
-
-use aho_corasick::automaton::Automaton;
-use aho_corasick::Anchored;
 
 use super::lexicon::{Lexicon, Marker, Pattern, Term};
 
@@ -67,23 +65,51 @@ pub fn is_word_char(c: char) -> bool {
     }
 }
 
+/// Whether the char at byte `i` of `text` (a char boundary) belongs to a word, and its length
+/// in bytes: [`is_word_char`] without decoding ASCII or two-byte Arabic.
+#[inline(always)]
+fn word_char_at(text: &str, i: usize) -> (bool, usize) {
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    if b < 0x80 {
+        (b.is_ascii_alphanumeric(), 1)
+    } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+        let c = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
+        (matches!(c, 0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06FA..=0x06FF), 2)
+    } else {
+        other_word_char_at(text, i)
+    }
+}
+
+/// [`word_char_at`] for chars that are neither ASCII nor two-byte Arabic.
+#[inline(never)]
+fn other_word_char_at(text: &str, i: usize) -> (bool, usize) {
+    let c = text[i..].chars().next().unwrap_or(' ');
+    (is_word_char(c), c.len_utf8())
+}
+
+/// The end of the run of word chars that starts at byte `from` of `text` (`from` itself when
+/// no word char is there).
+#[inline]
+pub fn word_end(text: &str, from: usize) -> usize {
+    let mut i = from;
+    while i < text.len() {
+        let (w, len) = word_char_at(text, i);
+        if !w {
+            break;
+        }
+        i += len;
+    }
+    i
+}
+
 /// Offsets of the starts of all words in `text`.
 pub fn word_starts(text: &str, out: &mut Vec<u32>) {
     out.clear();
-    let bytes = text.as_bytes();
     let mut in_word = false;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (w, len) = if b < 0x80 {
-            (b.is_ascii_alphanumeric(), 1)
-        } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
-            let c = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
-            (matches!(c, 0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06FA..=0x06FF), 2)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (is_word_char(c), c.len_utf8())
-        };
+    while i < text.len() {
+        let (w, len) = word_char_at(text, i);
         if w && !in_word {
             out.push(i as u32);
         }
@@ -179,7 +205,7 @@ fn clitic_offsets(text: &str, ws: usize, out: &mut [usize; 8]) -> usize {
 }
 
 /// Find all whole-word lexicon matches in the normalized `text`; `starts` receives the word
-/// starts. Matching is anchored at word starts and after clitic prefixes, so the automaton
+/// starts. Matching is anchored at word starts and after clitic prefixes, so the trie
 /// only ever walks the few bytes a pattern could cover.
 pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawMatch>) {
     scan_with(lex, text, starts, out, find_at);
@@ -194,7 +220,8 @@ fn scan_with(
     find: impl Fn(&Lexicon, &str, usize, usize) -> Option<RawMatch>,
 ) {
     out.clear();
-    word_starts(text, starts);
+    words_and_marks(text, starts, out);
+    let marks = out.len();
     let bytes = text.as_bytes();
     let mut next_free = 0usize;
     let mut offsets = [0usize; 8];
@@ -221,28 +248,45 @@ fn scan_with(
             }
         }
     }
-    // Punctuation the rules look at: ASCII bytes, and ، (D8 8C), whose bytes no other char
-    // starts with.
-    let before = out.len();
-    for (i, &b) in bytes.iter().enumerate() {
-        let (m, len) = match b {
-            b',' => (Marker::Comma, 1),
-            b'(' => (Marker::OpenParen, 1),
-            b')' => (Marker::CloseParen, 1),
-            0xD8 if bytes.get(i + 1) == Some(&0x8C) => (Marker::Comma, 2),
-            _ => continue,
-        };
-        out.push(RawMatch {
-            start: i as u32,
-            end: (i + len) as u32,
-            word_start: i as u32,
-            term: Term::Marker(m),
-            clitics: Clitics::default(),
-            suffix: Suffix::None,
-        });
-    }
-    if out.len() > before {
+    if marks > 0 && out.len() > marks {
         out.sort_by_key(|m| m.start);
+    }
+}
+
+/// The word starts of `text` into `starts` and the punctuation the rules look at (`,` `(` `)`
+/// `،`) into `marks` as marker matches, in one pass.
+fn words_and_marks(text: &str, starts: &mut Vec<u32>, marks: &mut Vec<RawMatch>) {
+    starts.clear();
+    let bytes = text.as_bytes();
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (w, len) = word_char_at(text, i);
+        if w {
+            if !in_word {
+                starts.push(i as u32);
+            }
+        } else {
+            let m = match bytes[i] {
+                b',' => Some(Marker::Comma),
+                b'(' => Some(Marker::OpenParen),
+                b')' => Some(Marker::CloseParen),
+                0xD8 if bytes.get(i + 1) == Some(&0x8C) => Some(Marker::Comma),
+                _ => None,
+            };
+            if let Some(m) = m {
+                marks.push(RawMatch {
+                    start: i as u32,
+                    end: (i + len) as u32,
+                    word_start: i as u32,
+                    term: Term::Marker(m),
+                    clitics: Clitics::default(),
+                    suffix: Suffix::None,
+                });
+            }
+        }
+        in_word = w;
+        i += len;
     }
 }
 
@@ -263,39 +307,20 @@ fn shadows_entity(
         .any(|s| find(lex, text, s, s).is_some_and(|m| matches!(m.term, Term::Entity(_)) && m.end as usize > end))
 }
 
-/// The longest acceptable pattern starting exactly at `off`: the automaton is walked byte by
-/// byte from `off` until it dies, remembering where patterns end; the longest whole-word one
-/// wins.
+/// The longest acceptable pattern starting exactly at `off`: the lexicon's trie is walked byte
+/// by byte from `off` until it has no child, remembering where patterns end (the last eight);
+/// the longest whole-word one wins.
 fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch> {
-    let dfa = &lex.automaton;
-    let mut sid = dfa.start_state(Anchored::Yes).ok()?;
     let mut ends: [(usize, u32); 8] = [(0, 0); 8];
     let mut n = 0;
-    for (i, &b) in text.as_bytes()[off..].iter().enumerate() {
-        sid = dfa.next_state(Anchored::Yes, sid, b);
-        if dfa.is_special(sid) {
-            if dfa.is_dead(sid) {
-                break;
-            }
-            // A match state may also report patterns that are suffixes of the path walked
-            // (they would start after `off`): keep only one that starts at `off`.
-            let len = i + 1;
-            let found = if dfa.is_match(sid) {
-                (0..dfa.match_len(sid)).map(|k| dfa.match_pattern(sid, k)).find(|&p| dfa.pattern_len(p) == len)
-            } else {
-                None
-            };
-            if let Some(pid) = found {
-                let pid = pid.as_u32();
-                if n == ends.len() {
-                    ends.copy_within(1.., 0);
-                    n -= 1;
-                }
-                ends[n] = (off + i + 1, pid);
-                n += 1;
-            }
+    lex.trie.prefixes(&text.as_bytes()[off..], |len, pid| {
+        if n == ends.len() {
+            ends.copy_within(1.., 0);
+            n -= 1;
         }
-    }
+        ends[n] = (off + len, pid);
+        n += 1;
+    });
     for &(end, pid) in ends[..n].iter().rev() {
         let p = &lex.patterns[pid as usize];
         if let Some(rm) = accept(text, ws, off, end, p) {
@@ -314,9 +339,8 @@ fn accept(text: &str, word_start: usize, start: usize, end: usize, p: &Pattern) 
     } else {
         return None;
     };
-    let after = &text[end..];
-    let word_end = end + after.find(|c: char| !is_word_char(c)).unwrap_or(after.len());
-    let rest = &text[end..word_end];
+    let end_of_word = word_end(text, end);
+    let rest = &text[end..end_of_word];
     let suffix = if rest.is_empty() {
         Suffix::None
     } else if p.arabic && matches!(p.term, Term::Trigger(_)) {
@@ -326,7 +350,7 @@ fn accept(text: &str, word_start: usize, start: usize, end: usize, p: &Pattern) 
     };
     Some(RawMatch {
         start: start as u32,
-        end: word_end as u32,
+        end: end_of_word as u32,
         word_start: word_start as u32,
         term: p.term,
         clitics,
@@ -363,7 +387,7 @@ mod tests {
     }
 
     /// A second matcher for [`scan_with`]: every prefix of the text at `off` looked up in the
-    /// lexicon's phrase table, no automaton; the longest eight tried longest first, as
+    /// lexicon's phrase table, no trie; the longest eight tried longest first, as
     /// [`find_at`] does.
     fn find_by_lookup(lex: &Lexicon, text: &str, ws: usize, off: usize, longest: usize) -> Option<RawMatch> {
         let last = text.len().min(off + longest);
@@ -393,7 +417,7 @@ mod tests {
     }
 
     #[test]
-    fn automaton_scan_equals_phrase_table_lookup_on_every_repo_text() {
+    fn trie_scan_equals_phrase_table_lookup_on_every_repo_text() {
         let lex = Lexicon::embedded();
         let longest = lex.phrases.keys().map(String::len).max().unwrap_or(0);
         let texts = repo_texts();
