@@ -56,6 +56,7 @@ pub struct DocumentExtractor<'a> {
     raw: Vec<RawMatch>,
     items: Vec<Item>,
     starts: Vec<u32>,
+    ends: Vec<u32>,
     found: Vec<Found>,
     debug: bool,
     dates: DateFinder,
@@ -94,6 +95,7 @@ impl<'a> DocumentExtractor<'a> {
             raw: Vec::new(),
             items: Vec::new(),
             starts: Vec::new(),
+            ends: Vec::new(),
             found: Vec::new(),
             debug: std::env::var_os("KG_EXTRACT_DEBUG").is_some(),
             dates: DateFinder::default(),
@@ -197,11 +199,12 @@ impl<'a> DocumentExtractor<'a> {
 
     fn sentence_at(&mut self, text: &str, s: usize, e: usize) {
         normalize_into(&text[s..e], s, &mut self.norm);
-        scan(self.lex, &self.norm.text, &mut self.starts, &mut self.raw);
+        scan(self.lex, &self.norm.text, &mut self.starts, &mut self.ends, &mut self.raw);
         if self.raw.is_empty() {
             return;
         }
-        let si = SentenceItems { lex: self.lex, norm: &self.norm, original: text, starts: &self.starts };
+        let si =
+            SentenceItems { lex: self.lex, norm: &self.norm, original: text, starts: &self.starts, ends: &self.ends };
         si.build(&self.raw, &mut self.ctx, &mut self.table, &mut self.items);
         if self.debug {
             self.debug_items();

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::lexicon::{Lexicon, Marker, Term, WordSet};
 use super::normalize::Normalized;
-use super::tokenize::{token_index, word_end, Clitics, RawMatch, Suffix};
+use super::tokenize::{token_index, Clitics, RawMatch, Suffix};
 
 /// Index of an entity in a document's [`EntityTable`].
 pub type Ent = u32;
@@ -412,12 +412,15 @@ pub struct SentenceItems<'a> {
     pub original: &'a str,
     /// Word starts of the normalized sentence.
     pub starts: &'a [u32],
+    /// Word ends, parallel to `starts`.
+    pub ends: &'a [u32],
 }
 
 impl SentenceItems<'_> {
     fn word_at(&self, tok: u32) -> Option<(usize, usize)> {
         let s = *self.starts.get(tok as usize)? as usize;
-        Some((s, word_end(&self.norm.text, s)))
+        let e = *self.ends.get(tok as usize)? as usize;
+        Some((s, e))
     }
 
     fn original_of(&self, s: usize, e: usize) -> &str {

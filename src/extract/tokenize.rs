@@ -204,11 +204,11 @@ fn clitic_offsets(text: &str, ws: usize, out: &mut [usize; 8]) -> usize {
     n
 }
 
-/// Find all whole-word lexicon matches in the normalized `text`; `starts` receives the word
-/// starts. Matching is anchored at word starts and after clitic prefixes, so the trie
-/// only ever walks the few bytes a pattern could cover.
-pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawMatch>) {
-    scan_with(lex, text, starts, out, find_at);
+/// Find all whole-word lexicon matches in the normalized `text`; `starts` and `ends` receive
+/// the word starts and ends. Matching is anchored at word starts and after clitic prefixes, so
+/// the trie only ever walks the few bytes a pattern could cover.
+pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, ends: &mut Vec<u32>, out: &mut Vec<RawMatch>) {
+    scan_with(lex, text, starts, ends, out, find_at);
 }
 
 /// [`scan`] with `find` standing for [`find_at`] (the tests compare it with a second matcher).
@@ -216,11 +216,12 @@ fn scan_with(
     lex: &Lexicon,
     text: &str,
     starts: &mut Vec<u32>,
+    ends: &mut Vec<u32>,
     out: &mut Vec<RawMatch>,
     find: impl Fn(&Lexicon, &str, usize, usize) -> Option<RawMatch>,
 ) {
     out.clear();
-    words_and_marks(text, starts, out);
+    words_and_marks(text, starts, ends, out);
     let marks = out.len();
     let bytes = text.as_bytes();
     let mut next_free = 0usize;
@@ -253,10 +254,11 @@ fn scan_with(
     }
 }
 
-/// The word starts of `text` into `starts` and the punctuation the rules look at (`,` `(` `)`
-/// `،`) into `marks` as marker matches, in one pass.
-fn words_and_marks(text: &str, starts: &mut Vec<u32>, marks: &mut Vec<RawMatch>) {
+/// The word starts and ends of `text` into `starts` and `ends`, and the punctuation the rules
+/// look at (`,` `(` `)` `،`) into `marks` as marker matches, in one pass.
+fn words_and_marks(text: &str, starts: &mut Vec<u32>, ends: &mut Vec<u32>, marks: &mut Vec<RawMatch>) {
     starts.clear();
+    ends.clear();
     let bytes = text.as_bytes();
     let mut in_word = false;
     let mut i = 0;
@@ -267,6 +269,9 @@ fn words_and_marks(text: &str, starts: &mut Vec<u32>, marks: &mut Vec<RawMatch>)
                 starts.push(i as u32);
             }
         } else {
+            if in_word {
+                ends.push(i as u32);
+            }
             let m = match bytes[i] {
                 b',' => Some(Marker::Comma),
                 b'(' => Some(Marker::OpenParen),
@@ -287,6 +292,9 @@ fn words_and_marks(text: &str, starts: &mut Vec<u32>, marks: &mut Vec<RawMatch>)
         }
         in_word = w;
         i += len;
+    }
+    if in_word {
+        ends.push(bytes.len() as u32);
     }
 }
 
@@ -367,7 +375,7 @@ mod tests {
         let lex = Lexicon::embedded();
         let n = normalize(text);
         let mut out = Vec::new();
-        scan(&lex, &n, &mut Vec::new(), &mut out);
+        scan(&lex, &n, &mut Vec::new(), &mut Vec::new(), &mut out);
         out.iter().map(|m| (n[m.start as usize..m.end as usize].to_string(), m.term)).collect()
     }
 
@@ -381,7 +389,7 @@ mod tests {
         assert_eq!(Some(found[1].1), jnim);
         let n = normalize("لصراعهما");
         let mut out = Vec::new();
-        scan(&lex, &n, &mut Vec::new(), &mut out);
+        scan(&lex, &n, &mut Vec::new(), &mut Vec::new(), &mut out);
         assert_eq!(out[0].suffix, Suffix::Dual);
         assert!(out[0].clitics.lam);
     }
@@ -422,13 +430,18 @@ mod tests {
         let longest = lex.phrases.keys().map(String::len).max().unwrap_or(0);
         let texts = repo_texts();
         assert!(texts.len() >= 30, "expected the repository's texts, found {}", texts.len());
-        let (mut starts, mut fast, mut slow) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut starts, mut ends, mut fast, mut slow) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut matches = 0;
         for (name, text) in &texts {
             for (s, e) in crate::extract::sentence::split(text) {
                 let n = normalize(&text[s..e]);
-                scan(&lex, &n, &mut starts, &mut fast);
-                scan_with(&lex, &n, &mut starts, &mut slow, |l, t, ws, off| find_by_lookup(l, t, ws, off, longest));
+                scan(&lex, &n, &mut starts, &mut ends, &mut fast);
+                // The word ends found in the pass are where each word's run of word chars ends.
+                let runs: Vec<u32> = starts.iter().map(|&w| word_end(&n, w as usize) as u32).collect();
+                assert_eq!(ends, runs, "{name}: {n}");
+                scan_with(&lex, &n, &mut starts, &mut ends, &mut slow, |l, t, ws, off| {
+                    find_by_lookup(l, t, ws, off, longest)
+                });
                 let key = |m: &RawMatch| (m.start, m.end, m.word_start, m.term, m.clitics, m.suffix);
                 let (a, b): (Vec<_>, Vec<_>) = (fast.iter().map(key).collect(), slow.iter().map(key).collect());
                 assert_eq!(a, b, "{name}: {n}");

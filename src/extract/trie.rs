@@ -3,40 +3,62 @@
 //! Takes the pattern strings of [`crate::extract::lexicon`] (each distinct, each with its index)
 //! and hands [`crate::extract::tokenize`] a walk that reports every pattern starting exactly at
 //! an offset. Matching in kgraph is always anchored (at a word start or after a clitic prefix),
-//! so no failure links are needed. The trie is a double array: the child of cell `s` on byte `b`
-//! is cell `base[s] + b` when that cell's `check` is `s`, so a step is two loads and a compare;
-//! cells are placed depth first, so the cells of one pattern sit close together.
+//! so no failure links are needed. The trie is a double array over byte classes (the bytes the
+//! patterns use, numbered from 1): the child of cell `s` on a byte of class `c` is cell
+//! `base[s] + c` when that cell's `check` is `s`, so a step is a few loads and a compare, and a
+//! byte no pattern has ends the walk at once. Cells are placed depth first, so the cells of one
+//! pattern sit close together.
 
-/// No pattern ends at a cell.
+/// No pattern ends at a node.
 const NONE: u32 = u32::MAX;
 /// The `check` of a free cell.
 const FREE: u32 = u32::MAX;
 /// The `check` of the root, which is nobody's child.
 const ROOT: u32 = u32::MAX - 1;
+/// The bit of `base` that says a pattern ends at the cell.
+const ENDS: u32 = 1 << 31;
+/// Multi-child nodes are placed no lower than this many cells below the highest used cell:
+/// lower down, the array is nearly full and a fitting base is slow to find.
+const WINDOW: usize = 1024;
 
 /// One state of the double array.
 #[derive(Debug, Clone, Copy)]
 struct Cell {
-    /// The child on byte `b` is cell `base + b`, if that cell's `check` names this one.
+    /// The child on byte class `c` is cell `base + c` (without the [`ENDS`] bit), if that
+    /// cell's `check` names this one.
     base: u32,
     /// The parent cell ([`FREE`] or [`ROOT`] for none).
     check: u32,
-    /// The pattern that ends here, or [`NONE`].
-    pattern: u32,
 }
 
-/// An anchored byte trie stored as a double array; cell 0 is the root.
+/// An anchored byte trie stored as a double array over byte classes; cell 0 is the root.
 #[derive(Debug, Clone)]
 pub struct Trie {
+    /// The class of each byte: 0 for a byte no pattern has, else 1 and up.
+    classes: [u16; 256],
     cells: Vec<Cell>,
+    /// The pattern that ends at each cell with the [`ENDS`] bit.
+    patterns: Vec<u32>,
 }
 
 impl Trie {
     /// Build the trie of `patterns`; pattern `i` is reported as `i`. A repeated pattern keeps
     /// its first index; empty patterns are ignored.
     pub fn new<S: AsRef<[u8]>>(patterns: &[S]) -> Trie {
-        // First a trie of sorted child lists, then the double array.
-        let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
+        let mut classes = [0u16; 256];
+        for p in patterns {
+            for &b in p.as_ref() {
+                classes[usize::from(b)] = 1;
+            }
+        }
+        let mut n = 0;
+        for c in classes.iter_mut().filter(|c| **c == 1) {
+            n += 1;
+            *c = n;
+        }
+        let alphabet = usize::from(n) + 1;
+        // First a trie of child lists sorted by class, then the double array.
+        let mut children: Vec<Vec<(u16, u32)>> = vec![Vec::new()];
         let mut ends: Vec<u32> = vec![NONE];
         for (i, p) in patterns.iter().enumerate() {
             let p = p.as_ref();
@@ -45,11 +67,12 @@ impl Trie {
             }
             let mut node = 0usize;
             for &b in p {
-                node = match children[node].binary_search_by_key(&b, |&(l, _)| l) {
+                let c = classes[usize::from(b)];
+                node = match children[node].binary_search_by_key(&c, |&(l, _)| l) {
                     Ok(k) => children[node][k].1 as usize,
                     Err(k) => {
                         let id = children.len() as u32;
-                        children[node].insert(k, (b, id));
+                        children[node].insert(k, (c, id));
                         children.push(Vec::new());
                         ends.push(NONE);
                         id as usize
@@ -60,40 +83,49 @@ impl Trie {
                 ends[node] = i as u32;
             }
         }
-        let free = Cell { base: 0, check: FREE, pattern: NONE };
-        let mut cells = vec![free; 512];
+        let free = Cell { base: 0, check: FREE };
+        let mut cells = vec![free; alphabet + 1];
+        let mut cell_patterns = vec![NONE; alphabet + 1];
         cells[0].check = ROOT;
         let mut cell_of = vec![0u32; children.len()];
         // Depth first, so the cells of a long pattern sit close together.
         let mut stack = vec![0usize];
         let mut first_free = 1;
+        let mut top = 0usize;
         while let Some(node) = stack.pop() {
             let at = cell_of[node] as usize;
-            cells[at].pattern = ends[node];
             let kids = &children[node];
-            let Some(&(first_byte, _)) = kids.first() else { continue };
-            while cells[first_free].check != FREE {
-                first_free += 1;
-            }
-            let mut base = first_free.saturating_sub(usize::from(first_byte));
-            loop {
-                if cells.len() < base + 257 {
-                    cells.resize(base + 257, free);
+            if let (Some(&(lo, _)), Some(&(hi, _))) = (kids.first(), kids.last()) {
+                while cells[first_free].check != FREE {
+                    first_free += 1;
                 }
-                if kids.iter().all(|&(b, _)| cells[base + usize::from(b)].check == FREE) {
-                    break;
+                let from = if kids.len() == 1 { first_free } else { first_free.max(top.saturating_sub(WINDOW)) };
+                let mut base = from.saturating_sub(usize::from(lo));
+                loop {
+                    if cells.len() < base + alphabet + 1 {
+                        cells.resize(base + alphabet + 1, free);
+                        cell_patterns.resize(base + alphabet + 1, NONE);
+                    }
+                    if kids.iter().all(|&(c, _)| cells[base + usize::from(c)].check == FREE) {
+                        break;
+                    }
+                    base += 1;
                 }
-                base += 1;
+                cells[at].base = base as u32;
+                top = top.max(base + usize::from(hi));
+                for &(c, child) in kids.iter().rev() {
+                    let t = base + usize::from(c);
+                    cells[t].check = at as u32;
+                    cell_of[child as usize] = t as u32;
+                    stack.push(child as usize);
+                }
             }
-            cells[at].base = base as u32;
-            for &(b, child) in kids.iter().rev() {
-                let t = base + usize::from(b);
-                cells[t].check = at as u32;
-                cell_of[child as usize] = t as u32;
-                stack.push(child as usize);
+            if ends[node] != NONE {
+                cells[at].base |= ENDS;
+                cell_patterns[at] = ends[node];
             }
         }
-        Trie { cells }
+        Trie { classes, cells, patterns: cell_patterns }
     }
 
     /// Call `found(end, pattern)` for every pattern that `text` starts with, shortest first;
@@ -102,12 +134,16 @@ impl Trie {
     pub fn prefixes(&self, text: &[u8], mut found: impl FnMut(usize, u32)) {
         let mut at = 0u32;
         for (i, &b) in text.iter().enumerate() {
-            let t = self.cells[at as usize].base as usize + usize::from(b);
+            let c = usize::from(self.classes[usize::from(b)]);
+            if c == 0 {
+                return;
+            }
+            let t = (self.cells[at as usize].base & !ENDS) as usize + c;
             match self.cells.get(t) {
-                Some(c) if c.check == at => {
+                Some(cell) if cell.check == at => {
                     at = t as u32;
-                    if c.pattern != NONE {
-                        found(i + 1, c.pattern);
+                    if cell.base & ENDS != 0 {
+                        found(i + 1, self.patterns[t]);
                     }
                 }
                 _ => return,
@@ -122,7 +158,7 @@ impl Trie {
 
     /// Whether the trie holds no pattern.
     pub fn is_empty(&self) -> bool {
-        self.cells.iter().all(|c| c.pattern == NONE)
+        self.patterns.iter().all(|&p| p == NONE)
     }
 }
 
