@@ -1,7 +1,7 @@
 //! `kg eval`: scoring a gold folder (tests/fixtures/eval, two tiny articles written for this test
 //! with one deliberate miss and one deliberate false positive), its errors, and the real
-//! development corpus in tests/fixtures/real against the floor recorded there (skipped while that
-//! folder is absent).
+//! development corpora in tests/fixtures/real and tests/fixtures/real-short against the floor
+//! recorded in each (skipped, saying so, while a folder is absent).
 
 use crate::heldout::read_floor;
 use crate::util;
@@ -70,25 +70,33 @@ fn eval_reports_bad_folders_and_gold_files() {
     assert!(util::stdout(&o).contains("1 articles"), "the good article is still scored");
 }
 
-#[test]
-fn real_corpus_stays_above_its_floor() {
-    let dir = util::repo_root().join("tests/fixtures/real");
+/// Scores the real corpus in `tests/fixtures/NAME` and fails if it falls below the `FLOOR` file
+/// recorded there; skips, saying so, while the folder is absent.
+fn corpus_stays_above_its_floor(name: &str) {
+    let dir = util::repo_root().join("tests/fixtures").join(name);
     let floor = dir.join("FLOOR");
     if !dir.join("articles").is_dir() || !floor.is_file() {
-        println!(
-            "SKIP real_corpus_stays_above_its_floor: {} has no articles/ or FLOOR yet (the real corpus lands from other branches)",
-            dir.display()
-        );
+        println!("SKIP {name} floor: {} has no articles/ or FLOOR", dir.display());
         return;
     }
     let v = eval_json(&[dir.to_str().unwrap_or_default()]);
     let (p, r) = (v["overall"]["precision"].as_f64().unwrap_or(0.0), v["overall"]["recall"].as_f64().unwrap_or(0.0));
-    println!("real corpus: P {p:.3} R {r:.3} ({})", v["overall"]);
+    println!("{name}: P {p:.3} R {r:.3} ({})", v["overall"]);
     let (pf, rf) = read_floor(&floor);
     assert!(
         p >= pf && r >= rf,
-        "real corpus below its floor: P {p:.3} (floor {pf}) R {r:.3} (floor {rf}); run `kg eval tests/fixtures/real`"
+        "{name} below its floor: P {p:.3} (floor {pf}) R {r:.3} (floor {rf}); run `kg eval tests/fixtures/{name} -v`"
     );
+}
+
+#[test]
+fn real_corpus_stays_above_its_floor() {
+    corpus_stays_above_its_floor("real");
+}
+
+#[test]
+fn real_short_items_stay_above_their_floor() {
+    corpus_stays_above_its_floor("real-short");
 }
 
 #[test]
