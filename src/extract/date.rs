@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::error::ExtractError;
-use super::normalize::normalize;
+use super::normalize::{normalize, normalize_into, Normalized};
 
 /// How precise a date is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -347,12 +347,28 @@ enum Tok {
     Other,
 }
 
-/// Tokens of `text` with the byte range of each.
-fn tokens(words: &DateWords, text: &str, out: &mut Vec<(Tok, usize, usize)>) {
+/// `c.is_alphanumeric()`, with the Arabic block read from a table built once (the general
+/// lookup is slow, and Arabic text is made of these chars).
+fn is_alnum(c: char) -> bool {
+    static ARABIC: std::sync::LazyLock<[bool; 256]> = std::sync::LazyLock::new(|| {
+        std::array::from_fn(|i| char::from_u32(0x0600 + i as u32).is_some_and(char::is_alphanumeric))
+    });
+    match c as u32 {
+        0x0600..=0x06FF => ARABIC[c as usize - 0x0600],
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// Tokens of `text` with the byte range of each; `scratch` holds each word normalized.
+fn tokens(words: &DateWords, text: &str, out: &mut Vec<(Tok, usize, usize)>, scratch: &mut Normalized) {
     out.clear();
     let mut start = None;
+    let lookup = |w: &str, scratch: &mut Normalized| {
+        normalize_into(w, 0, scratch);
+        words.lookup(&scratch.text)
+    };
     for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        if c.is_alphanumeric() {
+        if is_alnum(c) {
             start.get_or_insert(i);
             continue;
         }
@@ -360,12 +376,13 @@ fn tokens(words: &DateWords, text: &str, out: &mut Vec<(Tok, usize, usize)>) {
         let w = &text[s..i];
         let tok = match number(w) {
             Some(t) => t,
-            None => words.lookup(&normalize(w)).map_or(Tok::Other, Tok::Word),
+            None => lookup(w, scratch).map_or(Tok::Other, Tok::Word),
         };
         // Two-word month names (كانون الثاني): join with the word before.
         if let Some(&(Tok::Other, ps, pe)) = out.last() {
-            if words.firsts.contains(&normalize(&text[ps..pe])) && text[pe..s].chars().all(char::is_whitespace) {
-                if let Some(Word::Month(m)) = words.lookup(&normalize(&text[ps..i])) {
+            normalize_into(&text[ps..pe], 0, scratch);
+            if words.firsts.contains(&scratch.text) && text[pe..s].chars().all(char::is_whitespace) {
+                if let Some(Word::Month(m)) = lookup(&text[ps..i], scratch) {
                     out.pop();
                     out.push((Tok::Word(Word::Month(m)), ps, i));
                     continue;
@@ -501,12 +518,13 @@ fn expr_at(text: &str, t: &[(Tok, usize, usize)], i: usize) -> Option<(DateExpr,
 #[derive(Debug, Default)]
 pub struct DateFinder {
     toks: Vec<(Tok, usize, usize)>,
+    scratch: Normalized,
 }
 
 impl DateFinder {
     /// Every date expression in `text`, in order.
     pub fn find_all(&mut self, words: &DateWords, text: &str) -> Vec<DateExpr> {
-        tokens(words, text, &mut self.toks);
+        tokens(words, text, &mut self.toks, &mut self.scratch);
         let mut out = Vec::new();
         let mut i = 0;
         while i < self.toks.len() {
@@ -546,7 +564,7 @@ impl DateFinder {
     /// The first bare year (1950–2100) in `text`: the year of a title such as "Battle of Kidal
     /// (2023)" or a URL's `/2024_Bamako_attacks`.
     pub fn bare_year(&mut self, words: &DateWords, text: &str) -> Option<PartialDate> {
-        tokens(words, text, &mut self.toks);
+        tokens(words, text, &mut self.toks, &mut self.scratch);
         self.toks.iter().find_map(|t| year(t.0).filter(|y| *y >= 1950)).map(PartialDate::y)
     }
 

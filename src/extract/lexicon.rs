@@ -1,20 +1,19 @@
 //! The lexicon: entities with their aliases, relation triggers and function words, read from
-//! the data files in `lexicon/` and compiled into one Aho-Corasick automaton.
+//! the data files in `lexicon/` and compiled into one byte trie.
 //!
 //! Takes the text of three files (`entities.txt`, `triggers.txt`, `markers.txt`, format in
 //! `lexicon/README.md`), normalizes every alias with [`crate::extract::normalize`] and builds a
-//! leftmost-longest automaton whose patterns point at [`Term`]s. It does not decide whether a
+//! [`Trie`] whose patterns point at [`Term`]s. It does not decide whether a
 //! match is a whole word: [`crate::extract::tokenize`] does that.
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::MatchKind;
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::date::{DateWords, PartialDate};
 use super::error::ExtractError;
 use super::normalize::normalize;
+use super::trie::Trie;
 use super::RelationType;
 
 const EMBEDDED_ENTITIES: &str = include_str!("../../lexicon/entities.txt");
@@ -235,7 +234,7 @@ impl Marker {
     }
 }
 
-/// What a pattern of the automaton stands for.
+/// What a pattern of the trie stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Term {
     /// An entity alias (index into [`Lexicon::entities`]).
@@ -246,7 +245,7 @@ pub enum Term {
     Marker(Marker),
 }
 
-/// One pattern of the automaton.
+/// One pattern of the trie.
 #[derive(Debug, Clone, Copy)]
 pub struct Pattern {
     /// What it stands for.
@@ -267,9 +266,9 @@ pub struct Lexicon {
     /// All triggers.
     pub triggers: Vec<TriggerDef>,
     pub(crate) patterns: Vec<Pattern>,
-    pub(crate) automaton: NFA,
+    pub(crate) trie: Trie,
     pub(crate) by_name: HashMap<String, u32>,
-    pub(crate) word_sets: [std::collections::HashSet<String>; WordSet::ALL.len()],
+    pub(crate) word_sets: [HashSet<String>; WordSet::ALL.len()],
     /// Normalized alias → index into `patterns`.
     pub(crate) phrases: HashMap<String, usize>,
     /// Month and weekday names and the words around dates.
@@ -282,7 +281,7 @@ struct Builder {
     strings: Vec<String>,
     patterns: Vec<Pattern>,
     seen: HashMap<String, usize>,
-    word_sets: [std::collections::HashSet<String>; WordSet::ALL.len()],
+    word_sets: [HashSet<String>; WordSet::ALL.len()],
 }
 
 fn is_arabic(s: &str) -> bool {
@@ -539,14 +538,11 @@ impl Lexicon {
     }
 
     fn empty() -> Lexicon {
-        let automaton = NFA::builder().build(["\u{0}"]).unwrap_or_else(|_| unreachable!());
-        let patterns =
-            vec![Pattern { term: Term::Marker(Marker::Prep), arabic: false, has_article: false, lam_variant: false }];
         Lexicon {
             entities: Vec::new(),
             triggers: Vec::new(),
-            patterns,
-            automaton,
+            patterns: Vec::new(),
+            trie: Trie::new::<&str>(&[]),
             by_name: HashMap::new(),
             word_sets: Default::default(),
             phrases: HashMap::new(),
@@ -637,15 +633,11 @@ impl Lexicon {
                 }
             }
         }
-        let automaton = NFA::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&b.strings)
-            .map_err(|e| parse_error(entities.0, 0, format!("cannot compile the lexicon: {e}")))?;
         Ok(Lexicon {
             entities: b.entities,
             triggers: b.triggers,
+            trie: Trie::new(&b.strings),
             patterns: b.patterns,
-            automaton,
             by_name,
             word_sets: b.word_sets,
             phrases: b.seen,

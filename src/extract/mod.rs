@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module per step:
 //! [`lang`] (Arabic or English) → [`sentence`] (split, bounded length) → [`normalize`] (fold
-//! letter forms, keep a map to original offsets) → [`tokenize`] (lexicon automaton, whole
+//! letter forms, keep a map to original offsets) → [`tokenize`] (lexicon [`trie`], whole
 //! words, Arabic clitics) → [`rules`] (mentions: known and unknown entities, triggers, function
 //! words) → [`attach`] (subjects and objects of each trigger, coreference, negation; Arabic
 //! constructions in [`arabic`]) →
@@ -34,6 +34,7 @@ pub mod pipeline;
 pub mod rules;
 pub mod sentence;
 pub mod tokenize;
+pub mod trie;
 
 use serde::Serialize;
 

@@ -56,14 +56,93 @@ fn fold(c: char) -> Option<char> {
     })
 }
 
+/// ASCII bytes that normalize to themselves, the space aside.
+const SAME: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = !matches!(b as u8, b'A'..=b'Z' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' | b'-' | b'_' | b'`');
+        b += 1;
+    }
+    t
+};
+
+/// Whether an Arabic code point (U+0600–U+06FF) normalizes to itself.
+#[inline]
+fn arabic_same(c: u32) -> bool {
+    !matches!(
+        c,
+        0x064B..=0x065F
+            | 0x0670
+            | 0x0640
+            | 0x06D6..=0x06ED
+            | 0x0623
+            | 0x0625
+            | 0x0622
+            | 0x0671
+            | 0x0649
+            | 0x06CC
+            | 0x0626
+            | 0x0629
+            | 0x0624
+            | 0x06A9
+    )
+}
+
+/// The end of the run of chars from byte `i` that normalize to themselves: ASCII and two-byte
+/// Arabic that stay as they are, and single spaces (after a space or at the start, a space is
+/// dropped, so it ends the run). Pushes the run's offsets (plus `base`) onto `map`.
+#[inline]
+fn copied_run(bytes: &[u8], i: usize, last_space: bool, base: usize, map: &mut Vec<u32>) -> usize {
+    let mut j = i;
+    let mut space_before = last_space;
+    while j < bytes.len() {
+        let b = bytes[j];
+        if b < 0x80 {
+            let space = b == b' ';
+            if !(SAME[usize::from(b)] || (space && !space_before)) {
+                break;
+            }
+            map.push((base + j) as u32);
+            space_before = space;
+            j += 1;
+        } else if (0xD8..=0xDB).contains(&b) && j + 1 < bytes.len() {
+            let c = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[j + 1]) & 0x3F);
+            if !arabic_same(c) {
+                break;
+            }
+            let at = (base + j) as u32;
+            map.push(at);
+            map.push(at);
+            space_before = false;
+            j += 2;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
 /// Normalize `src` into `out` (cleared first). `base` is added to every recorded offset.
 pub fn normalize_into(src: &str, base: usize, out: &mut Normalized) {
     out.text.clear();
     out.map.clear();
+    out.text.reserve(src.len());
+    out.map.reserve(src.len() + 1);
     let bytes = src.as_bytes();
     let mut last_space = true;
     let mut i = 0;
     while i < bytes.len() {
+        // A run of chars that normalize to themselves is copied in one piece.
+        let run = copied_run(bytes, i, last_space, base, &mut out.map);
+        if run > i {
+            out.text.push_str(&src[i..run]);
+            last_space = bytes[run - 1] == b' ';
+            i = run;
+            if i == bytes.len() {
+                break;
+            }
+        }
         let b = bytes[i];
         if b < 0x80 {
             let c = match b {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::lexicon::{Lexicon, Marker, Term, WordSet};
 use super::normalize::Normalized;
-use super::tokenize::{is_word_char, token_index, Clitics, RawMatch, Suffix};
+use super::tokenize::{token_index, Clitics, RawMatch, Suffix};
 
 /// Index of an entity in a document's [`EntityTable`].
 pub type Ent = u32;
@@ -412,13 +412,14 @@ pub struct SentenceItems<'a> {
     pub original: &'a str,
     /// Word starts of the normalized sentence.
     pub starts: &'a [u32],
+    /// Word ends, parallel to `starts`.
+    pub ends: &'a [u32],
 }
 
 impl SentenceItems<'_> {
     fn word_at(&self, tok: u32) -> Option<(usize, usize)> {
         let s = *self.starts.get(tok as usize)? as usize;
-        let t = &self.norm.text[s..];
-        let e = s + t.find(|c: char| !is_word_char(c)).unwrap_or(t.len());
+        let e = *self.ends.get(tok as usize)? as usize;
         Some((s, e))
     }
 

@@ -32,18 +32,54 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
             return true;
         }
     }
+    if word.is_ascii() {
+        return ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
+    }
     let lower = word.to_lowercase();
     ABBREVIATIONS.contains(&lower.as_str())
 }
+
+/// Bytes [`split`] passes over: all but the ASCII terminators and period, the second bytes
+/// of ؟ and ؛ (9F, 9B after D8) and the first bytes of the three-byte terminators (E2, E3).
+const PLAIN: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = !matches!(b as u8, b'\n' | b'!' | b'?' | b';' | b'.' | 0x9B | 0x9F | 0xE2 | 0xE3);
+        b += 1;
+    }
+    t
+};
 
 /// Split `text` into sentence byte ranges (trimmed, never empty).
 pub fn split(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut start = 0;
+    // Where the spaces that may take a forced cut begin: those before were passed before the
+    // last cut or end.
+    let mut spaces_from = 0;
     let mut i = 0;
-    let mut last_space = None;
     while i < bytes.len() {
+        // Pass over plain bytes, up to the byte whose char would reach the forced cut.
+        let stop = bytes.len().min(start + MAX_SENTENCE - 1);
+        while i < stop && PLAIN[usize::from(bytes[i])] {
+            i += 1;
+        }
+        if i == bytes.len() {
+            break;
+        }
+        if i < stop && matches!(bytes[i], 0x9B | 0x9F) {
+            if bytes[i - 1] != 0xD8 {
+                i += 1;
+                continue;
+            }
+            i -= 1;
+        }
+        // At the forced cut the walk may stand inside a char.
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
         let b = bytes[i];
         let (is_end, len) = if b < 0x80 {
             let end = match b {
@@ -56,10 +92,10 @@ pub fn split(text: &str) -> Vec<(usize, usize)> {
                 }
                 _ => false,
             };
-            if b == b' ' {
-                last_space = Some(i);
-            }
             (end, 1)
+        } else if (0xC0..0xE0).contains(&b) {
+            // A two-byte char: of the terminators only ؟ (D8 9F) and ؛ (D8 9B).
+            (b == 0xD8 && matches!(bytes.get(i + 1), Some(0x9F | 0x9B)), 2)
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             (matches!(c, '؟' | '؛' | '…' | '\u{2029}' | '\u{2028}' | '。'), c.len_utf8())
@@ -67,15 +103,16 @@ pub fn split(text: &str) -> Vec<(usize, usize)> {
         if is_end {
             push_trimmed(text, start, i + len, &mut out);
             start = i + len;
-            last_space = None;
+            spaces_from = start;
         } else if i + len - start >= MAX_SENTENCE {
+            let last_space = bytes[spaces_from..i + len].iter().rposition(|&c| c == b' ').map(|p| spaces_from + p);
             let cut = match last_space {
                 Some(s) if s > start => s + 1,
                 _ => i + len,
             };
             push_trimmed(text, start, cut, &mut out);
             start = cut;
-            last_space = None;
+            spaces_from = i + len;
         }
         i += len;
     }
@@ -164,5 +201,96 @@ mod tests {
         let parts = split(&text);
         assert!(parts.len() > 1);
         assert!(parts.iter().all(|(s, e)| e - s <= MAX_SENTENCE));
+    }
+
+    /// The splitter as it was before it passed over plain bytes: every char looked at, the last
+    /// space remembered as it goes.
+    fn split_reference(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        let mut last_space = None;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (is_end, len) = if b < 0x80 {
+                let end = match b {
+                    b'\n' | b'!' | b'?' | b';' => true,
+                    b'.' => {
+                        let next = bytes.get(i + 1).copied();
+                        let spaced = matches!(next, None | Some(b' ' | b'\n' | b'\r' | b'\t' | b'"' | b')'))
+                            || next.is_some_and(|n| n >= 0x80);
+                        spaced && !is_abbreviation(text, i)
+                    }
+                    _ => false,
+                };
+                if b == b' ' {
+                    last_space = Some(i);
+                }
+                (end, 1)
+            } else if (0xC0..0xE0).contains(&b) {
+                // A two-byte char: of the terminators only ؟ (D8 9F) and ؛ (D8 9B).
+                (b == 0xD8 && matches!(bytes.get(i + 1), Some(0x9F | 0x9B)), 2)
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                (matches!(c, '؟' | '؛' | '…' | '\u{2029}' | '\u{2028}' | '。'), c.len_utf8())
+            };
+            if is_end {
+                push_trimmed(text, start, i + len, &mut out);
+                start = i + len;
+                last_space = None;
+            } else if i + len - start >= MAX_SENTENCE {
+                let cut = match last_space {
+                    Some(s) if s > start => s + 1,
+                    _ => i + len,
+                };
+                push_trimmed(text, start, cut, &mut out);
+                start = cut;
+                last_space = None;
+            }
+            i += len;
+        }
+        push_trimmed(text, start, bytes.len(), &mut out);
+        out
+    }
+
+    /// Texts that put terminators, spaces and many-byte chars around the forced cut.
+    fn cut_texts() -> Vec<String> {
+        let pieces =
+            ["word ", "كلمة ", "؟", "؛", "…", "a.", "Gen. ", "\n", "ـ", "ًً", "‟", "。", "x", "بب", "U.S. ", "2.5 "];
+        let mut out = Vec::new();
+        for (k, first) in pieces.iter().enumerate() {
+            for run in [1, 3, 7, 4090, 4095, 4096, 5000] {
+                let mut t = first.to_string();
+                let mut n = k;
+                while t.len() < run + 9000 {
+                    n = (n * 7 + 3) % pieces.len();
+                    let piece = if n % 3 == 0 { pieces[n] } else { "x" };
+                    t.push_str(&piece.repeat(1 + run % 5));
+                }
+                out.push(t);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn byte_skipping_split_equals_the_char_by_char_one() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = cut_texts();
+        for dir in ["graphs", "tests/fixtures/real/articles", "tests/fixtures/real-short/articles"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+            for p in entries.filter_map(|e| e.ok()).map(|e| e.path()) {
+                if let Ok(t) = std::fs::read_to_string(&p) {
+                    // Also as one long line, so the forced cut is reached.
+                    texts.push(t.replace('\n', " ").replace(['.', '؟', '!', '?', ';', '؛'], ","));
+                    texts.push(t);
+                }
+            }
+        }
+        assert!(texts.len() > 250, "expected the repository's texts, found {}", texts.len());
+        for t in &texts {
+            assert_eq!(split(t), split_reference(t), "{}", &t[..t.len().min(80)]);
+        }
     }
 }

@@ -1,14 +1,12 @@
 //! Tokenization and lexicon lookup over normalized text, with Arabic clitics.
 //!
-//! Runs the lexicon's leftmost-longest automaton over one normalized sentence and keeps the
-//! matches that are whole words: Latin patterns must start and end at word boundaries; Arabic
-//! patterns may follow the clitic prefixes و ف ب ك ل (and ال, بال, لل … for trigger words), and
-//! trigger words may carry pronoun or plural suffixes (هجماتها, لصراعهما). A rejected match
-//! restarts the search one character later, so a false hit inside a word never hides a real one.
+//! Walks the lexicon's trie from each word start of one normalized sentence (and, in Arabic,
+//! from after each possible clitic prefix) and keeps the longest pattern that is a whole word:
+//! Latin patterns must start and end at word boundaries; Arabic patterns may follow the clitic
+//! prefixes و ف ب ك ل (and ال, بال, لل … for trigger words), and trigger words may carry pronoun
+//! or plural suffixes (هجماتها, لصراعهما). A longest pattern that is not a whole word gives way
+//! to a shorter one, so a false hit inside a word never hides a real one.
 //! Hands on [`RawMatch`]es; knows nothing of relations.
-
-use aho_corasick::automaton::Automaton;
-use aho_corasick::Anchored;
 
 use super::lexicon::{Lexicon, Marker, Pattern, Term};
 
@@ -67,23 +65,51 @@ pub fn is_word_char(c: char) -> bool {
     }
 }
 
+/// Whether the char at byte `i` of `text` (a char boundary) belongs to a word, and its length
+/// in bytes: [`is_word_char`] without decoding ASCII or two-byte Arabic.
+#[inline(always)]
+fn word_char_at(text: &str, i: usize) -> (bool, usize) {
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    if b < 0x80 {
+        (b.is_ascii_alphanumeric(), 1)
+    } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+        let c = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
+        (matches!(c, 0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06FA..=0x06FF), 2)
+    } else {
+        other_word_char_at(text, i)
+    }
+}
+
+/// [`word_char_at`] for chars that are neither ASCII nor two-byte Arabic.
+#[inline(never)]
+fn other_word_char_at(text: &str, i: usize) -> (bool, usize) {
+    let c = text[i..].chars().next().unwrap_or(' ');
+    (is_word_char(c), c.len_utf8())
+}
+
+/// The end of the run of word chars that starts at byte `from` of `text` (`from` itself when
+/// no word char is there).
+#[inline]
+pub fn word_end(text: &str, from: usize) -> usize {
+    let mut i = from;
+    while i < text.len() {
+        let (w, len) = word_char_at(text, i);
+        if !w {
+            break;
+        }
+        i += len;
+    }
+    i
+}
+
 /// Offsets of the starts of all words in `text`.
 pub fn word_starts(text: &str, out: &mut Vec<u32>) {
     out.clear();
-    let bytes = text.as_bytes();
     let mut in_word = false;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (w, len) = if b < 0x80 {
-            (b.is_ascii_alphanumeric(), 1)
-        } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
-            let c = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
-            (matches!(c, 0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06FA..=0x06FF), 2)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (is_word_char(c), c.len_utf8())
-        };
+    while i < text.len() {
+        let (w, len) = word_char_at(text, i);
         if w && !in_word {
             out.push(i as u32);
         }
@@ -178,12 +204,25 @@ fn clitic_offsets(text: &str, ws: usize, out: &mut [usize; 8]) -> usize {
     n
 }
 
-/// Find all whole-word lexicon matches in the normalized `text`; `starts` receives the word
-/// starts. Matching is anchored at word starts and after clitic prefixes, so the automaton
-/// only ever walks the few bytes a pattern could cover.
-pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawMatch>) {
+/// Find all whole-word lexicon matches in the normalized `text`; `starts` and `ends` receive
+/// the word starts and ends. Matching is anchored at word starts and after clitic prefixes, so
+/// the trie only ever walks the few bytes a pattern could cover.
+pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, ends: &mut Vec<u32>, out: &mut Vec<RawMatch>) {
+    scan_with(lex, text, starts, ends, out, find_at);
+}
+
+/// [`scan`] with `find` standing for [`find_at`] (the tests compare it with a second matcher).
+fn scan_with(
+    lex: &Lexicon,
+    text: &str,
+    starts: &mut Vec<u32>,
+    ends: &mut Vec<u32>,
+    out: &mut Vec<RawMatch>,
+    find: impl Fn(&Lexicon, &str, usize, usize) -> Option<RawMatch>,
+) {
     out.clear();
-    word_starts(text, starts);
+    words_and_marks(text, starts, ends, out);
+    let marks = out.len();
     let bytes = text.as_bytes();
     let mut next_free = 0usize;
     let mut offsets = [0usize; 8];
@@ -199,9 +238,9 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
             1
         };
         for &off in &offsets[..n] {
-            if let Some(rm) = find_at(lex, text, ws, off) {
+            if let Some(rm) = find(lex, text, ws, off) {
                 // "the movement" must not hide "Movement for the Salvation of Azawad".
-                if matches!(rm.term, Term::Marker(_)) && shadows_entity(lex, text, starts, ws, rm.end as usize) {
+                if matches!(rm.term, Term::Marker(_)) && shadows_entity(lex, text, starts, ws, rm.end as usize, &find) {
                     break;
                 }
                 next_free = rm.end as usize;
@@ -210,72 +249,86 @@ pub fn scan(lex: &Lexicon, text: &str, starts: &mut Vec<u32>, out: &mut Vec<RawM
             }
         }
     }
-    // Punctuation the rules look at.
-    let before = out.len();
-    for (i, c) in text.char_indices() {
-        let m = match c {
-            ',' | '،' => Marker::Comma,
-            '(' => Marker::OpenParen,
-            ')' => Marker::CloseParen,
-            _ => continue,
-        };
-        out.push(RawMatch {
-            start: i as u32,
-            end: (i + c.len_utf8()) as u32,
-            word_start: i as u32,
-            term: Term::Marker(m),
-            clitics: Clitics::default(),
-            suffix: Suffix::None,
-        });
-    }
-    if out.len() > before {
+    if marks > 0 && out.len() > marks {
         out.sort_by_key(|m| m.start);
     }
 }
 
-/// The longest acceptable pattern starting exactly at `off`: the automaton is walked byte by
-/// byte from `off` until it dies, remembering where patterns end; the longest whole-word one
-/// wins.
-/// Whether an entity alias starting inside the marker match `start..end` runs past its end.
-fn shadows_entity(lex: &Lexicon, text: &str, starts: &[u32], start: usize, end: usize) -> bool {
-    starts
-        .iter()
-        .map(|&s| s as usize)
-        .skip_while(|&s| s <= start)
-        .take_while(|&s| s < end)
-        .any(|s| find_at(lex, text, s, s).is_some_and(|m| matches!(m.term, Term::Entity(_)) && m.end as usize > end))
-}
-
-fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch> {
-    let dfa = &lex.automaton;
-    let mut sid = dfa.start_state(Anchored::Yes).ok()?;
-    let mut ends: [(usize, u32); 8] = [(0, 0); 8];
-    let mut n = 0;
-    for (i, &b) in text.as_bytes()[off..].iter().enumerate() {
-        sid = dfa.next_state(Anchored::Yes, sid, b);
-        if dfa.is_special(sid) {
-            if dfa.is_dead(sid) {
-                break;
+/// The word starts and ends of `text` into `starts` and `ends`, and the punctuation the rules
+/// look at (`,` `(` `)` `،`) into `marks` as marker matches, in one pass.
+fn words_and_marks(text: &str, starts: &mut Vec<u32>, ends: &mut Vec<u32>, marks: &mut Vec<RawMatch>) {
+    starts.clear();
+    ends.clear();
+    let bytes = text.as_bytes();
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (w, len) = word_char_at(text, i);
+        if w {
+            if !in_word {
+                starts.push(i as u32);
             }
-            // A match state may also report patterns that are suffixes of the path walked
-            // (they would start after `off`): keep only one that starts at `off`.
-            let len = i + 1;
-            let found = if dfa.is_match(sid) {
-                (0..dfa.match_len(sid)).map(|k| dfa.match_pattern(sid, k)).find(|&p| dfa.pattern_len(p) == len)
-            } else {
-                None
+        } else {
+            if in_word {
+                ends.push(i as u32);
+            }
+            let m = match bytes[i] {
+                b',' => Some(Marker::Comma),
+                b'(' => Some(Marker::OpenParen),
+                b')' => Some(Marker::CloseParen),
+                0xD8 if bytes.get(i + 1) == Some(&0x8C) => Some(Marker::Comma),
+                _ => None,
             };
-            if let Some(pid) = found {
-                let pid = pid.as_u32();
-                if n == ends.len() {
-                    ends.copy_within(1.., 0);
-                    n -= 1;
-                }
-                ends[n] = (off + i + 1, pid);
-                n += 1;
+            if let Some(m) = m {
+                marks.push(RawMatch {
+                    start: i as u32,
+                    end: (i + len) as u32,
+                    word_start: i as u32,
+                    term: Term::Marker(m),
+                    clitics: Clitics::default(),
+                    suffix: Suffix::None,
+                });
             }
         }
+        in_word = w;
+        i += len;
     }
+    if in_word {
+        ends.push(bytes.len() as u32);
+    }
+}
+
+/// Whether an entity alias starting inside the marker match `start..end` runs past its end.
+fn shadows_entity(
+    lex: &Lexicon,
+    text: &str,
+    starts: &[u32],
+    start: usize,
+    end: usize,
+    find: impl Fn(&Lexicon, &str, usize, usize) -> Option<RawMatch>,
+) -> bool {
+    let first = starts.partition_point(|&s| s as usize <= start);
+    starts[first..]
+        .iter()
+        .map(|&s| s as usize)
+        .take_while(|&s| s < end)
+        .any(|s| find(lex, text, s, s).is_some_and(|m| matches!(m.term, Term::Entity(_)) && m.end as usize > end))
+}
+
+/// The longest acceptable pattern starting exactly at `off`: the lexicon's trie is walked byte
+/// by byte from `off` until it has no child, remembering where patterns end (the last eight);
+/// the longest whole-word one wins.
+fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch> {
+    let mut ends: [(usize, u32); 8] = [(0, 0); 8];
+    let mut n = 0;
+    lex.trie.prefixes(&text.as_bytes()[off..], |len, pid| {
+        if n == ends.len() {
+            ends.copy_within(1.., 0);
+            n -= 1;
+        }
+        ends[n] = (off + len, pid);
+        n += 1;
+    });
     for &(end, pid) in ends[..n].iter().rev() {
         let p = &lex.patterns[pid as usize];
         if let Some(rm) = accept(text, ws, off, end, p) {
@@ -294,9 +347,8 @@ fn accept(text: &str, word_start: usize, start: usize, end: usize, p: &Pattern) 
     } else {
         return None;
     };
-    let after = &text[end..];
-    let word_end = end + after.find(|c: char| !is_word_char(c)).unwrap_or(after.len());
-    let rest = &text[end..word_end];
+    let end_of_word = word_end(text, end);
+    let rest = &text[end..end_of_word];
     let suffix = if rest.is_empty() {
         Suffix::None
     } else if p.arabic && matches!(p.term, Term::Trigger(_)) {
@@ -306,7 +358,7 @@ fn accept(text: &str, word_start: usize, start: usize, end: usize, p: &Pattern) 
     };
     Some(RawMatch {
         start: start as u32,
-        end: word_end as u32,
+        end: end_of_word as u32,
         word_start: word_start as u32,
         term: p.term,
         clitics,
@@ -323,7 +375,7 @@ mod tests {
         let lex = Lexicon::embedded();
         let n = normalize(text);
         let mut out = Vec::new();
-        scan(&lex, &n, &mut Vec::new(), &mut out);
+        scan(&lex, &n, &mut Vec::new(), &mut Vec::new(), &mut out);
         out.iter().map(|m| (n[m.start as usize..m.end as usize].to_string(), m.term)).collect()
     }
 
@@ -337,9 +389,66 @@ mod tests {
         assert_eq!(Some(found[1].1), jnim);
         let n = normalize("لصراعهما");
         let mut out = Vec::new();
-        scan(&lex, &n, &mut Vec::new(), &mut out);
+        scan(&lex, &n, &mut Vec::new(), &mut Vec::new(), &mut out);
         assert_eq!(out[0].suffix, Suffix::Dual);
         assert!(out[0].clitics.lam);
+    }
+
+    /// A second matcher for [`scan_with`]: every prefix of the text at `off` looked up in the
+    /// lexicon's phrase table, no trie; the longest eight tried longest first, as
+    /// [`find_at`] does.
+    fn find_by_lookup(lex: &Lexicon, text: &str, ws: usize, off: usize, longest: usize) -> Option<RawMatch> {
+        let last = text.len().min(off + longest);
+        let ends: Vec<(usize, usize)> = (off + 1..=last)
+            .filter(|&e| text.is_char_boundary(e))
+            .filter_map(|e| lex.phrases.get(&text[off..e]).map(|&p| (e, p)))
+            .collect();
+        ends.iter().rev().take(8).find_map(|&(e, p)| accept(text, ws, off, e, &lex.patterns[p]))
+    }
+
+    /// The in-repository texts (the project's example articles and test fixtures).
+    fn repo_texts() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dirs = ["graphs", "tests/fixtures/heldout", "tests/fixtures/real/articles", "tests/fixtures/eval/articles"];
+        let mut out = Vec::new();
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+            let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+            paths.sort();
+            for p in paths.into_iter().filter(|p| p.extension().is_some_and(|x| x == "txt")) {
+                if let Ok(text) = std::fs::read_to_string(&p) {
+                    out.push((p.display().to_string(), text));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn trie_scan_equals_phrase_table_lookup_on_every_repo_text() {
+        let lex = Lexicon::embedded();
+        let longest = lex.phrases.keys().map(String::len).max().unwrap_or(0);
+        let texts = repo_texts();
+        assert!(texts.len() >= 30, "expected the repository's texts, found {}", texts.len());
+        let (mut starts, mut ends, mut fast, mut slow) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut matches = 0;
+        for (name, text) in &texts {
+            for (s, e) in crate::extract::sentence::split(text) {
+                let n = normalize(&text[s..e]);
+                scan(&lex, &n, &mut starts, &mut ends, &mut fast);
+                // The word ends found in the pass are where each word's run of word chars ends.
+                let runs: Vec<u32> = starts.iter().map(|&w| word_end(&n, w as usize) as u32).collect();
+                assert_eq!(ends, runs, "{name}: {n}");
+                scan_with(&lex, &n, &mut starts, &mut ends, &mut slow, |l, t, ws, off| {
+                    find_by_lookup(l, t, ws, off, longest)
+                });
+                let key = |m: &RawMatch| (m.start, m.end, m.word_start, m.term, m.clitics, m.suffix);
+                let (a, b): (Vec<_>, Vec<_>) = (fast.iter().map(key).collect(), slow.iter().map(key).collect());
+                assert_eq!(a, b, "{name}: {n}");
+                matches += a.len();
+            }
+        }
+        assert!(matches > 1000, "only {matches} matches in the repository's texts");
     }
 
     #[test]
