@@ -441,13 +441,23 @@ impl SentenceItems<'_> {
     pub fn build(&self, raw: &[RawMatch], ctx: &mut Context, table: &mut EntityTable, out: &mut Vec<Item>) {
         out.clear();
         ctx.sentence_counts = [0; 3];
+        // A state named behind a border phrase ("near the border with Niger", «قرب الحدود مع
+        // الجزائر») is a neighbour: it does not say which country the sentence is about.
+        let mut border_end = None;
         for m in raw {
-            if let Term::Entity(id) = m.term {
-                let def = &self.lex.entities[id as usize];
-                if !def.is_generic() {
-                    ctx.note(def.country.as_deref(), def.sahel);
-                    ctx.see(id);
+            match m.term {
+                Term::Marker(Marker::Border) => border_end = Some(m.end),
+                Term::Entity(id) => {
+                    let def = &self.lex.entities[id as usize];
+                    let neighbour = border_end.is_some_and(|e| m.word_start.saturating_sub(e) <= 12);
+                    if !def.is_generic() {
+                        ctx.note(if neighbour { None } else { def.country.as_deref() }, def.sahel);
+                        ctx.see(id);
+                    }
+                    border_end = None;
                 }
+                Term::Trigger(_) => border_end = None,
+                Term::Marker(_) => {}
             }
         }
         let mut has_trigger = false;
