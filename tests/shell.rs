@@ -92,6 +92,7 @@ fn multiline_query_entity_completion_and_autosave() {
     expect(&mut p, "kg> ");
     // A statement over three lines runs at its ';'.
     p.send("MATCH (g:ArmedGroup)\r").unwrap();
+    expect(&mut p, "..> ");
     p.send("WHERE g.name STARTS WITH 'Islamic'\r").unwrap();
     p.send("RETURN g.name AS name;\r").unwrap();
     expect_regex(&mut p, r"\| 'Islamic State Sahel' +\|");
@@ -125,6 +126,49 @@ fn multiline_query_entity_completion_and_autosave() {
     assert_eq!(g.nodes_by_name("Ansongo").len(), 1);
     let h = history(dir.path());
     assert!(h.contains("WHERE g.name STARTS WITH 'Islamic'"), "history: {h}");
+}
+
+/// Issue 13 item 7: while a statement is open each line gets the continuation prompt; Ctrl-C
+/// drops the whole open statement, Ctrl-D in its middle drops it with a word and stays, and a
+/// pasted script runs statement by statement.
+#[test]
+fn continuation_prompt_ctrl_c_ctrl_d_and_pasted_scripts() {
+    let dir = util::tempdir("shell-continuation");
+    let mut p = spawn_shell(dir.path(), &[]);
+    expect(&mut p, "Statements end with ';'");
+    expect(&mut p, "kg> ");
+    p.send("RETURN 'two\r").unwrap();
+    expect(&mut p, "..> ");
+    // Completion still knows the string was opened on the line before.
+    p.send("lines' AS\r").unwrap();
+    expect(&mut p, "..> ");
+    p.send("  s;\r").unwrap();
+    expect_regex(&mut p, r"\| 'two\\nlines' +\|");
+    expect(&mut p, "kg> ");
+    p.send("MATCH (n)\r").unwrap();
+    expect(&mut p, "..> ");
+    p.send("\x03").unwrap();
+    expect(&mut p, "kg> ");
+    p.send("RETURN 'after ctrl-c' AS s;\r").unwrap();
+    expect_regex(&mut p, r"\| 'after ctrl-c' +\|");
+    p.send("MATCH (n)\r").unwrap();
+    expect(&mut p, "..> ");
+    p.send("\x04").unwrap();
+    expect(&mut p, "the unfinished statement was discarded");
+    expect(&mut p, "kg> ");
+    // A bracketed paste of three statements, the last one left open.
+    p.send("\x1b[200~RETURN 1 AS one;\nRETURN 2\n  AS two; RETURN 3\x1b[201~\r").unwrap();
+    expect_regex(&mut p, r"\| one +\|");
+    expect_regex(&mut p, r"\| two +\|");
+    expect(&mut p, "..> ");
+    p.send("AS three;\r").unwrap();
+    expect_regex(&mut p, r"\| three +\|");
+    expect(&mut p, "kg> ");
+    p.send("\x04").unwrap();
+    expect_exit(&mut p);
+    let h = history(dir.path());
+    assert!(!h.contains("MATCH (n)"), "a dropped statement is not history: {h}");
+    assert!(h.contains("AS three;"), "history: {h}");
 }
 
 #[test]
