@@ -274,3 +274,49 @@ fn build_and_import_merge_into_the_open_graph() {
     let g = kgraph::store::load(&graph).expect("piped shell saved the graph at the end");
     assert_eq!(g.nodes_by_name("Wagner Group").len(), 1);
 }
+
+/// Issue 13 item 7: `:schema` lists the patterns `(:Label)-[:TYPE]->(:Label)` of the example
+/// graph with the counts a query finds for them, besides labels, types and property keys.
+#[test]
+fn schema_lists_patterns_with_the_counts_queries_find() {
+    let dir = util::tempdir("shell-schema-patterns");
+    let graph = dir.path().join("sahel.kg");
+    let o = util::kg().arg("build").arg(util::repo_root().join("graphs")).arg("-g").arg(&graph).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "kg build graphs/: {}", stderr(&o));
+    let o = piped(&graph, ":format tsv\n:schema\n");
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let schema = stdout(&o);
+    let rows = |kind: &str| -> Vec<(String, String)> {
+        schema
+            .lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split('\t').collect();
+                (cells[0] == kind).then(|| (cells[1].to_string(), cells[2].to_string()))
+            })
+            .collect()
+    };
+    for kind in ["label", "relationship type", "property key"] {
+        assert!(!rows(kind).is_empty(), "no {kind} rows: {schema}");
+    }
+    let patterns = rows("pattern");
+    let o = util::run_kg(&[
+        "query",
+        "-g",
+        graph.to_str().unwrap(),
+        "--format",
+        "tsv",
+        "MATCH (a)-[r]->(b) UNWIND labels(a) AS la UNWIND labels(b) AS lb \
+         RETURN '(:' + la + ')-[:' + type(r) + ']->(:' + lb + ')' AS pattern, count(*) AS n ORDER BY pattern",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let expected: Vec<(String, String)> = stdout(&o)
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (p, n) = l.split_once('\t').expect("two columns");
+            (p.to_string(), n.to_string())
+        })
+        .collect();
+    assert!(expected.iter().any(|(p, _)| p.contains("[:ATTACKED]")), "the example graph has attacks: {expected:?}");
+    assert_eq!(patterns, expected, ":schema patterns against the query's counts");
+}

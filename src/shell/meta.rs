@@ -20,7 +20,11 @@ pub const COMMANDS: &[MetaCommand] = &[
         usage: "[COMMAND|functions]",
         summary: "list meta-commands, explain one, or list functions with signatures",
     },
-    MetaCommand { name: "schema", usage: "", summary: "labels, relationship types and property keys, with counts" },
+    MetaCommand {
+        name: "schema",
+        usage: "",
+        summary: "labels, relationship types, patterns (:A)-[:T]->(:B) and property keys, with counts",
+    },
     MetaCommand { name: "stats", usage: "", summary: "node and relationship counts, the graph file, unsaved changes" },
     MetaCommand {
         name: "format",

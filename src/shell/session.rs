@@ -832,8 +832,11 @@ fn parse_export_args(rest: &str) -> Option<(&str, &str, ExportOptions, Option<&s
     Some((format, path, options, Some(rest.trim()).filter(|q| !q.is_empty())))
 }
 
-/// `:schema` as a result: one row per label, relationship type and property key, with counts;
-/// a property key also lists the types its values have (`STRING`, `DATE`, `LIST<DATE>`, ...).
+/// `:schema` as a result: one row per label, relationship type, pattern
+/// `(:Label)-[:TYPE]->(:Label)` (as `db.schema.visualization()` draws them: a relationship
+/// between nodes of several labels counts once under each pair, `()` stands for a node without
+/// label) and property key, with counts; a property key also lists the types its values have
+/// (`STRING`, `DATE`, `LIST<DATE>`, ...).
 fn schema(graph: &PropertyGraph) -> QueryResult {
     use std::collections::{BTreeMap, BTreeSet};
     let mut rows: Vec<Vec<Value>> = Vec::new();
@@ -846,6 +849,9 @@ fn schema(graph: &PropertyGraph) -> QueryResult {
     types.sort();
     for (t, n) in types {
         rows.push(vec!["relationship type".into(), t.into(), Value::Int(n as i64), Value::Null]);
+    }
+    for (pattern, n) in schema_patterns(graph) {
+        rows.push(vec!["pattern".into(), pattern.into(), Value::Int(n), Value::Null]);
     }
     let mut keys: BTreeMap<&str, (i64, BTreeSet<String>)> = BTreeMap::new();
     let props = graph
@@ -866,6 +872,37 @@ fn schema(graph: &PropertyGraph) -> QueryResult {
         rows,
         ..QueryResult::default()
     }
+}
+
+/// The patterns `(:Start)-[:TYPE]->(:End)` relationships form, sorted, with how many
+/// relationships each has.
+fn schema_patterns(graph: &PropertyGraph) -> std::collections::BTreeMap<String, i64> {
+    let mut patterns = std::collections::BTreeMap::new();
+    let node = |labels: Vec<&str>| -> Vec<String> {
+        if labels.is_empty() {
+            return vec!["()".to_string()];
+        }
+        labels.into_iter().map(|l| format!("(:{})", cypher_name(l))).collect()
+    };
+    for id in graph.relationship_ids() {
+        let (Some((start, end)), Some(rel_type)) = (graph.endpoints(id), graph.rel_type(id)) else {
+            continue;
+        };
+        let rel_type = cypher_name(rel_type);
+        for a in node(graph.node_labels(start).collect()) {
+            for b in node(graph.node_labels(end).collect()) {
+                *patterns.entry(format!("{a}-[:{rel_type}]->{b}")).or_insert(0) += 1;
+            }
+        }
+    }
+    patterns
+}
+
+/// A label or type as Cypher writes it, in backticks when it is not a plain name.
+fn cypher_name(name: &str) -> String {
+    let mut s = String::new();
+    let _ = crate::graph::write_cypher_name(&mut s, name);
+    s
 }
 
 /// A property value's type for `:schema`: its Cypher type name, with the item type of a list
@@ -1021,6 +1058,8 @@ mod tests {
                 "'label' 'ArmedGroup' 1 null",
                 "'label' 'Force' 1 null",
                 "'relationship type' 'ATTACKED' 2 null",
+                "'pattern' '(:ArmedGroup)-[:ATTACKED]->(:Force)' 1 null",
+                "'pattern' '(:Force)-[:ATTACKED]->(:ArmedGroup)' 1 null",
                 "'property key' 'date' 2 'DATE, LIST<DATE>'",
                 "'property key' 'mentions' 1 'INTEGER'",
                 "'property key' 'name' 2 'STRING'"
