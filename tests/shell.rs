@@ -171,6 +171,34 @@ fn continuation_prompt_ctrl_c_ctrl_d_and_pasted_scripts() {
     assert!(h.contains("AS three;"), "history: {h}");
 }
 
+/// Issue 13 item 4, the newcomer's slips: a new graph file is said to be new, `help` and `quit`
+/// typed without the colon work, a misspelled keyword, label, type or meta-command gets the name
+/// meant.
+#[test]
+fn a_newcomers_slips_get_the_name_meant() {
+    let dir = util::tempdir("shell-newcomer");
+    let mut p = spawn_shell(dir.path(), &["-g", "typo.kg"]);
+    expect(&mut p, "typo.kg (a new, empty graph: the file is created by the first statement that writes)");
+    expect(&mut p, "kg> ");
+    p.send("help\r").unwrap();
+    expect(&mut p, ":help [COMMAND|functions]");
+    expect(&mut p, "kg> ");
+    p.send("CREATE (:ArmedGroup {name: 'JNIM'})-[:ATTACKED]->(:Force {name: 'Malian army'});\r").unwrap();
+    expect(&mut p, "created 2 nodes");
+    p.send("MACTH (n) RETURN n;\r").unwrap();
+    expect(&mut p, "did you mean MATCH?");
+    p.send("MATCH (g:ArmedGruop)-[:ATTACK]->(f) RETURN f.nmae;\r").unwrap();
+    expect(&mut p, "0 rows");
+    expect(&mut p, "warning: no node has the label 'ArmedGruop' (did you mean 'ArmedGroup'?)");
+    expect(&mut p, "warning: no relationship has the type 'ATTACK' (did you mean 'ATTACKED'?)");
+    expect(&mut p, "warning: no node or relationship has the property 'nmae' (did you mean 'name'?)");
+    p.send(":sorce x.cypher\r").unwrap();
+    expect(&mut p, "did you mean ':source'?");
+    p.send("quit\r").unwrap();
+    expect_exit(&mut p);
+    assert!(dir.path().join("typo.kg").is_file(), "the CREATE wrote the new graph");
+}
+
 #[test]
 fn ctrl_c_cancels_a_running_query_and_stays_in_the_shell() {
     let dir = util::tempdir("shell-cancel");

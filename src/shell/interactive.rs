@@ -14,6 +14,7 @@ use rustyline::{Config, Editor};
 
 use super::complete::CompletionIndex;
 use super::helper::ShellHelper;
+use super::meta;
 use super::script::ready_len;
 use super::session::{report, Flow, Session, Source};
 use crate::error::{Error, Result};
@@ -179,6 +180,11 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
         if open.is_empty() && line.trim().is_empty() {
             continue;
         }
+        // `help`, `quit`, `exit` alone would open a statement and leave a newcomer at `..> `.
+        let line = match meta::bare_word_command(&line).filter(|_| open.is_empty()) {
+            Some(command) => command.to_string(),
+            None => line,
+        };
         if !open.is_empty() {
             open.push('\n');
         }
@@ -200,7 +206,7 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
         }
         let trimmed = input.trim();
         if trimmed.starts_with(':') && !trimmed.contains('\n') {
-            let parsed = super::meta::parse_meta(trimmed);
+            let parsed = meta::parse_meta(trimmed);
             if parsed.name == "quit" && !parsed.force {
                 if confirm_leave(session, &mut editor)? {
                     break;
@@ -244,11 +250,9 @@ fn shorten_origin(e: Error) -> Error {
 fn greet(session: &Session) {
     let version = env!("CARGO_PKG_VERSION");
     match session.path() {
-        Some(p) => eprintln!(
-            "kgraph {version}: {} ({} nodes, {} relationships). Statements end with ';'. :help for help, Ctrl-D to leave.",
-            p.display(),
-            session.graph().node_count(),
-            session.graph().relationship_count()
+        Some(_) => eprintln!(
+            "kgraph {version}: {}. Statements end with ';'. :help for help, Ctrl-D to leave.",
+            session.describe()
         ),
         None => eprintln!(
             "kgraph {version}: using an in-memory graph (not saved unless you :save PATH; open a file with kg shell -g PATH). Statements end with ';'. :help for help, Ctrl-D to leave."

@@ -142,6 +142,18 @@ pub fn help_text(topic: &str) -> Result<String, String> {
     }
 }
 
+/// The meta-command a newcomer means by a bare word on a line of its own — `help`, `quit`,
+/// `exit` (with or without `;`), psql's `\q` and `\?` — as psql answers them too. None of
+/// these words starts a Cypher statement.
+pub fn bare_word_command(line: &str) -> Option<&'static str> {
+    let word = line.trim().trim_end_matches(';').trim_end().to_ascii_lowercase();
+    match word.as_str() {
+        "help" | "\\?" | "\\h" => Some(":help"),
+        "quit" | "exit" | "\\q" => Some(":quit"),
+        _ => None,
+    }
+}
+
 /// Levenshtein distance over characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -172,6 +184,11 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(did_you_mean("fromat"), Some("format"));
         assert_eq!(did_you_mean("shema"), Some("schema"));
+        assert_eq!(bare_word_command("  help"), Some(":help"));
+        assert_eq!(bare_word_command("EXIT;"), Some(":quit"));
+        assert_eq!(bare_word_command("\\q"), Some(":quit"));
+        assert_eq!(bare_word_command("help me"), None);
+        assert_eq!(bare_word_command("RETURN 1;"), None);
         assert_eq!(did_you_mean("exprot"), Some("export"));
         assert_eq!(did_you_mean("xyzzy"), None);
         assert!(unknown_message("fromat").contains("did you mean ':format'?"));

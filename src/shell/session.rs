@@ -282,6 +282,23 @@ impl Session {
         self.generation += 1;
     }
 
+    /// The open graph for people: `PATH (N nodes, M relationships)`, or, for a file that does
+    /// not exist yet, that it is new and when it will be written (a mistyped path shows here).
+    pub fn describe(&self) -> String {
+        match self.path() {
+            Some(p) if !p.exists() => {
+                format!("{} (a new, empty graph: the file is created by the first statement that writes)", p.display())
+            }
+            Some(p) => format!(
+                "{} ({} nodes, {} relationships)",
+                p.display(),
+                self.graph().node_count(),
+                self.graph().relationship_count()
+            ),
+            None => "an in-memory graph".to_string(),
+        }
+    }
+
     fn notice(&self, message: &str) {
         if self.verbose {
             eprintln!("{message}");
@@ -373,7 +390,14 @@ impl Session {
             Err(ExecError::Save(e)) => return Err(e),
         };
         let elapsed = started.elapsed();
-        self.write_result(&result, self.timing.then_some(elapsed), out)
+        self.write_result(&result, self.timing.then_some(elapsed), out)?;
+        // After the result, where the eye is when a typo made it empty.
+        if self.verbose {
+            for warning in super::unknown::unknown_names(text, self.graph()) {
+                eprintln!("{warning}");
+            }
+        }
+        Ok(())
     }
 
     fn write_result(
@@ -518,13 +542,7 @@ impl Session {
                     self.backing = Backing::Memory(PropertyGraph::new());
                 }
                 self.backing = Backing::File(GraphFile::open(&path, OpenMode::Lazy)?);
-                let g = self.graph();
-                self.notice(&format!(
-                    "opened {} ({} nodes, {} relationships)",
-                    path.display(),
-                    g.node_count(),
-                    g.relationship_count()
-                ));
+                self.notice(&format!("opened {}", self.describe()));
                 self.dirty = false;
                 self.generation += 1;
             }
