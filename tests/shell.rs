@@ -239,6 +239,16 @@ fn leaving_with_unsaved_changes_asks_first() {
     assert_eq!(g.nodes_by_name("Gao").len(), 1);
 }
 
+#[test]
+fn shell_help_says_how_input_is_read() {
+    let o = util::run_kg(&["shell", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let help = stdout(&o);
+    for needle in ["ends with ';'", "`..>`", ":help", "Ctrl-D leaves", "not a terminal"] {
+        assert!(help.contains(needle), "kg shell --help lacks {needle:?}: {help}");
+    }
+}
+
 fn piped(graph: &Path, input: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kg"))
         .current_dir(graph.parent().unwrap())
