@@ -156,9 +156,10 @@ fn continuation_prompt_ctrl_c_ctrl_d_and_pasted_scripts() {
     p.send("\x04").unwrap();
     expect(&mut p, "the unfinished statement was discarded");
     expect(&mut p, "kg> ");
-    // A bracketed paste of three statements, the last one left open.
-    p.send("\x1b[200~RETURN 1 AS one;\nRETURN 2\n  AS two; RETURN 3\x1b[201~\r").unwrap();
+    // A bracketed paste of four statements, one wrong, the last one left open: the others run.
+    p.send("\x1b[200~RETURN 1 AS one;\nRETURN nope;\nRETURN 2\n  AS two; RETURN 3\x1b[201~\r").unwrap();
     expect_regex(&mut p, r"\| one +\|");
+    expect(&mut p, "<shell>:2:8: SyntaxError (UndefinedVariable)");
     expect_regex(&mut p, r"\| two +\|");
     expect(&mut p, "..> ");
     p.send("AS three;\r").unwrap();
@@ -237,6 +238,20 @@ fn leaving_with_unsaved_changes_asks_first() {
     expect_exit(&mut p);
     let g = kgraph::store::load(&dir.path().join("saved.kg")).unwrap();
     assert_eq!(g.nodes_by_name("Gao").len(), 1);
+}
+
+/// `kg query` at a terminal warns about an unknown label as the shell does.
+#[test]
+fn query_at_a_terminal_warns_about_unknown_names() {
+    let dir = util::tempdir("query-unknown-names");
+    let graph = sahel_graph(dir.path());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kg"));
+    cmd.args(["query", "-g", graph.to_str().unwrap(), "MATCH (g:ArmedGruop) RETURN g"]).env("TERM", "xterm");
+    let mut p = Session::spawn(cmd).expect("spawn kg query in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    expect(&mut p, "0 rows");
+    expect(&mut p, "warning: no node has the label 'ArmedGruop' (did you mean 'ArmedGroup'?)");
+    expect_exit(&mut p);
 }
 
 #[test]

@@ -15,7 +15,7 @@ use rustyline::{Config, Editor};
 use super::complete::CompletionIndex;
 use super::helper::ShellHelper;
 use super::meta;
-use super::script::ready_len;
+use super::script::{ready_len, split_script};
 use super::session::{report, Flow, Session, Source};
 use crate::error::{Error, Result};
 
@@ -217,15 +217,15 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
         let source = Source::new("<shell>", input);
         session.set_width(terminal_width());
         let mut out = stdout.lock();
-        match session.run_script(&source, false, &mut out) {
+        // A pasted script runs every statement, as psql does: an error does not hide the rest.
+        let keep_going = split_script(&source.text).len() > 1;
+        match session.run_script(&source, keep_going, &mut out) {
             Ok(outcome) if outcome.flow == Flow::Quit => break,
             Ok(_) => {}
             Err(e) if e.is_broken_pipe() => break,
             Err(e) => {
                 drop(out);
                 report(&shorten_origin(e));
-                // The rest of a pasted script does not run after an error.
-                open.clear();
             }
         }
         if session.cancel_flag().load(Ordering::SeqCst) {
