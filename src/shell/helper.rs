@@ -282,6 +282,30 @@ mod tests {
     }
 
     #[test]
+    fn completion_reads_the_line_after_the_open_statement() {
+        use rustyline::history::DefaultHistory;
+        let mut g = crate::graph::PropertyGraph::new();
+        let a = g.add_node(["ArmedGroup"], [("name", crate::graph::Value::from("JNIM"))]).unwrap();
+        g.add_relationship(a, a, "ATTACKED", Vec::<(&str, crate::graph::Value)>::new()).unwrap();
+        let mut helper = ShellHelper::new(CompletionIndex::build(&g), false);
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let replacements = |helper: &ShellHelper, line: &str| {
+            let (start, pairs) = helper.complete(line, line.len(), &ctx).unwrap();
+            (start, pairs.into_iter().map(|p| p.replacement).collect::<Vec<_>>())
+        };
+        // `:ATT` alone is a meta-command; after an open `[` it is a relationship type.
+        assert_eq!(replacements(&helper, ":ATT"), (0, vec![]));
+        helper.set_open_statement("MATCH (g)-[");
+        assert_eq!(replacements(&helper, ":ATT"), (1, vec!["ATTACKED".to_string()]));
+        // A string opened on the line before cannot be replaced from this one.
+        helper.set_open_statement("MATCH (g {name: 'JN");
+        assert_eq!(replacements(&helper, "IM"), (2, vec![]));
+        helper.set_open_statement("");
+        assert_eq!(replacements(&helper, "MATCH (g:Arm").1, vec!["ArmedGroup".to_string()]);
+    }
+
+    #[test]
     fn highlighting_keeps_the_text() {
         for line in [
             "MATCH (g {name: 'جماعة'})-[:ATTACKED]->(t) RETURN g.name, 1.5 // note",
