@@ -332,10 +332,25 @@ impl Session {
                 }
                 Ok(result)
             }
-            Err(e) => Err(ExecError::Query(e)),
+            Err(e) => Err(ExecError::Query(self.quote_hint(statement, e))),
         };
         self.end_write();
         outcome
+    }
+
+    /// A name of the graph written without quotes (`{name: JNIM}`) is read as a variable: the
+    /// help says to quote it rather than to bind a variable.
+    fn quote_hint(&self, statement: &str, e: QueryError) -> QueryError {
+        let undefined = e.detail == Some("UndefinedVariable");
+        let name = e.span.and_then(|span| statement.get(span.start..span.end));
+        match name {
+            Some(name) if undefined && !self.graph().nodes_by_name(name).is_empty() => {
+                let mut quoted = String::new();
+                let _ = crate::graph::write_cypher_string(&mut quoted, name);
+                e.with_help(format!("{quoted} is a name in the graph: a string needs quotes, {quoted}"))
+            }
+            _ => e,
+        }
     }
 
     /// Saves the graph to its file atomically and clears the changed mark.
@@ -1049,6 +1064,16 @@ mod tests {
         assert!(matches!(err, Err(ExecError::Query(_))), "the statement must fail");
         assert_eq!(s.graph().node_count(), 0, "the node it created is gone");
         assert!(!s.is_dirty());
+    }
+
+    #[test]
+    fn an_unquoted_name_of_the_graph_is_said_to_need_quotes() {
+        let mut s = Session::in_memory();
+        s.execute("CREATE (:ArmedGroup {name: 'JNIM'})").unwrap();
+        let Err(ExecError::Query(e)) = s.execute("MATCH (n {name: JNIM}) RETURN n") else { panic!("must fail") };
+        assert_eq!(e.help.as_deref(), Some("'JNIM' is a name in the graph: a string needs quotes, 'JNIM'"));
+        let Err(ExecError::Query(e)) = s.execute("RETURN nobody") else { panic!("must fail") };
+        assert!(e.help.is_some_and(|h| h.starts_with("bind 'nobody'")), "other variables keep their help");
     }
 
     #[test]
