@@ -767,7 +767,12 @@ impl Spinner {
             let mut shown = false;
             let mut i = 0;
             while !flag.load(Ordering::SeqCst) {
-                std::thread::sleep(std::time::Duration::from_millis(50));
+                // Parked, not asleep: dropping the spinner unparks it, so a cancelled or
+                // finished statement does not wait for the next frame.
+                std::thread::park_timeout(std::time::Duration::from_millis(50));
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
                 let t = started.elapsed();
                 if t.as_secs_f64() >= 1.0 && i % 2 == 0 {
                     let frame = frames[(i / 2) % frames.len()];
@@ -788,6 +793,7 @@ impl Drop for Spinner {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         if let Some(t) = self.thread.take() {
+            t.thread().unpark();
             let _ = t.join();
         }
     }
