@@ -40,7 +40,9 @@ fn expect(p: &mut Session, needle: &str) {
 
 fn expect_regex(p: &mut Session, re: &str) {
     if let Err(e) = p.expect(Regex(re)) {
-        panic!("waiting for /{re}/: {e}");
+        let mut rest = vec![0u8; 8192];
+        let n = p.try_read(&mut rest).unwrap_or(0);
+        panic!("waiting for /{re}/: {e}; terminal showed afterwards: {:?}", String::from_utf8_lossy(&rest[..n]));
     }
 }
 
@@ -372,4 +374,58 @@ fn schema_lists_patterns_with_the_counts_queries_find() {
         .collect();
     assert!(expected.iter().any(|(p, _)| p.contains("[:ATTACKED]")), "the example graph has attacks: {expected:?}");
     assert_eq!(patterns, expected, ":schema patterns against the query's counts");
+}
+
+/// Issue 13 items 5 and 7, at the terminal: `:param` says what it set, `:memory` and `:timeout`
+/// bound the next statements, `:help functions` lists signatures, a misspelled function gets
+/// the one meant, `RETURN to` + Tab lists the five functions instead of picking one, a wide
+/// value is cut to the terminal's width with a word on how to see it, and psql's `\x` toggles
+/// the vertical format, which wraps the value instead.
+#[test]
+fn shell_settings_functions_and_wide_values_at_the_terminal() {
+    let dir = util::tempdir("shell-details");
+    let graph = sahel_graph(dir.path());
+    let mut p = spawn_shell(dir.path(), &["-g", graph.to_str().unwrap()]);
+    p.get_process_mut().set_window_size(80, 24).expect("set the terminal's size");
+    expect(&mut p, "kg> ");
+    p.send(":param who 'JNIM'\r").unwrap();
+    expect(&mut p, "$who = 'JNIM'");
+    p.send("MATCH (g {name: $who}) RETURN g.name AS found;\r").unwrap();
+    expect_regex(&mut p, r"\| 'JNIM' +\|");
+    p.send(":memory 1M\r").unwrap();
+    expect(&mut p, "memory: 1M");
+    p.send("RETURN size(range(1, 1000000)) AS n;\r").unwrap();
+    expect(&mut p, "the query needs more memory than its budget of 1M");
+    p.send(":memory none\r").unwrap();
+    expect(&mut p, "memory: none");
+    p.send(":timeout 300ms\r").unwrap();
+    expect(&mut p, "timeout: 300ms");
+    p.send("UNWIND range(1, 999999) AS x UNWIND range(1, 999999) AS y RETURN count(*);\r").unwrap();
+    expect(&mut p, "the query ran longer than its time limit of 300ms");
+    p.send(":help functions\r").unwrap();
+    expect(&mut p, "substring(string, start [, length]) :: string");
+    expect(&mut p, "kg> ");
+    p.send("RETURN lenght([1, 2]);\r").unwrap();
+    expect(&mut p, "did you mean length?");
+    expect(&mut p, "kg> ");
+    p.send("RETURN to\t\t").unwrap();
+    expect_regex(&mut p, r"toFloat +toInteger +toLower +toString +toUpper");
+    // Nothing was inserted: the line is still `RETURN to`.
+    p.send("Upper('a') AS up;\r").unwrap();
+    expect_regex(&mut p, r"\| 'A' +\|");
+    expect(&mut p, "kg> ");
+    let wide = "MATCH p = (a {name: 'JNIM'})-[*2]-() RETURN p LIMIT 1;\r";
+    p.send(wide).unwrap();
+    expect_regex(&mut p, r"\| <\(:ArmedGroup[^\r\n]{40,}… +\|\r\n");
+    expect(&mut p, "values cut to fit the terminal");
+    p.send("\\x\r").unwrap();
+    expect(&mut p, "format: vertical");
+    p.send(wide).unwrap();
+    expect(&mut p, "-[ RECORD 1 ]");
+    expect_regex(&mut p, r"\r\n  \| [^\r\n]{70,}\r\n");
+    expect(&mut p, "1 row");
+    p.send("\\x\r").unwrap();
+    expect(&mut p, "format: table");
+    p.send("\x04").unwrap();
+    expect_exit(&mut p);
 }

@@ -18,6 +18,7 @@ use super::meta;
 use super::script::{ready_len, split_script};
 use super::session::{report, Flow, Session, Source};
 use crate::error::{Error, Result};
+use crate::render::Format;
 
 /// The prompt where a statement or meta-command starts.
 pub const PROMPT: &str = "kg> ";
@@ -180,9 +181,11 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
         if open.is_empty() && line.trim().is_empty() {
             continue;
         }
-        // `help`, `quit`, `exit` alone would open a statement and leave a newcomer at `..> `.
-        let line = match meta::bare_word_command(&line).filter(|_| open.is_empty()) {
-            Some(command) => command.to_string(),
+        // `help`, `quit`, `exit` or psql's `\x` alone would open a statement and leave a
+        // newcomer at `..> `.
+        let vertical = session.format() == Format::Vertical;
+        let line = match meta::bare_word_command(&line, vertical).filter(|_| open.is_empty()) {
+            Some(command) => command,
             None => line,
         };
         if !open.is_empty() {

@@ -143,14 +143,21 @@ pub fn help_text(topic: &str) -> Result<String, String> {
 }
 
 /// The meta-command a newcomer means by a bare word on a line of its own — `help`, `quit`,
-/// `exit` (with or without `;`), psql's `\q` and `\?` — as psql answers them too. None of
-/// these words starts a Cypher statement.
-pub fn bare_word_command(line: &str) -> Option<&'static str> {
-    let word = line.trim().trim_end_matches(';').trim_end().to_ascii_lowercase();
+/// `exit` (with or without `;`) — or by a psql backslash command: `\x` toggles the vertical
+/// (expanded) format, `vertical` saying whether it is on now, and any other `\word` is the
+/// `:word` meta-command (`\q`, `\?`, `\timing on`), so that it gets `:`'s answer or its "did you
+/// mean" instead of opening a statement. None of these lines starts a Cypher statement.
+pub fn bare_word_command(line: &str, vertical: bool) -> Option<String> {
+    let trimmed = line.trim();
+    let word = trimmed.trim_end_matches(';').trim_end().to_ascii_lowercase();
     match word.as_str() {
-        "help" | "\\?" | "\\h" => Some(":help"),
-        "quit" | "exit" | "\\q" => Some(":quit"),
-        _ => None,
+        "help" => Some(":help".into()),
+        "quit" | "exit" => Some(":quit".into()),
+        "\\x" => Some(if vertical { ":format table" } else { ":format vertical" }.into()),
+        _ => {
+            let rest = trimmed.trim_end_matches(';').strip_prefix('\\')?;
+            (!rest.is_empty()).then(|| format!(":{rest}"))
+        }
     }
 }
 
@@ -184,11 +191,18 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(did_you_mean("fromat"), Some("format"));
         assert_eq!(did_you_mean("shema"), Some("schema"));
-        assert_eq!(bare_word_command("  help"), Some(":help"));
-        assert_eq!(bare_word_command("EXIT;"), Some(":quit"));
-        assert_eq!(bare_word_command("\\q"), Some(":quit"));
-        assert_eq!(bare_word_command("help me"), None);
-        assert_eq!(bare_word_command("RETURN 1;"), None);
+        assert_eq!(bare_word_command("  help", false).as_deref(), Some(":help"));
+        assert_eq!(bare_word_command("EXIT;", false).as_deref(), Some(":quit"));
+        assert_eq!(bare_word_command("\\q;", false).as_deref(), Some(":q"));
+        assert_eq!(parse_meta(":q").name, "quit");
+        assert_eq!(bare_word_command("\\?", false).as_deref(), Some(":?"));
+        assert_eq!(parse_meta(":?").name, "help");
+        assert_eq!(bare_word_command("\\x", false).as_deref(), Some(":format vertical"));
+        assert_eq!(bare_word_command("\\x", true).as_deref(), Some(":format table"));
+        assert_eq!(bare_word_command("\\timing on", false).as_deref(), Some(":timing on"));
+        assert_eq!(bare_word_command("help me", false), None);
+        assert_eq!(bare_word_command("\\", false), None);
+        assert_eq!(bare_word_command("RETURN 1;", false), None);
         assert_eq!(did_you_mean("exprot"), Some("export"));
         assert_eq!(did_you_mean("xyzzy"), None);
         assert!(unknown_message("fromat").contains("did you mean ':format'?"));

@@ -228,6 +228,11 @@ impl Session {
         self.save_at_end = on;
     }
 
+    /// The format results are printed in.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
     /// Sets the output format.
     pub fn set_format(&mut self, format: Format) {
         self.format = format;
