@@ -31,6 +31,7 @@ pub enum Command {
     /// Run a script of `;`-separated Cypher statements.
     Run(RunArgs),
     /// Open the interactive shell.
+    #[command(after_help = SHELL_HELP)]
     Shell(ShellArgs),
     /// Export a graph or a query's result as DOT, Cypher, GraphML, JSON Lines or CSV.
     Export(ExportArgs),
@@ -41,6 +42,15 @@ pub enum Command {
     /// Score extraction against a folder of annotated articles.
     Eval(EvalArgs),
 }
+
+/// What `kg shell --help` adds after the options: how the shell reads input.
+const SHELL_HELP: &str = "\
+A statement ends with ';' and may span lines: `..>` prompts for the next line of an open one.
+A line starting with ':' is a meta-command (:help lists them, :schema shows the graph's shape).
+Tab completes; Ctrl-C cancels the line or the running statement; Ctrl-D leaves.
+A GRAPH file that does not exist yet is a new graph, written by the first statement that writes.
+When standard input is not a terminal (kg shell -g G < script.cypher) the statements run and
+only their results are printed.";
 
 /// Language of input text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

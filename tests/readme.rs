@@ -1,7 +1,8 @@
-//! Integration tests: the README's five-minute tour, run as written (issue 13 items 4 and 10).
-//! Every `kg …` line of the tour runs in a temporary copy of `graphs/` and `queries/` (never in
-//! the repository), the `kg>` lines are fed to the `kg shell` line, and each command must succeed
-//! and answer something: no empty result, no "0 rows".
+//! Integration tests: the README's commands, run as written (issue 13 items 4 and 10): the two
+//! commands a fresh clone starts with and the five-minute tour. Every `kg …` line of the tour
+//! runs in a temporary copy of `graphs/` and `queries/` (never in the repository), the `kg>`
+//! lines are fed to the `kg shell` line, and each command must succeed and answer something: no
+//! empty result, no "0 rows".
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -9,12 +10,50 @@ use std::process::{Command, Stdio};
 use crate::export::require_dot;
 use crate::util::{self, stderr, stdout};
 
+/// The lines of the first `sh` block after the README's `heading`.
+fn block_lines(heading: &str) -> Vec<String> {
+    let readme = std::fs::read_to_string(util::repo_root().join("README.md")).expect("README.md");
+    let section = readme.split(heading).nth(1).unwrap_or_else(|| panic!("a section {heading:?}"));
+    let block = section.split("```sh\n").nth(1).and_then(|b| b.split("```").next()).expect("a sh block");
+    block.lines().map(str::to_string).collect()
+}
+
 /// The lines of the README's tour block.
 fn tour_lines() -> Vec<String> {
-    let readme = std::fs::read_to_string(util::repo_root().join("README.md")).expect("README.md");
-    let tour = readme.split("## A five-minute tour").nth(1).expect("a tour section");
-    let block = tour.split("```sh\n").nth(1).and_then(|b| b.split("```").next()).expect("a sh block in the tour");
-    block.lines().map(str::to_string).collect()
+    block_lines("## A five-minute tour")
+}
+
+/// A fresh clone's first command, `cargo run --release -- build … && cargo run --release --
+/// shell …`, with the built binary in place of `cargo run` (the test run has just built it; a
+/// nested cargo build would not say more) and the shell reading one statement from stdin. The
+/// other line, `cargo test --release`, is this very run.
+#[test]
+fn the_two_commands_run_as_written() {
+    let dir = util::tempdir("readme-two-commands");
+    copy_dir(&util::repo_root().join("graphs"), &dir.path().join("graphs"));
+    let lines = block_lines("## The two commands");
+    let commands: Vec<&String> = lines.iter().filter(|l| l.starts_with("cargo ")).collect();
+    assert_eq!(commands.len(), 2, "{lines:?}");
+    assert_eq!(commands[1].trim(), "cargo test --release");
+    let first = commands[0].replace("cargo run --release --", "\"$KG\"");
+    assert!(first.contains("build") && first.contains("shell"), "{first}");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(&first)
+        .env("KG", env!("CARGO_BIN_EXE_kg"))
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run sh");
+    let input = "MATCH (g:ArmedGroup)-[:ATTACKED]->(t) RETURN g.name AS attacker, count(*) AS n ORDER BY n DESC;\n";
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), input.as_bytes()).expect("feed stdin");
+    drop(child.stdin.take());
+    let o = child.wait_with_output().expect("wait");
+    assert!(o.status.success(), "`{first}` failed: {}", stderr(&o));
+    assert!(dir.path().join("graphs/sahel.kg").is_file(), "the graph was built where the README says");
+    assert!(stdout(&o).contains("'JNIM'"), "the shell answers on the built graph: {}", stdout(&o));
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -77,6 +77,55 @@ fn long_operator_chains_and_deep_values_end_with_clear_errors() {
     assert_eq!(stdout(&o), "n\n450\n", "{}", stderr(&o));
 }
 
+/// Values built by a query nest at most 256 levels: deeper ones are an `ArgumentError` at the
+/// clause that built them, and the deepest allowed print as a table and as JSON (the campaign's
+/// list nested 25,000 deep overflowed the printer's stack).
+#[test]
+fn values_nested_past_the_cap_are_refused_and_within_it_print() {
+    let dir = util::tempdir("deep-values");
+    let g = dir.path().join("none.kg").display().to_string();
+    let nest = |n: usize| format!("WITH 1 AS a {}RETURN a", "WITH [a] AS a ".repeat(n));
+    let o = query(&g, &nest(300), &[]);
+    assert_error(&o, 1, "ArgumentError: a list or map may nest at most 256 levels deep");
+    for format in ["table", "json", "csv"] {
+        let o = util::run_kg(&["query", "-g", &g, &nest(255), "--format", format]);
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        assert!(stdout(&o).contains(&format!("{}1{}", "[".repeat(255), "]".repeat(255))), "{format}");
+    }
+    assert!(!Path::new(&g).exists(), "a read leaves no file");
+}
+
+/// Deleting many nodes that share a name is linear: it took 11.8 s for 300,000 nodes when each
+/// removal scanned the others of its name. Deleting them may take no longer than twice the time
+/// of creating them (both walk the same nodes once), so a busy machine slows both alike.
+#[test]
+fn deleting_many_nodes_of_one_name_takes_as_long_as_creating_them() {
+    let dir = util::tempdir("delete-same-name");
+    let g = dir.path().join("g.kg").display().to_string();
+    let timed = |q: &str| {
+        let started = std::time::Instant::now();
+        let o = util::run_kg(&["query", "-g", &g, q]);
+        assert!(o.status.success(), "{q}: {}", stderr(&o));
+        (started.elapsed(), stdout(&o))
+    };
+    let (create, _) = timed("UNWIND range(1, 300000) AS i CREATE (:T {name: 'same'})");
+    let (delete, out) = timed("MATCH (n:T) DELETE n");
+    assert!(out.contains("deleted 300000 nodes"), "{out}");
+    assert!(delete <= create * 2 + std::time::Duration::from_secs(1), "create {create:?}, delete {delete:?}");
+}
+
+/// The elapsed-time line is for people at a terminal: a long query whose stderr is a pipe gets
+/// only its error there.
+#[test]
+fn no_progress_line_when_stderr_is_not_a_terminal() {
+    let dir = util::tempdir("no-spinner");
+    let g = dir.path().join("none.kg").display().to_string();
+    let q = "UNWIND range(1, 999999) AS x UNWIND range(1, 999999) AS y RETURN count(*)";
+    let o = query(&g, q, &["--timeout", "1500ms"]);
+    assert_error(&o, 1, "the query ran longer than its time limit of 1.5s");
+    assert!(!stderr(&o).contains("running") && !stderr(&o).contains('\r'), "{}", stderr(&o));
+}
+
 /// A deterministic generator (xorshift), so a failing case can be replayed from its seed.
 struct Rng(u64);
 

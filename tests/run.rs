@@ -425,3 +425,18 @@ fn run_echo_and_separated_csv_result_sets() {
     let o = kg().args(["run", "--format", "csv", "-g"]).arg(&graph).arg(&script).output().unwrap();
     assert_eq!(stdout(&o), "a\n1\n\n# statement 3\nb,c\n2,3\n");
 }
+
+/// Issue 13 item 10: the help of `kg run` and `kg query` says what the JSON output is, and points
+/// at a file the repository has, not at "DESIGN.md's JSON contract".
+#[test]
+fn help_describes_json_output_without_files_outside_the_repository() {
+    let readme = std::fs::read_to_string(util::repo_root().join("README.md")).expect("README.md");
+    for command in ["run", "query"] {
+        let o = util::run_kg(&[command, "--help"]);
+        assert_eq!(o.status.code(), Some(0));
+        let help = stdout(&o);
+        assert!(!help.contains("DESIGN.md"), "kg {command} --help: {help}");
+        assert!(help.contains(r#"{"columns": [...], "rows": [[...], ...]}"#), "kg {command} --help: {help}");
+        assert!(help.contains("the README's \"Output formats\"") && readme.contains("## Output formats"), "{help}");
+    }
+}

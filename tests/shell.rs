@@ -40,7 +40,9 @@ fn expect(p: &mut Session, needle: &str) {
 
 fn expect_regex(p: &mut Session, re: &str) {
     if let Err(e) = p.expect(Regex(re)) {
-        panic!("waiting for /{re}/: {e}");
+        let mut rest = vec![0u8; 8192];
+        let n = p.try_read(&mut rest).unwrap_or(0);
+        panic!("waiting for /{re}/: {e}; terminal showed afterwards: {:?}", String::from_utf8_lossy(&rest[..n]));
     }
 }
 
@@ -92,6 +94,7 @@ fn multiline_query_entity_completion_and_autosave() {
     expect(&mut p, "kg> ");
     // A statement over three lines runs at its ';'.
     p.send("MATCH (g:ArmedGroup)\r").unwrap();
+    expect(&mut p, "..> ");
     p.send("WHERE g.name STARTS WITH 'Islamic'\r").unwrap();
     p.send("RETURN g.name AS name;\r").unwrap();
     expect_regex(&mut p, r"\| 'Islamic State Sahel' +\|");
@@ -125,6 +128,78 @@ fn multiline_query_entity_completion_and_autosave() {
     assert_eq!(g.nodes_by_name("Ansongo").len(), 1);
     let h = history(dir.path());
     assert!(h.contains("WHERE g.name STARTS WITH 'Islamic'"), "history: {h}");
+}
+
+/// Issue 13 item 7: while a statement is open each line gets the continuation prompt; Ctrl-C
+/// drops the whole open statement, Ctrl-D in its middle drops it with a word and stays, and a
+/// pasted script runs statement by statement.
+#[test]
+fn continuation_prompt_ctrl_c_ctrl_d_and_pasted_scripts() {
+    let dir = util::tempdir("shell-continuation");
+    let mut p = spawn_shell(dir.path(), &[]);
+    expect(&mut p, "Statements end with ';'");
+    expect(&mut p, "kg> ");
+    p.send("RETURN 'two\r").unwrap();
+    expect(&mut p, "..> ");
+    // Completion still knows the string was opened on the line before.
+    p.send("lines' AS\r").unwrap();
+    expect(&mut p, "..> ");
+    p.send("  s;\r").unwrap();
+    expect_regex(&mut p, r"\| 'two\\nlines' +\|");
+    expect(&mut p, "kg> ");
+    p.send("MATCH (n)\r").unwrap();
+    expect(&mut p, "..> ");
+    p.send("\x03").unwrap();
+    expect(&mut p, "kg> ");
+    p.send("RETURN 'after ctrl-c' AS s;\r").unwrap();
+    expect_regex(&mut p, r"\| 'after ctrl-c' +\|");
+    p.send("MATCH (n)\r").unwrap();
+    expect(&mut p, "..> ");
+    p.send("\x04").unwrap();
+    expect(&mut p, "the unfinished statement was discarded");
+    expect(&mut p, "kg> ");
+    // A bracketed paste of four statements, one wrong, the last one left open: the others run.
+    p.send("\x1b[200~RETURN 1 AS one;\nRETURN nope;\nRETURN 2\n  AS two; RETURN 3\x1b[201~\r").unwrap();
+    expect_regex(&mut p, r"\| one +\|");
+    expect(&mut p, "<shell>:2:8: SyntaxError (UndefinedVariable)");
+    expect_regex(&mut p, r"\| two +\|");
+    expect(&mut p, "..> ");
+    p.send("AS three;\r").unwrap();
+    expect_regex(&mut p, r"\| three +\|");
+    expect(&mut p, "kg> ");
+    p.send("\x04").unwrap();
+    expect_exit(&mut p);
+    let h = history(dir.path());
+    assert!(!h.contains("MATCH (n)"), "a dropped statement is not history: {h}");
+    assert!(h.contains("AS three;"), "history: {h}");
+}
+
+/// Issue 13 item 4, the newcomer's slips: a new graph file is said to be new, `help` and `quit`
+/// typed without the colon work, a misspelled keyword, label, type or meta-command gets the name
+/// meant.
+#[test]
+fn a_newcomers_slips_get_the_name_meant() {
+    let dir = util::tempdir("shell-newcomer");
+    let mut p = spawn_shell(dir.path(), &["-g", "typo.kg"]);
+    expect(&mut p, "typo.kg (a new, empty graph: the file is created by the first statement that writes)");
+    expect(&mut p, "kg> ");
+    p.send("help\r").unwrap();
+    expect(&mut p, ":help [COMMAND|functions]");
+    expect(&mut p, "kg> ");
+    p.send("CREATE (:ArmedGroup {name: 'JNIM'})-[:ATTACKED]->(:Force {name: 'Malian army'});\r").unwrap();
+    expect(&mut p, "created 2 nodes");
+    p.send("MACTH (n) RETURN n;\r").unwrap();
+    expect(&mut p, "did you mean MATCH?");
+    p.send("MATCH (g:ArmedGruop)-[:ATTACK]->(f) RETURN f.nmae;\r").unwrap();
+    expect(&mut p, "0 rows");
+    expect(&mut p, "warning: no node has the label 'ArmedGruop' (did you mean 'ArmedGroup'?)");
+    expect(&mut p, "warning: no relationship has the type 'ATTACK' (did you mean 'ATTACKED'?)");
+    expect(&mut p, "warning: no node or relationship has the property 'nmae' (did you mean 'name'?)");
+    p.send(":sorce x.cypher\r").unwrap();
+    expect(&mut p, "did you mean ':source'?");
+    p.send("quit\r").unwrap();
+    expect_exit(&mut p);
+    assert!(dir.path().join("typo.kg").is_file(), "the CREATE wrote the new graph");
 }
 
 #[test]
@@ -165,6 +240,30 @@ fn leaving_with_unsaved_changes_asks_first() {
     expect_exit(&mut p);
     let g = kgraph::store::load(&dir.path().join("saved.kg")).unwrap();
     assert_eq!(g.nodes_by_name("Gao").len(), 1);
+}
+
+/// `kg query` at a terminal warns about an unknown label as the shell does.
+#[test]
+fn query_at_a_terminal_warns_about_unknown_names() {
+    let dir = util::tempdir("query-unknown-names");
+    let graph = sahel_graph(dir.path());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kg"));
+    cmd.args(["query", "-g", graph.to_str().unwrap(), "MATCH (g:ArmedGruop) RETURN g"]).env("TERM", "xterm");
+    let mut p = Session::spawn(cmd).expect("spawn kg query in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    expect(&mut p, "0 rows");
+    expect(&mut p, "warning: no node has the label 'ArmedGruop' (did you mean 'ArmedGroup'?)");
+    expect_exit(&mut p);
+}
+
+#[test]
+fn shell_help_says_how_input_is_read() {
+    let o = util::run_kg(&["shell", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let help = stdout(&o);
+    for needle in ["ends with ';'", "`..>`", ":help", "Ctrl-D leaves", "not a terminal"] {
+        assert!(help.contains(needle), "kg shell --help lacks {needle:?}: {help}");
+    }
 }
 
 fn piped(graph: &Path, input: &str) -> std::process::Output {
@@ -229,4 +328,104 @@ fn build_and_import_merge_into_the_open_graph() {
     assert!(out.ends_with("a,b\nJNIM,Malian army\nWagner Group,JNIM\n"), "{out}");
     let g = kgraph::store::load(&graph).expect("piped shell saved the graph at the end");
     assert_eq!(g.nodes_by_name("Wagner Group").len(), 1);
+}
+
+/// Issue 13 item 7: `:schema` lists the patterns `(:Label)-[:TYPE]->(:Label)` of the example
+/// graph with the counts a query finds for them, besides labels, types and property keys.
+#[test]
+fn schema_lists_patterns_with_the_counts_queries_find() {
+    let dir = util::tempdir("shell-schema-patterns");
+    let graph = dir.path().join("sahel.kg");
+    let o = util::kg().arg("build").arg(util::repo_root().join("graphs")).arg("-g").arg(&graph).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "kg build graphs/: {}", stderr(&o));
+    let o = piped(&graph, ":format tsv\n:schema\n");
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let schema = stdout(&o);
+    let rows = |kind: &str| -> Vec<(String, String)> {
+        schema
+            .lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.split('\t').collect();
+                (cells[0] == kind).then(|| (cells[1].to_string(), cells[2].to_string()))
+            })
+            .collect()
+    };
+    for kind in ["label", "relationship type", "property key"] {
+        assert!(!rows(kind).is_empty(), "no {kind} rows: {schema}");
+    }
+    let patterns = rows("pattern");
+    let o = util::run_kg(&[
+        "query",
+        "-g",
+        graph.to_str().unwrap(),
+        "--format",
+        "tsv",
+        "MATCH (a)-[r]->(b) UNWIND labels(a) AS la UNWIND labels(b) AS lb \
+         RETURN '(:' + la + ')-[:' + type(r) + ']->(:' + lb + ')' AS pattern, count(*) AS n ORDER BY pattern",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
+    let expected: Vec<(String, String)> = stdout(&o)
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (p, n) = l.split_once('\t').expect("two columns");
+            (p.to_string(), n.to_string())
+        })
+        .collect();
+    assert!(expected.iter().any(|(p, _)| p.contains("[:ATTACKED]")), "the example graph has attacks: {expected:?}");
+    assert_eq!(patterns, expected, ":schema patterns against the query's counts");
+}
+
+/// Issue 13 items 5 and 7, at the terminal: `:param` says what it set, `:memory` and `:timeout`
+/// bound the next statements, `:help functions` lists signatures, a misspelled function gets
+/// the one meant, `RETURN to` + Tab lists the five functions instead of picking one, a wide
+/// value is cut to the terminal's width with a word on how to see it, and psql's `\x` toggles
+/// the vertical format, which wraps the value instead.
+#[test]
+fn shell_settings_functions_and_wide_values_at_the_terminal() {
+    let dir = util::tempdir("shell-details");
+    let graph = sahel_graph(dir.path());
+    let mut p = spawn_shell(dir.path(), &["-g", graph.to_str().unwrap()]);
+    p.get_process_mut().set_window_size(80, 24).expect("set the terminal's size");
+    expect(&mut p, "kg> ");
+    p.send(":param who 'JNIM'\r").unwrap();
+    expect(&mut p, "$who = 'JNIM'");
+    p.send("MATCH (g {name: $who}) RETURN g.name AS found;\r").unwrap();
+    expect_regex(&mut p, r"\| 'JNIM' +\|");
+    p.send(":memory 1M\r").unwrap();
+    expect(&mut p, "memory: 1M");
+    p.send("RETURN size(range(1, 1000000)) AS n;\r").unwrap();
+    expect(&mut p, "the query needs more memory than its budget of 1M");
+    p.send(":memory none\r").unwrap();
+    expect(&mut p, "memory: none");
+    p.send(":timeout 300ms\r").unwrap();
+    expect(&mut p, "timeout: 300ms");
+    p.send("UNWIND range(1, 999999) AS x UNWIND range(1, 999999) AS y RETURN count(*);\r").unwrap();
+    expect(&mut p, "the query ran longer than its time limit of 300ms");
+    p.send(":help functions\r").unwrap();
+    expect(&mut p, "substring(string, start [, length]) :: string");
+    expect(&mut p, "kg> ");
+    p.send("RETURN lenght([1, 2]);\r").unwrap();
+    expect(&mut p, "did you mean length?");
+    expect(&mut p, "kg> ");
+    p.send("RETURN to\t\t").unwrap();
+    expect_regex(&mut p, r"toFloat +toInteger +toLower +toString +toUpper");
+    // Nothing was inserted: the line is still `RETURN to`.
+    p.send("Upper('a') AS up;\r").unwrap();
+    expect_regex(&mut p, r"\| 'A' +\|");
+    expect(&mut p, "kg> ");
+    let wide = "MATCH p = (a {name: 'JNIM'})-[*2]-() RETURN p LIMIT 1;\r";
+    p.send(wide).unwrap();
+    expect_regex(&mut p, r"\| <\(:ArmedGroup[^\r\n]{40,}… +\|\r\n");
+    expect(&mut p, "values cut to fit the terminal");
+    p.send("\\x\r").unwrap();
+    expect(&mut p, "format: vertical");
+    p.send(wide).unwrap();
+    expect(&mut p, "-[ RECORD 1 ]");
+    expect_regex(&mut p, r"\r\n  \| [^\r\n]{70,}\r\n");
+    expect(&mut p, "1 row");
+    p.send("\\x\r").unwrap();
+    expect(&mut p, "format: table");
+    p.send("\x04").unwrap();
+    expect_exit(&mut p);
 }

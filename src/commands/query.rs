@@ -10,6 +10,7 @@ use crate::commands::params::parse_params;
 use crate::error::{Error, Result};
 use crate::render::{self, Format};
 use crate::shell::session::ExecError;
+use crate::shell::unknown::unknown_names;
 use crate::shell::{terminal_width, Session};
 
 /// The render format of a command-line format.
@@ -51,5 +52,11 @@ pub fn run(args: &QueryArgs) -> Result<()> {
     let elapsed = format.is_for_people().then_some(elapsed);
     render::write_result(&mut out, &result, format, elapsed, terminal_width())?;
     out.flush()?;
+    // For a person at a terminal, as the shell does; scripts reading stderr see nothing new.
+    if io::stderr().is_terminal() {
+        for warning in unknown_names(&args.query, session.graph()) {
+            eprintln!("{warning}");
+        }
+    }
     Ok(())
 }

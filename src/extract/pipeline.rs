@@ -572,6 +572,37 @@ mod tests {
         assert!(t.contains(&("CMA".into(), "TRUCE_BETWEEN", "JNIM".into())), "{t:?}");
     }
 
+    /// Issue 13 item 3: aliases are names a query could be written with, not every surface a
+    /// mention had: a generic word the context resolved, a word cut after the preposition ل, or
+    /// the name in capitals are counted as mentions but kept out of the aliases.
+    #[test]
+    fn aliases_keep_names_not_generic_words_or_cut_forms() {
+        let lex = Lexicon::embedded();
+        let en = extract_document(
+            &lex,
+            "en",
+            "BAMAKO, Mali - Malian troops attacked JNIM near Mopti. The army said its government would \
+             not negotiate. His government later denied it.",
+        );
+        let ar = extract_document(
+            &lex,
+            "ar",
+            "قالت مصادر إن جماعة نصرة الإسلام والمسلمين تصدت للجيش المالي وأرسلت مقاتلين لتيساليت.",
+        );
+        let aliases = |x: &Extraction, name: &str| -> (Vec<String>, u32) {
+            let e = x.entities.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no {name}: {x:?}"));
+            (e.aliases.clone(), e.mentions)
+        };
+        let (army, mentions) = aliases(&en, "Malian army");
+        assert_eq!(army, ["Malian troops"], "'the army' resolved by context is no name");
+        assert!(mentions >= 2, "the generic mention still counts: {mentions}");
+        assert!(aliases(&en, "Bamako").0.is_empty(), "BAMAKO is the name in capitals");
+        assert!(!aliases(&en, "Mali").0.iter().any(|a| a.to_lowercase().contains("his")), "{en:?}");
+        let (army, mentions) = aliases(&ar, "Malian army");
+        assert!(army.is_empty() && mentions == 1, "'لجيش المالي' is a cut word: {army:?}");
+        assert_eq!(aliases(&ar, "Tessalit").0, ["تيساليت"], "a name after the preposition ل is whole");
+    }
+
     fn dated(text: &str, date: Option<&str>) -> Vec<(String, &'static str, String, String)> {
         let lex = Lexicon::embedded();
         let mut x = DocumentExtractor::new(&lex, "t", None).with_date(date.and_then(PartialDate::parse_iso));

@@ -123,18 +123,25 @@ impl EntityTable {
         e
     }
 
-    /// Record a mention with its original surface form.
+    /// Record a mention with its original surface form, kept as an alias unless it is the name
+    /// in other letter case (`BAMAKO`).
     pub fn mention(&mut self, e: Ent, surface: &str) {
         let info = &mut self.infos[e as usize];
         info.mentions += 1;
         let surface = surface.trim_matches(|c: char| !super::tokenize::is_word_char(c));
         if !surface.is_empty()
-            && surface != info.name
+            && surface.to_lowercase() != info.name.to_lowercase()
             && info.aliases.len() < MAX_ALIASES
             && !info.aliases.iter().any(|a| a == surface)
         {
             info.aliases.push(surface.to_string());
         }
+    }
+
+    /// Record a mention whose surface is no name of the entity: a generic word the text's
+    /// context resolved ("the army", "his government"), or a form cut inside a word.
+    pub fn mention_unnamed(&mut self, e: Ent) {
+        self.infos[e as usize].mentions += 1;
     }
 }
 
@@ -428,6 +435,18 @@ impl SentenceItems<'_> {
         self.original.get(os..oe).unwrap_or("")
     }
 
+    /// The original text of the match `m`, unless it is a cut word: after the preposition ل a
+    /// pattern with the article matches without its ا ("للجيش" is ل + "لجيش"), and that span
+    /// of the original is no name. (A name that itself starts with ل after ل, "لليبيا", is taken
+    /// for a cut one too; it still counts as a mention.)
+    fn whole_words(&self, m: &RawMatch) -> Option<&str> {
+        let text = self.norm.text.get(m.start as usize..m.end as usize)?;
+        if m.clitics.lam && text.starts_with('ل') {
+            return None;
+        }
+        Some(self.original_of(m.start as usize, m.end as usize))
+    }
+
     fn is_arabic_word(w: &str) -> bool {
         w.chars().next().is_some_and(|c| ('\u{0621}'..='\u{064A}').contains(&c))
     }
@@ -470,7 +489,14 @@ impl SentenceItems<'_> {
                         ctx.via_prefer.entry(id).or_insert(generic);
                     }
                     let e = table.known(self.lex, id);
-                    table.mention(e, self.original_of(m.start as usize, m.end as usize));
+                    // A generic word ("the army") or a match that starts inside a word (the
+                    // article of "للجيش" merged with its preposition) is no name to complete.
+                    match self.whole_words(m) {
+                        Some(surface) if !self.lex.entities[generic as usize].is_generic() => {
+                            table.mention(e, surface);
+                        }
+                        _ => table.mention_unnamed(e),
+                    }
                     ItemKind::Entity(e)
                 }
                 Term::Trigger(t) => {

@@ -686,7 +686,8 @@ impl Binder<'_> {
         match e {
             Expr::Var(v) => scope.vars.iter().rev().find(|b| b.slot == v.slot).map_or(Kind::Value, |b| b.kind),
             Expr::Lit(v) if !v.is_null() => Kind::Scalar,
-            Expr::List(_) | Expr::Map(_) | Expr::Binary(..) | Expr::At(..) => Kind::Scalar,
+            Expr::At(_, inner) => self.kind_of(inner, scope),
+            Expr::List(_) | Expr::Map(_) | Expr::Binary(..) => Kind::Scalar,
             _ => Kind::Value,
         }
     }
@@ -1403,7 +1404,8 @@ impl Binder<'_> {
                         truth(v).map_err(|err| compile_type_error(err, e.span))?;
                     }
                 }
-                Expr::Unary(op, Box::new(x))
+                // `-'a'`, `NOT 1` fail on the value's type at run time: the error points here.
+                Expr::At(Spot(e.span), Box::new(Expr::Unary(op, Box::new(x))))
             }
             ExprKind::Binary { op, left, right } => {
                 let a = sub!(left);
@@ -1562,7 +1564,8 @@ impl Binder<'_> {
                 {
                     return Err(syntax("InvalidArgumentType", e.span, "exists() expects a property or a pattern"));
                 }
-                Expr::Call(lname, out)
+                // A function fails on its arguments at run time: the error points at the call.
+                Expr::At(Spot(e.span), Box::new(Expr::Call(lname, out)))
             }
             ExprKind::CountStar => {
                 return Err(syntax("InvalidAggregation", e.span, "count(*) is not allowed here"));
@@ -1577,7 +1580,7 @@ impl Binder<'_> {
                         }
                     }
                 }
-                Expr::Index(Box::new(a), Box::new(i))
+                Expr::At(Spot(e.span), Box::new(Expr::Index(Box::new(a), Box::new(i))))
             }
             ExprKind::Slice { expr, from, to } => {
                 let a = sub!(expr);

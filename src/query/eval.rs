@@ -557,8 +557,10 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
             let vals: Vec<Value> = args.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?;
             if name == "range" {
                 env.guard.reserve(functions::range_bytes(&vals))?;
+                functions::range_checked(&vals, || env.guard.check())?
+            } else {
+                functions::call(env.graph, name, &vals)?
             }
-            functions::call(env.graph, name, &vals)?
         }
         Expr::Case(operand, whens, els) => {
             let op = operand.as_ref().map(|e| eval(e, row, env)).transpose()?;

@@ -545,6 +545,15 @@ pub fn range_bytes(args: &[Value]) -> u64 {
 }
 
 fn range(args: &[Value]) -> Result<Value, QueryError> {
+    range_checked(args, || Ok(()))
+}
+
+/// `range(start, end [, step])`, calling `check` every 65,536 elements so that a cancelled or
+/// timed-out query stops while a long list is still being built.
+///
+/// # Errors
+/// Bad arguments, and whatever `check` returns.
+pub fn range_checked(args: &[Value], check: impl Fn() -> Result<(), QueryError>) -> Result<Value, QueryError> {
     let mut ints = Vec::new();
     for v in args {
         match v {
@@ -573,7 +582,10 @@ fn range(args: &[Value]) -> Result<Value, QueryError> {
     }
     let mut out = Vec::with_capacity(count as usize);
     let mut x = i128::from(start);
-    for _ in 0..count {
+    for i in 0..count {
+        if i % 65_536 == 0 {
+            check()?;
+        }
         out.push(Value::Int(x as i64));
         x += i128::from(step);
     }

@@ -39,6 +39,7 @@ pub fn write_table_fit(
     }
     // EXPLAIN returns a plan and no rows: the plan is the answer, an empty table adds nothing.
     let explain_only = result.plan.is_some() && result.rows.is_empty();
+    let mut cut = false;
     if !result.columns.is_empty() && !explain_only {
         let mut cells: Vec<Vec<String>> =
             result.rows.iter().map(|row| row.iter().map(Value::to_string).collect()).collect();
@@ -52,6 +53,7 @@ pub fn write_table_fit(
         if let Some(cap) = cap {
             for row in &mut cells {
                 for cell in row.iter_mut() {
+                    cut |= cell.width() > cap;
                     *cell = cut_to_width(cell, cap);
                 }
             }
@@ -78,11 +80,22 @@ pub fn write_table_fit(
         }
         writeln!(out, "{rule}")?;
     }
-    writeln!(out, "{}", footer(result, elapsed))
+    writeln!(out, "{}", footer(result, elapsed))?;
+    if cut {
+        writeln!(out, "{CUT_NOTE}")?;
+    }
+    Ok(())
 }
 
+/// Said under a table whose values were cut to fit the terminal.
+pub const CUT_NOTE: &str = "values cut to fit the terminal: the vertical format wraps them (\\x, --format vertical)";
+
+/// The most lines a value takes in the vertical format before it is cut with `…`.
+const VERTICAL_LINES: usize = 100;
+
 /// Writes `result` as psql's expanded display: a `-[ RECORD n ]-` line per row, then one
-/// `column | value` line per column, values cut to `max_width`.
+/// `column | value` line per column. With a `max_width` (a terminal's), a wide value wraps onto
+/// further `  | …` lines, up to [`VERTICAL_LINES`] of them, the last one cut with `…`.
 ///
 /// # Errors
 /// Any error of the writer.
@@ -103,12 +116,19 @@ pub fn write_vertical(
         writeln!(out, "{head}{}", "-".repeat(rule))?;
         for (column, value) in result.columns.iter().zip(row) {
             let text = value.to_string();
-            let text = match value_width {
-                Some(w) => cut_to_width(&text, w),
-                None => text,
+            let lines = match value_width {
+                Some(w) => wrap_to_width(&text, w, VERTICAL_LINES),
+                None => vec![text],
             };
             let pad = " ".repeat(name_width.saturating_sub(column.width()));
-            writeln!(out, "{column}{pad} | {text}")?;
+            let blank = " ".repeat(name_width);
+            for (k, line) in lines.iter().enumerate() {
+                if k == 0 {
+                    writeln!(out, "{column}{pad} | {line}")?;
+                } else {
+                    writeln!(out, "{blank} | {line}")?;
+                }
+            }
         }
     }
     writeln!(out, "{}", footer(result, elapsed))
@@ -126,6 +146,32 @@ fn column_cap(widths: &[usize], max_width: usize) -> Option<usize> {
         cap -= 1;
     }
     Some(cap)
+}
+
+/// `s` in lines of at most `width` display columns, at most `max_lines` of them, the last one
+/// ending with `…` when something was left out.
+fn wrap_to_width(s: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut rest = s;
+    while lines.len() + 1 < max_lines && rest.width() > width {
+        let mut used = 0;
+        let mut end = 0;
+        for (i, c) in rest.char_indices() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > width {
+                break;
+            }
+            used += w;
+            end = i + c.len_utf8();
+        }
+        if end == 0 {
+            break;
+        }
+        lines.push(rest[..end].to_string());
+        rest = &rest[end..];
+    }
+    lines.push(cut_to_width(rest, width));
+    lines
 }
 
 /// `s` cut to at most `width` display columns, ending with `…` when something was cut.
@@ -280,9 +326,10 @@ mod tests {
         let mut buf = Vec::new();
         write_table_fit(&mut buf, &result, None, Some(40)).unwrap();
         let text = String::from_utf8(buf).unwrap();
-        assert!(text.lines().all(|l| l.width() <= 40), "{text}");
+        assert!(text.lines().filter(|l| *l != CUT_NOTE).all(|l| l.width() <= 40), "{text}");
         assert!(text.contains("xxx…"), "{text}");
         assert!(text.contains("'a\\nb'"), "values stay on one line: {text}");
+        assert!(text.ends_with(&format!("2 rows\n{CUT_NOTE}\n")), "the cut is said: {text}");
         let mut buf = Vec::new();
         write_vertical(&mut buf, &result, None, Some(30)).unwrap();
         let text = String::from_utf8(buf).unwrap();
@@ -290,6 +337,21 @@ mod tests {
         assert!(text.contains("\nn | 1\n"), "{text}");
         assert!(text.lines().all(|l| l.width() <= 30), "{text}");
         assert!(text.ends_with("2 rows\n"), "{text}");
+        // The long value wraps: 26 columns a line after `p | `, 100 lines, the last one cut.
+        let value_lines: Vec<&str> = text.lines().filter(|l| l.contains('x')).collect();
+        assert_eq!(value_lines.len(), VERTICAL_LINES, "{text}");
+        assert!(value_lines[0].starts_with("p | 'xxx") && value_lines[1].starts_with("  | xxx"), "{text}");
+        assert!(value_lines[VERTICAL_LINES - 1].ends_with('…'), "{text}");
+        let short = QueryResult {
+            columns: vec!["p".into()],
+            rows: vec![vec![Value::from("y".repeat(60).as_str())]],
+            ..QueryResult::default()
+        };
+        let mut buf = Vec::new();
+        write_vertical(&mut buf, &short, None, Some(30)).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let wrapped: String = text.lines().filter(|l| l.contains('y')).map(|l| &l[4..]).collect();
+        assert_eq!(wrapped, format!("'{}'", "y".repeat(60)), "a value that fits in the lines is whole: {text}");
         assert_eq!(cut_to_width("كيدال", 3), "كي…");
     }
 

@@ -1,19 +1,21 @@
 //! The rustyline helper of the shell: completion (through [`CompletionIndex`], file names for
 //! meta-command paths), hints (the rest of a unique completion, or a meta-command's usage),
-//! highlighting (keywords, strings, numbers, comments, meta-commands) and multi-line input (a
-//! statement is complete at its `;`, a meta-command at the end of its line).
+//! highlighting (keywords, strings, numbers, comments, meta-commands). Enter always hands the
+//! line over: the shell's loop gathers the lines of an open statement (showing its continuation
+//! prompt, which rustyline's own multi-line editing cannot show) and tells the helper the lines
+//! already given, so completion inside a string or pattern opened on an earlier line still knows
+//! where it is.
 
 use std::borrow::Cow;
 
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hint, Hinter};
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
 use super::complete::{CompletionIndex, Context as CompletionContext, KEYWORDS};
 use super::meta;
-use super::script::is_complete;
 
 const KEYWORD_STYLE: &str = "\x1b[1;34m";
 const STRING_STYLE: &str = "\x1b[32m";
@@ -28,12 +30,39 @@ pub struct ShellHelper {
     files: FilenameCompleter,
     color: bool,
     plain: bool,
+    /// The lines of the open statement already entered, each followed by its line break.
+    open: String,
 }
 
 impl ShellHelper {
     /// A helper completing from `index`; `color` turns highlighting on.
     pub fn new(index: CompletionIndex, color: bool) -> Self {
-        ShellHelper { index, files: FilenameCompleter::new(), color, plain: false }
+        ShellHelper { index, files: FilenameCompleter::new(), color, plain: false, open: String::new() }
+    }
+
+    /// The lines of the statement still open before the line being edited (empty at the main
+    /// prompt); completion and hints read the line as their continuation.
+    pub fn set_open_statement(&mut self, lines: &str) {
+        self.open.clear();
+        if !lines.is_empty() {
+            self.open.push_str(lines);
+            self.open.push('\n');
+        }
+    }
+
+    /// Completes the line being edited read after the open statement's lines, with the start
+    /// of the replaced text relative to the line; nothing when that text begins on an earlier
+    /// line.
+    fn complete_in_statement(&self, line: &str, pos: usize) -> (usize, Vec<Pair>, CompletionContext) {
+        if self.open.is_empty() {
+            return self.index.complete(line, pos);
+        }
+        let text = format!("{}{line}", self.open);
+        let (start, pairs, context) = self.index.complete(&text, self.open.len() + pos);
+        match start.checked_sub(self.open.len()) {
+            Some(start) => (start, pairs, context),
+            None => (pos, Vec::new(), context),
+        }
     }
 
     /// Plain mode, for yes/no questions: every line is complete, no completion, hints or
@@ -55,7 +84,7 @@ impl Completer for ShellHelper {
         if self.plain {
             return Ok((pos, Vec::new()));
         }
-        let (start, pairs, context) = self.index.complete(line, pos);
+        let (start, pairs, context) = self.complete_in_statement(line, pos);
         if context == CompletionContext::File {
             return self.files.complete(line, pos, ctx);
         }
@@ -88,7 +117,7 @@ impl Hinter for ShellHelper {
             return None;
         }
         let trimmed = line.trim_start();
-        if trimmed.starts_with(':') && !line.contains('\n') {
+        if self.open.is_empty() && trimmed.starts_with(':') && !line.contains('\n') {
             let parsed = meta::parse_meta(trimmed);
             if let Some(command) = meta::find(&parsed.name) {
                 if trimmed.ends_with(' ') && parsed.rest.is_empty() && !command.usage.is_empty() {
@@ -96,7 +125,7 @@ impl Hinter for ShellHelper {
                 }
             }
         }
-        let (start, pairs, _) = self.index.complete(line, pos);
+        let (start, pairs, _) = self.complete_in_statement(line, pos);
         let typed = &line[start..pos];
         // Only a unique candidate is hinted: with several, the greyed text would pick one of
         // them (`RETURN to` → `Float(`) before Tab lists them all.
@@ -133,15 +162,9 @@ impl Highlighter for ShellHelper {
     }
 }
 
-impl Validator for ShellHelper {
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        Ok(if self.plain || is_complete(ctx.input()) {
-            ValidationResult::Valid(None)
-        } else {
-            ValidationResult::Incomplete
-        })
-    }
-}
+/// Every line is valid: the shell's loop, not the editor, decides whether a statement is
+/// complete, so that each further line gets the continuation prompt.
+impl Validator for ShellHelper {}
 
 impl Helper for ShellHelper {}
 
@@ -256,6 +279,30 @@ mod tests {
         assert_eq!(hint("MATCH (g:Zz"), None);
         assert_eq!(hint("RETURN to"), None, "several functions start with 'to'");
         assert_eq!(hint("RETURN toUp"), Some(("per(".to_string(), Some("per(".to_string()))));
+    }
+
+    #[test]
+    fn completion_reads_the_line_after_the_open_statement() {
+        use rustyline::history::DefaultHistory;
+        let mut g = crate::graph::PropertyGraph::new();
+        let a = g.add_node(["ArmedGroup"], [("name", crate::graph::Value::from("JNIM"))]).unwrap();
+        g.add_relationship(a, a, "ATTACKED", Vec::<(&str, crate::graph::Value)>::new()).unwrap();
+        let mut helper = ShellHelper::new(CompletionIndex::build(&g), false);
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let replacements = |helper: &ShellHelper, line: &str| {
+            let (start, pairs) = helper.complete(line, line.len(), &ctx).unwrap();
+            (start, pairs.into_iter().map(|p| p.replacement).collect::<Vec<_>>())
+        };
+        // `:ATT` alone is a meta-command; after an open `[` it is a relationship type.
+        assert_eq!(replacements(&helper, ":ATT"), (0, vec![]));
+        helper.set_open_statement("MATCH (g)-[");
+        assert_eq!(replacements(&helper, ":ATT"), (1, vec!["ATTACKED".to_string()]));
+        // A string opened on the line before cannot be replaced from this one.
+        helper.set_open_statement("MATCH (g {name: 'JN");
+        assert_eq!(replacements(&helper, "IM"), (2, vec![]));
+        helper.set_open_statement("");
+        assert_eq!(replacements(&helper, "MATCH (g:Arm").1, vec!["ArmedGroup".to_string()]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The two ways `kg shell` reads input: [`run_interactive`] on a terminal (rustyline editor,
-//! history, Ctrl-C handling, confirmation before leaving with unsaved changes) and [`run_piped`]
+//! history, a continuation prompt while a statement is open, Ctrl-C handling, confirmation
+//! before leaving with unsaved changes) and [`run_piped`]
 //! when stdin is a pipe or a file (statements only, results only).
 
 use std::io::{self, Read};
@@ -13,8 +14,22 @@ use rustyline::{Config, Editor};
 
 use super::complete::CompletionIndex;
 use super::helper::ShellHelper;
+use super::meta;
+use super::script::{ready_len, split_script};
 use super::session::{report, Flow, Session, Source};
 use crate::error::{Error, Result};
+use crate::render::Format;
+
+/// The prompt where a statement or meta-command starts.
+pub const PROMPT: &str = "kg> ";
+
+/// The prompt of each further line of a statement not yet ended by `;`: as wide as [`PROMPT`],
+/// so the lines of a statement stay aligned.
+pub const CONTINUATION_PROMPT: &str = "..> ";
+
+/// Said when Ctrl-D ends input in the middle of a statement: the shell stays open.
+const UNFINISHED: &str =
+    "the unfinished statement was discarded (a statement ends with ';'); Ctrl-D at the kg> prompt leaves";
 
 /// Where history is kept: `$KG_HISTORY`, else `$XDG_DATA_HOME/kgraph/history`, else
 /// `~/.local/share/kgraph/history`; `None` when none of these can be found.
@@ -123,6 +138,8 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
     greet(session);
     let mut seen_generation = session.generation();
     let stdout = io::stdout();
+    // The lines of a statement not yet ended by its `;`.
+    let mut open = String::new();
     loop {
         if session.generation() != seen_generation {
             seen_generation = session.generation();
@@ -132,14 +149,27 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
                 index.set_params(session.params().keys());
             }
         }
-        let input = match editor.readline("kg> ") {
+        if let Some(helper) = editor.helper_mut() {
+            helper.set_open_statement(&open);
+        }
+        let prompt = if open.is_empty() { PROMPT } else { CONTINUATION_PROMPT };
+        let line = match editor.readline(prompt) {
             Ok(line) => {
                 // From here on a Ctrl-C (a SIGINT, the terminal being out of raw mode) cancels
                 // what was just entered.
                 session.reset_cancel();
                 line
             }
-            Err(ReadlineError::Interrupted) => continue,
+            // Ctrl-C throws away the whole open statement, not only its last line.
+            Err(ReadlineError::Interrupted) => {
+                open.clear();
+                continue;
+            }
+            Err(ReadlineError::Eof) if !open.is_empty() => {
+                open.clear();
+                eprintln!("{UNFINISHED}");
+                continue;
+            }
             Err(ReadlineError::Eof) => {
                 if confirm_leave(session, &mut editor)? {
                     break;
@@ -148,9 +178,27 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
             }
             Err(e) => return Err(readline_error(e)),
         };
-        if input.trim().is_empty() {
+        if open.is_empty() && line.trim().is_empty() {
             continue;
         }
+        // `help`, `quit`, `exit` or psql's `\x` alone would open a statement and leave a
+        // newcomer at `..> `.
+        let vertical = session.format() == Format::Vertical;
+        let line = match meta::bare_word_command(&line, vertical).filter(|_| open.is_empty()) {
+            Some(command) => command,
+            None => line,
+        };
+        if !open.is_empty() {
+            open.push('\n');
+        }
+        open.push_str(&line);
+        // Finished statements run now; a statement still open waits for its `;`.
+        let ready = ready_len(&open);
+        if ready == 0 {
+            continue;
+        }
+        let input = open[..ready].to_string();
+        open.drain(..ready);
         if let Ok(true) = editor.add_history_entry(input.as_str()) {
             if let Some(path) = &history {
                 if let Err(e) = editor.append_history(path) {
@@ -161,7 +209,7 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
         }
         let trimmed = input.trim();
         if trimmed.starts_with(':') && !trimmed.contains('\n') {
-            let parsed = super::meta::parse_meta(trimmed);
+            let parsed = meta::parse_meta(trimmed);
             if parsed.name == "quit" && !parsed.force {
                 if confirm_leave(session, &mut editor)? {
                     break;
@@ -172,7 +220,9 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
         let source = Source::new("<shell>", input);
         session.set_width(terminal_width());
         let mut out = stdout.lock();
-        match session.run_script(&source, false, &mut out) {
+        // A pasted script runs every statement, as psql does: an error does not hide the rest.
+        let keep_going = split_script(&source.text).len() > 1;
+        match session.run_script(&source, keep_going, &mut out) {
             Ok(outcome) if outcome.flow == Flow::Quit => break,
             Ok(_) => {}
             Err(e) if e.is_broken_pipe() => break,
@@ -180,6 +230,9 @@ pub fn run_interactive(session: &mut Session) -> Result<()> {
                 drop(out);
                 report(&shorten_origin(e));
             }
+        }
+        if session.cancel_flag().load(Ordering::SeqCst) {
+            open.clear();
         }
     }
     Ok(())
@@ -200,14 +253,12 @@ fn shorten_origin(e: Error) -> Error {
 fn greet(session: &Session) {
     let version = env!("CARGO_PKG_VERSION");
     match session.path() {
-        Some(p) => eprintln!(
-            "kgraph {version}: {} ({} nodes, {} relationships). :help for help, Ctrl-D to leave.",
-            p.display(),
-            session.graph().node_count(),
-            session.graph().relationship_count()
+        Some(_) => eprintln!(
+            "kgraph {version}: {}. Statements end with ';'. :help for help, Ctrl-D to leave.",
+            session.describe()
         ),
         None => eprintln!(
-            "kgraph {version}: using an in-memory graph (not saved unless you :save PATH; open a file with kg shell -g PATH). :help for help, Ctrl-D to leave."
+            "kgraph {version}: using an in-memory graph (not saved unless you :save PATH; open a file with kg shell -g PATH). Statements end with ';'. :help for help, Ctrl-D to leave."
         ),
     }
 }

@@ -20,7 +20,11 @@ pub const COMMANDS: &[MetaCommand] = &[
         usage: "[COMMAND|functions]",
         summary: "list meta-commands, explain one, or list functions with signatures",
     },
-    MetaCommand { name: "schema", usage: "", summary: "labels, relationship types and property keys, with counts" },
+    MetaCommand {
+        name: "schema",
+        usage: "",
+        summary: "labels, relationship types, patterns (:A)-[:T]->(:B) and property keys, with counts",
+    },
     MetaCommand { name: "stats", usage: "", summary: "node and relationship counts, the graph file, unsaved changes" },
     MetaCommand {
         name: "format",
@@ -138,6 +142,25 @@ pub fn help_text(topic: &str) -> Result<String, String> {
     }
 }
 
+/// The meta-command a newcomer means by a bare word on a line of its own — `help`, `quit`,
+/// `exit` (with or without `;`) — or by a psql backslash command: `\x` toggles the vertical
+/// (expanded) format, `vertical` saying whether it is on now, and any other `\word` is the
+/// `:word` meta-command (`\q`, `\?`, `\timing on`), so that it gets `:`'s answer or its "did you
+/// mean" instead of opening a statement. None of these lines starts a Cypher statement.
+pub fn bare_word_command(line: &str, vertical: bool) -> Option<String> {
+    let trimmed = line.trim();
+    let word = trimmed.trim_end_matches(';').trim_end().to_ascii_lowercase();
+    match word.as_str() {
+        "help" => Some(":help".into()),
+        "quit" | "exit" => Some(":quit".into()),
+        "\\x" => Some(if vertical { ":format table" } else { ":format vertical" }.into()),
+        _ => {
+            let rest = trimmed.trim_end_matches(';').strip_prefix('\\')?;
+            (!rest.is_empty()).then(|| format!(":{rest}"))
+        }
+    }
+}
+
 /// Levenshtein distance over characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -168,6 +191,18 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(did_you_mean("fromat"), Some("format"));
         assert_eq!(did_you_mean("shema"), Some("schema"));
+        assert_eq!(bare_word_command("  help", false).as_deref(), Some(":help"));
+        assert_eq!(bare_word_command("EXIT;", false).as_deref(), Some(":quit"));
+        assert_eq!(bare_word_command("\\q;", false).as_deref(), Some(":q"));
+        assert_eq!(parse_meta(":q").name, "quit");
+        assert_eq!(bare_word_command("\\?", false).as_deref(), Some(":?"));
+        assert_eq!(parse_meta(":?").name, "help");
+        assert_eq!(bare_word_command("\\x", false).as_deref(), Some(":format vertical"));
+        assert_eq!(bare_word_command("\\x", true).as_deref(), Some(":format table"));
+        assert_eq!(bare_word_command("\\timing on", false).as_deref(), Some(":timing on"));
+        assert_eq!(bare_word_command("help me", false), None);
+        assert_eq!(bare_word_command("\\", false), None);
+        assert_eq!(bare_word_command("RETURN 1;", false), None);
         assert_eq!(did_you_mean("exprot"), Some("export"));
         assert_eq!(did_you_mean("xyzzy"), None);
         assert!(unknown_message("fromat").contains("did you mean ':format'?"));

@@ -4,7 +4,8 @@
 //!
 //! [`session`] holds what the shell and `kg run` share (the open graph, settings, running
 //! statements and meta-commands); [`script`] splits text into statements; [`complete`],
-//! [`helper`] and [`meta`] serve the editor. The shell is a front end, like `main.rs`: it uses
+//! [`helper`] and [`meta`] serve the editor; [`unknown`] warns about names the graph does not
+//! have. The shell is a front end, like `main.rs`: it uses
 //! query, render and store, and nothing below names it.
 
 pub mod complete;
@@ -13,6 +14,7 @@ pub mod interactive;
 pub mod meta;
 pub mod script;
 pub mod session;
+pub mod unknown;
 
 pub use interactive::{history_path, run_interactive, run_piped, terminal_width};
 pub use session::{Flow, Session, Source};

@@ -62,6 +62,19 @@ pub fn is_complete(input: &str) -> bool {
     }
 }
 
+/// The length of the leading part of `input` that is ready to run: all of it when
+/// [`is_complete`], else the items before the statement still open (none when only a comment is
+/// open). A pasted script runs its finished statements at once and keeps the last, open one.
+pub fn ready_len(input: &str) -> usize {
+    if is_complete(input) {
+        return input.len();
+    }
+    match split_script(input).last() {
+        Some(item) if item.kind == ItemKind::Cypher && !item.terminated => item.span.start,
+        _ => 0,
+    }
+}
+
 /// Whether a statement may change the graph: it contains one of `CREATE`, `MERGE`, `SET`,
 /// `DELETE`, `REMOVE` as a word outside strings and comments. Errs on the side of `true`.
 pub fn may_write(statement: &str) -> bool {
@@ -257,6 +270,18 @@ mod tests {
         assert!(is_complete("RETURN 'a\\\\';"));
         assert!(!is_complete("RETURN 1; /* open"));
         assert!(is_complete("RETURN 'قال: نعم';"));
+    }
+
+    #[test]
+    fn ready_part_stops_before_the_open_statement() {
+        fn ready(s: &str) -> &str {
+            &s[..ready_len(s)]
+        }
+        assert_eq!(ready("RETURN 1;\n:help\nRETURN 2 AS\n"), "RETURN 1;\n:help\n");
+        assert_eq!(ready("RETURN 1; RETURN 'a;"), "RETURN 1; ");
+        assert_eq!(ready("RETURN 1; RETURN 2;"), "RETURN 1; RETURN 2;");
+        assert_eq!(ready("MATCH (n)"), "");
+        assert_eq!(ready("RETURN 1; /* open"), "");
     }
 
     #[test]

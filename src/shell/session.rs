@@ -228,6 +228,11 @@ impl Session {
         self.save_at_end = on;
     }
 
+    /// The format results are printed in.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
     /// Sets the output format.
     pub fn set_format(&mut self, format: Format) {
         self.format = format;
@@ -282,6 +287,23 @@ impl Session {
         self.generation += 1;
     }
 
+    /// The open graph for people: `PATH (N nodes, M relationships)`, or, for a file that does
+    /// not exist yet, that it is new and when it will be written (a mistyped path shows here).
+    pub fn describe(&self) -> String {
+        match self.path() {
+            Some(p) if !p.exists() => {
+                format!("{} (a new, empty graph: the file is created by the first statement that writes)", p.display())
+            }
+            Some(p) => format!(
+                "{} ({} nodes, {} relationships)",
+                p.display(),
+                self.graph().node_count(),
+                self.graph().relationship_count()
+            ),
+            None => "an in-memory graph".to_string(),
+        }
+    }
+
     fn notice(&self, message: &str) {
         if self.verbose {
             eprintln!("{message}");
@@ -315,10 +337,25 @@ impl Session {
                 }
                 Ok(result)
             }
-            Err(e) => Err(ExecError::Query(e)),
+            Err(e) => Err(ExecError::Query(self.quote_hint(statement, e))),
         };
         self.end_write();
         outcome
+    }
+
+    /// A name of the graph written without quotes (`{name: JNIM}`) is read as a variable: the
+    /// help says to quote it rather than to bind a variable.
+    fn quote_hint(&self, statement: &str, e: QueryError) -> QueryError {
+        let undefined = e.detail == Some("UndefinedVariable");
+        let name = e.span.and_then(|span| statement.get(span.start..span.end));
+        match name {
+            Some(name) if undefined && !self.graph().nodes_by_name(name).is_empty() => {
+                let mut quoted = String::new();
+                let _ = crate::graph::write_cypher_string(&mut quoted, name);
+                e.with_help(format!("{quoted} is a name in the graph: a string needs quotes, {quoted}"))
+            }
+            _ => e,
+        }
     }
 
     /// Saves the graph to its file atomically and clears the changed mark.
@@ -373,7 +410,14 @@ impl Session {
             Err(ExecError::Save(e)) => return Err(e),
         };
         let elapsed = started.elapsed();
-        self.write_result(&result, self.timing.then_some(elapsed), out)
+        self.write_result(&result, self.timing.then_some(elapsed), out)?;
+        // After the result, where the eye is when a typo made it empty.
+        if self.verbose {
+            for warning in super::unknown::unknown_names(text, self.graph()) {
+                eprintln!("{warning}");
+            }
+        }
+        Ok(())
     }
 
     fn write_result(
@@ -518,13 +562,7 @@ impl Session {
                     self.backing = Backing::Memory(PropertyGraph::new());
                 }
                 self.backing = Backing::File(GraphFile::open(&path, OpenMode::Lazy)?);
-                let g = self.graph();
-                self.notice(&format!(
-                    "opened {} ({} nodes, {} relationships)",
-                    path.display(),
-                    g.node_count(),
-                    g.relationship_count()
-                ));
+                self.notice(&format!("opened {}", self.describe()));
                 self.dirty = false;
                 self.generation += 1;
             }
@@ -734,7 +772,12 @@ impl Spinner {
             let mut shown = false;
             let mut i = 0;
             while !flag.load(Ordering::SeqCst) {
-                std::thread::sleep(std::time::Duration::from_millis(50));
+                // Parked, not asleep: dropping the spinner unparks it, so a cancelled or
+                // finished statement does not wait for the next frame.
+                std::thread::park_timeout(std::time::Duration::from_millis(50));
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
                 let t = started.elapsed();
                 if t.as_secs_f64() >= 1.0 && i % 2 == 0 {
                     let frame = frames[(i / 2) % frames.len()];
@@ -755,6 +798,7 @@ impl Drop for Spinner {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         if let Some(t) = self.thread.take() {
+            t.thread().unpark();
             let _ = t.join();
         }
     }
@@ -832,8 +876,11 @@ fn parse_export_args(rest: &str) -> Option<(&str, &str, ExportOptions, Option<&s
     Some((format, path, options, Some(rest.trim()).filter(|q| !q.is_empty())))
 }
 
-/// `:schema` as a result: one row per label, relationship type and property key, with counts;
-/// a property key also lists the types its values have (`STRING`, `DATE`, `LIST<DATE>`, ...).
+/// `:schema` as a result: one row per label, relationship type, pattern
+/// `(:Label)-[:TYPE]->(:Label)` (as `db.schema.visualization()` draws them: a relationship
+/// between nodes of several labels counts once under each pair, `()` stands for a node without
+/// label) and property key, with counts; a property key also lists the types its values have
+/// (`STRING`, `DATE`, `LIST<DATE>`, ...).
 fn schema(graph: &PropertyGraph) -> QueryResult {
     use std::collections::{BTreeMap, BTreeSet};
     let mut rows: Vec<Vec<Value>> = Vec::new();
@@ -846,6 +893,9 @@ fn schema(graph: &PropertyGraph) -> QueryResult {
     types.sort();
     for (t, n) in types {
         rows.push(vec!["relationship type".into(), t.into(), Value::Int(n as i64), Value::Null]);
+    }
+    for (pattern, n) in schema_patterns(graph) {
+        rows.push(vec!["pattern".into(), pattern.into(), Value::Int(n), Value::Null]);
     }
     let mut keys: BTreeMap<&str, (i64, BTreeSet<String>)> = BTreeMap::new();
     let props = graph
@@ -866,6 +916,37 @@ fn schema(graph: &PropertyGraph) -> QueryResult {
         rows,
         ..QueryResult::default()
     }
+}
+
+/// The patterns `(:Start)-[:TYPE]->(:End)` relationships form, sorted, with how many
+/// relationships each has.
+fn schema_patterns(graph: &PropertyGraph) -> std::collections::BTreeMap<String, i64> {
+    let mut patterns = std::collections::BTreeMap::new();
+    let node = |labels: Vec<&str>| -> Vec<String> {
+        if labels.is_empty() {
+            return vec!["()".to_string()];
+        }
+        labels.into_iter().map(|l| format!("(:{})", cypher_name(l))).collect()
+    };
+    for id in graph.relationship_ids() {
+        let (Some((start, end)), Some(rel_type)) = (graph.endpoints(id), graph.rel_type(id)) else {
+            continue;
+        };
+        let rel_type = cypher_name(rel_type);
+        for a in node(graph.node_labels(start).collect()) {
+            for b in node(graph.node_labels(end).collect()) {
+                *patterns.entry(format!("{a}-[:{rel_type}]->{b}")).or_insert(0) += 1;
+            }
+        }
+    }
+    patterns
+}
+
+/// A label or type as Cypher writes it, in backticks when it is not a plain name.
+fn cypher_name(name: &str) -> String {
+    let mut s = String::new();
+    let _ = crate::graph::write_cypher_name(&mut s, name);
+    s
 }
 
 /// A property value's type for `:schema`: its Cypher type name, with the item type of a list
@@ -997,6 +1078,16 @@ mod tests {
     }
 
     #[test]
+    fn an_unquoted_name_of_the_graph_is_said_to_need_quotes() {
+        let mut s = Session::in_memory();
+        s.execute("CREATE (:ArmedGroup {name: 'JNIM'})").unwrap();
+        let Err(ExecError::Query(e)) = s.execute("MATCH (n {name: JNIM}) RETURN n") else { panic!("must fail") };
+        assert_eq!(e.help.as_deref(), Some("'JNIM' is a name in the graph: a string needs quotes, 'JNIM'"));
+        let Err(ExecError::Query(e)) = s.execute("RETURN nobody") else { panic!("must fail") };
+        assert!(e.help.is_some_and(|h| h.starts_with("bind 'nobody'")), "other variables keep their help");
+    }
+
+    #[test]
     fn unsaved_changes_block_quit_until_forced() {
         let mut s = Session::in_memory();
         s.dirty = true;
@@ -1021,6 +1112,8 @@ mod tests {
                 "'label' 'ArmedGroup' 1 null",
                 "'label' 'Force' 1 null",
                 "'relationship type' 'ATTACKED' 2 null",
+                "'pattern' '(:ArmedGroup)-[:ATTACKED]->(:Force)' 1 null",
+                "'pattern' '(:Force)-[:ATTACKED]->(:ArmedGroup)' 1 null",
                 "'property key' 'date' 2 'DATE, LIST<DATE>'",
                 "'property key' 'mentions' 1 'INTEGER'",
                 "'property key' 'name' 2 'STRING'"
