@@ -15,6 +15,6 @@ pub(crate) use property_graph::CodecError;
 pub use property_graph::{Adjacent, Direction, KeyId, LabelId, NodeId, PropertyGraph, RelId, RelTypeId, NAME_KEY};
 pub use temporal::{Duration, Temporal};
 pub use value::{
-    clip, nesting, write_cypher_name, write_cypher_string, NodeValue, PathValue, PropertyMap, RelationshipValue, Value,
-    MAX_NESTING, QUOTE_LIMIT,
+    clip, nesting, write_cypher_name, write_cypher_string, NodeValue, PathValue, PropertyMap, RelRef,
+    RelationshipValue, Value, MAX_NESTING, QUOTE_LIMIT,
 };

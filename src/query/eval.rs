@@ -2,15 +2,15 @@
 //! overflow checks, list/string concatenation, property access through the graph, and the
 //! scoped forms (list comprehensions, quantifiers, `reduce`, pattern predicates).
 //!
-//! Rows carry graph elements as *thin references*: a `Value::Node` holding only the id (labels
-//! and properties empty), a `Value::Relationship` holding id and endpoints. Everything about an
+//! Rows carry graph elements as *thin references*: a `Value::NodeRef` holding only the id, a
+//! `Value::RelRef` holding id and endpoints. Everything about an
 //! element is read from the graph when needed, so writes made earlier in a query are seen by
 //! later clauses; [`materialize`] fills in labels, types and properties at the output.
 
 use std::cmp::Ordering;
 
 use crate::graph::{
-    nesting, NodeId, NodeValue, PathValue, PropertyGraph, RelId, RelationshipValue, Value, MAX_NESTING,
+    nesting, NodeId, NodeValue, PathValue, PropertyGraph, RelId, RelRef, RelationshipValue, Value, MAX_NESTING,
 };
 
 use super::error::{ErrorKind, QueryError};
@@ -32,7 +32,7 @@ pub struct Env<'a> {
 
 /// A thin node reference.
 pub fn node_ref(id: NodeId) -> Value {
-    Value::Node(Box::new(NodeValue { id: id.as_u64(), labels: Vec::new(), properties: Default::default() }))
+    Value::NodeRef(id)
 }
 
 /// A thin relationship reference (id and endpoints).
@@ -43,35 +43,27 @@ pub fn rel_ref(graph: &PropertyGraph, id: RelId) -> Value {
 
 /// A thin relationship reference with known endpoints.
 pub fn rel_ref_with(id: RelId, start: NodeId, end: NodeId) -> Value {
-    Value::Relationship(Box::new(RelationshipValue {
-        id: id.as_u64(),
-        rel_type: String::new(),
-        start: start.as_u64(),
-        end: end.as_u64(),
-        properties: Default::default(),
-    }))
+    Value::RelRef(RelRef { id, start, end })
 }
 
-/// The node id inside a node value.
+/// The node id inside a node value (thin or materialized).
 pub fn node_id_of(v: &Value) -> Option<NodeId> {
-    match v {
-        Value::Node(n) => Some(NodeId(n.id as u32)),
-        _ => None,
-    }
+    v.node_id()
 }
 
-/// The relationship id inside a relationship value.
+/// The relationship id inside a relationship value (thin or materialized).
 pub fn rel_id_of(v: &Value) -> Option<RelId> {
-    match v {
-        Value::Relationship(r) => Some(RelId(r.id as u32)),
-        _ => None,
-    }
+    v.rel_id()
 }
 
 /// Replaces thin references (also inside lists, maps and paths) by full values read from the
 /// graph; elements deleted by the query keep what they have.
 pub fn materialize(graph: &PropertyGraph, v: Value) -> Value {
     match v {
+        Value::NodeRef(id) => Value::Node(Box::new(graph.node_value(id).unwrap_or_else(|| NodeValue::from_id(id)))),
+        Value::RelRef(r) => Value::Relationship(Box::new(
+            graph.relationship_value(r.id).unwrap_or_else(|| RelationshipValue::from_ref(r)),
+        )),
         Value::Node(n) => Value::Node(Box::new(full_node(graph, *n))),
         Value::Relationship(r) => Value::Relationship(Box::new(full_rel(graph, *r))),
         Value::Path(p) => Value::Path(Box::new(PathValue {
@@ -311,16 +303,11 @@ fn arith_float(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, QueryError> 
 /// (`Some(None)`: no such property); `None` for other values and deleted elements, which
 /// [`property`] handles.
 fn stored_property<'g>(graph: &'g PropertyGraph, base: &Value, key: &str) -> Option<Option<&'g Value>> {
-    match base {
-        Value::Node(n) => {
-            let id = NodeId(n.id as u32);
-            graph.contains_node(id).then(|| graph.node_property(id, key))
-        }
-        Value::Relationship(r) => {
-            let id = RelId(r.id as u32);
-            graph.contains_relationship(id).then(|| graph.rel_property(id, key))
-        }
-        _ => None,
+    if let Some(id) = base.node_id() {
+        graph.contains_node(id).then(|| graph.node_property(id, key))
+    } else {
+        let id = base.rel_id()?;
+        graph.contains_relationship(id).then(|| graph.rel_property(id, key))
     }
 }
 
@@ -356,15 +343,15 @@ fn compare_stored(op: BinaryOp, a: &Expr, b: &Expr, row: &[Value], env: &Env) ->
 pub fn property(graph: &PropertyGraph, base: &Value, key: &str) -> Result<Value, QueryError> {
     match base {
         Value::Null => Ok(Value::Null),
-        Value::Node(n) => {
-            let id = NodeId(n.id as u32);
+        Value::Node(_) | Value::NodeRef(_) => {
+            let id = base.node_id().unwrap_or(NodeId(0));
             if !graph.contains_node(id) {
                 return Err(deleted_error("node"));
             }
             Ok(graph.node_property(id, key).cloned().unwrap_or(Value::Null))
         }
-        Value::Relationship(r) => {
-            let id = RelId(r.id as u32);
+        Value::Relationship(_) | Value::RelRef(_) => {
+            let id = base.rel_id().unwrap_or(RelId(0));
             if !graph.contains_relationship(id) {
                 return Err(deleted_error("relationship"));
             }
@@ -387,8 +374,11 @@ fn index(graph: &PropertyGraph, base: Value, idx: Value) -> Result<Value, QueryE
         (Value::List(_), other) => {
             Err(type_error(format!("a list index must be an integer, found {}", other.type_name())))
         }
-        (Value::Map(_) | Value::Node(_) | Value::Relationship(_), Value::String(k)) => property(graph, &base, k),
-        (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => {
+        (
+            Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::NodeRef(_) | Value::RelRef(_),
+            Value::String(k),
+        ) => property(graph, &base, k),
+        (Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::NodeRef(_) | Value::RelRef(_), other) => {
             Err(type_error(format!("a map key must be a string, found {}", other.type_name()))
                 .with_detail("MapElementAccessByNonString"))
         }
@@ -421,28 +411,37 @@ fn slice(base: Value, lo: Option<Value>, hi: Option<Value>) -> Result<Value, Que
 /// Builds a path value from node, relationship and relationship-list slots: the first node
 /// starts the path, each relationship leads to the next node.
 fn build_path(parts: &[PathPart], row: &[Value]) -> Value {
-    let thin = |id: u64| NodeValue { id, labels: Vec::new(), properties: Default::default() };
     let mut nodes: Vec<NodeValue> = Vec::new();
     let mut rels: Vec<RelationshipValue> = Vec::new();
-    let mut push_rel = |r: &RelationshipValue, nodes: &mut Vec<NodeValue>| {
+    let mut push_rel = |v: &Value, nodes: &mut Vec<NodeValue>| {
+        let r = match v {
+            Value::Relationship(r) => r.as_ref().clone(),
+            other => match other.rel_ref() {
+                Some(r) => RelationshipValue::from_ref(r),
+                None => return false,
+            },
+        };
         let last = nodes.last().map(|n| n.id);
         let next = if last == Some(r.start) { r.end } else { r.start };
-        rels.push(r.clone());
-        nodes.push(thin(next));
+        rels.push(r);
+        nodes.push(NodeValue::from_id(NodeId(next as u32)));
+        true
     };
     for part in parts {
         match (part, row.get(part_slot(part))) {
-            (PathPart::Node(_), Some(Value::Node(n))) => {
+            (PathPart::Node(_), Some(v)) if v.node_id().is_some() => {
                 if nodes.is_empty() {
-                    nodes.push(thin(n.id));
+                    nodes.push(NodeValue::from_id(v.node_id().unwrap_or(NodeId(0))));
                 }
             }
-            (PathPart::Rel(_), Some(Value::Relationship(r))) => push_rel(r, &mut nodes),
+            (PathPart::Rel(_), Some(v)) => {
+                if !push_rel(v, &mut nodes) {
+                    return Value::Null;
+                }
+            }
             (PathPart::RelList(_), Some(Value::List(items))) => {
                 for v in items {
-                    if let Value::Relationship(r) = v {
-                        push_rel(r, &mut nodes);
-                    }
+                    push_rel(v, &mut nodes);
                 }
             }
             _ => return Value::Null,
@@ -542,13 +541,13 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
         Expr::IsNull(e, negated) => Value::Bool(eval(e, row, env)?.is_null() != *negated),
         Expr::HasLabels(e, labels) => match eval(e, row, env)? {
             Value::Null => Value::Null,
-            Value::Node(n) => {
-                let id = NodeId(n.id as u32);
+            v @ (Value::Node(_) | Value::NodeRef(_)) => {
+                let id = v.node_id().unwrap_or(NodeId(0));
                 Value::Bool(labels.iter().all(|l| env.graph.has_label(id, l)))
             }
             // `r:T` on a relationship tests its type (GQL's label expressions).
-            Value::Relationship(r) => {
-                let t = env.graph.rel_type(RelId(r.id as u32));
+            v @ (Value::Relationship(_) | Value::RelRef(_)) => {
+                let t = env.graph.rel_type(v.rel_id().unwrap_or(RelId(0)));
                 Value::Bool(labels.iter().all(|l| t == Some(l.as_str())))
             }
             other => return Err(type_error(format!("cannot test labels of a {}", other.type_name()))),

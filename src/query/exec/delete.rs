@@ -3,7 +3,7 @@
 
 use indexmap::IndexSet;
 
-use crate::graph::{Direction, NodeId, RelId, Value};
+use crate::graph::{Direction, NodeId, RelId, RelationshipValue, Value};
 use crate::query::error::{ErrorKind, QueryError};
 use crate::query::eval::{eval, node_id_of, rel_id_of};
 use crate::query::functions::type_error;
@@ -15,10 +15,10 @@ use super::{Ctx, Row};
 fn collect(v: &Value, nodes: &mut IndexSet<NodeId>, rels: &mut IndexSet<RelId>) -> Result<(), QueryError> {
     match v {
         Value::Null => {}
-        Value::Node(_) => {
+        Value::Node(_) | Value::NodeRef(_) => {
             nodes.insert(node_id_of(v).unwrap_or(NodeId(0)));
         }
-        Value::Relationship(_) => {
+        Value::Relationship(_) | Value::RelRef(_) => {
             rels.insert(rel_id_of(v).unwrap_or(RelId(0)));
         }
         Value::Path(p) => {
@@ -96,6 +96,13 @@ pub fn delete(exprs: &[Expr], detach: bool, rows: Vec<Row>, ctx: &mut Ctx) -> Re
 
 fn keep_type(v: Value, types: &std::collections::HashMap<u64, String>) -> Value {
     match v {
+        Value::RelRef(r) => match types.get(&r.id.as_u64()) {
+            Some(t) => Value::Relationship(Box::new(RelationshipValue {
+                rel_type: t.clone(),
+                ..RelationshipValue::from_ref(r)
+            })),
+            None => Value::RelRef(r),
+        },
         Value::Relationship(mut r) => {
             if let Some(t) = types.get(&r.id) {
                 r.rel_type = t.clone();

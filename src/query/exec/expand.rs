@@ -12,6 +12,7 @@ use super::{set_slot, Row};
 /// Whether relationship `rel` already appears in one of the `uniq` slots of `row`.
 pub fn used(row: &[Value], uniq: &[usize], rel: RelId) -> bool {
     uniq.iter().any(|s| match row.get(*s) {
+        Some(Value::RelRef(r)) => r.id == rel,
         Some(Value::Relationship(r)) => r.id == rel.as_u64(),
         Some(Value::List(items)) => items.iter().any(|v| rel_id_of(v) == Some(rel)),
         _ => false,
