@@ -100,6 +100,7 @@ fn syntax(detail: &'static str, span: Span, message: impl Into<String>) -> Query
 pub fn plan_query(query: &ast::Query, graph: &PropertyGraph, procedures: &Procedures) -> Result<Plan, QueryError> {
     let mut b = Binder { graph, procedures, anon: 0, lone_node: false, param_props: false, params: Vec::new() };
     let (mut ops, mut spans, columns, mut width) = b.single(&query.first)?;
+    rewrite::answer_from_indexes(&mut ops, &mut spans);
     if !query.unions.is_empty() {
         let all = query.unions[0].all;
         let mut parts = vec![ops];
@@ -107,7 +108,8 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph, procedures: &Proced
             if u.all != all {
                 return Err(syntax("InvalidClauseComposition", u.span, "cannot mix UNION and UNION ALL"));
             }
-            let (part_ops, _, cols, w) = b.single(&u.query)?;
+            let (mut part_ops, mut part_spans, cols, w) = b.single(&u.query)?;
+            rewrite::answer_from_indexes(&mut part_ops, &mut part_spans);
             if cols != columns {
                 return Err(syntax(
                     "DifferentColumnsInUnion",

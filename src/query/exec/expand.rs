@@ -63,7 +63,11 @@ pub fn expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, Que
             None
         };
         let pvals = eval_props(props, &row, env)?;
-        for adj in env.graph.relationships_of(a, *dir, None) {
+        let one_type = match tids.as_deref() {
+            Some([t]) => Some(*t),
+            _ => None,
+        };
+        for adj in env.graph.relationships_of(a, *dir, one_type) {
             env.guard.check()?;
             if fixed_rel.is_some_and(|r| r != adj.rel)
                 || target.is_some_and(|t| t != adj.other)

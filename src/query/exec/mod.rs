@@ -8,6 +8,7 @@
 
 mod aggregate;
 mod call;
+mod counts;
 mod create;
 mod delete;
 mod expand;
@@ -48,7 +49,13 @@ pub struct Guard {
     max_rows: Option<u64>,
     /// The memory budget and the bytes allocated when the query started.
     memory: Option<(u64, usize)>,
+    /// Checks since the clock and the memory were last read.
+    ticks: std::cell::Cell<u32>,
 }
+
+/// [`Guard::check`] reads the clock and the allocation counter once per this many calls (the
+/// cancellation flag on every call): a few microseconds of rows between two reads.
+const CHECK_CLOCK_EVERY: u32 = 64;
 
 impl Guard {
     /// A guard for one execution.
@@ -58,6 +65,7 @@ impl Guard {
             deadline: options.timeout.map(|t| (Instant::now() + t, t)),
             max_rows: options.max_rows,
             memory: options.max_memory.map(|m| (m, limits::allocated())),
+            ticks: std::cell::Cell::new(0),
         }
     }
 
@@ -82,6 +90,11 @@ impl Guard {
     pub fn check(&self) -> Result<(), QueryError> {
         if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(QueryError::new(ErrorKind::Cancelled, "the query was cancelled"));
+        }
+        let ticks = self.ticks.get().wrapping_add(1);
+        self.ticks.set(ticks);
+        if ticks % CHECK_CLOCK_EVERY != 1 {
+            return Ok(());
         }
         self.reserve(0)?;
         if let Some((deadline, limit)) = self.deadline {
@@ -300,6 +313,9 @@ fn read_op(op: &LogicalOp, next: &[LogicalOp], rows: Vec<Row>, env: &Env) -> Res
         LogicalOp::Limit(e) => sort::limit(e, rows, env),
         LogicalOp::Unwind(e, v) => unwind::unwind(e, v, rows, env),
         LogicalOp::Discard => Ok(Vec::new()),
+        LogicalOp::TypeCounts { aggs } => Ok(counts::type_counts(*aggs, env)),
+        LogicalOp::CountProduct { factors, aggs } => Ok(counts::count_product(factors, *aggs, env)),
+        LogicalOp::Degrees { source, dir, types, aggs, .. } => counts::degrees(source, *dir, types, *aggs, env),
         LogicalOp::Create(_)
         | LogicalOp::Merge { .. }
         | LogicalOp::Set(_)

@@ -315,6 +315,15 @@ pub enum ScanSource {
     Name(Expr),
 }
 
+/// One factor of a [`LogicalOp::CountProduct`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum CountFactor {
+    /// Every node, or the nodes with a label.
+    Nodes(Option<String>),
+    /// Relationships of any of these types (empty: of any type).
+    Rels(Vec<String>),
+}
+
 /// A node to create (bound ones are reused).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateNode {
@@ -533,6 +542,34 @@ pub enum LogicalOp {
     },
     /// Drops all rows (a query ending in an update clause returns nothing).
     Discard,
+    /// `MATCH ()-[r]->() RETURN type(r), count(*)` answered from the type index: one row per
+    /// type in use, its name followed by `aggs` copies of its count.
+    TypeCounts {
+        /// How many count columns follow the type.
+        aggs: usize,
+    },
+    /// `count(*)` of a pattern without filters answered from index sizes: one row holding
+    /// `aggs` copies of the product of the factors.
+    CountProduct {
+        /// One factor per independent part of the pattern.
+        factors: Vec<CountFactor>,
+        /// How many count columns.
+        aggs: usize,
+    },
+    /// `MATCH (n)-[r]->() RETURN n, count(r)` answered from adjacency lengths: per node with at
+    /// least one matching relationship, the node followed by `aggs` copies of that number.
+    Degrees {
+        /// The node slot (for display).
+        var: Var,
+        /// Where the nodes come from (every node or a label).
+        source: ScanSource,
+        /// Direction relative to the node.
+        dir: Direction,
+        /// Allowed types (empty: any).
+        types: Vec<String>,
+        /// How many count columns.
+        aggs: usize,
+    },
     /// `UNION` / `UNION ALL` of whole pipelines.
     Union {
         /// The pipelines.
@@ -831,6 +868,25 @@ fn write_op(out: &mut String, op: &LogicalOp, depth: usize) -> fmt::Result {
             writeln!(out, "{pad}{}Delete {}", if *detach { "Detach" } else { "" }, join(exprs, ", "))
         }
         LogicalOp::Discard => writeln!(out, "{pad}Discard"),
+        LogicalOp::TypeCounts { .. } => writeln!(out, "{pad}TypeCounts via TypeIndex"),
+        LogicalOp::CountProduct { factors, .. } => {
+            let f: Vec<String> = factors
+                .iter()
+                .map(|f| match f {
+                    CountFactor::Nodes(None) => "()".to_string(),
+                    CountFactor::Nodes(Some(l)) => format!("(:{l})"),
+                    CountFactor::Rels(types) => format!("()-[{}]->()", types_text(types)),
+                })
+                .collect();
+            writeln!(out, "{pad}CountProduct {} via counts", f.join(" × "))
+        }
+        LogicalOp::Degrees { var, source, dir, types, .. } => {
+            let src = match source {
+                ScanSource::Label(l) => format!(":{l}"),
+                _ => String::new(),
+            };
+            writeln!(out, "{pad}Degrees ({var}{src}){}() via adjacency", arrow(*dir, &types_text(types)))
+        }
         LogicalOp::Union { parts, all } => {
             writeln!(out, "{pad}Union{}", if *all { " All" } else { "" })?;
             for (i, part) in parts.iter().enumerate() {
