@@ -52,29 +52,52 @@ pub fn node_scan(
 ) -> Result<Vec<Row>, QueryError> {
     let mut out = Vec::new();
     for row in rows {
-        let pvals = eval_props(props, &row, env)?;
-        if pvals.iter().any(|(_, v)| v.is_null()) {
-            continue;
-        }
-        let candidates: Box<dyn Iterator<Item = NodeId>> = match source {
-            ScanSource::All => Box::new(env.graph.node_ids()),
-            ScanSource::Label(l) => Box::new(env.graph.nodes_with_label(l)),
-            ScanSource::Name(e) => match eval(e, &row, env)? {
-                Value::String(s) => Box::new(env.graph.nodes_by_name(&s).to_vec().into_iter()),
-                Value::Null => Box::new(std::iter::empty()),
-                _ => Box::new(env.graph.node_ids()),
-            },
-        };
-        for id in candidates {
-            env.guard.check()?;
-            if node_matches(id, labels, &pvals, env) {
-                let mut r = row.clone();
-                set_slot(&mut r, var.slot, node_ref(id));
-                out.push(r);
+        scan_row(var, source, labels, props, &row, env, &mut |r| {
+            out.push(r);
+            Ok(true)
+        })?;
+    }
+    Ok(out)
+}
+
+/// Hands each row that binds `var` to a matching node, for one input row, to `emit`, until
+/// `emit` says it wants no more (returns false); a scan feeding a `LIMIT` stops early this way.
+///
+/// # Errors
+/// Errors of the property expressions and of `emit`, cancellation.
+pub fn scan_row(
+    var: &Var,
+    source: &ScanSource,
+    labels: &[String],
+    props: &[(String, Expr)],
+    row: &Row,
+    env: &Env,
+    emit: &mut dyn FnMut(Row) -> Result<bool, QueryError>,
+) -> Result<(), QueryError> {
+    let pvals = eval_props(props, row, env)?;
+    if pvals.iter().any(|(_, v)| v.is_null()) {
+        return Ok(());
+    }
+    let candidates: Box<dyn Iterator<Item = NodeId>> = match source {
+        ScanSource::All => Box::new(env.graph.node_ids()),
+        ScanSource::Label(l) => Box::new(env.graph.nodes_with_label(l)),
+        ScanSource::Name(e) => match eval(e, row, env)? {
+            Value::String(s) => Box::new(env.graph.nodes_by_name(&s).to_vec().into_iter()),
+            Value::Null => Box::new(std::iter::empty()),
+            _ => Box::new(env.graph.node_ids()),
+        },
+    };
+    for id in candidates {
+        env.guard.check()?;
+        if node_matches(id, labels, &pvals, env) {
+            let mut r = row.clone();
+            set_slot(&mut r, var.slot, node_ref(id));
+            if !emit(r)? {
+                break;
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Keeps rows whose bound `var` is a node with `labels` and `props`.
