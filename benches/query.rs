@@ -471,7 +471,9 @@ fn value_json(v: &Value) -> serde_json::Value {
         Value::List(xs) => serde_json::Value::Array(xs.iter().map(value_json).collect()),
         Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), value_json(v))).collect()),
         Value::Node(n) => json!({ "node": n.id }),
+        Value::NodeRef(id) => json!({ "node": id.as_u64() }),
         Value::Relationship(r) => json!({ "relationship": r.id }),
+        Value::RelRef(r) => json!({ "relationship": r.id.as_u64() }),
         Value::Path(p) => json!({ "path_length": p.relationships.len() }),
     }
 }

@@ -106,7 +106,7 @@ where
         return sink(rows);
     };
     if let LogicalOp::NodeScan { var, source, labels, props } = op {
-        return stream_scan((*i, var, source, labels, props), rest, rows, env, place, sink);
+        return stream_scan(*i, (var, source, labels, props), rest, rows, env, place, sink);
     }
     let mut rows = rows.into_iter();
     loop {
@@ -122,11 +122,15 @@ where
     }
 }
 
+/// The fields of a [`LogicalOp::NodeScan`].
+type ScanParts<'p> = (&'p Var, &'p ScanSource, &'p [String], &'p [(String, Expr)]);
+
 /// A node scan hands its rows on [`BATCH`] at a time as it finds them, rather than scanning
 /// the whole graph before the next operator sees a row: `MATCH (n) RETURN n LIMIT 3` reads
 /// three nodes.
 fn stream_scan<P, F>(
-    (i, var, source, labels, props): (usize, &Var, &ScanSource, &[String], &[(String, Expr)]),
+    i: usize,
+    (var, source, labels, props): ScanParts,
     rest: &[(usize, &LogicalOp)],
     rows: Vec<Row>,
     env: &Env,
