@@ -1,6 +1,6 @@
 //! Counts read off the graph's indices instead of counted row by row: relationships per type
 //! ([`LogicalOp::TypeCounts`]), a product of index sizes ([`LogicalOp::CountProduct`]) and
-//! degrees from adjacency lists ([`LogicalOp::Degrees`]). The rewrite that plans them
+//! degrees from one pass over the relationships ([`LogicalOp::Degrees`]). The rewrite that plans them
 //! (`plan::rewrite::answer_from_indexes`) only does so at the start of a statement, so each
 //! runs once, on the one empty input row, and yields what the pattern and the aggregate it
 //! replaces would have: the same rows, in the same order for degrees.
@@ -12,7 +12,7 @@ use crate::query::plan::{CountFactor, ScanSource};
 
 use super::Row;
 
-/// Checks the guard once per this many nodes.
+/// Checks the guard once per this many relationships.
 const CHECK_EVERY: usize = 4096;
 
 fn count_row(key: Option<Value>, n: usize, aggs: usize) -> Row {
@@ -57,7 +57,10 @@ pub fn count_product(factors: &[CountFactor], aggs: usize, env: &Env) -> Vec<Row
 }
 
 /// Per node of `source` with at least one relationship in `dir` of one of `types`: the node,
-/// then that number `aggs` times.
+/// then that number `aggs` times. The degrees come from one pass over the relationships (in
+/// storage order, which reads memory front to back) rather than a walk of each node's
+/// adjacency lists; a self-loop counts once in both directions, as [`Direction::Both`] in
+/// `relationships_of` reports it.
 ///
 /// # Errors
 /// Cancellation.
@@ -68,33 +71,41 @@ pub fn degrees(
     aggs: usize,
     env: &Env,
 ) -> Result<Vec<Row>, QueryError> {
-    let nodes: Box<dyn Iterator<Item = NodeId>> = match source {
-        ScanSource::Label(l) => Box::new(env.graph.nodes_with_label(l)),
-        _ => Box::new(env.graph.node_ids()),
-    };
+    let graph = env.graph;
     let wanted: Option<Vec<RelTypeId>> =
-        (!types.is_empty()).then(|| types.iter().filter_map(|t| env.graph.rel_type_id(t)).collect());
-    let mut out = Vec::new();
-    for (i, id) in nodes.enumerate() {
+        (!types.is_empty()).then(|| types.iter().filter_map(|t| graph.rel_type_id(t)).collect());
+    let bound = graph.node_ids().last().map_or(0, |n| n.0 as usize + 1);
+    let mut degree = vec![0usize; bound];
+    for (i, rel) in graph.relationship_ids().enumerate() {
         if i % CHECK_EVERY == 0 {
             env.guard.check()?;
         }
-        let n = match &wanted {
-            None => env.graph.degree(id, dir),
-            Some(ts) => match ts.as_slice() {
-                [t] => env.graph.relationships_of(id, dir, Some(*t)).count(),
-                ts => env
-                    .graph
-                    .relationships_of(id, dir, None)
-                    .filter(|a| env.graph.rel_type_id_of(a.rel).is_some_and(|t| ts.contains(&t)))
-                    .count(),
-            },
-        };
-        if n > 0 {
-            out.push(count_row(Some(node_ref(id)), n, aggs));
+        if wanted.as_ref().is_some_and(|ts| !graph.rel_type_id_of(rel).is_some_and(|t| ts.contains(&t))) {
+            continue;
+        }
+        let Some((s, e)) = graph.endpoints(rel) else { continue };
+        let (s, e) = (s.0 as usize, e.0 as usize);
+        match dir {
+            Direction::Outgoing => degree[s] += 1,
+            Direction::Incoming => degree[e] += 1,
+            Direction::Both => {
+                degree[s] += 1;
+                if s != e {
+                    degree[e] += 1;
+                }
+            }
         }
     }
-    Ok(out)
+    let nodes: Box<dyn Iterator<Item = NodeId>> = match source {
+        ScanSource::Label(l) => Box::new(graph.nodes_with_label(l)),
+        _ => Box::new(graph.node_ids()),
+    };
+    Ok(nodes
+        .filter_map(|id| {
+            let n = degree.get(id.0 as usize).copied().unwrap_or(0);
+            (n > 0).then(|| count_row(Some(node_ref(id)), n, aggs))
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -139,7 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn degrees_come_from_adjacency_lists() {
+    fn degrees_are_counted_in_one_pass_without_rows() {
         let q = "MATCH (n)--() WITH n, count(*) AS d RETURN n.name AS name, d ORDER BY name";
         let f = "MATCH (n)--() WHERE n.name <> '' WITH n, count(*) AS d RETURN n.name AS name, d ORDER BY name";
         assert_eq!(both_ways("Degrees", q, f), ["'a', 4", "'b', 3"]);

@@ -556,7 +556,7 @@ pub enum LogicalOp {
         /// How many count columns.
         aggs: usize,
     },
-    /// `MATCH (n)-[r]->() RETURN n, count(r)` answered from adjacency lengths: per node with at
+    /// `MATCH (n)-[r]->() RETURN n, count(r)` answered by counting degrees: per node with at
     /// least one matching relationship, the node followed by `aggs` copies of that number.
     Degrees {
         /// The node slot (for display).
@@ -885,7 +885,7 @@ fn write_op(out: &mut String, op: &LogicalOp, depth: usize) -> fmt::Result {
                 ScanSource::Label(l) => format!(":{l}"),
                 _ => String::new(),
             };
-            writeln!(out, "{pad}Degrees ({var}{src}){}() via adjacency", arrow(*dir, &types_text(types)))
+            writeln!(out, "{pad}Degrees ({var}{src}){}() via counts", arrow(*dir, &types_text(types)))
         }
         LogicalOp::Union { parts, all } => {
             writeln!(out, "{pad}Union{}", if *all { " All" } else { "" })?;

@@ -9,7 +9,7 @@
 //!
 //! One pass runs on a whole statement instead, once it is planned: [`answer_from_indexes`]
 //! replaces a pattern that only feeds counts (by type, per node, or in total) with an operator
-//! that reads the counts off the indices and adjacency lists.
+//! that reads the counts off the indices or counts degrees in one pass.
 
 use std::collections::HashSet;
 
@@ -75,7 +75,7 @@ fn counts_only(aggs: &[AggCall], slots: &[usize]) -> Option<usize> {
 
 /// Replaces a leading pattern whose rows only feed counts by an operator that reads the counts
 /// from the graph's indices: `MATCH ()-[r]->() RETURN type(r), count(*)` from the type index,
-/// `MATCH (n)-->() RETURN n, count(*)` from adjacency lengths, `MATCH (a), (b) RETURN count(*)`
+/// `MATCH (n)-->() RETURN n, count(*)` from per-node degrees, `MATCH (a), (b) RETURN count(*)`
 /// as a product of index sizes. Only the start of a statement's pipeline qualifies: there the
 /// input is the one empty row. `spans` stays in step with `ops`.
 pub fn answer_from_indexes(ops: &mut Vec<LogicalOp>, spans: &mut Vec<Span>) {
