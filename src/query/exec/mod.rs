@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::graph::{NodeId, PropertyGraph, RelId, Value};
+use crate::graph::{GraphError, NodeId, PropertyGraph, RelId, RemovedNode, RemovedRelationship, Value};
 
 use super::error::{ErrorKind, QueryError};
 use super::eval::Env;
@@ -160,6 +160,10 @@ pub enum Undo {
     LabelAdded(NodeId, String),
     /// A label was removed.
     LabelRemoved(NodeId, String),
+    /// A node was deleted (after its relationships, each recorded on its own).
+    NodeDeleted(RemovedNode),
+    /// A relationship was deleted.
+    RelDeleted(RemovedRelationship),
 }
 
 /// Execution state for write operators.
@@ -188,20 +192,31 @@ impl Ctx<'_> {
         }
     }
 
-    /// Takes back every recorded change, newest first.
-    pub fn rollback(&mut self) {
-        let Some(log) = self.undo.take() else { return };
+    /// Takes back every recorded change, newest first. Deleted elements come back under their
+    /// ids because the graph hands freed ids out again newest first.
+    ///
+    /// # Errors
+    /// The first change that could not be taken back (the graph is then not as it was); the
+    /// rest are still tried.
+    pub fn rollback(&mut self) -> Result<(), GraphError> {
+        let Some(log) = self.undo.take() else { return Ok(()) };
+        let mut first_error = None;
         for u in log.into_iter().rev() {
-            // Each step reverts a change this statement made, so it applies to a live element.
-            let _ = match u {
+            let done = match u {
                 Undo::Node(n) => self.graph.remove_node(n, true),
                 Undo::Rel(r) => self.graph.remove_relationship(r),
                 Undo::NodeProp(n, k, old) => self.graph.set_node_property(n, &k, old.unwrap_or(Value::Null)).map(drop),
                 Undo::RelProp(r, k, old) => self.graph.set_rel_property(r, &k, old.unwrap_or(Value::Null)).map(drop),
                 Undo::LabelAdded(n, l) => self.graph.remove_label(n, &l).map(drop),
                 Undo::LabelRemoved(n, l) => self.graph.add_label(n, &l).map(drop),
+                Undo::NodeDeleted(removed) => self.graph.restore_node(removed).map(drop),
+                Undo::RelDeleted(removed) => self.graph.restore_relationship(removed).map(drop),
             };
+            if let Err(e) = done {
+                first_error.get_or_insert(e);
+            }
         }
+        first_error.map_or(Ok(()), Err)
     }
 
     /// A read-only view for expressions and read operators.

@@ -597,15 +597,6 @@ pub struct Plan {
     pub params: Vec<(String, Span)>,
 }
 
-/// Whether a pipeline deletes nodes or relationships.
-pub fn deletes(ops: &[LogicalOp]) -> bool {
-    ops.iter().any(|op| match op {
-        LogicalOp::Delete { .. } => true,
-        LogicalOp::Union { parts, .. } => parts.iter().any(|p| deletes(p)),
-        _ => false,
-    })
-}
-
 /// Whether a pipeline changes the graph.
 pub fn writes(ops: &[LogicalOp]) -> bool {
     ops.iter().any(|op| match op {
