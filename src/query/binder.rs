@@ -20,7 +20,7 @@ use super::eval::{binary, truth};
 use super::functions;
 use super::plan::{
     rewrite, AggCall, AggFunc, BinaryOp, CreateNode, CreateRel, CreateSpec, Expr, LogicalOp, MapSelector, PathPart,
-    Plan, Quantifier, ScanSource, SetItem, Spot, SubPlan, UnaryOp, Var,
+    Plan, PropKey, Quantifier, ScanSource, SetItem, Spot, SubPlan, UnaryOp, Var,
 };
 use super::procedures::Procedures;
 use super::span::Span;
@@ -1349,7 +1349,7 @@ impl Binder<'_> {
                         "a path or list of relationships has no properties",
                     ));
                 }
-                Expr::Prop(Box::new(base), key.name.clone())
+                Expr::Prop(Box::new(base), PropKey { name: key.name.clone(), id: self.graph.key_id(&key.name) })
             }
             ExprKind::List(items) => {
                 let mut out = Vec::new();
@@ -1961,7 +1961,7 @@ fn name_equality(c: &Expr) -> Option<(usize, Expr)> {
     let Expr::Binary(BinaryOp::Eq, a, b) = c else { return None };
     for (x, y) in [(a, b), (b, a)] {
         if let Expr::Prop(base, key) = &**x {
-            if let (Expr::Var(v), true) = (&**base, key == NAME_KEY) {
+            if let (Expr::Var(v), true) = (&**base, *key == *NAME_KEY) {
                 return Some((v.slot, (**y).clone()));
             }
         }

@@ -16,7 +16,7 @@ use crate::graph::{
 use super::error::{ErrorKind, QueryError};
 use super::exec::{run_read, Guard};
 use super::functions::{self, deleted_error, type_error};
-use super::plan::{BinaryOp, Expr, MapSelector, PathPart, Quantifier, Spot, UnaryOp};
+use super::plan::{BinaryOp, Expr, MapSelector, PathPart, PropKey, Quantifier, Spot, UnaryOp};
 use super::Params;
 
 /// What expressions may read: the graph, the parameters, and the cancellation guard.
@@ -302,12 +302,28 @@ fn arith_float(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, QueryError> 
 /// The stored value of property `key` of a live node or relationship, borrowed from the graph
 /// (`Some(None)`: no such property); `None` for other values and deleted elements, which
 /// [`property`] handles.
-fn stored_property<'g>(graph: &'g PropertyGraph, base: &Value, key: &str) -> Option<Option<&'g Value>> {
+fn stored_property<'g>(graph: &'g PropertyGraph, base: &Value, key: &PropKey) -> Option<Option<&'g Value>> {
     if let Some(id) = base.node_id() {
-        graph.contains_node(id).then(|| graph.node_property(id, key))
+        graph.contains_node(id).then(|| node_property(graph, id, key))
     } else {
         let id = base.rel_id()?;
-        graph.contains_relationship(id).then(|| graph.rel_property(id, key))
+        graph.contains_relationship(id).then(|| rel_property(graph, id, key))
+    }
+}
+
+/// Property `key` of a live node, by the key's id when the plan resolved it.
+fn node_property<'g>(graph: &'g PropertyGraph, id: NodeId, key: &PropKey) -> Option<&'g Value> {
+    match key.id {
+        Some(k) => graph.node_property_by_key(id, k),
+        None => graph.node_property(id, &key.name),
+    }
+}
+
+/// Property `key` of a live relationship, by the key's id when the plan resolved it.
+fn rel_property<'g>(graph: &'g PropertyGraph, id: RelId, key: &PropKey) -> Option<&'g Value> {
+    match key.id {
+        Some(k) => graph.rel_property_by_key(id, k),
+        None => graph.rel_property(id, &key.name),
     }
 }
 
@@ -498,7 +514,10 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
         Expr::AggRef(slot, _) => row.get(*slot).cloned().unwrap_or(Value::Null),
         Expr::Prop(base, key) => {
             let b = eval(base, row, env)?;
-            property(env.graph, &b, key)?
+            match stored_property(env.graph, &b, key) {
+                Some(v) => v.cloned().unwrap_or(Value::Null),
+                None => property(env.graph, &b, &key.name)?,
+            }
         }
         Expr::List(items) => nest(Value::List(items.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?))?,
         Expr::Map(items) => nest(Value::Map(
@@ -735,6 +754,29 @@ mod tests {
 
     fn lit(v: impl Into<Value>) -> Box<Expr> {
         Box::new(Expr::Lit(v.into()))
+    }
+
+    #[test]
+    fn keys_and_labels_resolve_to_ids_and_fall_back_to_names_for_new_ones() {
+        use crate::query::testutil::{graph, rows};
+        let mut g = graph("CREATE (:A {x: 1, name: 'a'})-[:R {w: 2}]->(:B {name: 'b'})");
+        let plan = crate::query::binder::plan_query(
+            &crate::query::parse_query("MATCH (n) RETURN n.x, n.never").unwrap(),
+            &g,
+            &crate::query::Procedures::default(),
+        )
+        .unwrap();
+        let text = format!("{:?}", plan.ops);
+        assert!(text.contains(&format!("name: \"x\", id: Some({:?})", g.key_id("x").unwrap())), "{text}");
+        assert!(text.contains("name: \"never\", id: None"), "{text}");
+        // Keys and labels the statement itself introduces are read by name.
+        assert_eq!(rows(&mut g, "MATCH (n:A) SET n.fresh = 3 RETURN n.fresh, n.x"), ["3, 1"]);
+        assert_eq!(rows(&mut g, "CREATE (m:New {k: 4}) WITH m MATCH (o:New {k: 4}) RETURN o.k"), ["4"]);
+        // Unknown keys and labels in patterns match nothing; known ones match by id.
+        assert_eq!(rows(&mut g, "MATCH (n {none: 1}) RETURN n"), Vec::<String>::new());
+        assert_eq!(rows(&mut g, "MATCH (n:Nothing) RETURN n"), Vec::<String>::new());
+        assert_eq!(rows(&mut g, "MATCH (:A {x: 1})-[r {w: 2}]->(b:B) RETURN b.name, r.w"), ["'b', 2"]);
+        assert_eq!(rows(&mut g, "MATCH (:A)-[r {w: 3}]->() RETURN r"), Vec::<String>::new());
     }
 
     #[test]

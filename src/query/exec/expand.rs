@@ -1,7 +1,7 @@
 //! `Expand`: follow one relationship from a bound node through its adjacency list, with
 //! relationship uniqueness (trail semantics) against the pattern's other relationships.
 
-use crate::graph::{NodeId, RelId, RelTypeId, Value};
+use crate::graph::{KeyId, NodeId, RelId, RelTypeId, Value};
 use crate::query::error::QueryError;
 use crate::query::eval::{node_id_of, node_ref, rel_id_of, rel_ref_with, Env};
 use crate::query::plan::LogicalOp;
@@ -29,9 +29,11 @@ pub fn type_ids(env: &Env, types: &[String]) -> Option<Vec<RelTypeId>> {
 }
 
 /// Whether relationship `rel` has one of `types` and the property values.
-pub fn rel_ok(env: &Env, rel: RelId, types: &Option<Vec<RelTypeId>>, props: &[(String, Value)]) -> bool {
+pub fn rel_ok(env: &Env, rel: RelId, types: &Option<Vec<RelTypeId>>, props: &[(Option<KeyId>, Value)]) -> bool {
     types.as_ref().is_none_or(|ts| env.graph.rel_type_id_of(rel).is_some_and(|t| ts.contains(&t)))
-        && props.iter().all(|(k, v)| env.graph.rel_property(rel, k).is_some_and(|p| p.equals(v) == Some(true)))
+        && props.iter().all(|(k, v)| {
+            k.and_then(|k| env.graph.rel_property_by_key(rel, k)).is_some_and(|p| p.equals(v) == Some(true))
+        })
 }
 
 /// Runs an [`LogicalOp::Expand`].

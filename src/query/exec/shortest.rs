@@ -113,7 +113,7 @@ fn bidirectional(
     b: NodeId,
     dir: Direction,
     tids: &Option<Vec<RelTypeId>>,
-    pvals: &[(String, Value)],
+    pvals: &[(Option<crate::graph::KeyId>, Value)],
     max: Option<u64>,
 ) -> Result<Option<Vec<Step>>, QueryError> {
     let back_dir = match dir {

@@ -13,9 +13,38 @@ pub mod rewrite;
 
 use std::fmt;
 
-use crate::graph::{Direction, Value};
+use crate::graph::{Direction, KeyId, Value};
 
 use super::span::Span;
+
+/// A property key as written, with its id in the graph when the key existed when the query was
+/// planned (keys are never forgotten, so the id stays valid); a key the statement itself first
+/// writes has none and is looked up by name. Compares and displays as its name.
+#[derive(Clone, Debug)]
+pub struct PropKey {
+    /// The key as written.
+    pub name: String,
+    /// Its id, resolved once by the binder.
+    pub id: Option<KeyId>,
+}
+
+impl PartialEq for PropKey {
+    fn eq(&self, other: &PropKey) -> bool {
+        self.name == other.name
+    }
+}
+
+impl PartialEq<str> for PropKey {
+    fn eq(&self, other: &str) -> bool {
+        self.name == other
+    }
+}
+
+impl fmt::Display for PropKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
 
 /// A variable resolved to its row position, with its name kept for display and errors.
 #[derive(Clone, Debug, PartialEq)]
@@ -156,7 +185,7 @@ pub enum Expr {
     /// A variable.
     Var(Var),
     /// `e.key`
-    Prop(Box<Expr>, String),
+    Prop(Box<Expr>, PropKey),
     /// `[a, b]`
     List(Vec<Expr>),
     /// `{k: v}`
