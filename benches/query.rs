@@ -17,7 +17,7 @@
 //! - `open GRAPH NAME`: load the graph and answer one point lookup, print timings and peak RSS
 //!   as one JSON line (the parent runs this in a child so memory is measured alone).
 //!
-//! Environment: `KG_BENCH_SIZES`, `KG_BENCH_QUERIES` (which of the eight, default all), `KG_BENCH_RUNS` (measured runs per query, default 21),
+//! Environment: `KG_BENCH_SIZES`, `KG_BENCH_QUERIES` (which of the eight queries and two writing statements, default all), `KG_BENCH_RUNS` (measured runs per query, default 21),
 //! `KG_BENCH_BUDGET_S` (time budget per query, default 10 s; at least 3 runs are always made),
 //! `KG_BENCH_DIR` (where generated graphs are cached, default `target/bench-graphs`),
 //! `KG_BENCH_OUT` (markdown report, default `target/bench-results/query.md`), `KG_BENCH_OPEN`
@@ -316,6 +316,18 @@ enum Class {
     Anchored,
     /// Scans and aggregates (target: no slower than Kùzu).
     Scan,
+    /// A writing statement that leaves the graph as it found it (kg only, not in the peers set).
+    Write,
+}
+
+impl Class {
+    fn label(self) -> &'static str {
+        match self {
+            Class::Anchored => "anchored",
+            Class::Scan => "scan",
+            Class::Write => "write",
+        }
+    }
 }
 
 struct BenchQuery {
@@ -389,6 +401,22 @@ fn query_set(a: &Anchors) -> Vec<BenchQuery> {
     ]
 }
 
+/// Writing statements, timed after the eight queries (kg only). Each leaves the graph as it
+/// found it, so every run sees the same graph: 9 creates and deletes one node in one statement
+/// (a deleting statement, so it measures what making it undoable costs); 10 detach-deletes the
+/// hub and then fails reading the deleted node, so the statement is rolled back.
+fn write_set(a: &Anchors) -> Vec<BenchQuery> {
+    let q = |id, title, cypher: String| BenchQuery { id, title, class: Class::Write, cypher };
+    vec![
+        q(9, "create and delete one node", "CREATE (t:BenchTemp) WITH t DELETE t".into()),
+        q(
+            10,
+            "detach-delete the hub, fail, roll back",
+            format!("MATCH (h {{name: {}}}) DETACH DELETE h RETURN h.name AS name", lit(&a.hub)),
+        ),
+    ]
+}
+
 // ----- timing --------------------------------------------------------------------------------
 
 struct Timing {
@@ -423,13 +451,30 @@ impl Timing {
 /// One warm-up run (whose result is digested), then up to `runs` timed runs within the budget
 /// (at least three).
 fn time_query(g: &mut PropertyGraph, cypher: &str, cfg: RunConfig) -> Result<Timing, String> {
+    time_statement(g, cypher, cfg, false)
+}
+
+/// [`time_query`] for a statement that is expected to fail (`fails`): then the error is the
+/// answer, and succeeding is the error.
+fn time_statement(g: &mut PropertyGraph, cypher: &str, cfg: RunConfig, fails: bool) -> Result<Timing, String> {
     let params = Params::new();
     let options = ExecOptions::default();
+    let run = |g: &mut PropertyGraph, cypher: &str, params: &Params, options: &ExecOptions| match (
+        execute(g, cypher, params, options),
+        fails,
+    ) {
+        (Ok(r), false) => Ok(r),
+        (Err(e), true) => {
+            Ok(kgraph::query::QueryResult { rows: vec![vec![Value::from(e.kind_label())]], ..Default::default() })
+        }
+        (Ok(_), true) => Err("the statement was expected to fail".to_string()),
+        (Err(e), false) => Err(e.to_string()),
+    };
     // Writing 5 to clear_refs resets VmHWM to the current RSS, so the peak after the warm-up run
     // is what this query needed on top of the loaded graph.
     let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
     let before = rss_kb("VmRSS");
-    let first = execute(g, cypher, &params, &options).map_err(|e| e.to_string())?;
+    let first = run(g, cypher, &params, &options)?;
     let peak_extra_kb = if reset { before.zip(rss_kb("VmHWM")).map(|(b, h)| h.saturating_sub(b)) } else { None };
     let rows = first.rows.len();
     let digest = digest_rows(&first.rows);
@@ -439,7 +484,7 @@ fn time_query(g: &mut PropertyGraph, cypher: &str, cfg: RunConfig) -> Result<Tim
     while samples.len() < cfg.runs && (samples.len() < 3 || started.elapsed() < cfg.budget) {
         let c = thread_cpu();
         let t = Instant::now();
-        let result = execute(g, cypher, &params, &options).map_err(|e| e.to_string())?;
+        let result = run(g, cypher, &params, &options)?;
         samples.push(t.elapsed());
         cpu.push(thread_cpu().saturating_sub(c));
         std::hint::black_box(result);
@@ -471,7 +516,9 @@ fn value_json(v: &Value) -> serde_json::Value {
         Value::List(xs) => serde_json::Value::Array(xs.iter().map(value_json).collect()),
         Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), value_json(v))).collect()),
         Value::Node(n) => json!({ "node": n.id }),
+        Value::NodeRef(id) => json!({ "node": id.as_u64() }),
         Value::Relationship(r) => json!({ "relationship": r.id }),
+        Value::RelRef(r) => json!({ "relationship": r.id.as_u64() }),
         Value::Path(p) => json!({ "path_length": p.relationships.len() }),
     }
 }
@@ -520,7 +567,7 @@ fn run_table() -> BenchResult<()> {
         cfg.runs,
         cfg.budget.as_secs()
     );
-    let wanted: Vec<u8> = env_or("KG_BENCH_QUERIES", "1,2,3,4,5,6,7,8")
+    let wanted: Vec<u8> = env_or("KG_BENCH_QUERIES", "1,2,3,4,5,6,7,8,9,10")
         .split(',')
         .map(|q| q.trim().parse().map_err(|_| format!("KG_BENCH_QUERIES: bad query number `{q}`")))
         .collect::<BenchResult<_>>()?;
@@ -554,10 +601,20 @@ fn run_table() -> BenchResult<()> {
             anchors.needle_matches
         );
         let _ = writeln!(md, "| # | query | class | median | p90 | CPU median | runs | rows | peak memory of the query |\n|---|---|---|---:|---:|---:|---:|---:|---:|");
-        for q in query_set(&anchors).into_iter().filter(|q| wanted.contains(&q.id)) {
+        for q in query_set(&anchors).into_iter().chain(write_set(&anchors)).filter(|q| wanted.contains(&q.id)) {
             eprintln!("[{}] Q{} {}", size_label(rels), q.id, q.title);
-            let class = if q.class == Class::Anchored { "anchored" } else { "scan" };
-            match time_query(&mut p.graph, &q.cypher, cfg) {
+            let class = q.class.label();
+            let fails = q.id == 10;
+            let counts = (p.graph.node_count(), p.graph.relationship_count());
+            let timing = time_statement(&mut p.graph, &q.cypher, cfg, fails).and_then(|t| {
+                let after = (p.graph.node_count(), p.graph.relationship_count());
+                if after == counts {
+                    Ok(t)
+                } else {
+                    Err(format!("the graph changed from {counts:?} to {after:?} (nodes, relationships)"))
+                }
+            });
+            match timing {
                 Ok(t) => {
                     let _ = writeln!(
                         md,
@@ -774,7 +831,7 @@ fn run_peers(args: &[String]) -> BenchResult<()> {
         },
         "queries": queries.iter().map(|q| json!({
             "id": q.id, "title": q.title,
-            "class": if q.class == Class::Anchored { "anchored" } else { "scan" },
+            "class": q.class.label(),
             "kg": q.cypher,
         })).collect::<Vec<_>>(),
     });

@@ -154,7 +154,12 @@ fn write_lookup(
 /// maps, no nested lists), as openCypher, Neo4j, Memgraph and kgraph's `CREATE` require.
 pub fn is_cypher_property(v: &Value) -> bool {
     match v {
-        Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
+        Value::Map(_)
+        | Value::Node(_)
+        | Value::Relationship(_)
+        | Value::Path(_)
+        | Value::NodeRef(_)
+        | Value::RelRef(_) => false,
         Value::List(items) => items.iter().all(|x| !matches!(x, Value::List(_)) && is_cypher_property(x)),
         _ => true,
     }
@@ -212,7 +217,9 @@ pub fn write_literal(out: &mut String, v: &Value) -> std::fmt::Result {
             out.push('}');
         }
         // Graph elements are never stored as properties (the graph refuses them).
-        Value::Node(_) | Value::Relationship(_) | Value::Path(_) => out.push_str("null"),
+        Value::Node(_) | Value::Relationship(_) | Value::Path(_) | Value::NodeRef(_) | Value::RelRef(_) => {
+            out.push_str("null")
+        }
     }
     Ok(())
 }

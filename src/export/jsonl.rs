@@ -127,6 +127,8 @@ impl Serialize for JsonValue<'_> {
             Value::Map(map) => s.collect_map(map.iter().map(|(k, v)| (k, JsonValue(v)))),
             Value::Node(n) => NodeJson(n).serialize(s),
             Value::Relationship(r) => RelJson(r).serialize(s),
+            Value::NodeRef(id) => NodeJson(&NodeValue::from_id(*id)).serialize(s),
+            Value::RelRef(r) => RelJson(&RelationshipValue::from_ref(*r)).serialize(s),
             Value::Path(p) => {
                 let mut map = s.serialize_map(Some(3))?;
                 map.serialize_entry("kind", "path")?;

@@ -35,6 +35,15 @@ pub enum GraphError {
     /// The decoded graph refers to a label, type or key that does not exist.
     #[error("inconsistent graph data: {0}")]
     Inconsistent(String),
+    /// A removed element could not get its id back: restores must come in the reverse order
+    /// of the changes.
+    #[error("{element} {id} cannot be restored under its id: restore removals newest first")]
+    RestoreOutOfOrder {
+        /// `node` or `relationship`.
+        element: &'static str,
+        /// The id it had.
+        id: u64,
+    },
     /// A temporal string or field is not valid (`date('2024-13-01')`, `{hour: 25}`).
     #[error("{0}")]
     InvalidTemporal(String),

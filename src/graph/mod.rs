@@ -12,9 +12,12 @@ mod value;
 
 pub use error::GraphError;
 pub(crate) use property_graph::CodecError;
-pub use property_graph::{Adjacent, Direction, KeyId, LabelId, NodeId, PropertyGraph, RelId, RelTypeId, NAME_KEY};
+pub use property_graph::{
+    Adjacent, Direction, KeyId, LabelId, NodeId, PropertyGraph, RelId, RelTypeId, RemovedNode, RemovedRelationship,
+    NAME_KEY,
+};
 pub use temporal::{Duration, Temporal};
 pub use value::{
-    clip, nesting, write_cypher_name, write_cypher_string, NodeValue, PathValue, PropertyMap, RelationshipValue, Value,
-    MAX_NESTING, QUOTE_LIMIT,
+    clip, nesting, write_cypher_name, write_cypher_string, NodeValue, PathValue, PropertyMap, RelRef,
+    RelationshipValue, Value, MAX_NESTING, QUOTE_LIMIT,
 };

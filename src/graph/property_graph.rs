@@ -295,6 +295,38 @@ fn remove_prop(props: &mut Props, key: KeyId) -> Option<Value> {
     Some(old)
 }
 
+/// A node as [`PropertyGraph::take_node`] removed it: its id, labels and properties, for
+/// [`PropertyGraph::restore_node`].
+#[derive(Clone, Debug)]
+pub struct RemovedNode {
+    id: NodeId,
+    data: NodeData,
+}
+
+impl RemovedNode {
+    /// The id the node had.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+}
+
+/// A relationship as [`PropertyGraph::take_relationship`] removed it: its id, endpoints, type
+/// and properties, for [`PropertyGraph::restore_relationship`].
+#[derive(Clone, Debug)]
+pub struct RemovedRelationship {
+    id: RelId,
+    start: NodeId,
+    end: NodeId,
+    data: RelData,
+}
+
+impl RemovedRelationship {
+    /// The id the relationship had.
+    pub fn id(&self) -> RelId {
+        self.id
+    }
+}
+
 /// The property key that the name index covers.
 pub const NAME_KEY: &str = "name";
 
@@ -693,12 +725,27 @@ impl PropertyGraph {
         if !self.contains_node(id) {
             return Err(GraphError::NodeNotFound(id.as_u64()));
         }
-        let rels: Vec<RelId> = self.relationships_of(id, Direction::Both, None).map(|a| a.rel).collect();
-        if !rels.is_empty() && !detach {
-            return Err(GraphError::NodeHasRelationships { id: id.as_u64(), count: rels.len() });
+        if detach {
+            let rels: Vec<RelId> = self.relationships_of(id, Direction::Both, None).map(|a| a.rel).collect();
+            for r in rels {
+                self.remove_relationship(r)?;
+            }
         }
-        for r in rels {
-            self.remove_relationship(r)?;
+        self.take_node(id).map(drop)
+    }
+
+    /// Removes a node that has no relationships and hands back what it held, so that
+    /// [`restore_node`](Self::restore_node) can put it back under its id.
+    ///
+    /// # Errors
+    /// [`GraphError::NodeNotFound`], [`GraphError::NodeHasRelationships`] (nothing changes).
+    pub fn take_node(&mut self, id: NodeId) -> Result<RemovedNode, GraphError> {
+        if !self.contains_node(id) {
+            return Err(GraphError::NodeNotFound(id.as_u64()));
+        }
+        let count = self.degree(id, Direction::Both);
+        if count > 0 {
+            return Err(GraphError::NodeHasRelationships { id: id.as_u64(), count });
         }
         let data = self.inner.remove_node(id.index()).ok_or(GraphError::NodeNotFound(id.as_u64()))?;
         for l in data.labels.iter() {
@@ -707,7 +754,7 @@ impl PropertyGraph {
         if let Some(name) = get_prop(&data.props, KeyId(0)).and_then(Value::as_str) {
             unindex_name(&mut self.by_name, name, id);
         }
-        Ok(())
+        Ok(RemovedNode { id, data })
     }
 
     /// Removes a relationship.
@@ -715,22 +762,81 @@ impl PropertyGraph {
     /// # Errors
     /// [`GraphError::RelationshipNotFound`].
     pub fn remove_relationship(&mut self, id: RelId) -> Result<(), GraphError> {
+        self.take_relationship(id).map(drop)
+    }
+
+    /// Removes a relationship and hands back what it held, so that
+    /// [`restore_relationship`](Self::restore_relationship) can put it back under its id.
+    ///
+    /// # Errors
+    /// [`GraphError::RelationshipNotFound`].
+    pub fn take_relationship(&mut self, id: RelId) -> Result<RemovedRelationship, GraphError> {
+        let (start, end) = self.endpoints(id).ok_or(GraphError::RelationshipNotFound(id.as_u64()))?;
         let data = self.inner.remove_edge(id.index()).ok_or(GraphError::RelationshipNotFound(id.as_u64()))?;
         let list = &mut self.by_type[data.rel_type.0 as usize];
         let pos = match list.get(data.pos as usize) {
             Some(&r) if r == id => data.pos as usize,
             _ => list.iter().position(|&r| r == id).unwrap_or(list.len()),
         };
-        if pos == list.len() {
-            return Ok(());
-        }
-        list.swap_remove(pos);
-        if let Some(&moved) = list.get(pos) {
-            if let Some(m) = self.inner.edge_weight_mut(moved.index()) {
-                m.pos = pos as u32;
+        if pos < list.len() {
+            list.swap_remove(pos);
+            if let Some(&moved) = list.get(pos) {
+                if let Some(m) = self.inner.edge_weight_mut(moved.index()) {
+                    m.pos = pos as u32;
+                }
             }
         }
-        Ok(())
+        Ok(RemovedRelationship { id, start, end, data })
+    }
+
+    /// Puts a node that [`take_node`](Self::take_node) removed back under its id, with its
+    /// labels and properties. Freed ids are handed out again newest first, so restoring in the
+    /// reverse order of the changes (elements added since removed first) gives every element
+    /// its id back; the order the indices list it in may differ from before.
+    ///
+    /// # Errors
+    /// [`GraphError::RestoreOutOfOrder`] when the id is not the next free one (nothing
+    /// changes).
+    pub fn restore_node(&mut self, removed: RemovedNode) -> Result<NodeId, GraphError> {
+        let RemovedNode { id, data } = removed;
+        let got = node_id(self.inner.add_node(data));
+        if got != id {
+            self.inner.remove_node(got.index());
+            return Err(GraphError::RestoreOutOfOrder { element: "node", id: id.as_u64() });
+        }
+        let data = &self.inner[id.index()];
+        for l in data.labels.iter() {
+            self.by_label[l.0 as usize].insert(id);
+        }
+        if let Some(name) = get_prop(&data.props, KeyId(0)).and_then(Value::as_str) {
+            index_name(&mut self.by_name, name, id);
+        }
+        Ok(id)
+    }
+
+    /// Puts a relationship that [`take_relationship`](Self::take_relationship) removed back
+    /// under its id, between the same nodes, with its type and properties; see
+    /// [`restore_node`](Self::restore_node) for the order.
+    ///
+    /// # Errors
+    /// [`GraphError::NodeNotFound`] for a missing endpoint, [`GraphError::RestoreOutOfOrder`]
+    /// when the id is not the next free one (nothing changes either way).
+    pub fn restore_relationship(&mut self, removed: RemovedRelationship) -> Result<RelId, GraphError> {
+        let RemovedRelationship { id, start, end, mut data } = removed;
+        for n in [start, end] {
+            if !self.contains_node(n) {
+                return Err(GraphError::NodeNotFound(n.as_u64()));
+            }
+        }
+        let t = data.rel_type;
+        data.pos = self.by_type[t.0 as usize].len() as u32;
+        let got = rel_id(self.inner.add_edge(start.index(), end.index(), data));
+        if got != id {
+            self.inner.remove_edge(got.index());
+            return Err(GraphError::RestoreOutOfOrder { element: "relationship", id: id.as_u64() });
+        }
+        self.by_type[t.0 as usize].push(id);
+        Ok(id)
     }
 
     /// Sets a node property; setting `null` removes it. Returns the previous value.
@@ -1112,6 +1218,48 @@ mod tests {
         g.remove_node(a, true).unwrap();
         assert_eq!((g.node_count(), g.relationship_count()), (1, 0));
         assert!(g.nodes_by_name("JNIM").is_empty());
+    }
+
+    #[test]
+    fn removed_elements_come_back_under_their_ids_newest_first() {
+        let (mut g, a, b, r) = sample();
+        let c = g.add_node(["Place"], [("name", Value::from("Gao"))]).unwrap();
+        let s = g.add_relationship(c, a, "NEAR", [("km", Value::Int(3))]).unwrap();
+        let before = g.clone();
+        // Delete a with its relationships, then add elements that reuse the freed ids.
+        let mut log = Vec::new();
+        for rel in [r, s] {
+            log.push(Err(g.take_relationship(rel).unwrap()));
+        }
+        log.push(Ok(g.take_node(a).unwrap()));
+        let n = g.add_node(["New"], [("name", Value::from("Kidal"))]).unwrap();
+        let e = g.add_relationship(n, b, "NEAR", std::iter::empty::<(&str, Value)>()).unwrap();
+        assert_eq!((n, e), (a, s), "freed ids are handed out newest first");
+        // Taking back: the additions first, then the removals, newest first.
+        g.remove_relationship(e).unwrap();
+        g.remove_node(n, false).unwrap();
+        for removed in log.into_iter().rev() {
+            match removed {
+                Ok(node) => assert_eq!(g.restore_node(node).unwrap(), a),
+                Err(rel) => {
+                    let id = rel.id();
+                    assert_eq!(g.restore_relationship(rel).unwrap(), id);
+                }
+            }
+        }
+        assert_eq!(g, before);
+        assert_eq!(g.nodes_by_name("JNIM"), [a]);
+        assert_eq!(g.relationships_with_type("ATTACKED").collect::<Vec<_>>(), [r]);
+        assert_eq!(g.nodes_with_label("ArmedGroup").collect::<Vec<_>>(), [a]);
+        // Out of order: the id is not the next free one, and nothing changes.
+        let first = g.take_node(c).err();
+        assert!(matches!(first, Some(GraphError::NodeHasRelationships { .. })));
+        let gone_r = g.take_relationship(r).unwrap();
+        let gone_s = g.take_relationship(s).unwrap();
+        let counts = (g.node_count(), g.relationship_count());
+        assert!(matches!(g.restore_relationship(gone_r), Err(GraphError::RestoreOutOfOrder { .. })));
+        assert_eq!((g.node_count(), g.relationship_count()), counts);
+        assert_eq!(g.restore_relationship(gone_s).unwrap(), s);
     }
 
     #[test]

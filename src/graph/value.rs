@@ -19,6 +19,7 @@ use std::hash::{Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
 
+use super::property_graph::{NodeId, RelId};
 use super::temporal::Temporal;
 
 /// A map of property keys to values, ordered by key so output is deterministic.
@@ -52,6 +53,33 @@ pub enum Value {
     /// serde form, which only the `.kg` format version 1 used.
     #[serde(skip)]
     Temporal(Box<Temporal>),
+    /// A node of the graph by id alone: what query rows carry until a result is materialized
+    /// (the same node as a [`Value::Node`] with that id). Never stored, never serialized.
+    #[serde(skip)]
+    NodeRef(NodeId),
+    /// A relationship by id and endpoints, as rows carry it (the same relationship as a
+    /// [`Value::Relationship`] with that id). Never stored, never serialized.
+    #[serde(skip)]
+    RelRef(RelRef),
+}
+
+/// A relationship of the graph by id, with its endpoints (what `startNode`, `endNode` and path
+/// building need without a look into the graph).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RelRef {
+    /// The relationship.
+    pub id: RelId,
+    /// Its start node.
+    pub start: NodeId,
+    /// Its end node.
+    pub end: NodeId,
+}
+
+/// Which kind of graph element a value is, for comparing thin and materialized forms.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Element {
+    Node,
+    Relationship,
 }
 
 /// A node as it appears in a result: its id, labels and properties.
@@ -80,6 +108,26 @@ pub struct RelationshipValue {
     pub properties: PropertyMap,
 }
 
+impl NodeValue {
+    /// A node value with its id alone (what a thin reference shows when the node is gone).
+    pub fn from_id(id: NodeId) -> Self {
+        NodeValue { id: id.as_u64(), labels: Vec::new(), properties: PropertyMap::new() }
+    }
+}
+
+impl RelationshipValue {
+    /// A relationship value with id and endpoints alone.
+    pub fn from_ref(r: RelRef) -> Self {
+        RelationshipValue {
+            id: r.id.as_u64(),
+            rel_type: String::new(),
+            start: r.start.as_u64(),
+            end: r.end.as_u64(),
+            properties: PropertyMap::new(),
+        }
+    }
+}
+
 /// A path: `nodes.len() == relationships.len() + 1`; each relationship's start/end says which
 /// way it points relative to the path.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -96,11 +144,51 @@ impl Value {
         matches!(self, Value::Null)
     }
 
+    /// The node's id, for a node in either form.
+    pub fn node_id(&self) -> Option<NodeId> {
+        match self {
+            Value::NodeRef(id) => Some(*id),
+            Value::Node(n) => Some(NodeId(n.id as u32)),
+            _ => None,
+        }
+    }
+
+    /// The relationship's id, for a relationship in either form.
+    pub fn rel_id(&self) -> Option<RelId> {
+        match self {
+            Value::RelRef(r) => Some(r.id),
+            Value::Relationship(r) => Some(RelId(r.id as u32)),
+            _ => None,
+        }
+    }
+
+    /// The relationship's id and endpoints, for a relationship in either form.
+    pub fn rel_ref(&self) -> Option<RelRef> {
+        match self {
+            Value::RelRef(r) => Some(*r),
+            Value::Relationship(r) => {
+                Some(RelRef { id: RelId(r.id as u32), start: NodeId(r.start as u32), end: NodeId(r.end as u32) })
+            }
+            _ => None,
+        }
+    }
+
+    /// Graph elements in either form, by kind and id.
+    fn element(&self) -> Option<(Element, u64)> {
+        match self {
+            Value::Node(n) => Some((Element::Node, n.id)),
+            Value::NodeRef(id) => Some((Element::Node, id.as_u64())),
+            Value::Relationship(r) => Some((Element::Relationship, r.id)),
+            Value::RelRef(r) => Some((Element::Relationship, r.id.as_u64())),
+            _ => None,
+        }
+    }
+
     /// Whether this value may be stored as a property (no nodes, relationships or paths, also
     /// not inside lists or maps).
     pub fn is_storable(&self) -> bool {
         match self {
-            Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
+            Value::Node(_) | Value::Relationship(_) | Value::Path(_) | Value::NodeRef(_) | Value::RelRef(_) => false,
             Value::List(items) => items.iter().all(Value::is_storable),
             Value::Map(map) => map.values().all(Value::is_storable),
             _ => true,
@@ -117,8 +205,8 @@ impl Value {
             Value::String(_) => "STRING",
             Value::List(_) => "LIST",
             Value::Map(_) => "MAP",
-            Value::Node(_) => "NODE",
-            Value::Relationship(_) => "RELATIONSHIP",
+            Value::Node(_) | Value::NodeRef(_) => "NODE",
+            Value::Relationship(_) | Value::RelRef(_) => "RELATIONSHIP",
             Value::Path(_) => "PATH",
             Value::Temporal(t) => t.type_name(),
         }
@@ -163,8 +251,7 @@ impl Value {
                 }
                 equals_all(a.values().zip(b.values()))
             }
-            (Node(a), Node(b)) => Some(a.id == b.id),
-            (Relationship(a), Relationship(b)) => Some(a.id == b.id),
+            (Node(_) | NodeRef(_) | Relationship(_) | RelRef(_), _) => Some(self.element() == other.element()),
             (Temporal(a), Temporal(b)) => Some(a.equals(b)),
             (Path(a), Path(b)) => Some(
                 a.nodes.len() == b.nodes.len()
@@ -239,8 +326,7 @@ impl Value {
                 }
                 a.len().cmp(&b.len())
             }
-            (Node(a), Node(b)) => a.id.cmp(&b.id),
-            (Relationship(a), Relationship(b)) => a.id.cmp(&b.id),
+            (Node(_) | NodeRef(_) | Relationship(_) | RelRef(_), _) => self.element().cmp(&other.element()),
             (Temporal(a), Temporal(b)) => a.order(b),
             (Path(a), Path(b)) => {
                 let ka = a.nodes.iter().map(|n| n.id).chain(a.relationships.iter().map(|r| r.id));
@@ -254,8 +340,8 @@ impl Value {
     fn order_rank(&self) -> u8 {
         match self {
             Value::Map(_) => 0,
-            Value::Node(_) => 1,
-            Value::Relationship(_) => 2,
+            Value::Node(_) | Value::NodeRef(_) => 1,
+            Value::Relationship(_) | Value::RelRef(_) => 2,
             Value::List(_) => 3,
             Value::Path(_) => 4,
             Value::Temporal(_) => 5,
@@ -358,7 +444,9 @@ impl Hash for Value {
                 });
             }
             Value::Node(n) => (7u8, n.id).hash(state),
+            Value::NodeRef(id) => (7u8, id.as_u64()).hash(state),
             Value::Relationship(r) => (8u8, r.id).hash(state),
+            Value::RelRef(r) => (8u8, r.id.as_u64()).hash(state),
             Value::Path(p) => {
                 9u8.hash(state);
                 p.nodes.iter().for_each(|n| n.id.hash(state));
@@ -569,6 +657,9 @@ impl fmt::Display for Value {
             }
             Value::Node(n) => write!(f, "{n}"),
             Value::Relationship(r) => write!(f, "{r}"),
+            // Thin references show what an element with no labels, type or properties shows.
+            Value::NodeRef(_) => f.write_str("()"),
+            Value::RelRef(_) => f.write_str("[:]"),
             Value::Path(p) => write!(f, "{p}"),
             Value::Temporal(t) => write!(f, "{t}"),
         }

@@ -20,7 +20,7 @@ use super::eval::{binary, truth};
 use super::functions;
 use super::plan::{
     rewrite, AggCall, AggFunc, BinaryOp, CreateNode, CreateRel, CreateSpec, Expr, LogicalOp, MapSelector, PathPart,
-    Plan, Quantifier, ScanSource, SetItem, Spot, SubPlan, UnaryOp, Var,
+    Plan, PropKey, Quantifier, ScanSource, SetItem, Spot, SubPlan, UnaryOp, Var,
 };
 use super::procedures::Procedures;
 use super::span::Span;
@@ -100,6 +100,7 @@ fn syntax(detail: &'static str, span: Span, message: impl Into<String>) -> Query
 pub fn plan_query(query: &ast::Query, graph: &PropertyGraph, procedures: &Procedures) -> Result<Plan, QueryError> {
     let mut b = Binder { graph, procedures, anon: 0, lone_node: false, param_props: false, params: Vec::new() };
     let (mut ops, mut spans, columns, mut width) = b.single(&query.first)?;
+    rewrite::answer_from_indexes(&mut ops, &mut spans);
     if !query.unions.is_empty() {
         let all = query.unions[0].all;
         let mut parts = vec![ops];
@@ -107,7 +108,8 @@ pub fn plan_query(query: &ast::Query, graph: &PropertyGraph, procedures: &Proced
             if u.all != all {
                 return Err(syntax("InvalidClauseComposition", u.span, "cannot mix UNION and UNION ALL"));
             }
-            let (part_ops, _, cols, w) = b.single(&u.query)?;
+            let (mut part_ops, mut part_spans, cols, w) = b.single(&u.query)?;
+            rewrite::answer_from_indexes(&mut part_ops, &mut part_spans);
             if cols != columns {
                 return Err(syntax(
                     "DifferentColumnsInUnion",
@@ -1348,7 +1350,7 @@ impl Binder<'_> {
                         "a path or list of relationships has no properties",
                     ));
                 }
-                Expr::Prop(Box::new(base), key.name.clone())
+                Expr::Prop(Box::new(base), PropKey { name: key.name.clone(), id: self.graph.key_id(&key.name) })
             }
             ExprKind::List(items) => {
                 let mut out = Vec::new();
@@ -1962,7 +1964,7 @@ fn name_equality(c: &Expr) -> Option<(usize, Expr)> {
     let Expr::Binary(BinaryOp::Eq, a, b) = c else { return None };
     for (x, y) in [(a, b), (b, a)] {
         if let Expr::Prop(base, key) = &**x {
-            if let (Expr::Var(v), true) = (&**base, key == NAME_KEY) {
+            if let (Expr::Var(v), true) = (&**base, *key == *NAME_KEY) {
                 return Some((v.slot, (**y).clone()));
             }
         }

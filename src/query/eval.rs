@@ -2,21 +2,21 @@
 //! overflow checks, list/string concatenation, property access through the graph, and the
 //! scoped forms (list comprehensions, quantifiers, `reduce`, pattern predicates).
 //!
-//! Rows carry graph elements as *thin references*: a `Value::Node` holding only the id (labels
-//! and properties empty), a `Value::Relationship` holding id and endpoints. Everything about an
+//! Rows carry graph elements as *thin references*: a `Value::NodeRef` holding only the id, a
+//! `Value::RelRef` holding id and endpoints. Everything about an
 //! element is read from the graph when needed, so writes made earlier in a query are seen by
 //! later clauses; [`materialize`] fills in labels, types and properties at the output.
 
 use std::cmp::Ordering;
 
 use crate::graph::{
-    nesting, NodeId, NodeValue, PathValue, PropertyGraph, RelId, RelationshipValue, Value, MAX_NESTING,
+    nesting, NodeId, NodeValue, PathValue, PropertyGraph, RelId, RelRef, RelationshipValue, Value, MAX_NESTING,
 };
 
 use super::error::{ErrorKind, QueryError};
 use super::exec::{run_read, Guard};
 use super::functions::{self, deleted_error, type_error};
-use super::plan::{BinaryOp, Expr, MapSelector, PathPart, Quantifier, Spot, UnaryOp};
+use super::plan::{BinaryOp, Expr, MapSelector, PathPart, PropKey, Quantifier, Spot, UnaryOp};
 use super::Params;
 
 /// What expressions may read: the graph, the parameters, and the cancellation guard.
@@ -32,7 +32,7 @@ pub struct Env<'a> {
 
 /// A thin node reference.
 pub fn node_ref(id: NodeId) -> Value {
-    Value::Node(Box::new(NodeValue { id: id.as_u64(), labels: Vec::new(), properties: Default::default() }))
+    Value::NodeRef(id)
 }
 
 /// A thin relationship reference (id and endpoints).
@@ -43,35 +43,27 @@ pub fn rel_ref(graph: &PropertyGraph, id: RelId) -> Value {
 
 /// A thin relationship reference with known endpoints.
 pub fn rel_ref_with(id: RelId, start: NodeId, end: NodeId) -> Value {
-    Value::Relationship(Box::new(RelationshipValue {
-        id: id.as_u64(),
-        rel_type: String::new(),
-        start: start.as_u64(),
-        end: end.as_u64(),
-        properties: Default::default(),
-    }))
+    Value::RelRef(RelRef { id, start, end })
 }
 
-/// The node id inside a node value.
+/// The node id inside a node value (thin or materialized).
 pub fn node_id_of(v: &Value) -> Option<NodeId> {
-    match v {
-        Value::Node(n) => Some(NodeId(n.id as u32)),
-        _ => None,
-    }
+    v.node_id()
 }
 
-/// The relationship id inside a relationship value.
+/// The relationship id inside a relationship value (thin or materialized).
 pub fn rel_id_of(v: &Value) -> Option<RelId> {
-    match v {
-        Value::Relationship(r) => Some(RelId(r.id as u32)),
-        _ => None,
-    }
+    v.rel_id()
 }
 
 /// Replaces thin references (also inside lists, maps and paths) by full values read from the
 /// graph; elements deleted by the query keep what they have.
 pub fn materialize(graph: &PropertyGraph, v: Value) -> Value {
     match v {
+        Value::NodeRef(id) => Value::Node(Box::new(graph.node_value(id).unwrap_or_else(|| NodeValue::from_id(id)))),
+        Value::RelRef(r) => Value::Relationship(Box::new(
+            graph.relationship_value(r.id).unwrap_or_else(|| RelationshipValue::from_ref(r)),
+        )),
         Value::Node(n) => Value::Node(Box::new(full_node(graph, *n))),
         Value::Relationship(r) => Value::Relationship(Box::new(full_rel(graph, *r))),
         Value::Path(p) => Value::Path(Box::new(PathValue {
@@ -310,17 +302,28 @@ fn arith_float(op: BinaryOp, a: &Value, b: &Value) -> Result<Value, QueryError> 
 /// The stored value of property `key` of a live node or relationship, borrowed from the graph
 /// (`Some(None)`: no such property); `None` for other values and deleted elements, which
 /// [`property`] handles.
-fn stored_property<'g>(graph: &'g PropertyGraph, base: &Value, key: &str) -> Option<Option<&'g Value>> {
-    match base {
-        Value::Node(n) => {
-            let id = NodeId(n.id as u32);
-            graph.contains_node(id).then(|| graph.node_property(id, key))
-        }
-        Value::Relationship(r) => {
-            let id = RelId(r.id as u32);
-            graph.contains_relationship(id).then(|| graph.rel_property(id, key))
-        }
-        _ => None,
+fn stored_property<'g>(graph: &'g PropertyGraph, base: &Value, key: &PropKey) -> Option<Option<&'g Value>> {
+    if let Some(id) = base.node_id() {
+        graph.contains_node(id).then(|| node_property(graph, id, key))
+    } else {
+        let id = base.rel_id()?;
+        graph.contains_relationship(id).then(|| rel_property(graph, id, key))
+    }
+}
+
+/// Property `key` of a live node, by the key's id when the plan resolved it.
+fn node_property<'g>(graph: &'g PropertyGraph, id: NodeId, key: &PropKey) -> Option<&'g Value> {
+    match key.id {
+        Some(k) => graph.node_property_by_key(id, k),
+        None => graph.node_property(id, &key.name),
+    }
+}
+
+/// Property `key` of a live relationship, by the key's id when the plan resolved it.
+fn rel_property<'g>(graph: &'g PropertyGraph, id: RelId, key: &PropKey) -> Option<&'g Value> {
+    match key.id {
+        Some(k) => graph.rel_property_by_key(id, k),
+        None => graph.rel_property(id, &key.name),
     }
 }
 
@@ -356,15 +359,15 @@ fn compare_stored(op: BinaryOp, a: &Expr, b: &Expr, row: &[Value], env: &Env) ->
 pub fn property(graph: &PropertyGraph, base: &Value, key: &str) -> Result<Value, QueryError> {
     match base {
         Value::Null => Ok(Value::Null),
-        Value::Node(n) => {
-            let id = NodeId(n.id as u32);
+        Value::Node(_) | Value::NodeRef(_) => {
+            let id = base.node_id().unwrap_or(NodeId(0));
             if !graph.contains_node(id) {
                 return Err(deleted_error("node"));
             }
             Ok(graph.node_property(id, key).cloned().unwrap_or(Value::Null))
         }
-        Value::Relationship(r) => {
-            let id = RelId(r.id as u32);
+        Value::Relationship(_) | Value::RelRef(_) => {
+            let id = base.rel_id().unwrap_or(RelId(0));
             if !graph.contains_relationship(id) {
                 return Err(deleted_error("relationship"));
             }
@@ -387,8 +390,11 @@ fn index(graph: &PropertyGraph, base: Value, idx: Value) -> Result<Value, QueryE
         (Value::List(_), other) => {
             Err(type_error(format!("a list index must be an integer, found {}", other.type_name())))
         }
-        (Value::Map(_) | Value::Node(_) | Value::Relationship(_), Value::String(k)) => property(graph, &base, k),
-        (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => {
+        (
+            Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::NodeRef(_) | Value::RelRef(_),
+            Value::String(k),
+        ) => property(graph, &base, k),
+        (Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::NodeRef(_) | Value::RelRef(_), other) => {
             Err(type_error(format!("a map key must be a string, found {}", other.type_name()))
                 .with_detail("MapElementAccessByNonString"))
         }
@@ -421,28 +427,37 @@ fn slice(base: Value, lo: Option<Value>, hi: Option<Value>) -> Result<Value, Que
 /// Builds a path value from node, relationship and relationship-list slots: the first node
 /// starts the path, each relationship leads to the next node.
 fn build_path(parts: &[PathPart], row: &[Value]) -> Value {
-    let thin = |id: u64| NodeValue { id, labels: Vec::new(), properties: Default::default() };
     let mut nodes: Vec<NodeValue> = Vec::new();
     let mut rels: Vec<RelationshipValue> = Vec::new();
-    let mut push_rel = |r: &RelationshipValue, nodes: &mut Vec<NodeValue>| {
+    let mut push_rel = |v: &Value, nodes: &mut Vec<NodeValue>| {
+        let r = match v {
+            Value::Relationship(r) => r.as_ref().clone(),
+            other => match other.rel_ref() {
+                Some(r) => RelationshipValue::from_ref(r),
+                None => return false,
+            },
+        };
         let last = nodes.last().map(|n| n.id);
         let next = if last == Some(r.start) { r.end } else { r.start };
-        rels.push(r.clone());
-        nodes.push(thin(next));
+        rels.push(r);
+        nodes.push(NodeValue::from_id(NodeId(next as u32)));
+        true
     };
     for part in parts {
         match (part, row.get(part_slot(part))) {
-            (PathPart::Node(_), Some(Value::Node(n))) => {
+            (PathPart::Node(_), Some(v)) if v.node_id().is_some() => {
                 if nodes.is_empty() {
-                    nodes.push(thin(n.id));
+                    nodes.push(NodeValue::from_id(v.node_id().unwrap_or(NodeId(0))));
                 }
             }
-            (PathPart::Rel(_), Some(Value::Relationship(r))) => push_rel(r, &mut nodes),
+            (PathPart::Rel(_), Some(v)) => {
+                if !push_rel(v, &mut nodes) {
+                    return Value::Null;
+                }
+            }
             (PathPart::RelList(_), Some(Value::List(items))) => {
                 for v in items {
-                    if let Value::Relationship(r) = v {
-                        push_rel(r, &mut nodes);
-                    }
+                    push_rel(v, &mut nodes);
                 }
             }
             _ => return Value::Null,
@@ -499,7 +514,10 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
         Expr::AggRef(slot, _) => row.get(*slot).cloned().unwrap_or(Value::Null),
         Expr::Prop(base, key) => {
             let b = eval(base, row, env)?;
-            property(env.graph, &b, key)?
+            match stored_property(env.graph, &b, key) {
+                Some(v) => v.cloned().unwrap_or(Value::Null),
+                None => property(env.graph, &b, &key.name)?,
+            }
         }
         Expr::List(items) => nest(Value::List(items.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?))?,
         Expr::Map(items) => nest(Value::Map(
@@ -542,13 +560,13 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
         Expr::IsNull(e, negated) => Value::Bool(eval(e, row, env)?.is_null() != *negated),
         Expr::HasLabels(e, labels) => match eval(e, row, env)? {
             Value::Null => Value::Null,
-            Value::Node(n) => {
-                let id = NodeId(n.id as u32);
+            v @ (Value::Node(_) | Value::NodeRef(_)) => {
+                let id = v.node_id().unwrap_or(NodeId(0));
                 Value::Bool(labels.iter().all(|l| env.graph.has_label(id, l)))
             }
             // `r:T` on a relationship tests its type (GQL's label expressions).
-            Value::Relationship(r) => {
-                let t = env.graph.rel_type(RelId(r.id as u32));
+            v @ (Value::Relationship(_) | Value::RelRef(_)) => {
+                let t = env.graph.rel_type(v.rel_id().unwrap_or(RelId(0)));
                 Value::Bool(labels.iter().all(|l| t == Some(l.as_str())))
             }
             other => return Err(type_error(format!("cannot test labels of a {}", other.type_name()))),
@@ -738,6 +756,29 @@ mod tests {
 
     fn lit(v: impl Into<Value>) -> Box<Expr> {
         Box::new(Expr::Lit(v.into()))
+    }
+
+    #[test]
+    fn keys_and_labels_resolve_to_ids_and_fall_back_to_names_for_new_ones() {
+        use crate::query::testutil::{graph, rows};
+        let mut g = graph("CREATE (:A {x: 1, name: 'a'})-[:R {w: 2}]->(:B {name: 'b'})");
+        let plan = crate::query::binder::plan_query(
+            &crate::query::parse_query("MATCH (n) RETURN n.x, n.never").unwrap(),
+            &g,
+            &crate::query::Procedures::default(),
+        )
+        .unwrap();
+        let text = format!("{:?}", plan.ops);
+        assert!(text.contains(&format!("name: \"x\", id: Some({:?})", g.key_id("x").unwrap())), "{text}");
+        assert!(text.contains("name: \"never\", id: None"), "{text}");
+        // Keys and labels the statement itself introduces are read by name.
+        assert_eq!(rows(&mut g, "MATCH (n:A) SET n.fresh = 3 RETURN n.fresh, n.x"), ["3, 1"]);
+        assert_eq!(rows(&mut g, "CREATE (m:New {k: 4}) WITH m MATCH (o:New {k: 4}) RETURN o.k"), ["4"]);
+        // Unknown keys and labels in patterns match nothing; known ones match by id.
+        assert_eq!(rows(&mut g, "MATCH (n {none: 1}) RETURN n"), Vec::<String>::new());
+        assert_eq!(rows(&mut g, "MATCH (n:Nothing) RETURN n"), Vec::<String>::new());
+        assert_eq!(rows(&mut g, "MATCH (:A {x: 1})-[r {w: 2}]->(b:B) RETURN b.name, r.w"), ["'b', 2"]);
+        assert_eq!(rows(&mut g, "MATCH (:A)-[r {w: 3}]->() RETURN r"), Vec::<String>::new());
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use crate::graph::{Duration, NodeId, PropertyGraph, RelId, Temporal, Value};
 
 use super::error::{ErrorKind, QueryError};
-use super::eval::{node_id_of, node_ref, rel_id_of, rel_ref};
+use super::eval::{node_id_of, node_ref, rel_id_of, rel_ref, rel_ref_with};
 use super::plan::AggFunc;
 
 /// A `TypeError (InvalidArgumentType)`.
@@ -220,11 +220,11 @@ pub fn properties_of(graph: &PropertyGraph, v: &Value) -> Result<Value, QueryErr
     match v {
         Value::Null => Ok(Value::Null),
         Value::Map(m) => Ok(Value::Map(m.clone())),
-        Value::Node(_) => {
+        Value::Node(_) | Value::NodeRef(_) => {
             let id = node_arg(graph, "properties", v)?.ok_or_else(|| deleted_error("node"))?;
             Ok(Value::Map(graph.node_properties(id).map(|(k, v)| (k.to_string(), v.clone())).collect()))
         }
-        Value::Relationship(_) => {
+        Value::Relationship(_) | Value::RelRef(_) => {
             let id = rel_arg(graph, "properties", v)?.ok_or_else(|| deleted_error("relationship"))?;
             Ok(Value::Map(graph.rel_properties(id).map(|(k, v)| (k.to_string(), v.clone())).collect()))
         }
@@ -293,11 +293,11 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
         "properties" => properties_of(graph, a0)?,
         "keys" => match a0 {
             Map(m) => List(m.keys().map(|k| Value::from(k.as_str())).collect()),
-            Node(_) => {
+            Node(_) | NodeRef(_) => {
                 let Some(id) = node_arg(graph, "keys", a0)? else { return Ok(Null) };
                 List(graph.node_properties(id).map(|(k, _)| Value::from(k)).collect())
             }
-            Relationship(_) => {
+            Relationship(_) | RelRef(_) => {
                 let Some(id) = rel_arg(graph, "keys", a0)? else { return Ok(Null) };
                 List(graph.rel_properties(id).map(|(k, _)| Value::from(k)).collect())
             }
@@ -325,12 +325,17 @@ pub fn call(graph: &PropertyGraph, name: &str, args: &[Value]) -> Result<Value, 
             other => return Err(type_error(format!("nodes() expects a path, found {}", other.type_name()))),
         },
         "relationships" => match a0 {
-            Path(p) => List(p.relationships.iter().map(|r| Relationship(Box::new(r.clone()))).collect()),
+            Path(p) => List(
+                p.relationships
+                    .iter()
+                    .map(|r| rel_ref_with(RelId(r.id as u32), NodeId(r.start as u32), NodeId(r.end as u32)))
+                    .collect(),
+            ),
             other => return Err(type_error(format!("relationships() expects a path, found {}", other.type_name()))),
         },
-        "startnode" | "endnode" => match a0 {
-            Relationship(r) => node_ref(NodeId(if name == "startnode" { r.start } else { r.end } as u32)),
-            other => return Err(type_error(format!("{name}() expects a relationship, found {}", other.type_name()))),
+        "startnode" | "endnode" => match a0.rel_ref() {
+            Some(r) => node_ref(if name == "startnode" { r.start } else { r.end }),
+            None => return Err(type_error(format!("{name}() expects a relationship, found {}", a0.type_name()))),
         },
         "head" | "last" => match a0 {
             List(l) => (if name == "head" { l.first() } else { l.last() }).cloned().unwrap_or(Null),

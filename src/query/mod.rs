@@ -64,7 +64,8 @@ impl ExecOptions {
 ///
 /// # Errors
 /// A [`QueryError`] of the TCK's classes; on error, the graph is left as it was before the
-/// statement (a statement is applied entirely or not at all).
+/// statement (a statement is applied entirely or not at all, through an undo log of its
+/// changes), up to the order in which its indices list elements.
 pub fn execute(
     graph: &mut PropertyGraph,
     query: &str,
@@ -114,22 +115,21 @@ pub fn execute_ast(
         undo: None,
     };
     let started = std::time::Instant::now();
-    // A statement that writes is all-or-nothing: an undo log takes back creations and
-    // updates; deleted elements cannot be recreated with their ids, so a statement that
-    // deletes keeps a copy of the graph instead.
-    let backup = plan::deletes(&plan.ops).then(|| ctx.graph.clone());
-    if backup.is_none() && plan::writes(&plan.ops) {
+    // A statement that writes is all-or-nothing: an undo log takes back creations, updates and
+    // deletions, newest first.
+    if plan::writes(&plan.ops) {
         ctx.undo = Some(Vec::new());
     }
     let run = exec::run_spanned(&plan.ops, &plan.spans, vec![Vec::new()], &mut ctx, true);
     let rows = match run.and_then(|rows| guard.check_rows(rows.len(), false).map(|()| rows)) {
         Ok(rows) => rows,
         Err(e) => {
-            match backup {
-                Some(b) => *ctx.graph = b,
-                None => ctx.rollback(),
-            }
-            return Err(e);
+            return Err(match ctx.rollback() {
+                Ok(()) => e,
+                Err(g) => e.with_help(format!(
+                    "the statement could not be fully taken back ({g}); do not save this graph, reload it"
+                )),
+            });
         }
     };
     let width = plan.columns.len();

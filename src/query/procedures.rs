@@ -78,8 +78,8 @@ impl ProcType {
             | (ProcType::Float | ProcType::Number, Value::Int(_) | Value::Float(_))
             | (ProcType::String, Value::String(_))
             | (ProcType::Map, Value::Map(_))
-            | (ProcType::Node, Value::Node(_))
-            | (ProcType::Relationship, Value::Relationship(_))
+            | (ProcType::Node, Value::Node(_) | Value::NodeRef(_))
+            | (ProcType::Relationship, Value::Relationship(_) | Value::RelRef(_))
             | (ProcType::Path, Value::Path(_)) => true,
             (ProcType::List(t), Value::List(items)) => items.iter().all(|x| t.accepts(x)),
             _ => false,

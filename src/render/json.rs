@@ -41,6 +41,9 @@ pub fn value_to_json(value: &Value) -> Json {
         Value::Map(map) => properties(map),
         Value::Node(n) => node(n),
         Value::Relationship(r) => relationship(r),
+        // Query results are materialized; a bare reference shows its id.
+        Value::NodeRef(id) => node(&NodeValue::from_id(*id)),
+        Value::RelRef(r) => relationship(&RelationshipValue::from_ref(*r)),
         Value::Path(p) => json!({
             "kind": "path",
             "nodes": p.nodes.iter().map(node).collect::<Vec<_>>(),

@@ -148,7 +148,7 @@ impl<W: Write> Out<'_, W> {
                 self.varint(kind as u64)?;
                 self.bytes(t.to_string().as_bytes())
             }
-            Value::Node(_) | Value::Relationship(_) | Value::Path(_) => {
+            Value::Node(_) | Value::Relationship(_) | Value::Path(_) | Value::NodeRef(_) | Value::RelRef(_) => {
                 invalid(format!("a {} cannot be stored in a graph file", v.type_name().to_lowercase()))
             }
         }

@@ -47,7 +47,10 @@ impl<'p> Aggregator<'p> {
         for row in rows {
             env.guard.check()?;
             let key: Vec<Value> = self.keys.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?;
-            let accs = match self.groups.get_index_of(&key) {
+            // Without keys there is one group: no hashing per row.
+            let found =
+                if key.is_empty() && !self.groups.is_empty() { Some(0) } else { self.groups.get_index_of(&key) };
+            let accs = match found {
                 Some(i) => &mut self.groups[i],
                 None => {
                     let fresh = self.fresh();

@@ -3,7 +3,7 @@
 
 use indexmap::IndexSet;
 
-use crate::graph::{Direction, NodeId, RelId, Value};
+use crate::graph::{Direction, NodeId, RelId, RelationshipValue, Value};
 use crate::query::error::{ErrorKind, QueryError};
 use crate::query::eval::{eval, node_id_of, rel_id_of};
 use crate::query::functions::type_error;
@@ -15,10 +15,10 @@ use super::{Ctx, Row};
 fn collect(v: &Value, nodes: &mut IndexSet<NodeId>, rels: &mut IndexSet<RelId>) -> Result<(), QueryError> {
     match v {
         Value::Null => {}
-        Value::Node(_) => {
+        Value::Node(_) | Value::NodeRef(_) => {
             nodes.insert(node_id_of(v).unwrap_or(NodeId(0)));
         }
-        Value::Relationship(_) => {
+        Value::Relationship(_) | Value::RelRef(_) => {
             rels.insert(rel_id_of(v).unwrap_or(RelId(0)));
         }
         Value::Path(p) => {
@@ -70,32 +70,49 @@ pub fn delete(exprs: &[Expr], detach: bool, rows: Vec<Row>, ctx: &mut Ctx) -> Re
         .collect();
     for r in rels {
         if ctx.graph.contains_relationship(r) {
-            ctx.graph.remove_relationship(r).map_err(graph_error)?;
-            ctx.stats.relationships_deleted += 1;
+            delete_relationship(r, ctx)?;
         }
     }
     for n in nodes {
         if !ctx.graph.contains_node(n) {
             continue;
         }
-        let degree = ctx.graph.degree(n, Direction::Both) as u64;
-        if degree > 0 && !detach {
+        let attached: Vec<RelId> = ctx.graph.relationships_of(n, Direction::Both, None).map(|a| a.rel).collect();
+        if !attached.is_empty() && !detach {
             return Err(QueryError::new(
                 ErrorKind::ConstraintVerificationFailed,
-                format!("cannot delete node {n}: it still has {degree} relationship(s)"),
+                format!("cannot delete node {n}: it still has {} relationship(s)", attached.len()),
             )
             .with_detail("DeleteConnectedNode")
             .with_help("use DETACH DELETE to delete its relationships too"));
         }
-        ctx.graph.remove_node(n, detach).map_err(graph_error)?;
+        for r in attached {
+            delete_relationship(r, ctx)?;
+        }
+        let removed = ctx.graph.take_node(n).map_err(graph_error)?;
+        ctx.record(super::Undo::NodeDeleted(removed));
         ctx.stats.nodes_deleted += 1;
-        ctx.stats.relationships_deleted += degree;
     }
     Ok(rows.into_iter().map(|row| row.into_iter().map(|v| keep_type(v, &types)).collect()).collect())
 }
 
+/// Deletes one relationship, recording it for the undo log.
+fn delete_relationship(r: RelId, ctx: &mut Ctx) -> Result<(), QueryError> {
+    let removed = ctx.graph.take_relationship(r).map_err(graph_error)?;
+    ctx.record(super::Undo::RelDeleted(removed));
+    ctx.stats.relationships_deleted += 1;
+    Ok(())
+}
+
 fn keep_type(v: Value, types: &std::collections::HashMap<u64, String>) -> Value {
     match v {
+        Value::RelRef(r) => match types.get(&r.id.as_u64()) {
+            Some(t) => Value::Relationship(Box::new(RelationshipValue {
+                rel_type: t.clone(),
+                ..RelationshipValue::from_ref(r)
+            })),
+            None => Value::RelRef(r),
+        },
         Value::Relationship(mut r) => {
             if let Some(t) = types.get(&r.id) {
                 r.rel_type = t.clone();
@@ -133,6 +150,35 @@ mod tests {
         let mut g = graph("CREATE ({x: 1})");
         assert_eq!(error(&mut g, "MATCH (n) DELETE n RETURN n.x"), "EntityNotFound (DeletedEntityAccess)");
         assert_eq!(g.node_count(), 1, "the failed statement is rolled back");
+    }
+
+    #[test]
+    fn a_failing_statement_takes_back_its_deletions_with_their_ids() {
+        let setup = "CREATE (a:A {name: 'a'})-[:R {w: 1}]->(b:B {name: 'b'}), (b)-[:R {w: 2}]->(c:C), \
+                     (c)-[:S]->(a), (a)-[:T]->(a), (d:D {name: 'd'})";
+        let failing = [
+            // Detach-delete, then read the deleted node.
+            "MATCH (a:A) DETACH DELETE a RETURN a.name",
+            // Delete, create elements that reuse the freed ids, update them and others, then fail.
+            "MATCH (a:A) DETACH DELETE a WITH a CREATE (x:X {name: 'x'})-[:U]->(y:Y) \
+             SET x.k = 1, y:Z WITH a MATCH (b:B) SET b.name = 'renamed' REMOVE b:B RETURN b.name - 1",
+            // Delete a relationship, set a property on another, delete its node, fail on a type.
+            "MATCH (b:B)-[r:R {w: 2}]->(c) DELETE r WITH b MATCH (b)<-[q]-(a) SET q.w = 9 \
+             DETACH DELETE b RETURN b.name",
+            // Deleted elements set again before the error.
+            "MATCH (d:D), (b:B) SET d.k = 2 DELETE d CREATE (:D {name: 'd2'}) WITH b RETURN b.name - 1",
+        ];
+        for q in failing {
+            let mut g = graph(setup);
+            let before = g.clone();
+            let e = run(&mut g, q).expect_err(q);
+            assert_eq!(g, before, "{q} failed with {} and must change nothing", e.kind_label());
+            assert_eq!(rows(&mut g, "MATCH (n {name: 'a'})-[r]->(m) RETURN type(r), m.name ORDER BY type(r)").len(), 2);
+            // The graph goes on working: a new element gets a fresh id, the old ones stay.
+            run(&mut g, "CREATE (:E)-[:V]->(:E)").unwrap();
+            assert_eq!(rows(&mut g, "MATCH (n) RETURN count(n)"), ["6"]);
+            assert_eq!(rows(&mut g, "MATCH ()-[r]->() RETURN count(r)"), ["5"]);
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `Expand`: follow one relationship from a bound node through its adjacency list, with
 //! relationship uniqueness (trail semantics) against the pattern's other relationships.
 
-use crate::graph::{NodeId, RelId, RelTypeId, Value};
+use crate::graph::{KeyId, NodeId, RelId, RelTypeId, Value};
 use crate::query::error::QueryError;
 use crate::query::eval::{node_id_of, node_ref, rel_id_of, rel_ref_with, Env};
 use crate::query::plan::LogicalOp;
@@ -12,6 +12,7 @@ use super::{set_slot, Row};
 /// Whether relationship `rel` already appears in one of the `uniq` slots of `row`.
 pub fn used(row: &[Value], uniq: &[usize], rel: RelId) -> bool {
     uniq.iter().any(|s| match row.get(*s) {
+        Some(Value::RelRef(r)) => r.id == rel,
         Some(Value::Relationship(r)) => r.id == rel.as_u64(),
         Some(Value::List(items)) => items.iter().any(|v| rel_id_of(v) == Some(rel)),
         _ => false,
@@ -28,9 +29,11 @@ pub fn type_ids(env: &Env, types: &[String]) -> Option<Vec<RelTypeId>> {
 }
 
 /// Whether relationship `rel` has one of `types` and the property values.
-pub fn rel_ok(env: &Env, rel: RelId, types: &Option<Vec<RelTypeId>>, props: &[(String, Value)]) -> bool {
+pub fn rel_ok(env: &Env, rel: RelId, types: &Option<Vec<RelTypeId>>, props: &[(Option<KeyId>, Value)]) -> bool {
     types.as_ref().is_none_or(|ts| env.graph.rel_type_id_of(rel).is_some_and(|t| ts.contains(&t)))
-        && props.iter().all(|(k, v)| env.graph.rel_property(rel, k).is_some_and(|p| p.equals(v) == Some(true)))
+        && props.iter().all(|(k, v)| {
+            k.and_then(|k| env.graph.rel_property_by_key(rel, k)).is_some_and(|p| p.equals(v) == Some(true))
+        })
 }
 
 /// Runs an [`LogicalOp::Expand`].
@@ -62,7 +65,11 @@ pub fn expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, Que
             None
         };
         let pvals = eval_props(props, &row, env)?;
-        for adj in env.graph.relationships_of(a, *dir, None) {
+        let one_type = match tids.as_deref() {
+            Some([t]) => Some(*t),
+            _ => None,
+        };
+        for adj in env.graph.relationships_of(a, *dir, one_type) {
             env.guard.check()?;
             if fixed_rel.is_some_and(|r| r != adj.rel)
                 || target.is_some_and(|t| t != adj.other)

@@ -8,6 +8,7 @@
 
 mod aggregate;
 mod call;
+mod counts;
 mod create;
 mod delete;
 mod expand;
@@ -29,7 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::graph::{NodeId, PropertyGraph, RelId, Value};
+use crate::graph::{GraphError, NodeId, PropertyGraph, RelId, RemovedNode, RemovedRelationship, Value};
 
 use super::error::{ErrorKind, QueryError};
 use super::eval::Env;
@@ -48,7 +49,13 @@ pub struct Guard {
     max_rows: Option<u64>,
     /// The memory budget and the bytes allocated when the query started.
     memory: Option<(u64, usize)>,
+    /// Checks since the clock and the memory were last read.
+    ticks: std::cell::Cell<u32>,
 }
+
+/// [`Guard::check`] reads the clock and the allocation counter once per this many calls (the
+/// cancellation flag on every call): a few microseconds of rows between two reads.
+const CHECK_CLOCK_EVERY: u32 = 64;
 
 impl Guard {
     /// A guard for one execution.
@@ -58,6 +65,7 @@ impl Guard {
             deadline: options.timeout.map(|t| (Instant::now() + t, t)),
             max_rows: options.max_rows,
             memory: options.max_memory.map(|m| (m, limits::allocated())),
+            ticks: std::cell::Cell::new(0),
         }
     }
 
@@ -82,6 +90,11 @@ impl Guard {
     pub fn check(&self) -> Result<(), QueryError> {
         if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(QueryError::new(ErrorKind::Cancelled, "the query was cancelled"));
+        }
+        let ticks = self.ticks.get().wrapping_add(1);
+        self.ticks.set(ticks);
+        if ticks % CHECK_CLOCK_EVERY != 1 {
+            return Ok(());
         }
         self.reserve(0)?;
         if let Some((deadline, limit)) = self.deadline {
@@ -147,6 +160,10 @@ pub enum Undo {
     LabelAdded(NodeId, String),
     /// A label was removed.
     LabelRemoved(NodeId, String),
+    /// A node was deleted (after its relationships, each recorded on its own).
+    NodeDeleted(RemovedNode),
+    /// A relationship was deleted.
+    RelDeleted(RemovedRelationship),
 }
 
 /// Execution state for write operators.
@@ -175,20 +192,31 @@ impl Ctx<'_> {
         }
     }
 
-    /// Takes back every recorded change, newest first.
-    pub fn rollback(&mut self) {
-        let Some(log) = self.undo.take() else { return };
+    /// Takes back every recorded change, newest first. Deleted elements come back under their
+    /// ids because the graph hands freed ids out again newest first.
+    ///
+    /// # Errors
+    /// The first change that could not be taken back (the graph is then not as it was); the
+    /// rest are still tried.
+    pub fn rollback(&mut self) -> Result<(), GraphError> {
+        let Some(log) = self.undo.take() else { return Ok(()) };
+        let mut first_error = None;
         for u in log.into_iter().rev() {
-            // Each step reverts a change this statement made, so it applies to a live element.
-            let _ = match u {
+            let done = match u {
                 Undo::Node(n) => self.graph.remove_node(n, true),
                 Undo::Rel(r) => self.graph.remove_relationship(r),
                 Undo::NodeProp(n, k, old) => self.graph.set_node_property(n, &k, old.unwrap_or(Value::Null)).map(drop),
                 Undo::RelProp(r, k, old) => self.graph.set_rel_property(r, &k, old.unwrap_or(Value::Null)).map(drop),
                 Undo::LabelAdded(n, l) => self.graph.remove_label(n, &l).map(drop),
                 Undo::LabelRemoved(n, l) => self.graph.add_label(n, &l).map(drop),
+                Undo::NodeDeleted(removed) => self.graph.restore_node(removed).map(drop),
+                Undo::RelDeleted(removed) => self.graph.restore_relationship(removed).map(drop),
             };
+            if let Err(e) = done {
+                first_error.get_or_insert(e);
+            }
         }
+        first_error.map_or(Ok(()), Err)
     }
 
     /// A read-only view for expressions and read operators.
@@ -300,6 +328,9 @@ fn read_op(op: &LogicalOp, next: &[LogicalOp], rows: Vec<Row>, env: &Env) -> Res
         LogicalOp::Limit(e) => sort::limit(e, rows, env),
         LogicalOp::Unwind(e, v) => unwind::unwind(e, v, rows, env),
         LogicalOp::Discard => Ok(Vec::new()),
+        LogicalOp::TypeCounts { aggs } => Ok(counts::type_counts(*aggs, env)),
+        LogicalOp::CountProduct { factors, aggs } => Ok(counts::count_product(factors, *aggs, env)),
+        LogicalOp::Degrees { source, dir, types, aggs, .. } => counts::degrees(source, *dir, types, *aggs, env),
         LogicalOp::Create(_)
         | LogicalOp::Merge { .. }
         | LogicalOp::Set(_)

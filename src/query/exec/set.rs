@@ -78,10 +78,12 @@ pub fn apply_items(items: &[SetItem], row: &[Value], ctx: &mut Ctx) -> Result<()
                 let map = match mv {
                     Value::Null => Default::default(),
                     Value::Map(m) => m,
-                    v @ (Value::Node(_) | Value::Relationship(_)) => match properties_of(ctx.graph, &v)? {
-                        Value::Map(m) => m,
-                        _ => Default::default(),
-                    },
+                    v @ (Value::Node(_) | Value::Relationship(_) | Value::NodeRef(_) | Value::RelRef(_)) => {
+                        match properties_of(ctx.graph, &v)? {
+                            Value::Map(m) => m,
+                            _ => Default::default(),
+                        }
+                    }
                     other => return Err(type_error(format!("expected a map, found {}", other.type_name()))),
                 };
                 if *replace {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 
 use crate::graph::RelTypeId;
-use crate::graph::{Direction, NodeId, NodeValue, PathValue, RelId, RelationshipValue, Value};
+use crate::graph::{Direction, NodeId, NodeValue, PathValue, RelId, RelRef, RelationshipValue, Value};
 use crate::query::error::QueryError;
 use crate::query::eval::{node_id_of, rel_ref_with, Env};
 use crate::query::plan::LogicalOp;
@@ -86,18 +86,16 @@ pub fn shortest_path(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Ro
             }
         }
         for steps in found {
-            let mut nodes = vec![thin(a)];
+            let mut nodes = vec![NodeValue::from_id(a)];
             let mut rels = Vec::new();
             for (_, r, s, e) in steps.iter().rev() {
                 let next = if nodes.last().map(|n| n.id) == Some(s.as_u64()) { *e } else { *s };
-                nodes.push(thin(next));
-                if let Value::Relationship(rv) = rel_ref_with(*r, *s, *e) {
-                    rels.push(*rv);
-                }
+                nodes.push(NodeValue::from_id(next));
+                rels.push(RelationshipValue::from_ref(RelRef { id: *r, start: *s, end: *e }));
             }
             let mut r = row.clone();
             if let Some(rv) = rel {
-                let list = rels.iter().map(|x: &RelationshipValue| Value::Relationship(Box::new(x.clone()))).collect();
+                let list = steps.iter().rev().map(|(_, r, s, e)| rel_ref_with(*r, *s, *e)).collect();
                 set_slot(&mut r, rv.slot, Value::List(list));
             }
             set_slot(&mut r, path.slot, Value::Path(Box::new(PathValue { nodes, relationships: rels })));
@@ -115,7 +113,7 @@ fn bidirectional(
     b: NodeId,
     dir: Direction,
     tids: &Option<Vec<RelTypeId>>,
-    pvals: &[(String, Value)],
+    pvals: &[(Option<crate::graph::KeyId>, Value)],
     max: Option<u64>,
 ) -> Result<Option<Vec<Step>>, QueryError> {
     let back_dir = match dir {
@@ -172,10 +170,6 @@ fn bidirectional(
     steps.reverse();
     steps.extend(chain(&fwd));
     Ok(Some(steps))
-}
-
-fn thin(id: NodeId) -> NodeValue {
-    NodeValue { id: id.as_u64(), labels: Vec::new(), properties: Default::default() }
 }
 
 fn collect_paths(

@@ -10,11 +10,11 @@
 
 use crate::query::error::QueryError;
 use crate::query::eval::Env;
-use crate::query::plan::LogicalOp;
+use crate::query::plan::{Expr, LogicalOp, ScanSource, Var};
 use crate::query::Span;
 
 use super::aggregate::Aggregator;
-use super::{read_op, sort, Row};
+use super::{read_op, scan, sort, Row};
 
 /// Rows an operator of a segment takes at a time.
 pub const BATCH: usize = 16;
@@ -105,6 +105,9 @@ where
     let Some(((i, op), rest)) = ops.split_first() else {
         return sink(rows);
     };
+    if let LogicalOp::NodeScan { var, source, labels, props } = op {
+        return stream_scan(*i, (var, source, labels, props), rest, rows, env, place, sink);
+    }
     let mut rows = rows.into_iter();
     loop {
         let batch: Vec<Row> = rows.by_ref().take(BATCH).collect();
@@ -117,4 +120,45 @@ where
             return Ok(true);
         }
     }
+}
+
+/// The fields of a [`LogicalOp::NodeScan`].
+type ScanParts<'p> = (&'p Var, &'p ScanSource, &'p [String], &'p [(String, Expr)]);
+
+/// A node scan hands its rows on [`BATCH`] at a time as it finds them, rather than scanning
+/// the whole graph before the next operator sees a row: `MATCH (n) RETURN n LIMIT 3` reads
+/// three nodes.
+fn stream_scan<P, F>(
+    i: usize,
+    (var, source, labels, props): ScanParts,
+    rest: &[(usize, &LogicalOp)],
+    rows: Vec<Row>,
+    env: &Env,
+    place: &P,
+    sink: &mut dyn FnMut(Vec<Row>) -> Result<bool, QueryError>,
+) -> Result<bool, QueryError>
+where
+    P: Fn(usize) -> F,
+    F: FnMut(QueryError) -> QueryError,
+{
+    let mut stopped = false;
+    let mut chunk = Vec::with_capacity(BATCH);
+    for row in rows {
+        scan::scan_row(var, source, labels, props, &row, env, &mut |r| {
+            chunk.push(r);
+            if chunk.len() < BATCH {
+                return Ok(true);
+            }
+            stopped = stream(rest, std::mem::replace(&mut chunk, Vec::with_capacity(BATCH)), env, place, sink)?;
+            Ok(!stopped)
+        })
+        .map_err(place(i))?;
+        if stopped {
+            return Ok(true);
+        }
+    }
+    if chunk.is_empty() {
+        return Ok(false);
+    }
+    stream(rest, chunk, env, place, sink)
 }

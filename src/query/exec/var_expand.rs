@@ -17,7 +17,7 @@ fn walk_bound(
     start: NodeId,
     dir: crate::graph::Direction,
     tids: &Option<Vec<crate::graph::RelTypeId>>,
-    pvals: &[(String, crate::graph::Value)],
+    pvals: &[(Option<crate::graph::KeyId>, crate::graph::Value)],
     env: &Env,
 ) -> Option<NodeId> {
     let crate::graph::Value::List(items) = row.get(slot)? else { return None };
