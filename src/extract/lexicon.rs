@@ -156,10 +156,13 @@ pub enum WordSet {
     AllyWord,
     /// Prepositions of origin: "took X from Y" attacks Y.
     SourcePrep,
+    /// Auxiliaries of the passive voice ("were killed", "was captured"): the noun before the
+    /// participle is its patient.
+    PassiveAux,
 }
 
 impl WordSet {
-    const ALL: [WordSet; 8] = [
+    const ALL: [WordSet; 9] = [
         WordSet::NotName,
         WordSet::NameStop,
         WordSet::NameGroup,
@@ -168,6 +171,7 @@ impl WordSet {
         WordSet::Determiner,
         WordSet::AllyWord,
         WordSet::SourcePrep,
+        WordSet::PassiveAux,
     ];
 
     fn parse(s: &str) -> Option<WordSet> {
@@ -180,6 +184,7 @@ impl WordSet {
             "determiner" => WordSet::Determiner,
             "ally_word" => WordSet::AllyWord,
             "source_prep" => WordSet::SourcePrep,
+            "passive_aux" => WordSet::PassiveAux,
             _ => return None,
         })
     }
