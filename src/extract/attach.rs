@@ -2198,4 +2198,15 @@ mod tests {
         assert!(has(&t, "CMA", "ALLIED_WITH", "GATIA") && !has(&t, "GATIA", "ALLIED_WITH", "Malian army"), "{t:?}");
         assert!(!has(&t, "CMA", "ATTACKED", "GATIA"), "{t:?}");
     }
+
+    #[test]
+    fn killing_a_groups_leader_attacks_the_group() {
+        let t = triples(
+            "Nigerien troops killed Malam Moussa, a senior commander of the Islamic State Sahel, near Tillaberi.",
+        );
+        assert!(has(&t, "Nigerien army", "ATTACKED", "Islamic State Sahel"), "{t:?}");
+        assert!(!t.iter().any(|(_, _, o)| o == "Malam Moussa"), "{t:?}");
+        let t = triples("French special forces killed Abu al-Bara al-Sahrawi, the JNIM emir for Gourma, in 2021.");
+        assert!(has(&t, "French forces", "ATTACKED", "JNIM"), "{t:?}");
+    }
 }

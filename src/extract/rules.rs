@@ -502,6 +502,7 @@ impl SentenceItems<'_> {
         self.guess_facilities(table, out);
         self.guess_capitalized(table, out);
         out.sort_by_key(|i| i.start);
+        leaders_of_groups(table, out);
         // "the Islamic State" + "Sahel Province" both naming one entity: one mention.
         out.dedup_by(|b, a| {
             let same = a.entity().is_some() && a.entity() == b.entity() && b.tok == a.tok_end;
@@ -967,6 +968,45 @@ impl SentenceItems<'_> {
             tok = end_tok;
         }
         items.extend(added);
+    }
+}
+
+/// "X, the ISGS commander", "X, a senior leader of JNIM": the person belongs to the group, so
+/// attacking or killing the person attacks the group (news-dev convention 10).
+fn leaders_of_groups(table: &mut EntityTable, items: &[Item]) {
+    for (i, it) in items.iter().enumerate() {
+        let Some(p) = it.entity() else { continue };
+        let info = &table.infos[p as usize];
+        if info.label() != "Person" || info.owner.is_some() {
+            continue;
+        }
+        let Some(comma) = items.get(i + 1).filter(|c| c.marker() == Some(Marker::Comma) && c.tok == it.tok_end) else {
+            continue;
+        };
+        let after: Vec<&Item> = items[i + 2..]
+            .iter()
+            .take_while(|q| q.tok <= comma.tok_end + 5 && !matches!(q.kind, ItemKind::Trigger(_)))
+            .take_while(|q| q.marker() != Some(Marker::Comma))
+            .collect();
+        let Some(t) = after.iter().position(|q| q.marker() == Some(Marker::Title)) else { continue };
+        let title = after[t];
+        // "the ISGS commander" (group right before the title), "commander of the ISGS" (after "of").
+        let group = t
+            .checked_sub(1)
+            .map(|g| after[g])
+            .filter(|g| g.tok_end == title.tok)
+            .or_else(|| {
+                after
+                    .get(t + 1)
+                    .filter(|of| of.marker() == Some(Marker::WeakPrep))
+                    .and_then(|_| after.get(t + 2))
+                    .copied()
+            })
+            .and_then(|g| g.entity())
+            .filter(|&g| matches!(table.infos[g as usize].label(), "ArmedGroup" | "Force"));
+        if let Some(g) = group {
+            table.infos[p as usize].owner = Some(g);
+        }
     }
 }
 
