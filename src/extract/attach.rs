@@ -421,6 +421,14 @@ impl Attach<'_> {
 
     /// A negation shortly before the trigger: three words for particles ("not", "لم"), six
     /// for verbs of denial, which may have their subject in between ("نفت جماعة X أي تحالف").
+    /// Whether an attempt word ("tried to") stands shortly before the trigger.
+    fn attempted(&self, ti: usize) -> bool {
+        // A verb may stand between: "attempted to forge an alliance with".
+        ti >= 1
+            && self.items[ti - 1].marker() == Some(Marker::Attempt)
+            && self.items[ti - 1].tok_end + 3 >= self.items[ti].tok
+    }
+
     fn negated(&self, ti: usize) -> bool {
         let t = self.items[ti];
         let mut crossed_entity = false;
@@ -536,7 +544,12 @@ impl Attach<'_> {
 
     fn trigger(&mut self, ti: usize, t: u32) {
         let def = self.lex.triggers[t as usize];
-        let rel = def.relation;
+        // "attempted to capture the town": the attempt attacks what it tried to take.
+        let attempt = self.attempted(ti);
+        let rel = if attempt && def.relation == RelationType::Controls { RelationType::Attacked } else { def.relation };
+        if attempt && rel != RelationType::Attacked {
+            return;
+        }
         self.emitted = false;
         self.trigger_mutual = def.mutual;
         self.trigger_persons = def.persons;
@@ -636,7 +649,19 @@ impl Attach<'_> {
                 }
                 return;
             }
-            let mut objects = if def.passive || passive_voice { self.patient_before(ti, rel) } else { Vec::new() };
+            // "X attempted to take Y but were repelled by Z": the subject the clause shares.
+            let shared = passive_voice
+                && ti >= 1
+                && matches!(self.items[ti - 1].marker(), Some(Marker::And | Marker::Clause))
+                && self.items[ti - 1].tok_end + 1 == trig.tok
+                && self.state.topic_sentence == self.sentence;
+            let mut objects = if shared {
+                self.state.topic.clone()
+            } else if def.passive || passive_voice {
+                self.patient_before(ti, rel)
+            } else {
+                Vec::new()
+            };
             // "With the support of X, Y attacked …", "بالتعاون مع X، هاجم Y …": the clause after.
             if objects.is_empty() && def.passive && rel == RelationType::AlliedWith {
                 objects = self.clause_subject_after(from);
@@ -2208,5 +2233,17 @@ mod tests {
         assert!(!t.iter().any(|(_, _, o)| o == "Malam Moussa"), "{t:?}");
         let t = triples("French special forces killed Abu al-Bara al-Sahrawi, the JNIM emir for Gourma, in 2021.");
         assert!(has(&t, "French forces", "ATTACKED", "JNIM"), "{t:?}");
+    }
+
+    #[test]
+    fn an_attempt_to_take_a_place_attacks_it_and_a_shared_subject_is_repelled() {
+        let t = triples("Burkinabe troops tried to retake Djibo last week but were pushed back by JNIM.");
+        assert!(
+            has(&t, "Burkinabe army", "ATTACKED", "Djibo") && !has(&t, "Burkinabe army", "CONTROLS", "Djibo"),
+            "{t:?}"
+        );
+        assert!(has(&t, "JNIM", "ATTACKED", "Burkinabe army") && !has(&t, "JNIM", "ATTACKED", "Djibo"), "{t:?}");
+        let t = triples("The MSA attempted to forge an alliance with GATIA.");
+        assert!(t.is_empty(), "{t:?}");
     }
 }

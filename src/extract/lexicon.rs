@@ -132,6 +132,9 @@ pub enum Marker {
     HeadPlaceAfter,
     /// "claimed responsibility for", "تبنت": the subject made the attack last reported.
     Claim,
+    /// "tried to", "attempted to": an attempt to take a place attacks it; other relations
+    /// are only aims.
+    Attempt,
     Comma,
     OpenParen,
     CloseParen,
@@ -226,6 +229,7 @@ impl Marker {
             "head_facility" => Marker::HeadFacility,
             "head_place_after" => Marker::HeadPlaceAfter,
             "claim" => Marker::Claim,
+            "attempt" => Marker::Attempt,
             _ => return None,
         })
     }
