@@ -1024,7 +1024,7 @@ impl Attach<'_> {
                 }
                 // "between August 11 and 12, 2023, between X and Y": dates, then the sides.
                 ItemKind::Marker(Marker::Between)
-                    if self.items.get(j + 1).is_none_or(|n| !self.is_nominal(j + 1) || n.tok > q.tok_end + 1) =>
+                    if self.items.get(j + 1).is_none_or(|n| !self.is_nominal(j + 1) || n.tok > q.tok_end + 3) =>
                 {
                     anchor = q.tok_end + 4;
                     dates = true;
@@ -1041,8 +1041,9 @@ impl Attach<'_> {
                     return Some((a, b, last, false));
                 }
                 ItemKind::Marker(Marker::Between) => {
+                    // "between pro-government GATIA militants and …": a modifier may come first.
                     let k = j + 1;
-                    if k >= self.items.len() || !self.is_nominal(k) || self.items[k].tok > q.tok_end + 1 {
+                    if k >= self.items.len() || !self.is_nominal(k) || self.items[k].tok > q.tok_end + 3 {
                         return None;
                     }
                     // "between Menaka and the Niger border" is a location, not two sides.
@@ -1118,14 +1119,33 @@ impl Attach<'_> {
     /// The second side after the first one ending at item `after`.
     fn second_side(&self, after: usize, first: Option<usize>) -> (Vec<Ent>, usize) {
         let mut k = after + 1;
+        let mut anchor = self.items[after].tok_end;
+        let mut and_seen = false;
         while k < self.items.len() {
             let q = self.items[k];
             // Coordinated with the first side (annotation allowed for the words between).
             let coordinated = self.is_nominal(k) && first.is_some() && q.coord_prev == first;
-            if q.tok > self.items[after].tok_end + 2 && !coordinated {
+            if q.tok > anchor + 2 && !coordinated {
                 break;
             }
             match q.kind {
+                // "between GATIA militants and …": a description noun after the first side.
+                ItemKind::Marker(Marker::JihadistRef | Marker::GroupRef)
+                    if !and_seen && !q.clitics.conj && q.tok <= anchor =>
+                {
+                    anchor = q.tok_end;
+                }
+                // "… and rebels from the CMA": the second side named behind "of/from".
+                ItemKind::Marker(Marker::WeakPrep)
+                    if and_seen
+                        && self.items.get(k + 1).is_some_and(|n| n.tok <= q.tok_end + 1)
+                        && self.is_nominal(k + 1) =>
+                {
+                    let v = self.group_forward(k + 1).into_iter().flat_map(|g| self.members(g)).collect();
+                    return (v, k + 1);
+                }
+                ItemKind::Marker(Marker::And) => and_seen = true,
+                ItemKind::Marker(Marker::Comma | Marker::CloseParen) => {}
                 _ if coordinated => {
                     let mut v = Vec::new();
                     for g in self.group_forward(k) {
@@ -1140,7 +1160,6 @@ impl Attach<'_> {
                     }
                     return (v, k + 1);
                 }
-                ItemKind::Marker(Marker::And | Marker::Comma | Marker::CloseParen) => {}
                 _ => break,
             }
             k += 1;
@@ -2245,5 +2264,16 @@ mod tests {
         assert!(has(&t, "JNIM", "ATTACKED", "Burkinabe army") && !has(&t, "JNIM", "ATTACKED", "Djibo"), "{t:?}");
         let t = triples("The MSA attempted to forge an alliance with GATIA.");
         assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn sides_named_with_a_modifier_a_head_noun_or_behind_from() {
+        let t = triples("Fierce clashes broke out between pro-junta MSA militants and fighters from the Islamic State in the Greater Sahara near Menaka.");
+        assert!(
+            has(&t, "MSA", "ATTACKED", "Islamic State Sahel") && has(&t, "Islamic State Sahel", "ATTACKED", "MSA"),
+            "{t:?}"
+        );
+        let t = triples("Fighting between 3 and 5 June between the army and JNIM displaced thousands.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
     }
 }
