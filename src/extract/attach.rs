@@ -1397,6 +1397,19 @@ impl Attach<'_> {
                 return (p, ti);
             }
         }
+        // "killed in a JNIM ambush": an actor right before an English attack noun, behind a
+        // preposition, is its agent.
+        let latin = !self.text.as_bytes().get(t.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b));
+        if ti >= 1 && latin {
+            let m = self.items[ti - 1];
+            if m.prep != Prep::None && m.tok_end == t.tok && m.apposition.is_none() && m.coord_prev.is_none() {
+                let v: Vec<Ent> =
+                    m.entity().into_iter().filter(|&e| self.is_actor(e) && self.label(e) != "State").collect();
+                if !v.is_empty() {
+                    return (v, ti);
+                }
+            }
+        }
         // "X, a militia that fights alongside Y": the description's relative clause.
         if ti >= 1 && self.items[ti - 1].apposition.is_some() && self.items[ti - 1].tok_end + 1 >= t.tok {
             let head = self.items[ti - 1].apposition.unwrap_or(ti - 1);
@@ -1427,7 +1440,6 @@ impl Attach<'_> {
         }
         // "X expelled Y and signed a pact with Z": an English verb after "and" shares the
         // clause's first subject, not the nearest noun.
-        let latin = !self.text.as_bytes().get(t.start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b));
         if latin
             && ti >= 1
             && self.items[ti - 1].marker() == Some(Marker::And)
@@ -2275,5 +2287,13 @@ mod tests {
         );
         let t = triples("Fighting between 3 and 5 June between the army and JNIM displaced thousands.");
         assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
+    }
+
+    #[test]
+    fn an_actor_before_an_attack_noun_is_its_agent() {
+        let t = triples("Nine soldiers were killed in an Islamic State Sahel ambush near Tillaberi, Niger.");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Nigerien army"), "{t:?}");
+        let t = triples("The JNIM-held village of Farabougou was bombed by the Malian air force.");
+        assert!(has(&t, "JNIM", "CONTROLS", "Farabougou") && has(&t, "Malian army", "ATTACKED", "Farabougou"), "{t:?}");
     }
 }
