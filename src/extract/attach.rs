@@ -2264,6 +2264,8 @@ mod tests {
         assert!(!t.iter().any(|(_, _, o)| o == "Malam Moussa"), "{t:?}");
         let t = triples("French special forces killed Abu al-Bara al-Sahrawi, the JNIM emir for Gourma, in 2021.");
         assert!(has(&t, "French forces", "ATTACKED", "JNIM"), "{t:?}");
+        let t = triples("Burkinabe troops killed the leader of Ansarul Islam, Malam Moussa, near Djibo.");
+        assert!(has(&t, "Burkinabe army", "ATTACKED", "Ansarul Islam") && t.len() == 1, "{t:?}");
     }
 
     #[test]

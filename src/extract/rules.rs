@@ -971,7 +971,8 @@ impl SentenceItems<'_> {
     }
 }
 
-/// "X, the ISGS commander", "X, a senior leader of JNIM": the person belongs to the group, so
+/// "X, the ISGS commander", "X, a senior leader of JNIM", "the leader of JNIM, X": the person
+/// belongs to the group, so
 /// attacking or killing the person attacks the group (news-dev convention 10).
 fn leaders_of_groups(table: &mut EntityTable, items: &[Item]) {
     for (i, it) in items.iter().enumerate() {
@@ -979,6 +980,19 @@ fn leaders_of_groups(table: &mut EntityTable, items: &[Item]) {
         let info = &table.infos[p as usize];
         if info.label() != "Person" || info.owner.is_some() {
             continue;
+        }
+        // "the leader of the ISGS, X": the title phrase before the person.
+        if i >= 4
+            && items[i - 1].marker() == Some(Marker::Comma)
+            && items[i - 3].marker() == Some(Marker::WeakPrep)
+            && items[i - 4].marker() == Some(Marker::Title)
+        {
+            let group =
+                items[i - 2].entity().filter(|&g| matches!(table.infos[g as usize].label(), "ArmedGroup" | "Force"));
+            if let Some(g) = group {
+                table.infos[p as usize].owner = Some(g);
+                continue;
+            }
         }
         let Some(comma) = items.get(i + 1).filter(|c| c.marker() == Some(Marker::Comma) && c.tok == it.tok_end) else {
             continue;
