@@ -197,7 +197,10 @@ impl Attach<'_> {
         let n = self.items.len();
         let any = self.items.iter().any(|it| match it.kind {
             ItemKind::Marker(Marker::Relative) => true,
-            ItemKind::Trigger(t) => self.lex.triggers[t as usize].passive,
+            ItemKind::Trigger(t) => {
+                let def = self.lex.triggers[t as usize];
+                def.passive || def.relation == RelationType::AlliedWith
+            }
             _ => false,
         });
         if !any {
@@ -207,6 +210,14 @@ impl Attach<'_> {
         for i in 0..n {
             let it = self.items[i];
             let start = match it.kind {
+                // "Wagner-backed Malian troops retook X": the backer only modifies the name
+                // after it, which is the clause's subject.
+                ItemKind::Trigger(_) if self.backer_compound(i) => {
+                    if self.aside[i - 1].is_none() {
+                        self.aside[i - 1] = Some((i - 1, i));
+                    }
+                    continue;
+                }
                 ItemKind::Marker(Marker::Relative) if i > 0 => i,
                 ItemKind::Trigger(t) if self.lex.triggers[t as usize].passive => {
                     let def = self.lex.triggers[t as usize];
@@ -249,6 +260,20 @@ impl Attach<'_> {
                 }
             }
         }
+    }
+
+    /// "Wagner-backed Malian troops": an alliance word between two adjacent names.
+    fn backer_compound(&self, i: usize) -> bool {
+        let it = self.items[i];
+        matches!(it.kind, ItemKind::Trigger(t) if {
+            let def = self.lex.triggers[t as usize];
+            def.relation == RelationType::AlliedWith && !def.passive
+        }) && i >= 1
+            && i + 1 < self.items.len()
+            && self.items[i - 1].entity().is_some()
+            && self.items[i - 1].tok_end == it.tok
+            && self.is_nominal(i + 1)
+            && self.items[i + 1].tok == it.tok_end
     }
 
     /// Whether item `k` sits in an aside that does not contain item `ti`.
@@ -748,6 +773,10 @@ impl Attach<'_> {
             objects = std::mem::take(&mut self.state.unclaimed).into_iter().map(|o| (o, false)).collect();
         }
         self.cur_subjects.clear();
+        // The name after "X-backed" is still the subject of the clause's verb.
+        if self.backer_compound(ti) {
+            self.used_as_object[ti + 1] = false;
+        }
         if objects.is_empty() {
             if subjects.len() >= 2 && (mutual || rel == RelationType::Attacked && def.mutual) {
                 self.emit_all_pairs(&subjects, rel, def.mutual || rel.is_symmetric());
@@ -2297,5 +2326,13 @@ mod tests {
         assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Nigerien army"), "{t:?}");
         let t = triples("The JNIM-held village of Farabougou was bombed by the Malian air force.");
         assert!(has(&t, "JNIM", "CONTROLS", "Farabougou") && has(&t, "Malian army", "ATTACKED", "Farabougou"), "{t:?}");
+    }
+
+    #[test]
+    fn the_name_after_x_backed_is_the_subject() {
+        let t = triples("Wagner-backed Malian troops retook Douentza from JNIM in January 2022.");
+        assert!(has(&t, "Malian army", "ALLIED_WITH", "Wagner Group"), "{t:?}");
+        assert!(has(&t, "Malian army", "CONTROLS", "Douentza") && has(&t, "Malian army", "ATTACKED", "JNIM"), "{t:?}");
+        assert!(!has(&t, "Wagner Group", "CONTROLS", "Douentza"), "{t:?}");
     }
 }
