@@ -12,6 +12,7 @@ mod query;
 mod readme;
 mod robustness;
 mod run;
+mod scale_out;
 mod shell;
 mod store;
 mod tck;
