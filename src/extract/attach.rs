@@ -285,6 +285,11 @@ impl Attach<'_> {
         self.table.infos[e as usize].is_actor()
     }
 
+    /// Whether item `i` is written in Latin script (English), not Arabic.
+    fn is_latin(&self, i: usize) -> bool {
+        !self.text.as_bytes().get(self.items[i].start as usize).is_some_and(|b| (0xD8..=0xDB).contains(b))
+    }
+
     fn label(&self, e: Ent) -> &str {
         self.table.infos[e as usize].label()
     }
@@ -1487,6 +1492,9 @@ impl Attach<'_> {
                 return (v, ti);
             }
         }
+        if let Some(v) = self.absolute_with_subject(ti) {
+            return (v, ti);
+        }
         let vso = self.verb_subject_after(ti);
         let comma_before = self.items[..ti].iter().rposition(|i| i.marker() == Some(Marker::Comma));
         if let Some(v) = self.subject_before(ti, Prep::None) {
@@ -1511,6 +1519,31 @@ impl Attach<'_> {
             return (self.state.topic.clone(), ti);
         }
         (Vec::new(), ti)
+    }
+
+    /// ", with French and Malian troops taking the city": an English verb in -ing right after
+    /// actors behind a clause-opening "with" has them as its subject.
+    fn absolute_with_subject(&self, ti: usize) -> Option<Vec<Ent>> {
+        let t = self.items[ti];
+        let word = self.text.get(t.start as usize..t.end as usize)?;
+        if ti == 0 || !word.is_ascii() || !word.split(' ').next()?.ends_with("ing") {
+            return None;
+        }
+        let last = ti - 1;
+        let q = self.items[last];
+        if !self.is_nominal(last) || q.prep != Prep::With || q.tok_end != t.tok {
+            return None;
+        }
+        let first = self.group_back(last)[0];
+        let w = first.checked_sub(1)?;
+        let opens = self.items[w].marker() == Some(Marker::With)
+            && (w == 0 || self.items[w - 1].marker() == Some(Marker::Comma));
+        if !opens {
+            return None;
+        }
+        let v: Vec<Ent> =
+            self.group_back(last).into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
+        (!v.is_empty()).then_some(v)
     }
 
     fn subject_group(&self, k: usize) -> Vec<Ent> {
@@ -1669,12 +1702,18 @@ impl Attach<'_> {
                         for g in group {
                             let gp = self.items[g].prep;
                             let prep = if g == k || gp == Prep::None { qprep } else { gp };
+                            let mut fits = false;
                             for e in self.object_members(g) {
-                                if self.fits_object(e, prep, rel) && !v.iter().any(|&(x, _)| x == e) {
-                                    v.push((e, with));
+                                if self.fits_object(e, prep, rel) {
+                                    fits = true;
+                                    if !v.iter().any(|&(x, _)| x == e) {
+                                        v.push((e, with));
+                                    }
                                 }
                             }
-                            if mark {
+                            // "taking Timbuktu and Tuareg rebels seizing Kidal": an actor that
+                            // cannot be taken is the next clause's subject, not an object.
+                            if mark && (fits || !self.is_latin(g)) {
                                 self.used_as_object[g] = true;
                             }
                         }
@@ -2334,5 +2373,24 @@ mod tests {
         assert!(has(&t, "Malian army", "ALLIED_WITH", "Wagner Group"), "{t:?}");
         assert!(has(&t, "Malian army", "CONTROLS", "Douentza") && has(&t, "Malian army", "ATTACKED", "JNIM"), "{t:?}");
         assert!(!has(&t, "Wagner Group", "CONTROLS", "Douentza"), "{t:?}");
+    }
+
+    #[test]
+    fn entering_and_securing_a_town_and_an_absolute_with_clause() {
+        let t = triples("MNLA fighters entered Menaka on Sunday, two days after JNIM secured the town of Boni.");
+        assert!(has(&t, "MNLA", "CONTROLS", "Menaka") && has(&t, "JNIM", "CONTROLS", "Boni"), "{t:?}");
+        let t = triples(
+            "The jihadists lost ground in the north, with French and Chadian troops taking the town of Tessalit and MNLA rebels saying they had seized the town of Aguelhok.",
+        );
+        assert!(has(&t, "French forces", "CONTROLS", "Tessalit") && has(&t, "Chad", "CONTROLS", "Tessalit"), "{t:?}");
+        assert!(has(&t, "Chad", "ALLIED_WITH", "French forces"), "{t:?}");
+        assert!(has(&t, "MNLA", "CONTROLS", "Aguelhok") && !has(&t, "French forces", "CONTROLS", "Aguelhok"), "{t:?}");
+    }
+
+    #[test]
+    fn the_troops_of_a_neighbouring_state_are_that_state() {
+        let t = triples("Mauritanian and Malian soldiers attacked an AQIM camp near the border on Friday.");
+        assert!(has(&t, "Mauritania", "ATTACKED", "AQIM") && has(&t, "Malian army", "ATTACKED", "AQIM"), "{t:?}");
+        assert!(has(&t, "Malian army", "ALLIED_WITH", "Mauritania"), "{t:?}");
     }
 }

@@ -724,7 +724,7 @@ mod tests {
     fn validity_ranges() {
         let lex = Lexicon::embedded();
         let at = |n: &'static str, d: &str| lex.name_at(n, PartialDate::parse_iso(d).unwrap_or(PartialDate::y(0)));
-        assert_eq!(at("JNIM", "2016-12"), "al-Qaeda");
+        assert_eq!(at("JNIM", "2016-12"), "AQIM");
         assert_eq!(at("JNIM", "2017-03-02"), "JNIM");
         assert_eq!(at("JNIM", "2017"), "JNIM", "a year that overlaps the range keeps the name");
         assert_eq!(at("CMA", "2012-04"), "MNLA");
