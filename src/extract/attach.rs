@@ -797,7 +797,7 @@ impl Attach<'_> {
             }
             // Fighting each other ("X and Y clash, … on both sides") is no joint action.
             let each_other = objects.iter().any(|(o, _)| subjects.contains(o));
-            self.joint_action(&subjects, rel, !def.mutual && !each_other);
+            self.joint_action(&subjects, rel, !each_other);
             if rel == RelationType::Controls {
                 self.taken_from(ti, &subjects);
             }
@@ -823,7 +823,8 @@ impl Attach<'_> {
     fn after_passive_aux(&self, ti: usize) -> bool {
         let t = self.items[ti];
         let word = self.text.get(t.start as usize..t.end as usize).unwrap_or("");
-        if word.ends_with("ing") || !word.is_ascii() {
+        // "are working together": the first word of a phrase decides.
+        if word.split(' ').next().is_some_and(|w| w.ends_with("ing")) || !word.is_ascii() {
             return false;
         }
         let mut end = t.start as usize;
@@ -1281,12 +1282,16 @@ impl Attach<'_> {
                 if let Some(v) = self.named_after_ref(k) {
                     return v;
                 }
-                let v: Vec<Ent> = self
-                    .group_forward(k)
-                    .into_iter()
-                    .flat_map(|g| self.members(g))
-                    .filter(|&e| self.is_actor(e))
-                    .collect();
+                let (group, last) = self.group_and_end(k);
+                let mut v: Vec<Ent> =
+                    group.into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
+                // "repelled by X and allied Y and Z fighters": the allies act with X.
+                if !v.is_empty() && self.is_latin(k) {
+                    if let Some((_, z)) = self.ally_after(last) {
+                        let more = self.group_forward(z).into_iter().flat_map(|g| self.members(g));
+                        v.extend(more.filter(|&e| self.is_actor(e)).collect::<Vec<_>>());
+                    }
+                }
                 if !v.is_empty() {
                     return v;
                 }
@@ -1691,7 +1696,10 @@ impl Attach<'_> {
                     } else {
                         qprep
                     };
-                if self.members(k).into_iter().any(|e| self.fits_object(e, qprep, rel)) {
+                // "took 20 hostages in Gao", "seized weapons in Gao": English takes no place
+                // behind a locative preposition.
+                let located = rel == RelationType::Controls && qprep == Prep::Locative && self.is_latin(k);
+                if !located && self.members(k).into_iter().any(|e| self.fits_object(e, qprep, rel)) {
                     let with = q.prep == Prep::With
                         || self.items[from + 1..k].iter().any(|m| m.marker() == Some(Marker::With));
                     let mut v = Vec::new();
@@ -2392,5 +2400,33 @@ mod tests {
         let t = triples("Mauritanian and Malian soldiers attacked an AQIM camp near the border on Friday.");
         assert!(has(&t, "Mauritania", "ATTACKED", "AQIM") && has(&t, "Malian army", "ATTACKED", "AQIM"), "{t:?}");
         assert!(has(&t, "Malian army", "ALLIED_WITH", "Mauritania"), "{t:?}");
+    }
+
+    #[test]
+    fn hostages_taken_in_a_town_do_not_take_it() {
+        let t = triples("JNIM fighters took twelve hostages in Gao and seized weapons in Ansongo.");
+        assert!(!t.iter().any(|r| r.1 == "CONTROLS"), "{t:?}");
+    }
+
+    #[test]
+    fn states_working_together_against_a_group_are_allies() {
+        let t = triples("Niger, Chad and Nigeria are working together against Boko Haram.");
+        assert!(has(&t, "Chad", "ALLIED_WITH", "Niger") && has(&t, "Niger", "ALLIED_WITH", "Nigeria"), "{t:?}");
+        assert!(!t.iter().any(|r| r.1 == "ATTACKED" && r.0 != "Boko Haram" && r.2 != "Boko Haram"), "{t:?}");
+    }
+
+    #[test]
+    fn allies_named_after_an_agent_act_with_it_and_joint_fighting() {
+        let t = triples(
+            "Nigerien troops attempted to retake Menaka in 2019, but were repelled by JNIM and allied Ansarul Islam and Katiba Macina fighters.",
+        );
+        for g in ["JNIM", "Ansarul Islam", "Katiba Macina"] {
+            assert!(has(&t, g, "ATTACKED", "Nigerien army"), "{g} {t:?}");
+        }
+        let t = triples("The French army and the Chadian army fought jihadist groups led by AQIM near Tessalit.");
+        assert!(
+            has(&t, "French forces", "ATTACKED", "AQIM") && has(&t, "Chad", "ALLIED_WITH", "French forces"),
+            "{t:?}"
+        );
     }
 }
