@@ -2429,4 +2429,17 @@ mod tests {
             "{t:?}"
         );
     }
+
+    #[test]
+    fn strongholds_and_headquarters_are_held_and_destroyed_bases_attacked() {
+        let t = triples("Menaka has long been a stronghold for the Islamic State Sahel, which fought the MSA there.");
+        assert!(has(&t, "Islamic State Sahel", "CONTROLS", "Menaka"), "{t:?}");
+        let t = triples("In 2020, Boni was the headquarters of Katiba Macina.");
+        assert!(has(&t, "Katiba Macina", "CONTROLS", "Boni"), "{t:?}");
+        let t = triples("Niger and Mali say they have destroyed an Islamic State Sahel base near Menaka.");
+        assert!(
+            has(&t, "Niger", "ATTACKED", "Islamic State Sahel") && has(&t, "Mali", "ALLIED_WITH", "Niger"),
+            "{t:?}"
+        );
+    }
 }
