@@ -2442,4 +2442,16 @@ mod tests {
             "{t:?}"
         );
     }
+
+    #[test]
+    fn actors_joined_by_a_hyphen_are_one_side() {
+        let t = triples("GATIA-MSA fighters clashed with Islamic State Sahel militants near Menaka in 2018.");
+        assert!(
+            has(&t, "GATIA", "ATTACKED", "Islamic State Sahel") && has(&t, "Islamic State Sahel", "ATTACKED", "GATIA"),
+            "{t:?}"
+        );
+        assert!(has(&t, "MSA", "ATTACKED", "Islamic State Sahel"), "{t:?}");
+        let t = triples("JNIM attacked an army post near the Mali-Niger border.");
+        assert!(!t.iter().any(|r| r.2 == "Niger" || r.2 == "Mali"), "{t:?}");
+    }
 }

@@ -1166,6 +1166,12 @@ fn annotate(si: &SentenceItems<'_>, table: &EntityTable, items: &mut [Item]) {
         } else if !conj && gap > 0 {
             conj = gap_starts_with_waw;
         }
+        // "GATIA-MSA forces", "a joint U.S.-Nigerien patrol": two actors joined by a hyphen
+        // (not "the Mali-Niger border").
+        let border_after = items.get(i + 1).is_some_and(|n| n.marker() == Some(Marker::Border) && n.tok == it.tok_end);
+        if !conj && j + 1 == i && q.tok_end == it.tok && !border_after {
+            conj = si.original_of(q.end as usize, it.start as usize) == "-";
+        }
         if led {
             items[i].prep = Prep::None;
             items[i].led = true;
