@@ -932,7 +932,7 @@ fn a_row_limit_stops_the_query() {
 }
 
 /// Issue 13 item 6: a cancelled query stops within 100 ms, whatever it is doing: expanding,
-/// counting a product, grouping, collecting or building a long list. Each shape runs until the
+/// counting a filtered product (a bare one is answered from the index sizes), grouping, collecting or building a long list. Each shape runs until the
 /// flag is set from another thread; the time from the flag to the answer is the best of three
 /// tries, so a busy machine's scheduling does not count but an operator that never looks at the
 /// flag does. Shapes that hold a table of intermediate rows or a long list (a variable-length
@@ -947,7 +947,7 @@ fn a_cancelled_query_stops_within_100_ms() {
     let materializing = Duration::from_millis(400);
     let shapes = [
         ("MATCH (a)-->(b)-->(c)-->(d) RETURN count(*) AS n", streaming),
-        ("MATCH (a), (b), (c) RETURN count(*) AS n", streaming),
+        ("MATCH (a), (b), (c) WHERE a.name <> c.name RETURN count(*) AS n", streaming),
         ("MATCH (a), (b) RETURN a.name AS x, count(*) AS n", streaming),
         ("MATCH (a), (b) RETURN collect(a.name) AS xs", streaming),
         ("UNWIND range(1, 30) AS i WITH range(1, 20000000) AS xs RETURN size(xs) AS n", materializing),

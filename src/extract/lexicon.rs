@@ -134,6 +134,9 @@ pub enum Marker {
     HeadPlaceAfter,
     /// "claimed responsibility for", "تبنت": the subject made the attack last reported.
     Claim,
+    /// "tried to", "attempted to": an attempt to take a place attacks it; other relations
+    /// are only aims.
+    Attempt,
     Comma,
     OpenParen,
     CloseParen,
@@ -161,10 +164,13 @@ pub enum WordSet {
     /// «إلى جانب»: "alongside" or "besides"; after the subject's own action on an object it
     /// adds to that object ("besides"), else it joins the actor after it ("alongside").
     Alongside,
+    /// Auxiliaries of the passive voice ("were killed", "was captured"): the noun before the
+    /// participle is its patient.
+    PassiveAux,
 }
 
 impl WordSet {
-    const ALL: [WordSet; 9] = [
+    const ALL: [WordSet; 10] = [
         WordSet::NotName,
         WordSet::NameStop,
         WordSet::NameGroup,
@@ -174,6 +180,7 @@ impl WordSet {
         WordSet::AllyWord,
         WordSet::SourcePrep,
         WordSet::Alongside,
+        WordSet::PassiveAux,
     ];
 
     fn parse(s: &str) -> Option<WordSet> {
@@ -187,6 +194,7 @@ impl WordSet {
             "ally_word" => WordSet::AllyWord,
             "source_prep" => WordSet::SourcePrep,
             "alongside" => WordSet::Alongside,
+            "passive_aux" => WordSet::PassiveAux,
             _ => return None,
         })
     }
@@ -229,6 +237,7 @@ impl Marker {
             "head_facility" => Marker::HeadFacility,
             "head_place_after" => Marker::HeadPlaceAfter,
             "claim" => Marker::Claim,
+            "attempt" => Marker::Attempt,
             _ => return None,
         })
     }
@@ -730,7 +739,7 @@ mod tests {
     fn validity_ranges() {
         let lex = Lexicon::embedded();
         let at = |n: &'static str, d: &str| lex.name_at(n, PartialDate::parse_iso(d).unwrap_or(PartialDate::y(0)));
-        assert_eq!(at("JNIM", "2016-12"), "al-Qaeda");
+        assert_eq!(at("JNIM", "2016-12"), "AQIM");
         assert_eq!(at("JNIM", "2017-03-02"), "JNIM");
         assert_eq!(at("JNIM", "2017"), "JNIM", "a year that overlaps the range keeps the name");
         assert_eq!(at("CMA", "2012-04"), "MNLA");

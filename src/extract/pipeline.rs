@@ -646,15 +646,15 @@ mod tests {
 
     #[test]
     fn names_follow_the_date() {
-        // Before JNIM was founded (March 2017), al-Qaeda in a Sahel text is al-Qaeda.
+        // Before JNIM was founded (March 2017), al-Qaeda in a Sahel text is its Sahel branch, AQIM.
         let aq = "Al-Qaeda fighters attacked the Malian army near Timbuktu.";
         let t = dated(aq, Some("2012-06-02"));
-        assert!(t.iter().any(|r| r.0 == "al-Qaeda" && r.2 == "Malian army"), "{t:?}");
+        assert!(t.iter().any(|r| r.0 == "AQIM" && r.2 == "Malian army"), "{t:?}");
         let t = dated(aq, Some("2019-06-02"));
         assert!(t.iter().any(|r| r.0 == "JNIM" && r.2 == "Malian army"), "{t:?}");
         // The relation's own date wins over the document's.
         let t = dated("In May 2012, al-Qaeda fighters attacked the Malian army near Timbuktu.", Some("2020-01-01"));
-        assert!(t.iter().any(|r| r.0 == "al-Qaeda" && r.3 == "2012-05"), "{t:?}");
+        assert!(t.iter().any(|r| r.0 == "AQIM" && r.3 == "2012-05"), "{t:?}");
         // Tuareg rebels are the MNLA before the CMA was formed in 2014.
         let tuareg = "Tuareg rebels seized the town of Kidal after heavy fighting.";
         let t = dated(tuareg, Some("2012-03-30"));

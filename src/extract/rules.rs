@@ -148,8 +148,9 @@ impl EntityTable {
 /// What a document is about so far: its main country, whether it is about the Sahel.
 #[derive(Debug, Default)]
 pub struct Context {
-    counts: [u32; 3],
-    sentence_counts: [u32; 3],
+    /// Countries named so far (an entity's `country=`), in order of first mention, with their
+    /// mentions in the text and in the current sentence.
+    countries: Vec<(String, u32, u32)>,
     /// A Sahel entity has been mentioned.
     pub sahel: bool,
     /// Lexicon entities named so far (for `prefer=` redirects).
@@ -190,36 +191,40 @@ impl Context {
     }
 }
 
-const COUNTRIES: &[&str] = &["Mali", "Burkina Faso", "Niger"];
-
 impl Context {
     fn note(&mut self, country: Option<&str>, sahel: bool) {
         self.sahel |= sahel;
-        if let Some(i) = country.and_then(|c| COUNTRIES.iter().position(|k| *k == c)) {
-            self.counts[i] += 1;
-            self.sentence_counts[i] += 1;
+        let Some(country) = country else { return };
+        match self.countries.iter_mut().find(|(c, _, _)| c == country) {
+            Some((_, text, sentence)) => {
+                *text += 1;
+                *sentence += 1;
+            }
+            None => self.countries.push((country.to_string(), 1, 1)),
         }
     }
 
-    /// The country the current sentence, else the text, is mainly about (Mali when none is
-    /// named).
+    /// A new sentence: its own country counts start again.
+    fn start_sentence(&mut self) {
+        for (_, _, sentence) in &mut self.countries {
+            *sentence = 0;
+        }
+    }
+
+    /// The country the current sentence, else the text, is mainly about; empty when none is
+    /// named (a generic entity then takes its first country).
     pub fn country(&self) -> &str {
-        // Ties in the sentence are broken by the whole text.
-        let key = |i: usize| {
-            if self.sentence_counts.iter().any(|&n| n > 0) {
-                (self.sentence_counts[i], self.counts[i])
-            } else {
-                (self.counts[i], 0)
-            }
-        };
+        // Ties in the sentence are broken by the whole text, then by the first named.
+        let in_sentence = self.countries.iter().any(|&(_, _, n)| n > 0);
+        let key = |&(_, text, sentence): &(String, u32, u32)| if in_sentence { (sentence, text) } else { (text, 0) };
         let mut best: Option<(&str, (u32, u32))> = None;
-        for (i, c) in COUNTRIES.iter().enumerate() {
-            let n = key(i);
+        for c in &self.countries {
+            let n = key(c);
             if n.0 > 0 && best.is_none_or(|(_, b)| n > b) {
-                best = Some((c, n));
+                best = Some((&c.0, n));
             }
         }
-        best.map_or("Mali", |(c, _)| c)
+        best.map_or("", |(c, _)| c)
     }
 }
 
@@ -459,7 +464,7 @@ impl SentenceItems<'_> {
     /// Turn raw matches into annotated items; guessed entities are added to `table`.
     pub fn build(&self, raw: &[RawMatch], ctx: &mut Context, table: &mut EntityTable, out: &mut Vec<Item>) {
         out.clear();
-        ctx.sentence_counts = [0; 3];
+        ctx.start_sentence();
         // A state named behind a border phrase ("near the border with Niger", «قرب الحدود مع
         // الجزائر») is a neighbour: it does not say which country the sentence is about.
         let mut border_end = None;
@@ -539,6 +544,7 @@ impl SentenceItems<'_> {
         self.guess_facilities(table, out);
         self.guess_capitalized(table, out);
         out.sort_by_key(|i| i.start);
+        leaders_of_groups(table, out);
         // "the Islamic State" + "Sahel Province" both naming one entity: one mention.
         out.dedup_by(|b, a| {
             let same = a.entity().is_some() && a.entity() == b.entity() && b.tok == a.tok_end;
@@ -616,7 +622,7 @@ impl SentenceItems<'_> {
                             self.lex.entity_id(&target.1)
                         });
                         let owner = owner.map(|id| table.known(self.lex, id));
-                        let name = format!("{place} army base");
+                        let name = format!("{place} {}", self.base_head(&it));
                         let e = table.unknown(&name, "Place", None, owner);
                         let surface = self.original_of(it.start as usize, end).to_string();
                         table.mention(e, &surface);
@@ -665,6 +671,29 @@ impl SentenceItems<'_> {
         let ar = self.norm.text[s..end].to_string();
         let original = self.original_of(s, end).to_string();
         Some((transliterate(&ar), Some(original), end, tok_end))
+    }
+
+    /// How a base is named after its place: the English head as the text words it, without a
+    /// determiner and in the singular ("an army outpost in X" → "X army outpost"); a bare
+    /// "base" or "camp", and Arabic heads, give "army base".
+    fn base_head(&self, it: &Item) -> String {
+        let head = &self.norm.text[it.start as usize..it.end as usize];
+        let mut words: Vec<&str> = head.split(' ').filter(|w| !w.is_empty()).collect();
+        while words.len() > 1 && self.lex.in_set(WordSet::Determiner, words[0]) {
+            words.remove(0);
+        }
+        let mut head = words.join(" ");
+        if let Some(one) = head.strip_suffix('s') {
+            let is_base =
+                |p: &str| matches!(self.lex.phrase(p), Some(Term::Marker(Marker::HeadBase | Marker::BaseRef)));
+            if is_base(one) {
+                head = one.to_string();
+            }
+        }
+        if words.len() < 2 || !head.is_ascii() {
+            return "army base".to_string();
+        }
+        head
     }
 
     /// The place a base marker at `i` names: a known place within four words after it, an
@@ -984,6 +1013,59 @@ impl SentenceItems<'_> {
     }
 }
 
+/// "X, the ISGS commander", "X, a senior leader of JNIM", "the leader of JNIM, X": the person
+/// belongs to the group, so
+/// attacking or killing the person attacks the group (news-dev convention 10).
+fn leaders_of_groups(table: &mut EntityTable, items: &[Item]) {
+    for (i, it) in items.iter().enumerate() {
+        let Some(p) = it.entity() else { continue };
+        let info = &table.infos[p as usize];
+        if info.label() != "Person" || info.owner.is_some() {
+            continue;
+        }
+        // "the leader of the ISGS, X": the title phrase before the person.
+        if i >= 4
+            && items[i - 1].marker() == Some(Marker::Comma)
+            && items[i - 3].marker() == Some(Marker::WeakPrep)
+            && items[i - 4].marker() == Some(Marker::Title)
+        {
+            let group =
+                items[i - 2].entity().filter(|&g| matches!(table.infos[g as usize].label(), "ArmedGroup" | "Force"));
+            if let Some(g) = group {
+                table.infos[p as usize].owner = Some(g);
+                continue;
+            }
+        }
+        let Some(comma) = items.get(i + 1).filter(|c| c.marker() == Some(Marker::Comma) && c.tok == it.tok_end) else {
+            continue;
+        };
+        let after: Vec<&Item> = items[i + 2..]
+            .iter()
+            .take_while(|q| q.tok <= comma.tok_end + 5 && !matches!(q.kind, ItemKind::Trigger(_)))
+            .take_while(|q| q.marker() != Some(Marker::Comma))
+            .collect();
+        let Some(t) = after.iter().position(|q| q.marker() == Some(Marker::Title)) else { continue };
+        let title = after[t];
+        // "the ISGS commander" (group right before the title), "commander of the ISGS" (after "of").
+        let group = t
+            .checked_sub(1)
+            .map(|g| after[g])
+            .filter(|g| g.tok_end == title.tok)
+            .or_else(|| {
+                after
+                    .get(t + 1)
+                    .filter(|of| of.marker() == Some(Marker::WeakPrep))
+                    .and_then(|_| after.get(t + 2))
+                    .copied()
+            })
+            .and_then(|g| g.entity())
+            .filter(|&g| matches!(table.infos[g as usize].label(), "ArmedGroup" | "Force"));
+        if let Some(g) = group {
+            table.infos[p as usize].owner = Some(g);
+        }
+    }
+}
+
 fn prep_of(m: Marker) -> Option<Prep> {
     Some(match m {
         // "between Gao and Menaka" places an event; sides of a conflict are read by the rules.
@@ -1129,6 +1211,12 @@ fn annotate(si: &SentenceItems<'_>, table: &EntityTable, items: &mut [Item]) {
             conj = list && !governed && !super::arabic::past_a_neighbour(table, &q, &it);
         } else if !conj && gap > 0 {
             conj = gap_starts_with_waw;
+        }
+        // "GATIA-MSA forces", "a joint U.S.-Nigerien patrol": two actors joined by a hyphen
+        // (not "the Mali-Niger border").
+        let border_after = items.get(i + 1).is_some_and(|n| n.marker() == Some(Marker::Border) && n.tok == it.tok_end);
+        if !conj && j + 1 == i && q.tok_end == it.tok && !border_after {
+            conj = si.original_of(q.end as usize, it.start as usize) == "-";
         }
         if led {
             items[i].prep = Prep::None;
