@@ -173,17 +173,7 @@ pub fn region_before_list(table: &EntityTable, items: &[Item], k: usize) -> bool
 
 #[cfg(test)]
 mod tests {
-    use crate::extract::{extract_document, Lexicon};
-
-    fn triples(text: &str) -> Vec<(String, String, String)> {
-        let lex = Lexicon::embedded();
-        let x = extract_document(&lex, "t", text);
-        x.relations.iter().map(|r| (r.subject.clone(), r.relation.as_str().to_string(), r.object.clone())).collect()
-    }
-
-    fn has(t: &[(String, String, String)], s: &str, r: &str, o: &str) -> bool {
-        t.iter().any(|(a, b, c)| a == s && b == r && c == o)
-    }
+    use crate::extract::testing::{has, triples};
 
     #[test]
     fn a_list_then_an_aside_between_commas_then_under_control() {

@@ -1908,17 +1908,7 @@ impl Attach<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::extract::{extract_document, Lexicon};
-
-    fn triples(text: &str) -> Vec<(String, String, String)> {
-        let lex = Lexicon::embedded();
-        let x = extract_document(&lex, "t", text);
-        x.relations.iter().map(|r| (r.subject.clone(), r.relation.as_str().to_string(), r.object.clone())).collect()
-    }
-
-    fn has(t: &[(String, String, String)], s: &str, r: &str, o: &str) -> bool {
-        t.iter().any(|(a, b, c)| a == s && b == r && c == o)
-    }
+    use crate::extract::testing::{has, triples};
 
     #[test]
     fn negation_drops_the_edge() {

@@ -36,6 +36,24 @@ pub mod sentence;
 pub mod tokenize;
 pub mod trie;
 
+/// Helpers for the extraction unit tests: the triples a text gives with the embedded lexicon.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{extract_document, Lexicon};
+
+    /// (subject, relation, object) of every relation extracted from `text`.
+    pub fn triples(text: &str) -> Vec<(String, String, String)> {
+        let lex = Lexicon::embedded();
+        let x = extract_document(&lex, "t", text);
+        x.relations.iter().map(|r| (r.subject.clone(), r.relation.as_str().to_string(), r.object.clone())).collect()
+    }
+
+    /// Whether `t` holds the triple.
+    pub fn has(t: &[(String, String, String)], s: &str, r: &str, o: &str) -> bool {
+        t.iter().any(|(a, b, c)| a == s && b == r && c == o)
+    }
+}
+
 use serde::Serialize;
 
 pub use date::{PartialDate, Precision};
