@@ -671,13 +671,7 @@ impl PropertyGraph {
         }
         let data = NodeData { labels: Labels::from_vec(label_ids), props: props.into_boxed_slice() };
         let id = node_id(self.inner.add_node(data));
-        let data = &self.inner[id.index()];
-        for l in data.labels.iter() {
-            self.by_label[l.0 as usize].insert(id);
-        }
-        if let Some(name) = get_prop(&data.props, KeyId(0)).and_then(Value::as_str) {
-            index_name(&mut self.by_name, name, id);
-        }
+        self.index_node(id);
         Ok(id)
     }
 
@@ -804,6 +798,12 @@ impl PropertyGraph {
             self.inner.remove_node(got.index());
             return Err(GraphError::RestoreOutOfOrder { element: "node", id: id.as_u64() });
         }
+        self.index_node(id);
+        Ok(id)
+    }
+
+    /// Enters a node that is in `inner` into the label and name indexes.
+    fn index_node(&mut self, id: NodeId) {
         let data = &self.inner[id.index()];
         for l in data.labels.iter() {
             self.by_label[l.0 as usize].insert(id);
@@ -811,7 +811,6 @@ impl PropertyGraph {
         if let Some(name) = get_prop(&data.props, KeyId(0)).and_then(Value::as_str) {
             index_name(&mut self.by_name, name, id);
         }
-        Ok(id)
     }
 
     /// Puts a relationship that [`take_relationship`](Self::take_relationship) removed back
