@@ -2533,4 +2533,24 @@ mod tests {
         let t = triples("JNIM attacked an army post near the Mali-Niger border.");
         assert!(!t.iter().any(|r| r.2 == "Niger" || r.2 == "Mali"), "{t:?}");
     }
+
+    #[test]
+    fn accords_are_truces_between_their_signatories() {
+        // Shapes of 16_en and 22_en: an accord signed between two parties, or entered with one.
+        let t = triples("In 2014, the Bamako Accords were signed between the Malian government and the MNLA.");
+        assert!(has(&t, "Mali", "TRUCE_BETWEEN", "MNLA") || has(&t, "MNLA", "TRUCE_BETWEEN", "Mali"), "{t:?}");
+        // The city that names an accord signs nothing.
+        let t = triples("In 2015, the GATIA and the CMA entered the Algiers Accords with the Malian government.");
+        assert!(!t.iter().any(|r| r.0 == "Algeria" || r.2 == "Algeria"), "{t:?}");
+        assert!(has(&t, "CMA", "TRUCE_BETWEEN", "Mali") || has(&t, "Mali", "TRUCE_BETWEEN", "CMA"), "{t:?}");
+    }
+
+    #[test]
+    fn driving_a_group_out_attacks_it() {
+        // 17_en "after driving out X", and the Arabic expulsion verbs the Arabic branch lists.
+        let t = triples("By 2022 JNIM had become the strongest group in Soum after driving out Ansarul Islam.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Ansarul Islam"), "{t:?}");
+        let t = triples("The Malian army expelled the MNLA from Gao in 2013.");
+        assert!(has(&t, "Malian army", "ATTACKED", "MNLA"), "{t:?}");
+    }
 }
