@@ -1656,8 +1656,12 @@ impl Attach<'_> {
     fn subject_before(&mut self, ti: usize, want: Prep) -> Option<Vec<Ent>> {
         for k in (0..ti).rev() {
             let q = self.items[k];
-            // "…, while X attacked Y": the subject is not looked for behind "while".
+            // "…, while X attacked Y": the subject is not looked for behind "while", unless
+            // the clause's subject is a pronoun ("while they controlled the city").
             if q.marker() == Some(Marker::Clause) && !self.aside_from(k, ti) {
+                if k + 1 == ti && self.pronoun_subject_between(k, ti) {
+                    continue;
+                }
                 return None;
             }
             // "An attack by X killed Y": the agent of a noun before the verb is its subject.
@@ -1680,6 +1684,15 @@ impl Attach<'_> {
             }
         }
         None
+    }
+
+    /// Whether the words between items `k` and `ti` are a subject pronoun and at most two
+    /// more words ("they had", "it now").
+    fn pronoun_subject_between(&self, k: usize, ti: usize) -> bool {
+        let between = self.text.get(self.items[k].end as usize..self.items[ti].start as usize).unwrap_or("");
+        let mut words = between.split_whitespace();
+        let first = words.next().is_some_and(|w| self.lex.in_set(WordSet::SubjectPronoun, w));
+        first && words.count() <= 2
     }
 
     /// Arabic verb-subject-object: "هاجم مسلحو X قاعدة Y".
@@ -2552,5 +2565,14 @@ mod tests {
         assert!(has(&t, "JNIM", "ATTACKED", "Ansarul Islam"), "{t:?}");
         let t = triples("The Malian army expelled the MNLA from Gao in 2013.");
         assert!(has(&t, "Malian army", "ATTACKED", "MNLA"), "{t:?}");
+    }
+
+    #[test]
+    fn a_pronoun_after_while_shares_the_subject_before() {
+        // Short item 10_en's shape; "while X attacked Y" with a named X keeps its own subject.
+        let t = triples("Timbuktu is a heritage site. But Ansar Dine calls the shrines sacrilegious, and the militants wrecked some tombs while they controlled the city.");
+        assert!(has(&t, "Ansar Dine", "CONTROLS", "Timbuktu"), "{t:?}");
+        let t = triples("JNIM fighters attacked Boni, while the army controlled Douentza.");
+        assert!(!has(&t, "JNIM", "CONTROLS", "Douentza"), "{t:?}");
     }
 }

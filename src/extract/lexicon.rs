@@ -167,10 +167,13 @@ pub enum WordSet {
     /// Auxiliaries of the passive voice ("were killed", "was captured"): the noun before the
     /// participle is its patient.
     PassiveAux,
+    /// Subject pronouns ("they", "it"): "X destroyed Y while they controlled Z" — a clause
+    /// whose subject is one of these shares the subject of the clause before it.
+    SubjectPronoun,
 }
 
 impl WordSet {
-    const ALL: [WordSet; 10] = [
+    const ALL: [WordSet; 11] = [
         WordSet::NotName,
         WordSet::NameStop,
         WordSet::NameGroup,
@@ -181,6 +184,7 @@ impl WordSet {
         WordSet::SourcePrep,
         WordSet::Alongside,
         WordSet::PassiveAux,
+        WordSet::SubjectPronoun,
     ];
 
     fn parse(s: &str) -> Option<WordSet> {
@@ -195,6 +199,7 @@ impl WordSet {
             "source_prep" => WordSet::SourcePrep,
             "alongside" => WordSet::Alongside,
             "passive_aux" => WordSet::PassiveAux,
+            "subject_pronoun" => WordSet::SubjectPronoun,
             _ => return None,
         })
     }
