@@ -374,7 +374,7 @@ impl Attach<'_> {
     /// when they were two or more and acted in the last few sentences.
     fn plural_topic(&self, i: usize) -> Option<Vec<Ent>> {
         let it = self.items[i];
-        if !matches!(it.marker(), Some(Marker::GroupRef | Marker::JihadistRef)) {
+        if !matches!(it.marker(), Some(Marker::GroupRef | Marker::JihadistRef)) && !self.description_entity(i) {
             return None;
         }
         let word = self.text.get(it.start as usize..it.end as usize)?;
@@ -383,6 +383,16 @@ impl Attach<'_> {
         let recent = self.state.topic_sentence + PLURAL_REF_SENTENCES >= self.sentence;
         let groups = topic.len() >= 2 && topic.iter().all(|&e| self.label(e) == "ArmedGroup");
         (plural && recent && groups).then(|| topic.clone())
+    }
+
+    /// Whether item `i` names a lexicon description rather than a proper name: an armed
+    /// group whose canonical name has no capital ("the pro-government militias" after "GATIA
+    /// and the MAA captured Menaka" are those two).
+    fn description_entity(&self, i: usize) -> bool {
+        self.items[i].entity().is_some_and(|e| {
+            let info = &self.table.infos[e as usize];
+            info.label() == "ArmedGroup" && !info.name.chars().any(char::is_uppercase)
+        })
     }
 
     /// "the two groups": the pair last named together, else the last two armed groups named.
@@ -630,7 +640,10 @@ impl Attach<'_> {
                 self.set_topic(&side);
                 return;
             }
-            if b.is_empty() || (mutual && b.len() >= 2 && !allied) {
+            // "between the CMA and the pro-government militias": one description standing for
+            // several groups is one side, not a list of sides.
+            let one_side_b = b.len() >= 2 && self.members(last).len() == b.len();
+            if b.is_empty() || (mutual && b.len() >= 2 && !allied && !one_side_b) {
                 // "between X, Y and Z": every pair of the list.
                 let mut all = a.clone();
                 all.extend(b.iter().filter(|e| !a.contains(e)));
@@ -2574,5 +2587,19 @@ mod tests {
         assert!(has(&t, "Ansar Dine", "CONTROLS", "Timbuktu"), "{t:?}");
         let t = triples("JNIM fighters attacked Boni, while the army controlled Douentza.");
         assert!(!has(&t, "JNIM", "CONTROLS", "Douentza"), "{t:?}");
+    }
+
+    #[test]
+    fn a_plural_description_entity_stands_for_the_groups_that_just_acted() {
+        // 16_en's shape: the militias named just before are "the pro-government militias".
+        let t = triples("In May 2015, the pro-government GATIA and the MAA seized Menaka, starting new clashes between the CMA and the pro-government militias.");
+        for g in ["GATIA", "MAA"] {
+            assert!(has(&t, "CMA", "ATTACKED", g) && has(&t, g, "ATTACKED", "CMA"), "{g} {t:?}");
+        }
+        assert!(!t.iter().any(|r| r.0 == "pro-government militia" || r.2 == "pro-government militia"), "{t:?}");
+        assert!(!has(&t, "GATIA", "ATTACKED", "MAA"), "one side does not fight itself: {t:?}");
+        // Without groups acting together before it, the description keeps its own name.
+        let t = triples("The CMA attacked the pro-government militias near Anefis.");
+        assert!(has(&t, "CMA", "ATTACKED", "pro-government militia"), "{t:?}");
     }
 }
