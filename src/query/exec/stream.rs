@@ -10,11 +10,11 @@
 
 use crate::query::error::QueryError;
 use crate::query::eval::Env;
-use crate::query::plan::{Expr, LogicalOp, ScanSource, Var};
+use crate::query::plan::LogicalOp;
 use crate::query::Span;
 
 use super::aggregate::Aggregator;
-use super::{read_op, scan, sort, Row};
+use super::{read_op, scan, sort, unwind, Row};
 
 /// Rows an operator of a segment takes at a time.
 pub const BATCH: usize = 16;
@@ -105,8 +105,16 @@ where
     let Some(((i, op), rest)) = ops.split_first() else {
         return sink(rows);
     };
-    if let LogicalOp::NodeScan { var, source, labels, props } = op {
-        return stream_scan(*i, (var, source, labels, props), rest, rows, env, place, sink);
+    match op {
+        LogicalOp::NodeScan { var, source, labels, props } => {
+            let produce = |row: &Row, emit: &mut Emit| scan::scan_row(var, source, labels, props, row, env, emit);
+            return stream_each(*i, &produce, rest, rows, env, place, sink);
+        }
+        LogicalOp::Unwind(e, var) => {
+            let produce = |row: &Row, emit: &mut Emit| unwind::unwind_row(e, var, row, env, emit);
+            return stream_each(*i, &produce, rest, rows, env, place, sink);
+        }
+        _ => {}
     }
     let mut rows = rows.into_iter();
     loop {
@@ -122,15 +130,16 @@ where
     }
 }
 
-/// The fields of a [`LogicalOp::NodeScan`].
-type ScanParts<'p> = (&'p Var, &'p ScanSource, &'p [String], &'p [(String, Expr)]);
+/// What an operator hands its rows to, one at a time; it answers whether it wants more.
+type Emit<'e> = dyn FnMut(Row) -> Result<bool, QueryError> + 'e;
 
-/// A node scan hands its rows on [`BATCH`] at a time as it finds them, rather than scanning
-/// the whole graph before the next operator sees a row: `MATCH (n) RETURN n LIMIT 3` reads
-/// three nodes.
-fn stream_scan<P, F>(
+/// An operator that produces its rows one at a time (a node scan, an `UNWIND`) hands them on
+/// [`BATCH`] at a time as they come, rather than producing all of them before the next
+/// operator sees a row: `MATCH (n) RETURN n LIMIT 3` reads three nodes, and
+/// `UNWIND range(1, 100000000) AS x RETURN count(x)` never holds more than a batch.
+fn stream_each<P, F>(
     i: usize,
-    (var, source, labels, props): ScanParts,
+    produce: &dyn Fn(&Row, &mut Emit) -> Result<(), QueryError>,
     rest: &[(usize, &LogicalOp)],
     rows: Vec<Row>,
     env: &Env,
@@ -144,7 +153,7 @@ where
     let mut stopped = false;
     let mut chunk = Vec::with_capacity(BATCH);
     for row in rows {
-        scan::scan_row(var, source, labels, props, &row, env, &mut |r| {
+        produce(&row, &mut |r| {
             chunk.push(r);
             if chunk.len() < BATCH {
                 return Ok(true);
