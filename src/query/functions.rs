@@ -635,7 +635,10 @@ pub fn range_checked(args: &[Value], check: impl Fn() -> Result<(), QueryError>)
     let mut out = Vec::with_capacity(items.remaining() as usize);
     for (i, x) in items.enumerate() {
         if i % 65_536 == 0 {
-            check()?;
+            if let Err(e) = check() {
+                crate::query::exec::limits::drop_later(out);
+                return Err(e);
+            }
         }
         out.push(Value::Int(x));
     }

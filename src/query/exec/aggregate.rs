@@ -74,6 +74,12 @@ impl<'p> Aggregator<'p> {
         Ok(())
     }
 
+    /// Frees the groups on a background thread (see [`super::limits::drop_later`]): for a
+    /// query that failed or was cancelled while holding them.
+    pub fn discard(self) {
+        super::limits::drop_later(self.groups);
+    }
+
     /// One row per group: the keys followed by the aggregates (one row of empty aggregates
     /// when there are no keys and no rows came).
     ///

@@ -14,7 +14,8 @@ use crate::query::plan::LogicalOp;
 use crate::query::Span;
 
 use super::aggregate::Aggregator;
-use super::{read_op, scan, sort, unwind, Row};
+use super::sort::Sorter;
+use super::{expand, read_op, scan, sort, unwind, var_expand, Row};
 
 /// Rows an operator of a segment takes at a time.
 pub const BATCH: usize = 16;
@@ -43,8 +44,9 @@ pub fn segment_end(ops: &[LogicalOp], start: usize) -> usize {
 }
 
 /// Runs `ops[start..end]` (per-row operators) over `rows` in batches, and the operator at
-/// `end` too when it is an aggregate (folded batch by batch) or a `LIMIT` (the segment stops
-/// once it has enough rows; the `LIMIT` itself still runs after). Returns the rows and the
+/// `end` too when it is an aggregate (folded batch by batch), a sort (fed batch by batch, and
+/// holding only the first k rows when a `LIMIT` follows) or a `LIMIT` (the segment stops once
+/// it has enough rows; the `LIMIT` itself still runs after). Returns the rows and the
 /// index of the next operator to run. Errors without a position get the span of the operator
 /// that failed.
 ///
@@ -67,10 +69,25 @@ pub fn run_segment(
     match ops.get(end) {
         Some(LogicalOp::Aggregate { keys, aggs }) => {
             let mut groups = Aggregator::new(keys, aggs);
-            stream(&segment, rows, env, &place, &mut |batch| {
+            let streamed = stream(&segment, rows, env, &place, &mut |batch| {
                 groups.add(&batch, env).map(|()| false).map_err(place(end))
-            })?;
+            });
+            if let Err(e) = streamed {
+                groups.discard();
+                return Err(e);
+            }
             Ok((groups.finish().map_err(place(end))?, end + 1))
+        }
+        Some(LogicalOp::Sort(keys)) => {
+            let mut sorter = Sorter::new(keys, sort::bound(&ops[end + 1..], env));
+            let streamed = stream(&segment, rows, env, &place, &mut |batch| {
+                sorter.add(batch, env).map(|()| false).map_err(place(end))
+            });
+            if let Err(e) = streamed {
+                sorter.discard();
+                return Err(e);
+            }
+            Ok((sorter.finish(env).map_err(place(end))?, end + 1))
         }
         next => {
             // A LIMIT whose count is known up front stops the segment early; a bad count is
@@ -80,10 +97,14 @@ pub fn run_segment(
                 _ => None,
             };
             let mut out = Vec::new();
-            stream(&segment, rows, env, &place, &mut |batch| {
+            let streamed = stream(&segment, rows, env, &place, &mut |batch| {
                 out.extend(batch);
                 Ok(enough.is_some_and(|n| out.len() >= n))
-            })?;
+            });
+            if let Err(e) = streamed {
+                super::limits::drop_later(out);
+                return Err(e);
+            }
             Ok((out, end))
         }
     }
@@ -108,6 +129,16 @@ where
     match op {
         LogicalOp::NodeScan { var, source, labels, props } => {
             let produce = |row: &Row, emit: &mut Emit| scan::scan_row(var, source, labels, props, row, env, emit);
+            return stream_each(*i, &produce, rest, rows, env, place, sink);
+        }
+        LogicalOp::Expand { types, .. } => {
+            let tids = expand::type_ids(env, types);
+            let produce = |row: &Row, emit: &mut Emit| expand::expand_row(op, &tids, row, env, emit);
+            return stream_each(*i, &produce, rest, rows, env, place, sink);
+        }
+        LogicalOp::VarExpand { types, .. } => {
+            let tids = expand::type_ids(env, types);
+            let produce = |row: &Row, emit: &mut Emit| var_expand::var_expand_row(op, &tids, row, env, emit);
             return stream_each(*i, &produce, rest, rows, env, place, sink);
         }
         LogicalOp::Unwind(e, var) => {
