@@ -50,6 +50,49 @@ pub fn pronoun_place(
     Some((subjects, place))
 }
 
+/// Whether a pronoun subject («وهي», «إنها») stands right before the verb at item `ti`
+/// («وهي تسيطر على …», «وقالت إنها استهدفت …»).
+pub fn pronoun_subject(items: &[Item], ti: usize) -> bool {
+    let t = items[ti];
+    ti >= 1 && items[ti - 1].marker() == Some(Marker::PronounSubject) && items[ti - 1].tok_end == t.tok
+}
+
+/// Whether an Arabic passive auxiliary («تم», `@ passive_aux`) stands right before the
+/// trigger `t` («تم طرد X»): the noun after the verbal noun is its patient.
+pub fn passive_before(lex: &Lexicon, text: &str, t: &Item) -> bool {
+    let before = text[..t.start as usize].trim_end();
+    let word = before.rsplit(' ').next().unwrap_or("");
+    !word.is_empty() && !word.is_ascii() && lex.in_set(WordSet::PassiveAux, word)
+}
+
+/// The nominal items naming where an expulsion drove its patient out of («… من إقليم أزواد»,
+/// «من المدينتين الرئيسيتين في الشمال، غاو وتمبكتو»): after a source preposition («من») or
+/// «خارج» that follows item `last` within a few words, every nominal item up to the end of
+/// the clause (a trigger or a clause word) — a list after a comma included. Empty when no
+/// source preposition follows.
+pub fn source_places(lex: &Lexicon, text: &str, items: &[Item], last: usize) -> Vec<usize> {
+    let end = items[last].tok_end;
+    let source = |q: &Item| {
+        let w = text.get(q.start as usize..q.end as usize).unwrap_or("");
+        match q.marker() {
+            Some(Marker::WeakPrep) => lex.in_set(WordSet::SourcePrep, w),
+            Some(Marker::Locative) => lex.in_set(WordSet::OutOf, w),
+            _ => false,
+        }
+    };
+    let Some(p) = (last + 1..items.len()).take_while(|&k| items[k].tok <= end + 2).find(|&k| source(&items[k])) else {
+        return Vec::new();
+    };
+    let from = items[p].tok_end;
+    (p + 1..items.len())
+        .take_while(|&k| {
+            let q = &items[k];
+            q.tok <= from + 8 && !matches!(q.kind, ItemKind::Trigger(_)) && q.marker() != Some(Marker::Clause)
+        })
+        .filter(|&k| matches!(items[k].kind, ItemKind::Entity(_) | ItemKind::Marker(Marker::PlaceRef)))
+        .collect()
+}
+
 /// «معركة بين X وY، إلى جانب حليفتها Z»: when the subjects of an alliance word are two sides
 /// this sentence has fighting each other, the ally joins the side named last. Gives that side
 /// and the side it fights; `None` when the subjects are not opposing sides.
@@ -306,5 +349,66 @@ mod tests {
         let t = triples("شنت جماعة نصرة الإسلام والمسلمين هجوما على مواقع للجيش المالي إلى جانب معسكر لقوات فاغنر.");
         assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
         assert!(!t.iter().any(|(_, r, _)| r == "ALLIED_WITH"), "{t:?}");
+    }
+    #[test]
+    fn a_pronoun_subject_is_the_group_the_text_last_told_about() {
+        let t = triples(
+            "تأسست الحركة العربية الأزوادية في عام 2012 وكانت تقاتل ضد الحكومة المالية. ولها مكتب سياسي في نواكشوط. \
+             وهي تسيطر على عدة مناطق مهمة من أبرزها مدن بير وأنفيس وتساليت.",
+        );
+        for o in ["Ber", "Anefis", "Tessalit"] {
+            assert!(has(&t, "MAA", "CONTROLS", o), "{o} {t:?}");
+        }
+        let t = triples(
+            "أعلنت جماعة نصرة الإسلام والمسلمين مسؤوليتها عن كلا الهجومين وقالت إنها استهدفت بالتحديد الجيش المالي.",
+        );
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
+        let t = triples("وهي تسيطر على مدينة بير منذ سنوات.");
+        assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn the_area_stands_for_the_last_place_or_region_named() {
+        let t = triples("قالت الحركة الوطنية لتحرير أزواد إنها هاجمت بلدة أنفيس وسيطرت على المنطقة بالكامل.");
+        assert!(has(&t, "MNLA", "ATTACKED", "Anefis") && has(&t, "MNLA", "CONTROLS", "Anefis"), "{t:?}");
+        let t = triples("وصل آلاف المقاتلين إلى إقليم أزواد. وسيطرت جماعة أنصار الدين على المنطقة في الربيع.");
+        assert!(has(&t, "Ansar Dine", "CONTROLS", "Azawad"), "{t:?}");
+        let t = triples(
+            "وصل آلاف المقاتلين إلى إقليم أزواد. وكان الطقس حارا. وانقطعت الكهرباء. ونزح السكان. \
+             وسيطرت جماعة أنصار الدين على المنطقة في الربيع.",
+        );
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
+    }
+
+    #[test]
+    fn an_expulsion_from_a_place_attacks_the_expelled_who_held_it() {
+        let t = triples("سيطرت جماعة أنصار الدين على مدينة بوريم وطردت الجيش المالي من إقليم أزواد.");
+        assert!(has(&t, "Ansar Dine", "ATTACKED", "Malian army"), "{t:?}");
+        assert!(!t.iter().any(|(_, r, o)| r == "CONTROLS" && o == "Azawad"), "{t:?}");
+        let t = triples("وصلت القوات الفرنسية إلى بلدة أنفيس، وطردت المقاتلين من البلدة.");
+        assert!(has(&t, "French forces", "CONTROLS", "Anefis"), "{t:?}");
+        let t = triples(
+            "وبعد معركة قصيرة تم طرد الحركة الوطنية لتحرير أزواد من البلدتين الكبيرتين في الشمال، تساليت وأنفيس.",
+        );
+        assert!(has(&t, "MNLA", "CONTROLS", "Tessalit") && has(&t, "MNLA", "CONTROLS", "Anefis"), "{t:?}");
+        assert!(!t.iter().any(|(_, r, _)| r == "ATTACKED"), "{t:?}");
+        let t = triples("طردت حكومة النيجر السفير الفرنسي وقواته.");
+        assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn fighting_against_a_government_attacks_its_state() {
+        let t = triples("وكان مقاتلو الحركة العربية الأزوادية يقاتلون ضد الحكومة المالية في الشمال.");
+        assert!(has(&t, "MAA", "ATTACKED", "Mali"), "{t:?}");
+        let t = triples("اندلع قتال عنيف في مالي بين مسلحين مجهولين.");
+        assert!(!t.iter().any(|(_, _, o)| o == "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn a_clitic_ka_does_not_hide_a_short_name_or_particle() {
+        let t = triples("كان لحلفائها دور كبير في هجوم الحركة الوطنية لتحرير أزواد على بلدة أنفيس.");
+        assert!(!t.iter().any(|(_, _, o)| o == "Ber"), "{t:?}");
+        let t = triples("تبنت جماعة نصرة الإسلام والمسلمين كلا الهجومين على مواقع الجيش المالي.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
     }
 }
