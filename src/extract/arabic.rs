@@ -93,6 +93,16 @@ pub fn source_places(lex: &Lexicon, text: &str, items: &[Item], last: usize) -> 
         .collect()
 }
 
+/// Whether item `k` is a state named right after an area noun («منطقة مالي الشمالية»,
+/// «ولاية مالي»): the name of a place in it, not the state as an actor.
+pub fn state_in_place_name(table: &EntityTable, items: &[Item], k: usize) -> bool {
+    let q = items[k];
+    k >= 1
+        && items[k - 1].marker() == Some(Marker::HeadPlace)
+        && items[k - 1].tok_end == q.tok
+        && q.entity().is_some_and(|e| table.infos[e as usize].label() == "State")
+}
+
 /// «معركة بين X وY، إلى جانب حليفتها Z»: when the subjects of an alliance word are two sides
 /// this sentence has fighting each other, the ally joins the side named last. Gives that side
 /// and the side it fights; `None` when the subjects are not opposing sides.
@@ -410,5 +420,28 @@ mod tests {
         assert!(!t.iter().any(|(_, _, o)| o == "Ber"), "{t:?}");
         let t = triples("تبنت جماعة نصرة الإسلام والمسلمين كلا الهجومين على مواقع الجيش المالي.");
         assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
+    }
+    #[test]
+    fn a_state_in_an_area_name_is_no_actor() {
+        let t = triples(
+            "وصل المقاتلون إلى إقليم أزواد. وبعد التمرد حققت منطقة مالي الشمالية استقلالها، حيث استولى على المنطقة عدد من المسلحين.",
+        );
+        assert!(!t.iter().any(|(s, _, _)| s == "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn a_new_clause_has_its_own_subject_and_objects() {
+        let t = triples(
+            "انتصرت الحركة العربية الأزوادية في عدة معارك وقد شاركها فيها مقاتلون من الحركة الوطنية لتحرير أزواد.",
+        );
+        assert!(!has(&t, "MAA", "ATTACKED", "MNLA"), "{t:?}");
+        let t = triples("يشكل الرعاة جزءا كبيرا من سكان مالي، ولكنهم يهيمنون على بلدة بير.");
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
+    }
+
+    #[test]
+    fn losing_strongholds_is_no_control() {
+        let t = triples("وسرعان ما فقدت الحركة الوطنية لتحرير أزواد كل معاقلها في الشمال.");
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
     }
 }

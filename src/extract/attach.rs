@@ -1763,6 +1763,7 @@ impl Attach<'_> {
                 || self.used_as_object[k]
                 || (q.prep != want && !agent_of_noun)
                 || self.aside_from(k, ti)
+                || arabic::state_in_place_name(self.table, self.items, k)
             {
                 continue;
             }
@@ -1846,7 +1847,8 @@ impl Attach<'_> {
             match q.kind {
                 // "attacks and clashes with X": a coordinated trigger shares the object.
                 ItemKind::Trigger(_) if !(q.clitics.conj && q.tok <= self.items[k - 1].tok_end + 1) => break,
-                ItemKind::Marker(Marker::Negation | Marker::Relative) => break,
+                // «في عدة معارك وقد شاركها حلفاؤها X»: a new clause has objects of its own.
+                ItemKind::Marker(Marker::Negation | Marker::Relative | Marker::Clause) => break,
                 // "besieged several towns, including Djibo": the list goes on after the comma.
                 ItemKind::Marker(Marker::Comma) if rel != RelationType::Controls && !self.including_follows(k) => break,
                 _ => {}
