@@ -103,6 +103,29 @@ pub fn state_in_place_name(table: &EntityTable, items: &[Item], k: usize) -> boo
         && q.entity().is_some_and(|e| table.infos[e as usize].label() == "State")
 }
 
+/// «شن هجوما على قاعدة … أسفر عن مقتل جنود X», «الهجوم على دورية …، الذي أسفر عن مقتل
+/// جنود أمريكيين وجنود نيجريين»: the first nominal item right after a death word («مقتل»)
+/// that follows «عن» and a result verb (`@ result`), in the attack trigger `ti`'s clause
+/// (up to the next trigger). Its actors (and those coordinated with it) were attacked.
+pub fn resulting_deaths(lex: &Lexicon, text: &str, items: &[Item], ti: usize) -> Option<usize> {
+    let t = items[ti];
+    let word = |q: &Item| text.get(q.start as usize..q.end as usize).unwrap_or("");
+    let last_word = |end: usize| text[..end].trim_end().rsplit(' ').next().unwrap_or("");
+    for k in ti + 1..items.len() {
+        let q = items[k];
+        if matches!(q.kind, ItemKind::Trigger(_)) || q.tok > t.tok_end + 25 {
+            return None;
+        }
+        let death = q.marker() == Some(Marker::Prep) && lex.in_set(WordSet::Death, word(&q));
+        let about = k >= 1 && items[k - 1].tok_end == q.tok && word(&items[k - 1]) == "عن";
+        if death && about && lex.in_set(WordSet::Result, last_word(items[k - 1].start as usize)) {
+            let n = items.get(k + 1)?;
+            return (n.tok <= q.tok_end + 2 && matches!(n.kind, ItemKind::Entity(_))).then_some(k + 1);
+        }
+    }
+    None
+}
+
 /// «معركة بين X وY، إلى جانب حليفتها Z»: when the subjects of an alliance word are two sides
 /// this sentence has fighting each other, the ally joins the side named last. Gives that side
 /// and the side it fights; `None` when the subjects are not opposing sides.
@@ -443,5 +466,18 @@ mod tests {
     fn losing_strongholds_is_no_control() {
         let t = triples("وسرعان ما فقدت الحركة الوطنية لتحرير أزواد كل معاقلها في الشمال.");
         assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
+    }
+    #[test]
+    fn the_dead_an_attack_resulted_in_were_attacked() {
+        let t = triples(
+            "تأسس فرع تنظيم داعش في الصحراء الكبرى عام 2015. ونفذ الفرع عدة هجمات، بما في ذلك الهجوم على قافلة \
+             مشتركة قرب بلدة بير، الذي أسفر عن مقتل جنود أمريكيين وجنود نيجريين.",
+        );
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "United States"), "{t:?}");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Nigerien army"), "{t:?}");
+        let t = triples("شنت جماعة نصرة الإسلام والمسلمين هجوما على بلدة بير أسفر عن مقتل جنود ماليين.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army") && has(&t, "JNIM", "ATTACKED", "Ber"), "{t:?}");
+        let t = triples("شنت جماعة نصرة الإسلام والمسلمين هجوما على بلدة بير. وتحدثت السلطات عن مقتل جنود ماليين.");
+        assert!(!has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
     }
 }

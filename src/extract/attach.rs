@@ -846,6 +846,18 @@ impl Attach<'_> {
         }
         self.cur_subjects.clone_from(&subjects);
         let mut objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
+        // «هجوما على قاعدة … أسفر عن مقتل جنود X»: the dead of the attack were attacked.
+        if rel == RelationType::Attacked && !def.persons {
+            if let Some(k) = arabic::resulting_deaths(self.lex, self.text, self.items, ti) {
+                let dead =
+                    self.group_forward(k).into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e));
+                for e in dead.collect::<Vec<_>>() {
+                    if !objects.iter().any(|&(o, _)| o == e) {
+                        objects.push((e, false));
+                    }
+                }
+            }
+        }
         // "X claimed the attack", "تبنت الهجوم جماعة X": the attack reported before.
         let claimed = ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Claim);
         if objects.is_empty() && claimed && rel == RelationType::Attacked {

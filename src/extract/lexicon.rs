@@ -177,10 +177,14 @@ pub enum WordSet {
     AreaRef,
     /// "out of", «خارج»: what an expulsion drove its patient out of.
     OutOf,
+    /// Result verbs before «عن» («أسفر عن مقتل»): the dead they name were attacked.
+    Result,
+    /// Death nouns behind «عن» after a result verb («مقتل», «مصرع»).
+    Death,
 }
 
 impl WordSet {
-    const ALL: [WordSet; 12] = [
+    const ALL: [WordSet; 14] = [
         WordSet::NotName,
         WordSet::NameStop,
         WordSet::NameGroup,
@@ -193,6 +197,8 @@ impl WordSet {
         WordSet::PassiveAux,
         WordSet::AreaRef,
         WordSet::OutOf,
+        WordSet::Result,
+        WordSet::Death,
     ];
 
     fn parse(s: &str) -> Option<WordSet> {
@@ -209,6 +215,8 @@ impl WordSet {
             "passive_aux" => WordSet::PassiveAux,
             "area_ref" => WordSet::AreaRef,
             "out_of" => WordSet::OutOf,
+            "result" => WordSet::Result,
+            "death" => WordSet::Death,
             _ => return None,
         })
     }
