@@ -53,6 +53,10 @@ pub struct DocState {
     pub group_sentence: usize,
     /// The last place named.
     pub last_place: Option<Ent>,
+    /// The last place named, a region too («المنطقة» may stand for either).
+    pub last_area: Option<Ent>,
+    /// Sentence where `last_area` was named.
+    pub area_sentence: usize,
     /// The last military base named.
     pub last_base: Option<Ent>,
     /// Sentence where `last_pair` was set.
@@ -80,6 +84,13 @@ const GROUP_REF_SENTENCES: usize = 3;
 
 /// How many sentences back "the rebels" may refer to the groups that acted together.
 const PLURAL_REF_SENTENCES: usize = 4;
+
+/// How many sentences back «المنطقة» may refer to the last place or region named.
+const AREA_REF_SENTENCES: usize = 2;
+
+/// How many sentences back a pronoun subject («وهي تسيطر») may refer to the group the text
+/// last told about.
+const PRONOUN_SENTENCES: usize = 5;
 
 /// Words allowed between a trigger and its first object.
 const OBJECT_WINDOW: u32 = 6;
@@ -324,6 +335,10 @@ impl Attach<'_> {
                 if info.label() == "Place" && info.owner.is_none() && !info.region {
                     self.state.last_place = Some(e);
                 }
+                if info.label() == "Place" && info.owner.is_none() {
+                    self.state.last_area = Some(e);
+                    self.state.area_sentence = self.sentence;
+                }
                 if info.owner.is_some() {
                     self.state.last_base = Some(e);
                 }
@@ -364,10 +379,21 @@ impl Attach<'_> {
             ItemKind::Marker(Marker::JihadistRef) if self.group_is_recent() => {
                 self.state.last_jihadist.into_iter().collect()
             }
+            // «المنطقة»: the last place named, a region too, if named lately.
+            ItemKind::Marker(Marker::PlaceRef) if self.area_ref(i) => {
+                let recent = self.state.area_sentence + AREA_REF_SENTENCES >= self.sentence;
+                self.state.last_area.filter(|_| recent).into_iter().collect()
+            }
             ItemKind::Marker(Marker::PlaceRef) => self.state.last_place.into_iter().collect(),
             ItemKind::Marker(Marker::BaseRef) => self.state.last_base.into_iter().collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// Whether item `i` is a place reference that may stand for a region («المنطقة»).
+    fn area_ref(&self, i: usize) -> bool {
+        let it = self.items[i];
+        self.text.get(it.start as usize..it.end as usize).is_some_and(|w| self.lex.in_set(WordSet::AreaRef, w))
     }
 
     /// A plural English reference ("the rebels") to the armed groups that last acted together,
@@ -777,6 +803,11 @@ impl Attach<'_> {
             self.set_topic(&subjects);
             return;
         }
+        // «وطردت الجيش من إقليم X», «تم طرد X من المدينتين، غاو وتمبكتو».
+        if def.expel {
+            self.expel(ti);
+            return;
+        }
         // «التي يسيطر عليها X»: the pronoun's place, the subject after it.
         if rel == RelationType::Controls {
             if let Some((subjects, place)) = arabic::pronoun_place(self.table, self.items, ti, self.state.last_place) {
@@ -828,6 +859,18 @@ impl Attach<'_> {
         }
         self.cur_subjects.clone_from(&subjects);
         let mut objects = if self.pronoun_object(ti) { Vec::new() } else { self.objects_after(object_from, rel, true) };
+        // «هجوما على قاعدة … أسفر عن مقتل جنود X»: the dead of the attack were attacked.
+        if rel == RelationType::Attacked && !def.persons {
+            if let Some(k) = arabic::resulting_deaths(self.lex, self.text, self.items, ti) {
+                let dead =
+                    self.group_forward(k).into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e));
+                for e in dead.collect::<Vec<_>>() {
+                    if !objects.iter().any(|&(o, _)| o == e) {
+                        objects.push((e, false));
+                    }
+                }
+            }
+        }
         // "X claimed the attack", "تبنت الهجوم جماعة X": the attack reported before.
         let claimed = ti >= 1 && self.items[ti - 1].marker() == Some(Marker::Claim);
         if objects.is_empty() && claimed && rel == RelationType::Attacked {
@@ -1070,6 +1113,59 @@ impl Attach<'_> {
                 self.emit(o, RelationType::Controls, p);
             }
         }
+    }
+
+    /// An expulsion from a place («وطردت الجيش المالي من إقليم أزواد», «تم طرد الحركة من
+    /// المدينتين، غاو وتمبكتو»): the expeller attacks the expelled, who held the place until
+    /// then, and holds a town it expels them from (a region is only where it happened). With no
+    /// place after «من» it is no military expulsion ("expelled the ambassador"): nothing.
+    fn expel(&mut self, ti: usize) {
+        let t = self.items[ti];
+        let passive = arabic::passive_before(self.lex, self.text, &t);
+        let (subjects, patients, last) = if passive {
+            let agent = self.agent_after(ti, false);
+            let subjects = agent.map(|a| self.agents(a)).unwrap_or_default();
+            let k = ti + 1;
+            if k >= self.items.len() || !self.is_nominal(k) || self.items[k].tok > t.tok_end + 1 {
+                return;
+            }
+            let (group, last) = self.group_and_end(k);
+            let patients: Vec<Ent> =
+                group.into_iter().flat_map(|g| self.members(g)).filter(|&e| self.is_actor(e)).collect();
+            (subjects, patients, last)
+        } else {
+            let (subjects, from) = self.subjects(ti);
+            self.cur_subjects.clone_from(&subjects);
+            let objects = self.objects_after(from, RelationType::Attacked, true);
+            self.cur_subjects.clear();
+            let patients: Vec<Ent> = objects.into_iter().map(|(o, _)| o).filter(|&o| self.is_actor(o)).collect();
+            let last = (from + 1..self.items.len()).rev().find(|&k| self.used_as_object[k]).unwrap_or(from);
+            (subjects, patients, last)
+        };
+        let places: Vec<Ent> = arabic::source_places(self.lex, self.text, self.items, last)
+            .into_iter()
+            .flat_map(|k| self.members(k))
+            .filter(|&e| self.label(e) == "Place")
+            .collect();
+        if places.is_empty() || subjects.is_empty() && patients.is_empty() {
+            return;
+        }
+        let towns: Vec<Ent> = places.into_iter().filter(|&p| !self.table.infos[p as usize].region).collect();
+        for &s in &subjects {
+            for &p in &patients {
+                self.emit(s, RelationType::Attacked, p);
+            }
+            for &town in &towns {
+                self.emit(s, RelationType::Controls, town);
+            }
+        }
+        for &p in &patients {
+            for &town in &towns {
+                self.emit(p, RelationType::Controls, town);
+            }
+        }
+        self.joint_action(&subjects, RelationType::Attacked, !patients.is_empty());
+        self.set_topic(&subjects);
     }
 
     /// Parties that attack or take a third party together act jointly (convention 8): "X and
@@ -1615,6 +1711,15 @@ impl Attach<'_> {
         if let Some(v) = self.subject_before(ti, Prep::Weak).filter(|v| v.iter().all(|&e| self.label(e) != "State")) {
             return (v, ti);
         }
+        // «… وهي تسيطر على مدن X وY»: a pronoun subject with no actor before it in the
+        // sentence is the group the text last told about.
+        if arabic::pronoun_subject(self.items, ti) {
+            let recent = self.state.topic_sentence + PRONOUN_SENTENCES >= self.sentence;
+            let groups = self.state.topic.iter().all(|&e| self.label(e) == "ArmedGroup");
+            if recent && groups && !self.state.topic.is_empty() {
+                return (self.state.topic.clone(), ti);
+            }
+        }
         if self.state.topic_sentence == self.sentence && !self.state.topic.is_empty() {
             return (self.state.topic.clone(), ti);
         }
@@ -1687,6 +1792,7 @@ impl Attach<'_> {
                 || self.used_as_object[k]
                 || (q.prep != want && !agent_of_noun)
                 || self.aside_from(k, ti)
+                || arabic::state_in_place_name(self.table, self.items, k)
             {
                 continue;
             }
@@ -1749,10 +1855,10 @@ impl Attach<'_> {
         let group = self.group_forward(k);
         let last = *group.last()?;
         let end = self.items[last].tok_end;
-        let has_object = self.items[last + 1..]
-            .iter()
-            .take_while(|n| n.tok <= end + 5 && !matches!(n.kind, ItemKind::Trigger(_)))
-            .any(|n| matches!(n.kind, ItemKind::Entity(_)));
+        // A reference counts as an object («وسيطرت X على المنطقة»).
+        let has_object = (last + 1..self.items.len())
+            .take_while(|&j| self.items[j].tok <= end + 5 && !matches!(self.items[j].kind, ItemKind::Trigger(_)))
+            .any(|j| self.is_nominal(j));
         if !has_object && group.len() < 2 {
             return None;
         }
@@ -1764,16 +1870,23 @@ impl Attach<'_> {
     /// coordinated partners. The flag says the object came after "with"/"مع".
     fn objects_after(&mut self, from: usize, rel: RelationType, mark: bool) -> Vec<(Ent, bool)> {
         let f = self.items[from];
+        let mut anchor = f.tok_end;
         let mut k = from + 1;
         while k < self.items.len() {
             let q = self.items[k];
-            if q.tok > f.tok_end + OBJECT_WINDOW {
+            if q.tok > anchor + OBJECT_WINDOW {
                 break;
+            }
+            // «تسيطر على عدة مناطق إستراتيجية من أبرزها مدن X وY»: the named objects follow an
+            // "including" word after a general noun; the window starts again there.
+            if q.marker() == Some(Marker::Including) {
+                anchor = q.tok_end;
             }
             match q.kind {
                 // "attacks and clashes with X": a coordinated trigger shares the object.
                 ItemKind::Trigger(_) if !(q.clitics.conj && q.tok <= self.items[k - 1].tok_end + 1) => break,
-                ItemKind::Marker(Marker::Negation | Marker::Relative) => break,
+                // «في عدة معارك وقد شاركها حلفاؤها X»: a new clause has objects of its own.
+                ItemKind::Marker(Marker::Negation | Marker::Relative | Marker::Clause) => break,
                 // "besieged several towns, including Djibo": the list goes on after the comma.
                 ItemKind::Marker(Marker::Comma) if rel != RelationType::Controls && !self.including_follows(k) => break,
                 _ => {}
@@ -1781,10 +1894,14 @@ impl Attach<'_> {
             // "the Niger border": a state named as a border is no object.
             let names_border =
                 self.items.get(k + 1).is_some_and(|n| n.marker() == Some(Marker::Border) && n.tok == q.tok_end);
-            // Fighting is over places, not against them.
+            // Fighting is over places, not against them; a state behind "against" is its
+            // government («يقاتلون ضد الحكومة المالية»).
             let place_in_fight = (self.trigger_mutual || self.trigger_persons)
                 && q.entity().is_some_and(|e| {
-                    matches!(self.label(e), "Place" | "State") && self.table.infos[e as usize].owner.is_none()
+                    let state_opposed = self.label(e) == "State" && q.prep == Prep::Against;
+                    matches!(self.label(e), "Place" | "State")
+                        && self.table.infos[e as usize].owner.is_none()
+                        && !state_opposed
                 });
             // "a massacre in Moura": the town was attacked.
             let site = self.trigger_site
