@@ -306,6 +306,10 @@ pub struct ShellArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// A parameter as `name=VALUE`, VALUE a Cypher literal, as `:param name VALUE` sets it;
+    /// repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
     /// Memory and time limits.
     #[command(flatten)]
     pub limits: LimitArgs,

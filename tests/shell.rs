@@ -421,6 +421,38 @@ fn kg_build_and_shell_build_give_the_same_graph_and_messages() {
     assert!(stdout(&o).contains("--lexicon <LEXICON>") && stdout(&o).contains("Usage: :build"), "{}", stdout(&o));
 }
 
+/// Issue 13 item 11: parameters mean the same in `kg query --param`, `kg shell --param` and
+/// the shell's `:param` (one parser, `commands::params`).
+#[test]
+fn shell_and_query_take_the_same_parameters() {
+    let dir = util::tempdir("shell-params");
+    let graph = sahel_graph(dir.path());
+    let q = "MATCH (p:Place) WHERE p.name IN $places RETURN p.name AS place, $n AS n ORDER BY place";
+    let o = util::kg()
+        .args(["query", "--format", "csv", "--param", "places=['Mopti', 'Kidal']", "--param", "n=-2.5", "-g"])
+        .arg(&graph)
+        .arg(q)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected = "place,n\nKidal,-2.5\nMopti,-2.5\n";
+    assert_eq!(stdout(&o), expected);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kg"))
+        .args(["shell", "--format", "csv", "--param", "places=['Mopti', 'Kidal']", "-g"])
+        .arg(&graph)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!(":param n -2.5\n{q};\n").as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), expected);
+    let o = util::kg().args(["shell", "--param", "n=oops", "-g"]).arg(&graph).stdin(Stdio::null()).output().unwrap();
+    util::assert_error(&o, 2, "invalid --param 'n=oops'");
+}
+
 /// Issue 13 item 7: `:schema` lists the patterns `(:Label)-[:TYPE]->(:Label)` of the example
 /// graph with the counts a query finds for them, besides labels, types and property keys.
 #[test]
