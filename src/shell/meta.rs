@@ -67,7 +67,7 @@ pub const COMMANDS: &[MetaCommand] = &[
 ];
 
 /// Other names accepted for commands.
-const ALIASES: &[(&str, &str)] = &[("exit", "quit"), ("q", "quit"), ("h", "help"), ("?", "help")];
+const ALIASES: &[(&str, &str)] = &[("exit", "quit"), ("q", "quit"), ("h", "help"), ("?", "help"), ("mode", "format")];
 
 /// A parsed meta-command line: `:open! g.kg` → name `open`, forced, rest `g.kg`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -228,6 +228,7 @@ mod tests {
     #[test]
     fn parses_name_force_and_rest() {
         assert_eq!(parse_meta(":open! g.kg "), MetaLine { name: "open".into(), force: true, rest: "g.kg" });
+        assert_eq!(parse_meta(":mode vertical"), MetaLine { name: "format".into(), force: false, rest: "vertical" });
         assert_eq!(parse_meta(":Q").name, "quit");
         assert_eq!(parse_meta(":export dot out.dot MATCH (n) RETURN n").rest, "dot out.dot MATCH (n) RETURN n");
     }
