@@ -97,12 +97,22 @@ pub struct ExtractArgs {
 /// Arguments of `kg build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Text files or directories (walked for .txt and .md files).
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
+    /// What to build from and how (shared with the shell's `:build`).
+    #[command(flatten)]
+    pub build: BuildInputs,
     /// The graph file (created if missing).
     #[arg(short, long)]
     pub graph: PathBuf,
+}
+
+/// What `kg build` and the shell's `:build` take besides the graph: the inputs and how to read
+/// them. One definition, so both accept the same options with the same meaning.
+#[derive(Clone, Debug, Args)]
+pub struct BuildInputs {
+    /// Text files or directories (walked for .txt and .md files, any case, following symbolic
+    /// links).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
     /// A lexicon directory to use instead of the embedded one.
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
@@ -113,6 +123,21 @@ pub struct BuildArgs {
     /// its first lines, else its first date with a year).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub date: Option<PartialDate>,
+}
+
+/// The shell's `:build` line: [`BuildInputs`] parsed by clap exactly as `kg build` parses them
+/// (the graph is the session's).
+#[derive(Debug, Parser)]
+#[command(
+    name = ":build",
+    no_binary_name = true,
+    disable_version_flag = true,
+    about = "Extract relations from text files or directories and merge them into the open graph."
+)]
+pub struct ShellBuildArgs {
+    /// What to build from and how.
+    #[command(flatten)]
+    pub build: BuildInputs,
 }
 
 /// Output format of `kg eval`.
@@ -281,6 +306,10 @@ pub struct ShellArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// A parameter as `name=VALUE`, VALUE a Cypher literal, as `:param name VALUE` sets it;
+    /// repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
     /// Memory and time limits.
     #[command(flatten)]
     pub limits: LimitArgs,

@@ -323,11 +323,134 @@ fn build_and_import_merge_into_the_open_graph() {
     );
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("built 1 of 1 files"), "{out}");
+    assert!(out.contains("built.kg: 1 documents, 1 sentences, entities 3 new"), "{out}");
     assert!(out.contains("imported 1 triples from triples.tsv"), "{out}");
     assert!(out.ends_with("a,b\nJNIM,Malian army\nWagner Group,JNIM\n"), "{out}");
     let g = kgraph::store::load(&graph).expect("piped shell saved the graph at the end");
     assert_eq!(g.nodes_by_name("Wagner Group").len(), 1);
+}
+
+/// Issue 13 item 11: `kg build` and the shell's `:build` are one implementation with one option
+/// parser. The same inputs (a directory with mixed-case extensions, a symbolic link to a file
+/// outside it, a link to nothing, an unreadable file, a binary file) and the same options
+/// (`--lexicon` with an entity only it knows, `--date`, `--lang`) give the same graph, the same
+/// summary and the same messages.
+#[test]
+fn kg_build_and_shell_build_give_the_same_graph_and_messages() {
+    let dir = util::tempdir("build-both");
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("news/deeper")).unwrap();
+    std::fs::create_dir_all(d.join("elsewhere")).unwrap();
+    util::write(d, "news/one.TXT", "JNIM fighters attacked the Malian army near Mopti on Tuesday.\n");
+    util::write(d, "news/deeper/two.Md", "The Ansongo Brigade attacked the Malian army near Gao.\n");
+    util::write(d, "news/notes.rtf", "Wagner Group forces attacked JNIM near Kidal.\n");
+    util::write(d, "elsewhere/three.txt", "Wagner Group forces attacked JNIM near Kidal.\n");
+    std::os::unix::fs::symlink(d.join("elsewhere/three.txt"), d.join("news/deeper/linked.txt")).unwrap();
+    std::os::unix::fs::symlink("nowhere.txt", d.join("news/dangling.txt")).unwrap();
+    std::fs::write(d.join("news/binary.txt"), b"MZ\0\0\x90\0").unwrap();
+    let locked = util::write(d, "news/locked.md", "Islamic State Sahel fighters attacked Menaka.\n");
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    // A lexicon that knows one more group than the embedded one.
+    std::fs::create_dir_all(d.join("lex")).unwrap();
+    for f in ["entities.txt", "triggers.txt", "markers.txt", "dates.txt", "equivalences.txt"] {
+        std::fs::copy(util::repo_root().join("lexicon").join(f), d.join("lex").join(f)).unwrap();
+    }
+    let mut entities = std::fs::read_to_string(d.join("lex/entities.txt")).unwrap();
+    entities.push_str("\n@ Ansongo Brigade | ArmedGroup\nen: Ansongo Brigade\n");
+    std::fs::write(d.join("lex/entities.txt"), entities).unwrap();
+    let options = "news --lexicon lex --date 2024-03-05 --lang en";
+
+    let built =
+        util::kg().current_dir(d).arg("build").args(options.split(' ')).args(["-g", "cli.kg"]).output().unwrap();
+    let shell = piped(&d.join("shell.kg"), &format!(":build {options}\n"));
+    assert_eq!(built.status.code(), Some(1), "a link to nothing fails: {}", stderr(&built));
+    assert_eq!(shell.status.code(), Some(1), "{}", stderr(&shell));
+
+    // The messages: the same lines on stderr (the shell adds its count of failed commands),
+    // the same summary on stdout (kg build adds the time).
+    let messages = stderr(&built).replace("cli.kg", "GRAPH");
+    let shell_graph = d.join("shell.kg").display().to_string();
+    let shell_messages = stderr(&shell).replace(&shell_graph, "GRAPH");
+    assert_eq!(shell_messages.strip_suffix("1 of 1 statements failed\n"), Some(messages.as_str()), "{shell_messages}");
+    assert!(messages.contains("error: news/dangling.txt: a symbolic link to nothing (nowhere.txt)"), "{messages}");
+    assert!(messages.contains("warning: news/binary.txt: binary file skipped"), "{messages}");
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        assert!(messages.contains("error: news/locked.md: cannot read"), "{messages}");
+    }
+    let failed = if root { 1 } else { 2 };
+    assert!(messages.ends_with(&format!("{failed} input(s) failed; the others were built into GRAPH\n")), "{messages}");
+    let summary = stdout(&built);
+    let (summary, time) = summary.trim_end().rsplit_once(", ").unwrap();
+    assert!(time.ends_with('s'), "{time}");
+    assert_eq!(stdout(&shell).trim_end().replace(&shell_graph, "GRAPH"), summary.replace("cli.kg", "GRAPH"));
+    let documents = if root { 4 } else { 3 };
+    assert!(summary.starts_with(&format!("cli.kg: {documents} documents, 1 binary skipped")), "{summary}");
+
+    // The graphs: every node and every relationship with its properties.
+    let dump = |graph: &str| {
+        let mut text = String::new();
+        for q in [
+            "MATCH (n) RETURN n.name AS name, labels(n) AS labels, properties(n) AS props ORDER BY name",
+            "MATCH (a)-[r]->(b) RETURN a.name AS a, type(r) AS t, b.name AS b, properties(r) AS props ORDER BY a, t, b",
+        ] {
+            let o = util::kg().current_dir(d).args(["query", "--format", "csv", "-g", graph, q]).output().unwrap();
+            assert!(o.status.success(), "{}", stderr(&o));
+            text += &stdout(&o);
+        }
+        text
+    };
+    let graph = dump("cli.kg");
+    assert_eq!(dump("shell.kg"), graph);
+    for needle in [
+        "Ansongo Brigade,ATTACKED,Malian army",
+        "JNIM,ATTACKED,Malian army",
+        "Wagner Group,ATTACKED,JNIM",
+        "2024-03-05",
+    ] {
+        assert!(graph.contains(needle), "{needle:?} missing (mixed-case names, the link, --lexicon, --date): {graph}");
+    }
+
+    // Bad options get clap's messages in both.
+    let o = util::kg().current_dir(d).args(["build", "news", "--date", "soon", "-g", "cli.kg"]).output().unwrap();
+    util::assert_error(&o, 2, "invalid value 'soon' for '--date <DATE>'");
+    let o = piped(&d.join("shell.kg"), ":build news --date soon\n");
+    assert_eq!(o.status.code(), Some(1), "a failed command in a script: {}", stderr(&o));
+    assert!(stderr(&o).starts_with("<stdin>:1:1: invalid value 'soon' for '--date <DATE>'"), "{}", stderr(&o));
+    let o = piped(&d.join("shell.kg"), ":build --help\n");
+    assert!(stdout(&o).contains("--lexicon <LEXICON>") && stdout(&o).contains("Usage: :build"), "{}", stdout(&o));
+}
+
+/// Issue 13 item 11: parameters mean the same in `kg query --param`, `kg shell --param` and
+/// the shell's `:param` (one parser, `commands::params`).
+#[test]
+fn shell_and_query_take_the_same_parameters() {
+    let dir = util::tempdir("shell-params");
+    let graph = sahel_graph(dir.path());
+    let q = "MATCH (p:Place) WHERE p.name IN $places RETURN p.name AS place, $n AS n ORDER BY place";
+    let o = util::kg()
+        .args(["query", "--format", "csv", "--param", "places=['Mopti', 'Kidal']", "--param", "n=-2.5", "-g"])
+        .arg(&graph)
+        .arg(q)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected = "place,n\nKidal,-2.5\nMopti,-2.5\n";
+    assert_eq!(stdout(&o), expected);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kg"))
+        .args(["shell", "--format", "csv", "--param", "places=['Mopti', 'Kidal']", "-g"])
+        .arg(&graph)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!(":param n -2.5\n{q};\n").as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), expected);
+    let o = util::kg().args(["shell", "--param", "n=oops", "-g"]).arg(&graph).stdin(Stdio::null()).output().unwrap();
+    util::assert_error(&o, 2, "invalid --param 'n=oops'");
 }
 
 /// Issue 13 item 7: `:schema` lists the patterns `(:Label)-[:TYPE]->(:Label)` of the example

@@ -4,7 +4,9 @@
 //! Each failing input is reported on stderr and the others still run; the graph is saved
 //! once, atomically, at the end (a crash never leaves a half-written file) when something was
 //! merged, and the exit code is 1 if any input failed. A progress bar is drawn on a terminal
-//! when there are many files. [`build_into`] is shared with the shell's `:build`.
+//! when there are many files. [`build_into`], the options it takes ([`BuildInputs`], parsed by
+//! clap for both) and the messages it ends with ([`BuildReport::summary`],
+//! [`BuildReport::failure`]) are shared with the shell's `:build`.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -12,10 +14,10 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::BuildArgs;
+use crate::cli::{BuildArgs, BuildInputs};
 use crate::commands::extract::{lang_hint, load_lexicon};
 use crate::error::{Error, Result};
-use crate::extract::{extract_file_dated, merge_into, ExtractError, Lang, Lexicon, MergeStats, PartialDate};
+use crate::extract::{extract_file_dated, merge_into, ExtractError, MergeStats};
 use crate::graph::PropertyGraph;
 use crate::store::{GraphFile, OpenMode};
 
@@ -44,8 +46,15 @@ fn collect(inputs: &[PathBuf], failed: &mut usize) -> Vec<Input> {
                 match entry {
                     Ok(e) if e.file_type().is_file() && is_text_file(e.path()) => found.push(e.into_path()),
                     Ok(_) => {}
+                    // A link back up only repeats files the walk already finds.
+                    Err(e) if e.loop_ancestor().is_some() => {
+                        eprintln!(
+                            "warning: {}: a symbolic link back to a directory above it; not followed",
+                            e.path().unwrap_or(p).display()
+                        );
+                    }
                     Err(e) => {
-                        eprintln!("error: {}: {e}", e.path().unwrap_or(p).display());
+                        eprintln!("error: {}", walk_error(&e, p));
                         *failed += 1;
                     }
                 }
@@ -62,6 +71,20 @@ fn collect(inputs: &[PathBuf], failed: &mut usize) -> Vec<Input> {
     out
 }
 
+/// A directory walk's error as `PATH: what`, without walkdir's repetition of the path.
+fn walk_error(e: &walkdir::Error, root: &Path) -> String {
+    let path = e.path().unwrap_or(root);
+    let broken_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) && !path.exists();
+    if broken_link {
+        let target = std::fs::read_link(path).map(|t| format!(" ({})", t.display())).unwrap_or_default();
+        return format!("{}: a symbolic link to nothing{target}", path.display());
+    }
+    match e.io_error() {
+        Some(io) => format!("{}: cannot read: {io}", path.display()),
+        None => format!("{}: {e}", path.display()),
+    }
+}
+
 /// What [`build_into`] did.
 #[derive(Clone, Debug, Default)]
 pub struct BuildReport {
@@ -75,24 +98,60 @@ pub struct BuildReport {
     pub skipped_binary: usize,
 }
 
+impl BuildReport {
+    /// The one-line summary both front ends print after the graph's name: documents,
+    /// sentences, and what was new and what merged.
+    pub fn summary(&self) -> String {
+        let stats = &self.stats;
+        let already = if stats.documents_skipped > 0 {
+            format!(" ({} already built)", stats.documents_skipped)
+        } else {
+            String::new()
+        };
+        let binary =
+            if self.skipped_binary > 0 { format!(", {} binary skipped", self.skipped_binary) } else { String::new() };
+        format!(
+            "{} documents{already}{binary}, {} sentences, entities {} new / {} merged, relations {} new / {} merged",
+            stats.documents,
+            stats.sentences,
+            stats.entities_new,
+            stats.entities_merged,
+            stats.relations_new,
+            stats.relations_merged,
+        )
+    }
+
+    /// The error when inputs failed, saying what became of the graph: `graph` names it,
+    /// `existed` says whether its file (or in-memory graph) was there before the build.
+    pub fn failure(&self, graph: &str, existed: bool) -> Option<String> {
+        if self.failed == 0 {
+            return None;
+        }
+        let what = if self.stats.documents > 0 {
+            format!("the others were built into {graph}")
+        } else if existed {
+            format!("{graph} is unchanged")
+        } else {
+            format!("{graph} was not created")
+        };
+        Some(format!("{} input(s) failed; {what}", self.failed))
+    }
+}
+
 /// Extracts text files and directories (walked for `.txt` and `.md`, any case, following
 /// symbolic links) and merges them into `graph`: the one implementation behind `kg build` and
-/// the shell's `:build`. Each failing input is reported on stderr and the others still run; a
-/// progress bar is drawn on a terminal when asked and there are many files. `date` is the
-/// documents' date (`--date`), `None` to find each one's in its text.
+/// the shell's `:build`. The lexicon is `--lexicon`'s, else the embedded one; `--date` is the
+/// documents' date, else each one's own. Each failing input is reported on stderr and the
+/// others still run; a progress bar is drawn on a terminal when asked and there are many files.
 ///
 /// # Errors
-/// A merge error (the graph refused a value); unreadable inputs are counted, not errors.
-pub fn build_into(
-    graph: &mut PropertyGraph,
-    lex: &Lexicon,
-    inputs: &[PathBuf],
-    lang: Option<Lang>,
-    date: Option<PartialDate>,
-    progress: bool,
-) -> Result<BuildReport> {
+/// A bad lexicon directory, or a merge error (the graph refused a value); unreadable inputs are
+/// counted, not errors.
+pub fn build_into(graph: &mut PropertyGraph, args: &BuildInputs, progress: bool) -> Result<BuildReport> {
+    let lex = load_lexicon(args.lexicon.as_deref())?;
+    let lang = lang_hint(args.lang);
     let mut report = BuildReport::default();
-    let inputs = collect(inputs, &mut report.failed);
+    let inputs = collect(&args.inputs, &mut report.failed);
     report.files = inputs.len();
     let bar = if progress && inputs.len() >= PROGRESS_FROM && std::io::stderr().is_terminal() {
         let b = ProgressBar::new(inputs.len() as u64);
@@ -105,7 +164,7 @@ pub fn build_into(
     };
     for input in &inputs {
         bar.set_message(input.path.display().to_string());
-        match extract_file_dated(lex, &input.path, lang, date) {
+        match extract_file_dated(&lex, &input.path, lang, args.date) {
             Ok(fx) => {
                 for w in &fx.warnings {
                     bar.suspend(|| eprintln!("warning: {w}"));
@@ -134,41 +193,16 @@ pub fn build_into(
 /// when some inputs could not be read (the others are merged and saved).
 pub fn run(args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
-    let lex = load_lexicon(args.lexicon.as_deref())?;
     let mut file = GraphFile::open(&args.graph, OpenMode::CreateIfMissing)?;
-    let report = build_into(file.graph_mut(), &lex, &args.inputs, lang_hint(args.lang), args.date, true)?;
-    let stats = &report.stats;
+    let report = build_into(file.graph_mut(), &args.build, true)?;
     // Nothing merged leaves the file as it was, and creates none (`kg build nosuch.txt -g new.kg`).
-    if stats.documents > 0 {
+    if report.stats.documents > 0 {
         file.save()?;
     }
     let mut out = std::io::stdout().lock();
-    let already = if stats.documents_skipped > 0 {
-        format!(" ({} already built)", stats.documents_skipped)
-    } else {
-        String::new()
-    };
-    let binary =
-        if report.skipped_binary > 0 { format!(", {} binary skipped", report.skipped_binary) } else { String::new() };
-    writeln!(
-        out,
-        "{}: {} documents{already}{binary}, {} sentences, entities {} new / {} merged, relations {} new / {} merged, {:.2}s",
-        args.graph.display(),
-        stats.documents,
-        stats.sentences,
-        stats.entities_new,
-        stats.entities_merged,
-        stats.relations_new,
-        stats.relations_merged,
-        started.elapsed().as_secs_f64()
-    )?;
-    if report.failed > 0 {
-        let what = if file.existed() {
-            format!("the others were built into {}", args.graph.display())
-        } else {
-            format!("{} was not created", args.graph.display())
-        };
-        return Err(Error::Failed(format!("{} input(s) failed; {what}", report.failed)));
+    writeln!(out, "{}: {}, {:.2}s", args.graph.display(), report.summary(), started.elapsed().as_secs_f64())?;
+    if let Some(message) = report.failure(&args.graph.display().to_string(), file.existed()) {
+        return Err(Error::Failed(message));
     }
     Ok(())
 }

@@ -72,4 +72,29 @@ mod tests {
         assert_eq!(parse_param_arg("$who='JNIM'").unwrap(), ("who".to_string(), Value::from("JNIM")));
         assert_eq!(parse_param("$n", " [1, 2]").unwrap().1, Value::List(vec![Value::Int(1), Value::Int(2)]));
     }
+
+    /// `--param NAME=VALUE` (kg query, kg run, kg shell) and `:param NAME VALUE` (the shell)
+    /// give the same value, or both refuse.
+    #[test]
+    fn command_line_and_shell_parameters_agree() {
+        for value in [
+            "'JNIM'",
+            "'a=b'",
+            "-3",
+            "2.5e3",
+            "[1, 'x', null]",
+            "{n: 1, m: [true]}",
+            "date('2024-03-05')",
+            "JNIM",
+            "[1,",
+        ] {
+            let arg = parse_param_arg(&format!("who={value}")).map_err(|e| e.to_string());
+            let meta = parse_param("who", value).map_err(|e| e.to_string());
+            match (&arg, &meta) {
+                (Ok(a), Ok(m)) => assert_eq!(a, m, "{value}"),
+                (Err(a), Err(m)) => assert!(a.ends_with(m.as_str()), "{value}: {a} / {m}"),
+                _ => panic!("{value}: --param gives {arg:?}, :param gives {meta:?}"),
+            }
+        }
+    }
 }

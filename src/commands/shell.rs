@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 
 use crate::cli::ShellArgs;
+use crate::commands::params::parse_params;
 use crate::commands::query::format_of;
 use crate::error::Result;
 use crate::shell::{self, Session};
@@ -11,15 +12,19 @@ use crate::shell::{self, Session};
 /// Runs `kg shell`.
 ///
 /// # Errors
-/// A graph file that cannot be read; in non-interactive mode, failed statements
+/// A bad `--param` ([`crate::Error::Usage`]), a graph file that cannot be read; in non-interactive mode, failed statements
 /// ([`crate::Error::Failed`]); a terminal failure.
 pub fn run(args: &ShellArgs) -> Result<()> {
+    let params = parse_params(&args.params)?;
     let mut session = match &args.graph {
         Some(path) => Session::open(path)?,
         None => Session::in_memory(),
     };
     session.set_limits(args.limits.options());
     session.set_format(format_of(args.format));
+    for (name, value) in params {
+        session.set_param(name, value);
+    }
     if std::io::stdin().is_terminal() {
         session.set_timing(true);
         session.set_spinner(std::io::stderr().is_terminal());

@@ -700,6 +700,20 @@ pub enum ExprKind {
         /// The mapped value (the element itself when absent).
         projection: Option<Box<Expr>>,
     },
+    /// `reduce(acc = init, x IN list | expr)`: `expr` evaluated for each element `x` with the
+    /// value so far in `acc` (`init` at first); the last value is the result.
+    Reduce {
+        /// The accumulator variable.
+        accumulator: Ident,
+        /// The accumulator's first value.
+        init: Box<Expr>,
+        /// The element variable.
+        variable: Ident,
+        /// The list folded.
+        list: Box<Expr>,
+        /// The accumulator's next value.
+        step: Box<Expr>,
+    },
     /// `[p = (a)-->(b) WHERE pred | expr]`
     PatternComprehension {
         /// The path variable.
@@ -1559,6 +1573,9 @@ impl Display for Expr {
                     write!(f, " | {e}")?;
                 }
                 f.write_str("]")
+            }
+            ExprKind::Reduce { accumulator, init, variable, list, step } => {
+                write!(f, "reduce({accumulator} = {init}, {variable} IN {list} | {step})")
             }
             ExprKind::PatternComprehension { variable, path, predicate, projection } => {
                 f.write_str("[")?;

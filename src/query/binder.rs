@@ -1611,6 +1611,16 @@ impl Binder<'_> {
                 };
                 Expr::ListComp(v.slot, Box::new(l), p, m)
             }
+            ExprKind::Reduce { accumulator, init, variable, list, step } => {
+                let i = sub!(init);
+                let l = sub!(list);
+                let mut inner = scope.clone();
+                let a = inner.bind(&accumulator.name, Kind::Value, false);
+                let v = inner.bind(&variable.name, Kind::Value, false);
+                let s = self.expr_with(step, &inner, hook)?;
+                // A list that is not one fails at run time: the error points at the reduce.
+                Expr::At(Spot(e.span), Box::new(Expr::Reduce(a.slot, Box::new(i), v.slot, Box::new(l), Box::new(s))))
+            }
             ExprKind::Quantifier { quantifier, variable, list, predicate } => {
                 let l = sub!(list);
                 let mut inner = scope.clone();
@@ -1832,6 +1842,7 @@ fn contains_aggregate(e: &ast::Expr) -> bool {
                 || to.as_deref().is_some_and(contains_aggregate)
         }
         ExprKind::ListComprehension { list, .. } | ExprKind::Quantifier { list, .. } => contains_aggregate(list),
+        ExprKind::Reduce { init, list, .. } => contains_aggregate(init) || contains_aggregate(list),
         ExprKind::PatternComprehension { .. }
         | ExprKind::PatternPredicate(_)
         | ExprKind::Exists { .. }

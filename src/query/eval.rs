@@ -694,6 +694,7 @@ pub fn eval(expr: &Expr, row: &[Value], env: &Env) -> Result<Value, QueryError> 
             let mut local = with_local(row, (*acc).max(*x));
             local[*acc] = init;
             for item in items {
+                env.guard.check()?;
                 local[*x] = item;
                 local[*acc] = eval(step, &local, env)?;
             }

@@ -60,6 +60,7 @@ pub const SIGNATURES: &[(&str, &str)] = &[
     ("nodes", "nodes(path) :: list of nodes"),
     ("properties", "properties(node | relationship | map) :: map"),
     ("range", "range(start, end [, step]) :: list of integers"),
+    ("reduce", "reduce(acc = init, x IN list | expression) :: value"),
     ("relationships", "relationships(path) :: list of relationships"),
     ("shortestPath", "shortestPath(pattern) :: path"),
     ("size", "size(list | string) :: integer"),

@@ -51,7 +51,11 @@ pub const COMMANDS: &[MetaCommand] = &[
     MetaCommand { name: "params", usage: "", summary: "list the parameters that are set" },
     MetaCommand { name: "open", usage: "PATH", summary: "open another graph file (:open! discards unsaved changes)" },
     MetaCommand { name: "save", usage: "[PATH]", summary: "save the graph (to PATH, which becomes the graph file)" },
-    MetaCommand { name: "build", usage: "FILE...", summary: "extract relations from text files into the graph" },
+    MetaCommand {
+        name: "build",
+        usage: "FILE|DIR... [--lexicon DIR] [--lang auto|ar|en] [--date DATE]",
+        summary: "extract relations from text files into the graph (as kg build does; :build --help)",
+    },
     MetaCommand { name: "import", usage: "FILE", summary: "import triples (TSV or JSON Lines) into the graph" },
     MetaCommand { name: "source", usage: "FILE.cypher", summary: "run a script of ;-separated statements" },
     MetaCommand {
@@ -63,7 +67,7 @@ pub const COMMANDS: &[MetaCommand] = &[
 ];
 
 /// Other names accepted for commands.
-const ALIASES: &[(&str, &str)] = &[("exit", "quit"), ("q", "quit"), ("h", "help"), ("?", "help")];
+const ALIASES: &[(&str, &str)] = &[("exit", "quit"), ("q", "quit"), ("h", "help"), ("?", "help"), ("mode", "format")];
 
 /// A parsed meta-command line: `:open! g.kg` → name `open`, forced, rest `g.kg`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,6 +91,35 @@ pub fn parse_meta(line: &str) -> MetaLine<'_> {
     let lower = name.to_ascii_lowercase();
     let name = ALIASES.iter().find(|(a, _)| *a == lower).map_or(lower.clone(), |(_, n)| n.to_string());
     MetaLine { name, force, rest: rest.trim() }
+}
+
+/// Splits a meta-command's arguments into words at whitespace; `'…'` or `"…"` keep a word with
+/// spaces together (`:build 'my notes/day 1.txt'`).
+///
+/// # Errors
+/// A quote that is never closed.
+pub fn split_words(text: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next() {
+                        Some(q) if q == c => break,
+                        Some(other) => w.push(other),
+                        None => return Err(format!("a {c} is not closed")),
+                    }
+                }
+            }
+            c if c.is_whitespace() => words.extend(word.take()),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    Ok(words)
 }
 
 /// The command of that name.
@@ -181,8 +214,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn words_split_at_spaces_except_in_quotes() {
+        assert_eq!(split_words("  a.txt  dir/ ").unwrap(), ["a.txt", "dir/"]);
+        assert_eq!(
+            split_words("'my notes/day 1.txt' --date \"2024 \"x").unwrap(),
+            ["my notes/day 1.txt", "--date", "2024 x"]
+        );
+        assert_eq!(split_words("it''s \"\"").unwrap(), ["its", ""]);
+        assert!(split_words("'open").unwrap_err().contains("not closed"));
+        assert!(split_words("").unwrap().is_empty());
+    }
+
+    #[test]
     fn parses_name_force_and_rest() {
         assert_eq!(parse_meta(":open! g.kg "), MetaLine { name: "open".into(), force: true, rest: "g.kg" });
+        assert_eq!(parse_meta(":mode vertical"), MetaLine { name: "format".into(), force: false, rest: "vertical" });
         assert_eq!(parse_meta(":Q").name, "quit");
         assert_eq!(parse_meta(":export dot out.dot MATCH (n) RETURN n").rest, "dot out.dot MATCH (n) RETURN n");
     }

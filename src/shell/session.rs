@@ -19,13 +19,12 @@ use std::time::Instant;
 
 use super::meta::{self, MetaLine};
 use super::script::{may_write, split_script, strip_bom, ItemKind};
-use crate::cli::RenderFormat;
+use crate::cli::{BuildInputs, RenderFormat, ShellBuildArgs};
 use crate::commands::build::build_into;
 use crate::commands::export::{check_target, parse_render, write_export, ExportTarget};
 use crate::commands::params;
 use crate::error::{Error, Result};
 use crate::export::{self, Subgraph};
-use crate::extract::Lexicon;
 use crate::graph::{PropertyGraph, Value};
 use crate::import;
 use crate::query::span::line_col;
@@ -585,10 +584,8 @@ impl Session {
                 return Ok(self.run_script(&source, false, out)?.flow);
             }
             "build" => {
-                if rest.is_empty() {
-                    return Err(usage("build"));
-                }
-                self.build(rest, out)?;
+                let Some(args) = parse_build_args(rest, out)? else { return Ok(Flow::Continue) };
+                self.build(&args, out)?;
             }
             "import" => {
                 if rest.is_empty() {
@@ -633,13 +630,13 @@ impl Session {
         Ok(())
     }
 
-    /// `:build FILE...`: extract text files and directories into the graph with the embedded
-    /// lexicon, as `kg build` does. A file that fails is reported and the others still merge.
-    fn build(&mut self, args: &str, out: &mut dyn Write) -> Result<()> {
-        let lexicon = Lexicon::embedded();
-        let inputs: Vec<PathBuf> = args.split_whitespace().map(PathBuf::from).collect();
+    /// `:build FILE|DIR... [OPTIONS]`: extract text files and directories into the graph
+    /// through [`build_into`], with `kg build`'s options, as `kg build` does. A file that fails
+    /// is reported and the others still merge.
+    fn build(&mut self, args: &BuildInputs, out: &mut dyn Write) -> Result<()> {
+        let existed = self.path().is_none_or(Path::exists);
         self.begin_write()?;
-        let report = build_into(self.graph_mut(), &lexicon, &inputs, None, None, false);
+        let report = build_into(self.graph_mut(), args, false);
         let report = match report {
             Ok(r) => r,
             Err(e) => {
@@ -647,23 +644,14 @@ impl Session {
                 return Err(e);
             }
         };
-        let total = &report.stats;
-        if total.documents > 0 {
+        if report.stats.documents > 0 {
             self.changed()?;
         }
         self.end_write();
-        writeln!(
-            out,
-            "built {} of {} files ({} already in the graph): {} new entities, {} new relationships, {} repeated mentions",
-            total.documents,
-            report.files,
-            total.documents_skipped,
-            total.entities_new,
-            total.relations_new,
-            total.relations_merged
-        )?;
-        if report.failed > 0 {
-            return Err(Error::Failed(format!("{} input(s) could not be read", report.failed)));
+        let graph = self.path().map_or("the graph in memory".to_string(), |p| p.display().to_string());
+        writeln!(out, "{graph}: {}", report.summary())?;
+        if let Some(message) = report.failure(&graph, existed) {
+            return Err(Error::Failed(message));
         }
         Ok(())
     }
@@ -836,6 +824,26 @@ fn locate_meta(source: &Source, span: Span, error: Error) -> Error {
     let mut message = source.locate(span.start);
     let _ = write!(message, ": {}", error.render());
     Error::Failed(message)
+}
+
+/// Parses `:build`'s arguments with clap, as `kg build` parses its own ([`ShellBuildArgs`]);
+/// `--help` writes the help to `out` and gives `None`.
+fn parse_build_args(rest: &str, out: &mut dyn Write) -> Result<Option<BuildInputs>> {
+    let words = meta::split_words(rest).map_err(|m| Error::Usage(format!("{m} in :build's arguments")))?;
+    match <ShellBuildArgs as clap::Parser>::try_parse_from(words) {
+        Ok(args) => Ok(Some(args.build)),
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => {
+            write!(out, "{}", e.render())?;
+            Ok(None)
+        }
+        Err(e) => {
+            let text = e.render().to_string();
+            let text = text.trim().trim_start_matches("error: ");
+            let text =
+                text.replace("For more information, try '--help'.", "For more information, try ':build --help'.");
+            Err(Error::Usage(text))
+        }
+    }
 }
 
 /// The options `:export` takes between its path and its query, as `kg export` spells them.

@@ -46,6 +46,7 @@ pub(crate) fn depth(e: &Expr, cap: usize) -> usize {
         ExprKind::ListComprehension { list, predicate, projection, .. } => max(&mut std::iter::once(&**list)
             .chain(predicate.iter().map(|b| &**b))
             .chain(projection.iter().map(|b| &**b))),
+        ExprKind::Reduce { init, list, step, .. } => max(&mut [&**init, &**list, &**step].into_iter()),
         ExprKind::PatternComprehension { path, predicate, projection, .. } => {
             max(&mut pattern_exprs(path).chain(predicate.iter().map(|b| &**b)).chain(std::iter::once(&**projection)))
         }

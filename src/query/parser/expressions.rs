@@ -612,6 +612,9 @@ fn call<'a>(start: &'a str, i: &'a str, name: Ident) -> PResult<'a, Expr> {
         let (j, close) = sym(")", "')'")(j)?;
         return Ok((j, Expr::new(ExprKind::CountStar, Span::new(name.span.start, close.end))));
     }
+    if lower == "reduce" {
+        return reduce(start, i);
+    }
     let quantifier = match lower.as_str() {
         "any" => Some(Quantifier::Any),
         "all" => Some(Quantifier::All),
@@ -670,6 +673,36 @@ fn call<'a>(start: &'a str, i: &'a str, name: Ident) -> PResult<'a, Expr> {
     }
     let span = Span::new(name.span.start, close.end);
     Ok((i, Expr::new(ExprKind::FunctionCall { name, distinct: distinct.is_some(), args }, span)))
+}
+
+/// How `reduce` is written, the help line of its syntax errors.
+const REDUCE_HELP: &str = "write reduce(acc = 0, x IN list | acc + x): an accumulator and its first value, then an \
+                           element variable, a list and the accumulator's next value";
+
+/// The rest of `reduce(acc = init, x IN list | step)` after `reduce(`.
+fn reduce<'a>(start: &'a str, i: &'a str) -> PResult<'a, Expr> {
+    let (i, accumulator) = reduce_token(variable(i))?;
+    let (i, _) = reduce_token(sym("=", "'='")(i))?;
+    let (i, init) = expression(i)?;
+    let (i, _) = reduce_token(sym(",", "','")(i))?;
+    let (i, variable) = reduce_token(variable(i))?;
+    let (i, _) = reduce_token(kw("IN", "'IN'")(i))?;
+    let (i, list) = expression(i)?;
+    let (i, _) = reduce_token(sym("|", "'|'")(i))?;
+    let (i, step) = expression(i)?;
+    let (j, close) = reduce_token(sym(")", "')'")(i))?;
+    let kind =
+        ExprKind::Reduce { accumulator, init: Box::new(init), variable, list: Box::new(list), step: Box::new(step) };
+    Ok((j, Expr::new(kind, span_between(start, j).to(close))))
+}
+
+/// A token of `reduce(...)` that is missing: final (no other reading is possible), with the
+/// form's help line.
+fn reduce_token<T>(r: PResult<'_, T>) -> PResult<'_, T> {
+    r.map_err(|e| match e {
+        nom::Err::Error(e) | nom::Err::Failure(e) if e.diag.is_none() => nom::Err::Failure(e.help(REDUCE_HELP)),
+        other => other,
+    })
 }
 
 fn map_projection(i: &str, base: Ident) -> PResult<'_, Expr> {
@@ -803,6 +836,10 @@ mod tests {
         assert!(matches!(parse("(a)-[:KNOWS]->(:Person)").kind, ExprKind::PatternPredicate(_)));
         assert!(matches!(parse("(a) - (b)").kind, ExprKind::Binary { op: BinaryOp::Sub, .. }));
         assert!(matches!(parse("all(x IN l WHERE x > 0)").kind, ExprKind::Quantifier { .. }));
+        let folded = parse("reduce(acc = 0, x IN [1, 2] | acc + x * 2)");
+        assert!(matches!(folded.kind, ExprKind::Reduce { .. }));
+        assert_eq!(folded.to_string(), "reduce(acc = 0, x IN [1, 2] | acc + x * 2)");
+        assert_eq!(folded.span, Span::new(0, 42));
         assert!(matches!(parse("count(*)").kind, ExprKind::CountStar));
         assert!(matches!(parse("count(DISTINCT n)").kind, ExprKind::FunctionCall { distinct: true, .. }));
         assert!(
