@@ -48,8 +48,8 @@ pub(crate) fn query(i: &str) -> PResult<'_, Query> {
 }
 
 /// Clauses without `UNION` (also the body of a full `EXISTS { … }` subquery).
-pub(crate) fn single_query(i: &str) -> PResult<'_, SingleQuery> {
-    let (mut i, first) = context("a clause", clause).parse(i)?;
+pub(crate) fn single_query(start: &str) -> PResult<'_, SingleQuery> {
+    let (mut i, first) = context("a clause", clause).parse(start)?;
     let mut clauses = vec![first];
     loop {
         let (s, ()) = ws(i)?;
@@ -69,6 +69,19 @@ pub(crate) fn single_query(i: &str) -> PResult<'_, SingleQuery> {
             }
             Err(nom::Err::Error(_)) => break,
             Err(e) => return Err(e),
+        }
+    }
+    if clauses.len() > 1 {
+        // `YIELD *` names no variables, so only a query of the CALL alone may use it.
+        let star = clauses.iter().find_map(|c| match c {
+            Clause::Call(CallClause { yields: Some(Yield::Star(star)), .. }) => Some(*star),
+            _ => None,
+        });
+        if let Some(star) = star {
+            let at = &start[star.start - pos(start)..];
+            return PError::custom(at, star.end - star.start, "YIELD * is only allowed in a standalone CALL")
+                .help("name the outputs the rest of the query uses, e.g. YIELD a, b")
+                .failure();
         }
     }
     let span = clauses[0].span().to(clauses[clauses.len() - 1].span());
@@ -300,6 +313,12 @@ fn sort_direction(i: &str) -> PResult<'_, bool> {
 fn projection_item(i: &str) -> PResult<'_, ProjectionItem> {
     let (i, s) = skip(i)?;
     let (i, expr) = expression(i)?;
+    if matches!(expr.kind, ExprKind::PatternPredicate(_)) {
+        let at = &s[expr.span.start - pos(s)..];
+        return PError::custom(at, expr.span.end - expr.span.start, "a pattern cannot be projected as a value")
+            .help("use exists((a)-->(b)) for a boolean or [p = (a)-->(b) | p] for the paths")
+            .failure();
+    }
     let text = s[..s.len() - i.len()].to_string();
     let (j, as_kw) = opt_kw(i, "AS", "'AS'")?;
     let (j, alias) = if as_kw.is_some() { variable(j).map(|(k, v)| (k, Some(v)))? } else { (j, None) };

@@ -659,16 +659,20 @@ fn call<'a>(start: &'a str, i: &'a str, name: Ident) -> PResult<'a, Expr> {
         }
     }
     let (i, close) = sym(")", "')'")(i)?;
-    if lower == "size" {
+    // A pattern is a value only as a predicate (in WHERE, a boolean operator or exists()), as
+    // openCypher's grammar has it: `head((n)-->())` is a syntax error, not a list of paths.
+    if lower != "exists" {
         if let Some(arg) = args.iter().find(|a| matches!(a.kind, ExprKind::PatternPredicate(_))) {
-            let at = &start[arg.span.start - super::lexical::pos(start)..];
-            return PError::custom(
-                at,
-                arg.span.end - arg.span.start,
-                "expected a list or string in size(), found a pattern",
-            )
-            .help("a pattern is a predicate here; count its matches with size([(a)-->(b) | 1])")
-            .failure();
+            let at = &start[arg.span.start - pos(start)..];
+            let len = arg.span.end - arg.span.start;
+            let error = if lower == "size" {
+                PError::custom(at, len, "expected a list or string in size(), found a pattern")
+                    .help("a pattern is a predicate here; count its matches with size([(a)-->(b) | 1])")
+            } else {
+                PError::custom(at, len, format!("{}() cannot take a pattern as an argument", clip(&name.name)))
+                    .help("use a pattern comprehension for its paths, e.g. [p = (a)-->(b) | p], or exists((a)-->(b))")
+            };
+            return error.failure();
         }
     }
     let span = Span::new(name.span.start, close.end);

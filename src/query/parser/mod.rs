@@ -8,6 +8,9 @@
 //! [`split_statements`] cuts scripts at `;` without parsing them.
 //!
 //! This module checks syntax only: variables, functions and types are the binder's business.
+//! Syntax includes two placement rules of openCypher's grammar that the TCK reports as
+//! `UnexpectedSyntax`: a pattern is a value only as a predicate (not a RETURN/WITH item, not a
+//! function argument other than exists()'s), and `YIELD *` only ends a standalone CALL.
 
 mod clauses;
 mod depth;
@@ -217,6 +220,56 @@ mod tests {
             assert_eq!(q.to_string(), printed, "{input}");
             let again = parse_query(printed).unwrap_or_else(|e| panic!("{printed}: {e}"));
             assert_eq!(again.to_string(), printed);
+        }
+    }
+
+    #[test]
+    fn patterns_stand_only_where_a_predicate_may() {
+        for (query, at, message) in [
+            ("MATCH (n) RETURN (n)-[]->()", "(n)-[]->()", "a pattern cannot be projected as a value"),
+            ("MATCH (n) WITH (n)-[]->() AS x RETURN x", "(n)-[]->()", "a pattern cannot be projected as a value"),
+            ("MATCH (n) RETURN n, ((n)-->(:A)) AS p", "(n)-->(:A)", "a pattern cannot be projected as a value"),
+            (
+                "MATCH (n) SET n.prop = head(nodes(head((n)-[:REL]->()))).foo",
+                "(n)-[:REL]->()",
+                "head() cannot take a pattern as an argument",
+            ),
+            ("MATCH (n) RETURN coalesce(n.x, (n)--())", "(n)--()", "coalesce() cannot take a pattern as an argument"),
+            ("MATCH (n) RETURN size((n)-->())", "(n)-->()", "expected a list or string in size(), found a pattern"),
+        ] {
+            let e = err(query);
+            assert_eq!(e.message, message, "{query}");
+            assert_eq!(e.detail, Some("UnexpectedSyntax"), "{query}");
+            let span = e.span.unwrap_or_else(|| panic!("{query}: no span"));
+            assert_eq!(&query[span.start..span.end], at, "{query}");
+            assert!(e.help.is_some_and(|h| h.contains("exists(") || h.contains("size([")), "{query}");
+        }
+        for query in [
+            "MATCH (n) WHERE (n)-->() RETURN n",
+            "MATCH (n) RETURN exists((n)-->()), (n)-->() AND true, NOT (n)-->() AS lonely",
+            "MATCH (n) RETURN [p = (n)-->() | p] AS paths",
+        ] {
+            assert!(parse_query(query).is_ok(), "{query}");
+        }
+    }
+
+    #[test]
+    fn yield_star_only_in_a_standalone_call() {
+        let query = "CALL test.my.proc('Stefan', 1) YIELD *\nRETURN city, country_code";
+        let e = err(query);
+        assert_eq!(e.message, "YIELD * is only allowed in a standalone CALL");
+        assert_eq!(e.detail, Some("UnexpectedSyntax"));
+        let span = e.span.expect("span");
+        assert_eq!(&query[span.start..span.end], "*");
+        assert!(e.first_line("<query>", query).starts_with("<query>:1:38"), "{}", e.first_line("<query>", query));
+        assert!(e.help.is_some_and(|h| h.contains("YIELD a, b")));
+        assert!(err("MATCH (n) CALL db.labels() YIELD * RETURN n").message.contains("standalone"));
+        for query in [
+            "CALL test.my.proc('Stefan', 1) YIELD *",
+            "CALL db.labels() YIELD *;",
+            "CALL db.labels() YIELD label RETURN label",
+        ] {
+            assert!(parse_query(query).is_ok(), "{query}");
         }
     }
 
