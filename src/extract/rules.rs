@@ -470,8 +470,9 @@ impl SentenceItems<'_> {
     }
 
     fn capitalized(&self, s: usize) -> bool {
+        // An ASCII capital is a whole char: its byte is never part of a longer one.
         let (os, _) = self.norm.original_range(s, s + 1);
-        self.original.get(os..).and_then(|t| t.chars().next()).is_some_and(|c| c.is_ascii_uppercase())
+        self.original.as_bytes().get(os).is_some_and(u8::is_ascii_uppercase)
     }
 
     /// Turn raw matches into annotated items; guessed entities are added to `table`.
@@ -962,11 +963,15 @@ impl SentenceItems<'_> {
                     break;
                 }
             }
-            let surface = self.original_of(s, end).to_string();
+            let surface = self.original_of(s, end);
+            let in_set = |set, w: &str| self.lex.in_set(set, w);
+            // A name that starts with a stop word ("The", "In") is no name: nothing more to read.
+            if surface.split_whitespace().next().is_some_and(|w| in_set(WordSet::NameStop, &w.to_lowercase())) {
+                tok = end_tok;
+                continue;
+            }
             let words: Vec<&str> = surface.split_whitespace().collect();
             let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-            let in_set = |set, w: &String| self.lex.in_set(set, w);
-            let first_stop = lower.first().is_some_and(|w| in_set(WordSet::NameStop, w));
             let prev_marker = items.iter().filter(|i| i.tok_end == tok).map(|i| i.kind).next_back();
             // "the Ganda Iso militia": a lower-case group word after the name labels it; "a
             // Burkinabe group" is a description.
@@ -979,8 +984,8 @@ impl SentenceItems<'_> {
                     s2 == end + 1
                         && !self.capitalized(s2)
                         && self.free_word(items, end_tok)
-                        && in_set(WordSet::NameGroup, &self.norm.text[s2..e2].to_string())
-                        && !in_set(WordSet::NameForce, &self.norm.text[s2..e2].to_string())
+                        && in_set(WordSet::NameGroup, &self.norm.text[s2..e2])
+                        && !in_set(WordSet::NameForce, &self.norm.text[s2..e2])
                 })
                 .map(|(_, e2)| e2);
             let label = if head_after.is_some() {
@@ -998,9 +1003,9 @@ impl SentenceItems<'_> {
             } else {
                 None
             };
-            if let (Some(label), false) = (label, first_stop || lower.iter().all(|w| in_set(WordSet::NameStop, w))) {
-                let e = table.unknown(&surface, label, None, None);
-                table.mention(e, &surface);
+            if let (Some(label), false) = (label, lower.iter().all(|w| in_set(WordSet::NameStop, w))) {
+                let e = table.unknown(surface, label, None, None);
+                table.mention(e, surface);
                 let (end, end_tok) = match head_after {
                     Some(e2) => (e2, end_tok + 1),
                     None => (end, end_tok),
