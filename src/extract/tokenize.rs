@@ -367,19 +367,19 @@ fn shadows_entity(
 /// by byte from `off` until it has no child, remembering where patterns end (the last eight);
 /// the longest whole-word one wins.
 fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch> {
-    let mut ends: [(usize, u32); 8] = [(0, 0); 8];
+    let mut ends: [(u32, u32); 8] = [(0, 0); 8];
     let mut n = 0;
     lex.trie.prefixes(&text.as_bytes()[off..], |len, pid| {
         if n == ends.len() {
             ends.copy_within(1.., 0);
             n -= 1;
         }
-        ends[n] = (off + len, pid);
+        ends[n] = ((off + len) as u32, pid);
         n += 1;
     });
     for &(end, pid) in ends[..n].iter().rev() {
         let p = &lex.patterns[pid as usize];
-        if let Some(rm) = accept(text, ws, off, end, p) {
+        if let Some(rm) = accept(text, ws, off, end as usize, p) {
             return Some(rm);
         }
     }
@@ -387,6 +387,9 @@ fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch>
 }
 
 fn accept(text: &str, word_start: usize, start: usize, end: usize, p: &Pattern) -> Option<RawMatch> {
+    if !p.arabic && start != word_start {
+        return None;
+    }
     let prefix = &text[word_start..start];
     let clitics = if p.arabic {
         prefix_clitics(prefix, p)?
