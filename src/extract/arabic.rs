@@ -50,6 +50,82 @@ pub fn pronoun_place(
     Some((subjects, place))
 }
 
+/// Whether a pronoun subject («وهي», «إنها») stands right before the verb at item `ti`
+/// («وهي تسيطر على …», «وقالت إنها استهدفت …»).
+pub fn pronoun_subject(items: &[Item], ti: usize) -> bool {
+    let t = items[ti];
+    ti >= 1 && items[ti - 1].marker() == Some(Marker::PronounSubject) && items[ti - 1].tok_end == t.tok
+}
+
+/// Whether an Arabic passive auxiliary («تم», `@ passive_aux`) stands right before the
+/// trigger `t` («تم طرد X»): the noun after the verbal noun is its patient.
+pub fn passive_before(lex: &Lexicon, text: &str, t: &Item) -> bool {
+    let before = text[..t.start as usize].trim_end();
+    let word = before.rsplit(' ').next().unwrap_or("");
+    !word.is_empty() && !word.is_ascii() && lex.in_set(WordSet::PassiveAux, word)
+}
+
+/// The nominal items naming where an expulsion drove its patient out of («… من إقليم أزواد»,
+/// «من المدينتين الرئيسيتين في الشمال، غاو وتمبكتو»): after a source preposition («من») or
+/// «خارج» that follows item `last` within a few words, every nominal item up to the end of
+/// the clause (a trigger or a clause word) — a list after a comma included. Empty when no
+/// source preposition follows.
+pub fn source_places(lex: &Lexicon, text: &str, items: &[Item], last: usize) -> Vec<usize> {
+    let end = items[last].tok_end;
+    let source = |q: &Item| {
+        let w = text.get(q.start as usize..q.end as usize).unwrap_or("");
+        match q.marker() {
+            Some(Marker::WeakPrep) => lex.in_set(WordSet::SourcePrep, w),
+            Some(Marker::Locative) => lex.in_set(WordSet::OutOf, w),
+            _ => false,
+        }
+    };
+    let Some(p) = (last + 1..items.len()).take_while(|&k| items[k].tok <= end + 2).find(|&k| source(&items[k])) else {
+        return Vec::new();
+    };
+    let from = items[p].tok_end;
+    (p + 1..items.len())
+        .take_while(|&k| {
+            let q = &items[k];
+            q.tok <= from + 8 && !matches!(q.kind, ItemKind::Trigger(_)) && q.marker() != Some(Marker::Clause)
+        })
+        .filter(|&k| matches!(items[k].kind, ItemKind::Entity(_) | ItemKind::Marker(Marker::PlaceRef)))
+        .collect()
+}
+
+/// Whether item `k` is a state named right after an area noun («منطقة مالي الشمالية»,
+/// «ولاية مالي»): the name of a place in it, not the state as an actor.
+pub fn state_in_place_name(table: &EntityTable, items: &[Item], k: usize) -> bool {
+    let q = items[k];
+    k >= 1
+        && items[k - 1].marker() == Some(Marker::HeadPlace)
+        && items[k - 1].tok_end == q.tok
+        && q.entity().is_some_and(|e| table.infos[e as usize].label() == "State")
+}
+
+/// «شن هجوما على قاعدة … أسفر عن مقتل جنود X», «الهجوم على دورية …، الذي أسفر عن مقتل
+/// جنود أمريكيين وجنود نيجريين»: the first nominal item right after a death word («مقتل»)
+/// that follows «عن» and a result verb (`@ result`), in the attack trigger `ti`'s clause
+/// (up to the next trigger). Its actors (and those coordinated with it) were attacked.
+pub fn resulting_deaths(lex: &Lexicon, text: &str, items: &[Item], ti: usize) -> Option<usize> {
+    let t = items[ti];
+    let word = |q: &Item| text.get(q.start as usize..q.end as usize).unwrap_or("");
+    let last_word = |end: usize| text[..end].trim_end().rsplit(' ').next().unwrap_or("");
+    for k in ti + 1..items.len() {
+        let q = items[k];
+        if matches!(q.kind, ItemKind::Trigger(_)) || q.tok > t.tok_end + 25 {
+            return None;
+        }
+        let death = q.marker() == Some(Marker::Prep) && lex.in_set(WordSet::Death, word(&q));
+        let about = k >= 1 && items[k - 1].tok_end == q.tok && word(&items[k - 1]) == "عن";
+        if death && about && lex.in_set(WordSet::Result, last_word(items[k - 1].start as usize)) {
+            let n = items.get(k + 1)?;
+            return (n.tok <= q.tok_end + 2 && matches!(n.kind, ItemKind::Entity(_))).then_some(k + 1);
+        }
+    }
+    None
+}
+
 /// «معركة بين X وY، إلى جانب حليفتها Z»: when the subjects of an alliance word are two sides
 /// this sentence has fighting each other, the ally joins the side named last. Gives that side
 /// and the side it fights; `None` when the subjects are not opposing sides.
@@ -306,5 +382,102 @@ mod tests {
         let t = triples("شنت جماعة نصرة الإسلام والمسلمين هجوما على مواقع للجيش المالي إلى جانب معسكر لقوات فاغنر.");
         assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
         assert!(!t.iter().any(|(_, r, _)| r == "ALLIED_WITH"), "{t:?}");
+    }
+    #[test]
+    fn a_pronoun_subject_is_the_group_the_text_last_told_about() {
+        let t = triples(
+            "تأسست الحركة العربية الأزوادية في عام 2012 وكانت تقاتل ضد الحكومة المالية. ولها مكتب سياسي في نواكشوط. \
+             وهي تسيطر على عدة مناطق مهمة من أبرزها مدن بير وأنفيس وتساليت.",
+        );
+        for o in ["Ber", "Anefis", "Tessalit"] {
+            assert!(has(&t, "MAA", "CONTROLS", o), "{o} {t:?}");
+        }
+        let t = triples(
+            "أعلنت جماعة نصرة الإسلام والمسلمين مسؤوليتها عن كلا الهجومين وقالت إنها استهدفت بالتحديد الجيش المالي.",
+        );
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
+        let t = triples("وهي تسيطر على مدينة بير منذ سنوات.");
+        assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn the_area_stands_for_the_last_place_or_region_named() {
+        let t = triples("قالت الحركة الوطنية لتحرير أزواد إنها هاجمت بلدة أنفيس وسيطرت على المنطقة بالكامل.");
+        assert!(has(&t, "MNLA", "ATTACKED", "Anefis") && has(&t, "MNLA", "CONTROLS", "Anefis"), "{t:?}");
+        let t = triples("وصل آلاف المقاتلين إلى إقليم أزواد. وسيطرت جماعة أنصار الدين على المنطقة في الربيع.");
+        assert!(has(&t, "Ansar Dine", "CONTROLS", "Azawad"), "{t:?}");
+        let t = triples(
+            "وصل آلاف المقاتلين إلى إقليم أزواد. وكان الطقس حارا. وانقطعت الكهرباء. ونزح السكان. \
+             وسيطرت جماعة أنصار الدين على المنطقة في الربيع.",
+        );
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
+    }
+
+    #[test]
+    fn an_expulsion_from_a_place_attacks_the_expelled_who_held_it() {
+        let t = triples("سيطرت جماعة أنصار الدين على مدينة بوريم وطردت الجيش المالي من إقليم أزواد.");
+        assert!(has(&t, "Ansar Dine", "ATTACKED", "Malian army"), "{t:?}");
+        assert!(!t.iter().any(|(_, r, o)| r == "CONTROLS" && o == "Azawad"), "{t:?}");
+        let t = triples("وصلت القوات الفرنسية إلى بلدة أنفيس، وطردت المقاتلين من البلدة.");
+        assert!(has(&t, "French forces", "CONTROLS", "Anefis"), "{t:?}");
+        let t = triples(
+            "وبعد معركة قصيرة تم طرد الحركة الوطنية لتحرير أزواد من البلدتين الكبيرتين في الشمال، تساليت وأنفيس.",
+        );
+        assert!(has(&t, "MNLA", "CONTROLS", "Tessalit") && has(&t, "MNLA", "CONTROLS", "Anefis"), "{t:?}");
+        assert!(!t.iter().any(|(_, r, _)| r == "ATTACKED"), "{t:?}");
+        let t = triples("طردت حكومة النيجر السفير الفرنسي وقواته.");
+        assert!(t.is_empty(), "{t:?}");
+    }
+
+    #[test]
+    fn fighting_against_a_government_attacks_its_state() {
+        let t = triples("وكان مقاتلو الحركة العربية الأزوادية يقاتلون ضد الحكومة المالية في الشمال.");
+        assert!(has(&t, "MAA", "ATTACKED", "Mali"), "{t:?}");
+        let t = triples("اندلع قتال عنيف في مالي بين مسلحين مجهولين.");
+        assert!(!t.iter().any(|(_, _, o)| o == "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn a_clitic_ka_does_not_hide_a_short_name_or_particle() {
+        let t = triples("كان لحلفائها دور كبير في هجوم الحركة الوطنية لتحرير أزواد على بلدة أنفيس.");
+        assert!(!t.iter().any(|(_, _, o)| o == "Ber"), "{t:?}");
+        let t = triples("تبنت جماعة نصرة الإسلام والمسلمين كلا الهجومين على مواقع الجيش المالي.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
+    }
+    #[test]
+    fn a_state_in_an_area_name_is_no_actor() {
+        let t = triples(
+            "وصل المقاتلون إلى إقليم أزواد. وبعد التمرد حققت منطقة مالي الشمالية استقلالها، حيث استولى على المنطقة عدد من المسلحين.",
+        );
+        assert!(!t.iter().any(|(s, _, _)| s == "Mali"), "{t:?}");
+    }
+
+    #[test]
+    fn a_new_clause_has_its_own_subject_and_objects() {
+        let t = triples(
+            "انتصرت الحركة العربية الأزوادية في عدة معارك وقد شاركها فيها مقاتلون من الحركة الوطنية لتحرير أزواد.",
+        );
+        assert!(!has(&t, "MAA", "ATTACKED", "MNLA"), "{t:?}");
+        let t = triples("يشكل الرعاة جزءا كبيرا من سكان مالي، ولكنهم يهيمنون على بلدة بير.");
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
+    }
+
+    #[test]
+    fn losing_strongholds_is_no_control() {
+        let t = triples("وسرعان ما فقدت الحركة الوطنية لتحرير أزواد كل معاقلها في الشمال.");
+        assert!(!t.iter().any(|(_, r, _)| r == "CONTROLS"), "{t:?}");
+    }
+    #[test]
+    fn the_dead_an_attack_resulted_in_were_attacked() {
+        let t = triples(
+            "تأسس فرع تنظيم داعش في الصحراء الكبرى عام 2015. ونفذ الفرع عدة هجمات، بما في ذلك الهجوم على قافلة \
+             مشتركة قرب بلدة بير، الذي أسفر عن مقتل جنود أمريكيين وجنود نيجريين.",
+        );
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "United States"), "{t:?}");
+        assert!(has(&t, "Islamic State Sahel", "ATTACKED", "Nigerien army"), "{t:?}");
+        let t = triples("شنت جماعة نصرة الإسلام والمسلمين هجوما على بلدة بير أسفر عن مقتل جنود ماليين.");
+        assert!(has(&t, "JNIM", "ATTACKED", "Malian army") && has(&t, "JNIM", "ATTACKED", "Ber"), "{t:?}");
+        let t = triples("شنت جماعة نصرة الإسلام والمسلمين هجوما على بلدة بير. وتحدثت السلطات عن مقتل جنود ماليين.");
+        assert!(!has(&t, "JNIM", "ATTACKED", "Malian army"), "{t:?}");
     }
 }

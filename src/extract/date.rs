@@ -210,6 +210,9 @@ pub enum DateExpr {
     },
     /// This many days before the document's date ("yesterday").
     DaysBefore(u8),
+    /// A month named as the latest one before the document's date ("last August", «أغسطس
+    /// الماضي»): 1–12.
+    LastMonth(u8),
 }
 
 impl DateExpr {
@@ -236,7 +239,18 @@ impl DateExpr {
                 let d = doc.filter(|d| d.precision() == Precision::Day)?.first_day();
                 Some(PartialDate::from_day(d - i64::from(n)))
             }
+            DateExpr::LastMonth(m) => {
+                let d = doc.filter(|d| d.precision() != Precision::Year)?;
+                PartialDate::ym(if d.month > m { d.year } else { d.year - 1 }, m)
+            }
         }
+    }
+
+    /// Whether it counts from the document's date ("last Saturday", "yesterday", "last
+    /// August"): such a date only means something against the date the document was written,
+    /// never against a year the text mentions as background.
+    pub fn is_relative(self) -> bool {
+        matches!(self, DateExpr::Weekday { .. } | DateExpr::DaysBefore(_) | DateExpr::LastMonth(_))
     }
 
     /// How much the expression pins down, for choosing among several in one sentence.
@@ -251,6 +265,7 @@ impl DateExpr {
                 }
             }
             DateExpr::Weekday { .. } | DateExpr::DaysBefore(_) => 5,
+            DateExpr::LastMonth(_) => 2,
         }
     }
 }
@@ -480,6 +495,9 @@ fn expr_at(text: &str, t: &[(Tok, usize, usize)], i: usize) -> Option<(DateExpr,
             None
         }
         Tok::Word(Word::Month(m)) => {
+            if let Some(n) = last_after_month(text, t, i, m) {
+                return Some((DateExpr::LastMonth(m), n));
+            }
             if let Some(d) = day(k(1)).filter(|_| tight(0)) {
                 if let Some(y) = year(k(2)).filter(|_| tight(1)) {
                     return abs(PartialDate::ymd(y, m, d), 3);
@@ -496,6 +514,9 @@ fn expr_at(text: &str, t: &[(Tok, usize, usize)], i: usize) -> Option<(DateExpr,
                 return abs(Some(PartialDate::y(y)), 2);
             }
             let m = month(k(1))?;
+            if let Some(n) = last_after_month(text, t, i + 1, m) {
+                return Some((DateExpr::LastMonth(m), n + 1));
+            }
             if year(k(2)).is_some() || day(k(2)).is_some() {
                 return None;
             }
@@ -507,11 +528,24 @@ fn expr_at(text: &str, t: &[(Tok, usize, usize)], i: usize) -> Option<(DateExpr,
         }
         Tok::Word(Word::Last) => match k(1) {
             Tok::Word(Word::Weekday(wd)) => Some((DateExpr::Weekday { weekday: wd, last: true }, 2)),
+            Tok::Word(Word::Month(m)) if year(k(2)).is_none() && day(k(2)).is_none() => {
+                Some((DateExpr::LastMonth(m), 2))
+            }
             _ => None,
         },
         Tok::Word(Word::Yesterday) => Some((DateExpr::DaysBefore(1), 1)),
         Tok::Word(Word::Since) | Tok::Other => None,
     }
+}
+
+/// The tokens the month at token `i` spans when "last" follows it («أغسطس الماضي»), also
+/// behind a second name of the same month («أغسطس/آب الماضي»). Only an Arabic "last" follows
+/// its month; English "August last year" is no "last August".
+fn last_after_month(text: &str, t: &[(Tok, usize, usize)], i: usize, m: u8) -> Option<usize> {
+    let k = |j: usize| t.get(i + j).map_or(Tok::Other, |x| x.0);
+    let alias = usize::from(k(1) == Tok::Word(Word::Month(m)));
+    let last = t.get(i + 1 + alias).filter(|x| x.0 == Tok::Word(Word::Last))?;
+    text[last.1..].starts_with(|c: char| ('\u{0600}'..='\u{06FF}').contains(&c)).then_some(2 + alias)
 }
 
 /// Finds date expressions, reusing its buffers across calls.
@@ -679,5 +713,27 @@ mod tests {
             DateFinder::default().event(&words(), "last Saturday").and_then(|e| e.resolve(Some(d("2024")))),
             None
         );
+    }
+
+    #[test]
+    fn last_month() {
+        assert_eq!(
+            event("The group announced last August that it would block the roads.", "2023-11-20"),
+            Some("2023-08".into())
+        );
+        assert_eq!(
+            event("The group announced last November that it would block the roads.", "2023-11-20"),
+            Some("2022-11".into())
+        );
+        assert_eq!(
+            event("أعلنت الجماعة في أغسطس/آب الماضي فرض حصار على المدينة.", "2023-11-20"),
+            Some("2023-08".into())
+        );
+        assert_eq!(event("أعلنت الجماعة في سبتمبر الماضي فرض حصار على المدينة.", "2024-03"), Some("2023-09".into()));
+        // A year alone cannot say which August was the last one.
+        assert_eq!(event("أعلنت الجماعة في أغسطس/آب الماضي فرض حصار على المدينة.", "2015"), None);
+        let e = DateFinder::default().event(&words(), "in August last year");
+        assert!(e.is_some_and(|e| !e.is_relative()), "{e:?}");
+        assert!(DateFinder::default().event(&words(), "last August").is_some_and(DateExpr::is_relative));
     }
 }

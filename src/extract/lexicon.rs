@@ -82,6 +82,9 @@ pub struct TriggerDef {
     pub persons: bool,
     /// A massacre: the place it happened in ("massacre in Moura") was attacked.
     pub site: bool,
+    /// Expelling («طرد X من Y»): X is attacked and held Y until then; the expeller holds a
+    /// town it expels X from.
+    pub expel: bool,
 }
 
 /// Function words and phrases the rules look at.
@@ -117,6 +120,9 @@ pub enum Marker {
     /// Words that only shadow a shorter marker ("لا يزال" is no negation).
     Neutral,
     PronounObject,
+    /// «وهي», «إنها»: a pronoun right before a verb is its subject; with no actor before it in
+    /// the sentence it stands for the group the text last told about.
+    PronounSubject,
     HeadGroup,
     /// «الجماعات الإسلامية»: a plural description before names; they keep the preposition in
     /// front of it, and no guessed name starts after it.
@@ -167,10 +173,21 @@ pub enum WordSet {
     /// Auxiliaries of the passive voice ("were killed", "was captured"): the noun before the
     /// participle is its patient.
     PassiveAux,
+    /// Subject pronouns ("they", "it"): "X destroyed Y while they controlled Z" — a clause
+    /// whose subject is one of these shares the subject of the clause before it.
+    SubjectPronoun,
+    /// Place references that may stand for a region as well as a town («المنطقة»).
+    AreaRef,
+    /// "out of", «خارج»: what an expulsion drove its patient out of.
+    OutOf,
+    /// Result verbs before «عن» («أسفر عن مقتل»): the dead they name were attacked.
+    Result,
+    /// Death nouns behind «عن» after a result verb («مقتل», «مصرع»).
+    Death,
 }
 
 impl WordSet {
-    const ALL: [WordSet; 10] = [
+    const ALL: [WordSet; 15] = [
         WordSet::NotName,
         WordSet::NameStop,
         WordSet::NameGroup,
@@ -181,6 +198,11 @@ impl WordSet {
         WordSet::SourcePrep,
         WordSet::Alongside,
         WordSet::PassiveAux,
+        WordSet::SubjectPronoun,
+        WordSet::AreaRef,
+        WordSet::OutOf,
+        WordSet::Result,
+        WordSet::Death,
     ];
 
     fn parse(s: &str) -> Option<WordSet> {
@@ -195,6 +217,11 @@ impl WordSet {
             "source_prep" => WordSet::SourcePrep,
             "alongside" => WordSet::Alongside,
             "passive_aux" => WordSet::PassiveAux,
+            "subject_pronoun" => WordSet::SubjectPronoun,
+            "area_ref" => WordSet::AreaRef,
+            "out_of" => WordSet::OutOf,
+            "result" => WordSet::Result,
+            "death" => WordSet::Death,
             _ => return None,
         })
     }
@@ -227,6 +254,7 @@ impl Marker {
             "ending" => Marker::Ending,
             "subordinator" => Marker::Subordinator,
             "pronoun_object" => Marker::PronounObject,
+            "pronoun_subject" => Marker::PronounSubject,
             "head_group" => Marker::HeadGroup,
             "description" => Marker::Description,
             "head_place" => Marker::HeadPlace,
@@ -473,8 +501,15 @@ fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
             let Some(relation) = RelationType::parse(rel) else {
                 return Err(parse_error(file, no, format!("unknown relation '{rel}'")));
             };
-            let mut def =
-                TriggerDef { relation, mutual: false, passive: false, nominal: false, persons: false, site: false };
+            let mut def = TriggerDef {
+                relation,
+                mutual: false,
+                passive: false,
+                nominal: false,
+                persons: false,
+                site: false,
+                expel: false,
+            };
             for w in words {
                 match w {
                     "mutual" => def.mutual = true,
@@ -482,6 +517,7 @@ fn parse_triggers(b: &mut Builder, file: &str, text: &str) -> Result<(), Extract
                     "nominal" => def.nominal = true,
                     "persons" => def.persons = true,
                     "site" => def.site = true,
+                    "expel" => def.expel = true,
                     other => return Err(parse_error(file, no, format!("unknown trigger flag '{other}'"))),
                 }
             }

@@ -266,12 +266,15 @@ impl<'a> DocumentExtractor<'a> {
         // date a relation, too weak to rename its actors.
         let firm_doc_date = self.given_date.or(self.head_date);
         for (r, event) in self.relations.iter_mut().zip(&self.event_dates) {
-            r.date = event.and_then(|e| e.resolve(doc_date)).or(doc_date);
+            // "last August", "yesterday" count from the date the document was written, never
+            // from a year its body mentions ("the 2015 accord").
+            let anchor = |e: &DateExpr| if e.is_relative() { firm_doc_date } else { doc_date };
+            r.date = event.and_then(|e| e.resolve(anchor(&e))).or(doc_date);
             r.date_precision = r.date.map(PartialDate::precision);
             let firm = event.and_then(|e| e.resolve(firm_doc_date)).or(firm_doc_date);
             if let Some(when) = firm.or(undated) {
                 rename(self.lex, r, |n| Some(self.lex.name_at(n, when)).filter(|m| *m != n).map(str::to_string));
-            } else if let Some(when) = r.date.filter(|d| d.precision() != Precision::Year) {
+            } else if let Some(when) = r.date.filter(|_| body_month(*event, doc_date)) {
                 // A month or a day in the body is an event the text tells, not background ("the
                 // 2015 accord"): "Tuareg rebels" in a text whose dates end in January 2013 were
                 // not yet the CMA (2014). Only names before a founding follow it.
@@ -323,6 +326,18 @@ impl<'a> DocumentExtractor<'a> {
             relations: self.relations,
             entities,
         }
+    }
+}
+
+/// Whether a relation's date, in a text without a firm date, states its month with its own
+/// year: an absolute date of its sentence, or the body's latest date when that has a month —
+/// not a month without a year ("in August") dated by a bare body year, nor a relative date.
+fn body_month(event: Option<DateExpr>, doc_date: Option<PartialDate>) -> bool {
+    let month = |d: PartialDate| d.precision() != Precision::Year;
+    match event {
+        Some(DateExpr::Absolute(d)) => month(d),
+        Some(e) if e.is_relative() => false,
+        _ => doc_date.is_some_and(month),
     }
 }
 
@@ -642,6 +657,28 @@ mod tests {
         let weak =
             dated("Al-Qaeda fighters attacked the Malian army near Timbuktu. The accord was signed in 2015.", None);
         assert_eq!(weak.iter().map(|r| (r.0.as_str(), r.3.as_str())).collect::<Vec<_>>(), vec![("JNIM", "2015")]);
+    }
+
+    #[test]
+    fn relative_months_anchor_on_the_document_date_only() {
+        // "last August" in a text whose only year is background ("the 2015 accord") is no
+        // August 2015: no renaming of JNIM to AQIM, whatever month or language.
+        let en = "Al-Qaeda fighters announced last August a blockade and attacked Timbuktu. \
+                  The rebels accuse the army of breaking the accord signed in 2015.";
+        assert!(dated(en, None).iter().any(|r| r.0 == "JNIM" && r.2 == "Timbuktu"), "{:?}", dated(en, None));
+        let ar = "أعلنت جماعة نصرة الإسلام والمسلمين في أغسطس/آب الماضي حصار تمبكتو وهاجمت المدينة. \
+                  وتتبادل الأطراف الاتهامات بخرق اتفاق السلام الموقع في الجزائر عام 2015.";
+        let t = dated(ar, None);
+        assert!(t.iter().any(|r| r.0 == "JNIM") && !t.iter().any(|r| r.0 == "AQIM"), "{t:?}");
+        // "In August" dated by a bare body year renames nothing either.
+        let plain = "Al-Qaeda fighters attacked Timbuktu in August. The accord was signed in 2015.";
+        assert!(dated(plain, None).iter().all(|r| r.0 == "JNIM"), "{:?}", dated(plain, None));
+        // With a firm document date the relative month is dated and renames as it should.
+        let t = dated(en, Some("2016-11-02"));
+        assert!(t.iter().any(|r| r.0 == "AQIM" && r.3 == "2016-08"), "{t:?}");
+        // A month stated with its year in the body still renames (Tuareg rebels in 2013).
+        let t = dated("Tuareg rebels seized the town of Kidal in January 2013.", None);
+        assert!(t.iter().any(|r| r.0 == "MNLA" && r.2 == "Kidal"), "{t:?}");
     }
 
     #[test]

@@ -553,17 +553,51 @@ fn range(args: &[Value]) -> Result<Value, QueryError> {
     range_checked(args, || Ok(()))
 }
 
-/// `range(start, end [, step])`, calling `check` every 65,536 elements so that a cancelled or
-/// timed-out query stops while a long list is still being built.
+/// The most elements `range()` builds as a list; a lazy `UNWIND range(…)` has no such cap
+/// since it never holds the elements.
+const MAX_RANGE_LIST: u128 = 100_000_000;
+
+/// The integers of `range(start, end [, step])` one by one, without building the list: what
+/// `UNWIND range(…)` walks.
+#[derive(Clone, Debug)]
+pub struct RangeIter {
+    next: i128,
+    step: i128,
+    left: u128,
+}
+
+impl RangeIter {
+    /// How many integers are left.
+    pub fn remaining(&self) -> u128 {
+        self.left
+    }
+}
+
+impl Iterator for RangeIter {
+    type Item = i64;
+
+    fn next(&mut self) -> Option<i64> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let x = self.next;
+        self.next += self.step;
+        // Every element lies between start and end, both i64.
+        Some(x as i64)
+    }
+}
+
+/// The integers `range(args)` stands for (`None` when an argument is null).
 ///
 /// # Errors
-/// Bad arguments, and whatever `check` returns.
-pub fn range_checked(args: &[Value], check: impl Fn() -> Result<(), QueryError>) -> Result<Value, QueryError> {
-    let mut ints = Vec::new();
+/// A non-integer argument or a zero step.
+pub fn range_iter(args: &[Value]) -> Result<Option<RangeIter>, QueryError> {
+    let mut ints = Vec::with_capacity(3);
     for v in args {
         match v {
             Value::Int(i) => ints.push(*i),
-            Value::Null => return Ok(Value::Null),
+            Value::Null => return Ok(None),
             other => {
                 return Err(argument_error(
                     "InvalidArgumentType",
@@ -572,27 +606,41 @@ pub fn range_checked(args: &[Value], check: impl Fn() -> Result<(), QueryError>)
             }
         }
     }
-    let (start, end) = (ints[0], ints[1]);
-    let step = ints.get(2).copied().unwrap_or(1);
+    let (start, end, step) = match ints[..] {
+        [start, end] => (start, end, 1),
+        [start, end, step] => (start, end, step),
+        _ => return Err(argument_error("InvalidArgumentType", "range() expects two or three arguments")),
+    };
     if step == 0 {
         return Err(argument_error("NumberOutOfRange", "range() step must not be zero"));
     }
-    let count = if (step > 0 && start > end) || (step < 0 && start < end) {
+    let left = if (step > 0 && start > end) || (step < 0 && start < end) {
         0
     } else {
         ((i128::from(end) - i128::from(start)) / i128::from(step) + 1) as u128
     };
-    if count > 100_000_000 {
+    Ok(Some(RangeIter { next: i128::from(start), step: i128::from(step), left }))
+}
+
+/// `range(start, end [, step])`, calling `check` every 65,536 elements so that a cancelled or
+/// timed-out query stops while a long list is still being built.
+///
+/// # Errors
+/// Bad arguments, and whatever `check` returns.
+pub fn range_checked(args: &[Value], check: impl Fn() -> Result<(), QueryError>) -> Result<Value, QueryError> {
+    let Some(items) = range_iter(args)? else { return Ok(Value::Null) };
+    if items.remaining() > MAX_RANGE_LIST {
         return Err(argument_error("NumberOutOfRange", "range() would produce too many elements"));
     }
-    let mut out = Vec::with_capacity(count as usize);
-    let mut x = i128::from(start);
-    for i in 0..count {
+    let mut out = Vec::with_capacity(items.remaining() as usize);
+    for (i, x) in items.enumerate() {
         if i % 65_536 == 0 {
-            check()?;
+            if let Err(e) = check() {
+                crate::query::exec::limits::drop_later(out);
+                return Err(e);
+            }
         }
-        out.push(Value::Int(x as i64));
-        x += i128::from(step);
+        out.push(Value::Int(x));
     }
     Ok(Value::List(out))
 }

@@ -46,15 +46,20 @@ impl<'p> Aggregator<'p> {
     pub fn add(&mut self, rows: &[Row], env: &Env) -> Result<(), QueryError> {
         for row in rows {
             env.guard.check()?;
-            let key: Vec<Value> = self.keys.iter().map(|e| eval(e, row, env)).collect::<Result<_, _>>()?;
-            // Without keys there is one group: no hashing per row.
-            let found =
-                if key.is_empty() && !self.groups.is_empty() { Some(0) } else { self.groups.get_index_of(&key) };
-            let accs = match found {
-                Some(i) => &mut self.groups[i],
-                None => {
-                    let fresh = self.fresh();
-                    self.groups.entry(key).or_insert(fresh)
+            // Without keys there is one group: no key to build or hash per row.
+            let accs = if self.keys.is_empty() && !self.groups.is_empty() {
+                &mut self.groups[0]
+            } else {
+                let mut key = Vec::with_capacity(self.keys.len());
+                for e in self.keys {
+                    key.push(eval(e, row, env)?);
+                }
+                match self.groups.get_index_of(&key) {
+                    Some(i) => &mut self.groups[i],
+                    None => {
+                        let fresh = self.fresh();
+                        self.groups.entry(key).or_insert(fresh)
+                    }
                 }
             };
             for (acc, call) in accs.iter_mut().zip(self.aggs) {
@@ -67,6 +72,12 @@ impl<'p> Aggregator<'p> {
             }
         }
         Ok(())
+    }
+
+    /// Frees the groups on a background thread (see [`super::limits::drop_later`]): for a
+    /// query that failed or was cancelled while holding them.
+    pub fn discard(self) {
+        super::limits::drop_later(self.groups);
     }
 
     /// One row per group: the keys followed by the aggregates (one row of empty aggregates

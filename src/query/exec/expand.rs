@@ -41,53 +41,78 @@ pub fn rel_ok(env: &Env, rel: RelId, types: &Option<Vec<RelTypeId>>, props: &[(O
 /// # Errors
 /// Errors of the property expressions, cancellation.
 pub fn expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
-    let LogicalOp::Expand { from, rel, to, dir, types, props, to_bound, rel_bound, uniq } = op else {
-        return Ok(rows);
+    let tids = match op {
+        LogicalOp::Expand { types, .. } | LogicalOp::VarExpand { types, .. } => type_ids(env, types),
+        _ => None,
     };
-    let tids = type_ids(env, types);
     let mut out = Vec::new();
     for row in rows {
-        let Some(a) = row.get(from.slot).and_then(node_id_of) else { continue };
-        let target: Option<NodeId> = if *to_bound {
-            match row.get(to.slot).and_then(node_id_of) {
-                Some(t) => Some(t),
-                None => continue,
-            }
-        } else {
-            None
-        };
-        let fixed_rel = if *rel_bound {
-            match row.get(rel.slot).and_then(rel_id_of) {
-                Some(r) => Some(r),
-                None => continue,
-            }
-        } else {
-            None
-        };
-        let pvals = eval_props(props, &row, env)?;
-        let one_type = match tids.as_deref() {
-            Some([t]) => Some(*t),
-            _ => None,
-        };
-        for adj in env.graph.relationships_of(a, *dir, one_type) {
-            env.guard.check()?;
-            if fixed_rel.is_some_and(|r| r != adj.rel)
-                || target.is_some_and(|t| t != adj.other)
-                || !rel_ok(env, adj.rel, &tids, &pvals)
-                || used(&row, uniq, adj.rel)
-            {
-                continue;
-            }
-            let (s, e) = if adj.outgoing { (a, adj.other) } else { (adj.other, a) };
-            let mut r = row.clone();
-            set_slot(&mut r, rel.slot, rel_ref_with(adj.rel, s, e));
-            if !*to_bound {
-                set_slot(&mut r, to.slot, node_ref(adj.other));
-            }
+        expand_row(op, &tids, &row, env, &mut |r| {
             out.push(r);
-        }
+            Ok(true)
+        })?;
     }
     Ok(out)
+}
+
+/// Hands each row that extends `row` by one relationship of a [`LogicalOp::Expand`] to `emit`,
+/// until `emit` says it wants no more (returns false): a hub's neighbours feeding a `LIMIT` or
+/// a count are never all held.
+///
+/// # Errors
+/// Errors of the property expressions and of `emit`, cancellation.
+pub fn expand_row(
+    op: &LogicalOp,
+    tids: &Option<Vec<RelTypeId>>,
+    row: &Row,
+    env: &Env,
+    emit: &mut dyn FnMut(Row) -> Result<bool, QueryError>,
+) -> Result<(), QueryError> {
+    let LogicalOp::Expand { from, rel, to, dir, props, to_bound, rel_bound, uniq, .. } = op else {
+        return Ok(());
+    };
+    let Some(a) = row.get(from.slot).and_then(node_id_of) else { return Ok(()) };
+    let target: Option<NodeId> = if *to_bound {
+        match row.get(to.slot).and_then(node_id_of) {
+            Some(t) => Some(t),
+            None => return Ok(()),
+        }
+    } else {
+        None
+    };
+    let fixed_rel = if *rel_bound {
+        match row.get(rel.slot).and_then(rel_id_of) {
+            Some(r) => Some(r),
+            None => return Ok(()),
+        }
+    } else {
+        None
+    };
+    let pvals = eval_props(props, row, env)?;
+    let one_type = match tids.as_deref() {
+        Some([t]) => Some(*t),
+        _ => None,
+    };
+    for adj in env.graph.relationships_of(a, *dir, one_type) {
+        env.guard.check()?;
+        if fixed_rel.is_some_and(|r| r != adj.rel)
+            || target.is_some_and(|t| t != adj.other)
+            || !rel_ok(env, adj.rel, tids, &pvals)
+            || used(row, uniq, adj.rel)
+        {
+            continue;
+        }
+        let (s, e) = if adj.outgoing { (a, adj.other) } else { (adj.other, a) };
+        let mut r = row.clone();
+        set_slot(&mut r, rel.slot, rel_ref_with(adj.rel, s, e));
+        if !*to_bound {
+            set_slot(&mut r, to.slot, node_ref(adj.other));
+        }
+        if !emit(r)? {
+            break;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use crate::graph::clip;
@@ -59,6 +61,28 @@ unsafe impl GlobalAlloc for CountingAlloc {
 /// Bytes currently allocated through [`CountingAlloc`] (zero when it is not installed).
 pub fn allocated() -> usize {
     LIVE.load(Ordering::Relaxed)
+}
+
+/// Hands `value` to a background thread to be freed. A cancelled query may hold gigabytes in
+/// millions of allocations (a long list, a collected group); freeing them takes tens of
+/// milliseconds that the user waiting for Ctrl-C to act should not. Dropped in place when the
+/// thread cannot be started.
+pub fn drop_later<T: Send + 'static>(value: T) {
+    type Garbage = Box<dyn Send>;
+    static BIN: OnceLock<Option<Mutex<Sender<Garbage>>>> = OnceLock::new();
+    let bin = BIN.get_or_init(|| {
+        let (tx, rx) = channel::<Garbage>();
+        let started = std::thread::Builder::new().name("kg-free".into()).spawn(move || rx.into_iter().for_each(drop));
+        started.ok().map(|_| Mutex::new(tx))
+    });
+    match bin.as_ref().and_then(|m| m.lock().ok()) {
+        Some(tx) => {
+            if let Err(back) = tx.send(Box::new(value)) {
+                drop(back);
+            }
+        }
+        None => drop(value),
+    }
 }
 
 /// The default memory budget of a query: half of physical memory (1 GiB when unknown).

@@ -284,7 +284,7 @@ fn run_op(op: &LogicalOp, next: &[LogicalOp], rows: Vec<Row>, ctx: &mut Ctx) -> 
             for part in parts {
                 outs.push(run(part, vec![Vec::new()], ctx, false)?);
             }
-            union::union(outs, *all)
+            union::union(outs, *all, &ctx.env())?
         }
         op => read_op(op, next, rows, &ctx.env())?,
     })
@@ -321,7 +321,7 @@ fn read_op(op: &LogicalOp, next: &[LogicalOp], rows: Vec<Row>, env: &Env) -> Res
         LogicalOp::Optional { ops, nulls } => optional::optional(ops, nulls, rows, env),
         LogicalOp::Project { items, keep, .. } => project::project(items, *keep, rows, env),
         LogicalOp::Aggregate { keys, aggs } => aggregate::aggregate(keys, aggs, rows, env),
-        LogicalOp::Distinct(n) => Ok(project::distinct(*n, rows)),
+        LogicalOp::Distinct(n) => project::distinct(*n, rows, env),
         LogicalOp::Truncate(n) => Ok(project::truncate(*n, rows)),
         LogicalOp::Sort(keys) => sort::sort(keys, rows, env, sort::bound(next, env)),
         LogicalOp::Skip(e) => sort::skip(e, rows, env),

@@ -10,11 +10,12 @@
 
 use crate::query::error::QueryError;
 use crate::query::eval::Env;
-use crate::query::plan::{Expr, LogicalOp, ScanSource, Var};
+use crate::query::plan::LogicalOp;
 use crate::query::Span;
 
 use super::aggregate::Aggregator;
-use super::{read_op, scan, sort, Row};
+use super::sort::Sorter;
+use super::{expand, read_op, scan, sort, unwind, var_expand, Row};
 
 /// Rows an operator of a segment takes at a time.
 pub const BATCH: usize = 16;
@@ -43,8 +44,9 @@ pub fn segment_end(ops: &[LogicalOp], start: usize) -> usize {
 }
 
 /// Runs `ops[start..end]` (per-row operators) over `rows` in batches, and the operator at
-/// `end` too when it is an aggregate (folded batch by batch) or a `LIMIT` (the segment stops
-/// once it has enough rows; the `LIMIT` itself still runs after). Returns the rows and the
+/// `end` too when it is an aggregate (folded batch by batch), a sort (fed batch by batch, and
+/// holding only the first k rows when a `LIMIT` follows) or a `LIMIT` (the segment stops once
+/// it has enough rows; the `LIMIT` itself still runs after). Returns the rows and the
 /// index of the next operator to run. Errors without a position get the span of the operator
 /// that failed.
 ///
@@ -67,10 +69,25 @@ pub fn run_segment(
     match ops.get(end) {
         Some(LogicalOp::Aggregate { keys, aggs }) => {
             let mut groups = Aggregator::new(keys, aggs);
-            stream(&segment, rows, env, &place, &mut |batch| {
+            let streamed = stream(&segment, rows, env, &place, &mut |batch| {
                 groups.add(&batch, env).map(|()| false).map_err(place(end))
-            })?;
+            });
+            if let Err(e) = streamed {
+                groups.discard();
+                return Err(e);
+            }
             Ok((groups.finish().map_err(place(end))?, end + 1))
+        }
+        Some(LogicalOp::Sort(keys)) => {
+            let mut sorter = Sorter::new(keys, sort::bound(&ops[end + 1..], env));
+            let streamed = stream(&segment, rows, env, &place, &mut |batch| {
+                sorter.add(batch, env).map(|()| false).map_err(place(end))
+            });
+            if let Err(e) = streamed {
+                sorter.discard();
+                return Err(e);
+            }
+            Ok((sorter.finish(env).map_err(place(end))?, end + 1))
         }
         next => {
             // A LIMIT whose count is known up front stops the segment early; a bad count is
@@ -80,10 +97,14 @@ pub fn run_segment(
                 _ => None,
             };
             let mut out = Vec::new();
-            stream(&segment, rows, env, &place, &mut |batch| {
+            let streamed = stream(&segment, rows, env, &place, &mut |batch| {
                 out.extend(batch);
                 Ok(enough.is_some_and(|n| out.len() >= n))
-            })?;
+            });
+            if let Err(e) = streamed {
+                super::limits::drop_later(out);
+                return Err(e);
+            }
             Ok((out, end))
         }
     }
@@ -105,8 +126,26 @@ where
     let Some(((i, op), rest)) = ops.split_first() else {
         return sink(rows);
     };
-    if let LogicalOp::NodeScan { var, source, labels, props } = op {
-        return stream_scan(*i, (var, source, labels, props), rest, rows, env, place, sink);
+    match op {
+        LogicalOp::NodeScan { var, source, labels, props } => {
+            let produce = |row: &Row, emit: &mut Emit| scan::scan_row(var, source, labels, props, row, env, emit);
+            return stream_each(*i, &produce, rest, rows, env, place, sink);
+        }
+        LogicalOp::Expand { types, .. } => {
+            let tids = expand::type_ids(env, types);
+            let produce = |row: &Row, emit: &mut Emit| expand::expand_row(op, &tids, row, env, emit);
+            return stream_each(*i, &produce, rest, rows, env, place, sink);
+        }
+        LogicalOp::VarExpand { types, .. } => {
+            let tids = expand::type_ids(env, types);
+            let produce = |row: &Row, emit: &mut Emit| var_expand::var_expand_row(op, &tids, row, env, emit);
+            return stream_each(*i, &produce, rest, rows, env, place, sink);
+        }
+        LogicalOp::Unwind(e, var) => {
+            let produce = |row: &Row, emit: &mut Emit| unwind::unwind_row(e, var, row, env, emit);
+            return stream_each(*i, &produce, rest, rows, env, place, sink);
+        }
+        _ => {}
     }
     let mut rows = rows.into_iter();
     loop {
@@ -122,15 +161,16 @@ where
     }
 }
 
-/// The fields of a [`LogicalOp::NodeScan`].
-type ScanParts<'p> = (&'p Var, &'p ScanSource, &'p [String], &'p [(String, Expr)]);
+/// What an operator hands its rows to, one at a time; it answers whether it wants more.
+type Emit<'e> = dyn FnMut(Row) -> Result<bool, QueryError> + 'e;
 
-/// A node scan hands its rows on [`BATCH`] at a time as it finds them, rather than scanning
-/// the whole graph before the next operator sees a row: `MATCH (n) RETURN n LIMIT 3` reads
-/// three nodes.
-fn stream_scan<P, F>(
+/// An operator that produces its rows one at a time (a node scan, an `UNWIND`) hands them on
+/// [`BATCH`] at a time as they come, rather than producing all of them before the next
+/// operator sees a row: `MATCH (n) RETURN n LIMIT 3` reads three nodes, and
+/// `UNWIND range(1, 100000000) AS x RETURN count(x)` never holds more than a batch.
+fn stream_each<P, F>(
     i: usize,
-    (var, source, labels, props): ScanParts,
+    produce: &dyn Fn(&Row, &mut Emit) -> Result<(), QueryError>,
     rest: &[(usize, &LogicalOp)],
     rows: Vec<Row>,
     env: &Env,
@@ -144,7 +184,7 @@ where
     let mut stopped = false;
     let mut chunk = Vec::with_capacity(BATCH);
     for row in rows {
-        scan::scan_row(var, source, labels, props, &row, env, &mut |r| {
+        produce(&row, &mut |r| {
             chunk.push(r);
             if chunk.len() < BATCH {
                 return Ok(true);

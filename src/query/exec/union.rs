@@ -1,16 +1,22 @@
 //! `Union`: the rows of every part, duplicates removed unless `UNION ALL`.
 
+use crate::query::error::QueryError;
+use crate::query::eval::Env;
+
 use super::project::distinct;
 use super::Row;
 
 /// Concatenates the parts' rows.
-pub fn union(parts: Vec<Vec<Row>>, all: bool) -> Vec<Row> {
+///
+/// # Errors
+/// Cancellation.
+pub fn union(parts: Vec<Vec<Row>>, all: bool, env: &Env) -> Result<Vec<Row>, QueryError> {
     let width = parts.iter().flatten().map(Vec::len).max().unwrap_or(0);
     let rows: Vec<Row> = parts.into_iter().flatten().collect();
     if all {
-        rows
+        Ok(rows)
     } else {
-        distinct(width, rows)
+        distinct(width, rows, env)
     }
 }
 

@@ -1,7 +1,7 @@
 //! `VarExpand`: variable-length hops `*min..max` by depth-first search, each path a trail (no
 //! relationship twice, nor one already bound elsewhere in the pattern).
 
-use crate::graph::{NodeId, RelId};
+use crate::graph::{NodeId, RelId, RelTypeId};
 use crate::query::error::QueryError;
 use crate::query::eval::{node_id_of, node_ref, rel_ref_with, Env};
 use crate::query::plan::LogicalOp;
@@ -47,91 +47,115 @@ type Frame = (NodeId, Vec<(RelId, NodeId, bool)>, usize);
 /// # Errors
 /// Errors of the property expressions, cancellation.
 pub fn var_expand(op: &LogicalOp, rows: Vec<Row>, env: &Env) -> Result<Vec<Row>, QueryError> {
-    let LogicalOp::VarExpand { from, rel, to, dir, types, props, min, max, to_bound, rel_bound, uniq } = op else {
-        return Ok(rows);
+    let tids = match op {
+        LogicalOp::Expand { types, .. } | LogicalOp::VarExpand { types, .. } => type_ids(env, types),
+        _ => None,
     };
-    let tids = type_ids(env, types);
     let mut out = Vec::new();
     for row in rows {
-        let Some(a) = row.get(from.slot).and_then(node_id_of) else { continue };
-        let target = if *to_bound {
-            match row.get(to.slot).and_then(node_id_of) {
-                Some(t) => Some(t),
-                None => continue,
-            }
-        } else {
-            None
-        };
-        let pvals = eval_props(props, &row, env)?;
-        if *rel_bound {
-            if let Some(end) = walk_bound(&row, rel.slot, a, *dir, &tids, &pvals, env) {
-                if target.is_none_or(|t| t == end) {
-                    let mut r = row.clone();
-                    if !*to_bound {
-                        set_slot(&mut r, to.slot, node_ref(end));
-                    }
-                    out.push(r);
-                }
-            }
-            continue;
-        }
-        // Depth-first: each stack entry is (node, index into its adjacency, path so far).
-        let mut path: Vec<(RelId, NodeId, NodeId)> = Vec::new();
-        let mut stack: Vec<Frame> = Vec::new();
-        let adj_of = |n: NodeId| -> Vec<(RelId, NodeId, bool)> {
-            env.graph
-                .relationships_of(n, *dir, None)
-                .filter(|x| rel_ok(env, x.rel, &tids, &pvals))
-                .map(|x| (x.rel, x.other, x.outgoing))
-                .collect()
-        };
-        let emit = |node: NodeId, path: &[(RelId, NodeId, NodeId)], out: &mut Vec<Row>| {
-            if target.is_some_and(|t| t != node) {
-                return;
-            }
-            let mut r = row.clone();
-            let rels = path.iter().map(|(id, s, e)| rel_ref_with(*id, *s, *e)).collect();
-            set_slot(&mut r, rel.slot, crate::graph::Value::List(rels));
-            if !*to_bound {
-                set_slot(&mut r, to.slot, node_ref(node));
-            }
+        var_expand_row(op, &tids, &row, env, &mut |r| {
             out.push(r);
-        };
-        if *min == 0 {
-            emit(a, &path, &mut out);
-        }
-        if max.is_some_and(|m| m == 0) {
-            continue;
-        }
-        stack.push((a, adj_of(a), 0));
-        while let Some((node, adj, i)) = stack.last_mut() {
-            env.guard.check()?;
-            let node = *node;
-            if *i >= adj.len() {
-                stack.pop();
-                path.pop();
-                continue;
-            }
-            let (r, other, outgoing) = adj[*i];
-            *i += 1;
-            if path.iter().any(|(p, _, _)| *p == r) || used(&row, uniq, r) {
-                continue;
-            }
-            let (s, e) = if outgoing { (node, other) } else { (other, node) };
-            path.push((r, s, e));
-            let depth = path.len() as u64;
-            if depth >= *min {
-                emit(other, &path, &mut out);
-            }
-            if max.is_none_or(|m| depth < m) {
-                let next = adj_of(other);
-                stack.push((other, next, 0));
-            } else {
-                path.pop();
-            }
-        }
+            Ok(true)
+        })?;
     }
     Ok(out)
+}
+
+/// Hands each row that extends `row` by one path of a [`LogicalOp::VarExpand`] to `emit`, as
+/// the depth-first search finds it, until `emit` says it wants no more (returns false): a
+/// count over all paths holds one path at a time.
+///
+/// # Errors
+/// Errors of the property expressions and of `emit`, cancellation.
+pub fn var_expand_row(
+    op: &LogicalOp,
+    tids: &Option<Vec<RelTypeId>>,
+    row: &Row,
+    env: &Env,
+    emit: &mut dyn FnMut(Row) -> Result<bool, QueryError>,
+) -> Result<(), QueryError> {
+    let LogicalOp::VarExpand { from, rel, to, dir, props, min, max, to_bound, rel_bound, uniq, .. } = op else {
+        return Ok(());
+    };
+    let Some(a) = row.get(from.slot).and_then(node_id_of) else { return Ok(()) };
+    let target = if *to_bound {
+        match row.get(to.slot).and_then(node_id_of) {
+            Some(t) => Some(t),
+            None => return Ok(()),
+        }
+    } else {
+        None
+    };
+    let pvals = eval_props(props, row, env)?;
+    if *rel_bound {
+        if let Some(end) = walk_bound(row, rel.slot, a, *dir, tids, &pvals, env) {
+            if target.is_none_or(|t| t == end) {
+                let mut r = row.clone();
+                if !*to_bound {
+                    set_slot(&mut r, to.slot, node_ref(end));
+                }
+                emit(r)?;
+            }
+        }
+        return Ok(());
+    }
+    // Depth-first: each stack entry is (node, index into its adjacency, path so far).
+    let mut path: Vec<(RelId, NodeId, NodeId)> = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let adj_of = |n: NodeId| -> Vec<(RelId, NodeId, bool)> {
+        env.graph
+            .relationships_of(n, *dir, None)
+            .filter(|x| rel_ok(env, x.rel, tids, &pvals))
+            .map(|x| (x.rel, x.other, x.outgoing))
+            .collect()
+    };
+    // Hands on the row for a path ending at `node`; false when `emit` wants no more.
+    let mut found = |node: NodeId, path: &[(RelId, NodeId, NodeId)]| -> Result<bool, QueryError> {
+        if target.is_some_and(|t| t != node) {
+            return Ok(true);
+        }
+        let mut r = row.clone();
+        let rels = path.iter().map(|(id, s, e)| rel_ref_with(*id, *s, *e)).collect();
+        set_slot(&mut r, rel.slot, crate::graph::Value::List(rels));
+        if !*to_bound {
+            set_slot(&mut r, to.slot, node_ref(node));
+        }
+        emit(r)
+    };
+    if *min == 0 && !found(a, &path)? {
+        return Ok(());
+    }
+    if max.is_some_and(|m| m == 0) {
+        return Ok(());
+    }
+    stack.push((a, adj_of(a), 0));
+    while let Some((node, adj, i)) = stack.last_mut() {
+        env.guard.check()?;
+        let node = *node;
+        if *i >= adj.len() {
+            stack.pop();
+            path.pop();
+            continue;
+        }
+        let (r, other, outgoing) = adj[*i];
+        *i += 1;
+        if path.iter().any(|(p, _, _)| *p == r) || used(row, uniq, r) {
+            continue;
+        }
+        let (s, e) = if outgoing { (node, other) } else { (other, node) };
+        path.push((r, s, e));
+        let depth = path.len() as u64;
+        if depth >= *min && !found(other, &path)? {
+            return Ok(());
+        }
+        if max.is_none_or(|m| depth < m) {
+            let next = adj_of(other);
+            stack.push((other, next, 0));
+        } else {
+            path.pop();
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
