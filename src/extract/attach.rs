@@ -23,11 +23,18 @@
 //! together, "the group"/"التنظيم" → the last armed group. Labels constrain arguments: only
 //! actors act, CONTROLS takes a place, truces and alliances join actors.
 
+use smallvec::{smallvec, SmallVec};
+
 use super::arabic;
 use super::lexicon::{Lexicon, Marker, WordSet};
 use super::rules::{Ent, EntityTable, Item, ItemKind, Prep};
 use super::tokenize::Suffix;
 use super::RelationType;
+
+/// The entities an item stands for: one or a few, kept inline (no allocation per item).
+type Ents = SmallVec<[Ent; 4]>;
+/// Item indices of a coordinated group, kept inline.
+type Group = SmallVec<[usize; 8]>;
 
 /// One relation found in a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -359,21 +366,21 @@ impl Attach<'_> {
     }
 
     /// The entities an item stands for.
-    fn members(&self, i: usize) -> Vec<Ent> {
+    fn members(&self, i: usize) -> Ents {
         let it = self.items[i];
         // "مسلحين من تنظيم X", "militants from X": X.
         if matches!(it.marker(), Some(Marker::JihadistRef | Marker::GroupRef)) {
             if let Some(v) = self.named_after_ref(i) {
-                return v;
+                return Ents::from_vec(v);
             }
         }
         // "the rebels", "the militants" after "X, Y and Z attacked …": all of them.
         if let Some(v) = self.plural_topic(i) {
-            return v;
+            return Ents::from_vec(v);
         }
         match it.kind {
-            ItemKind::Entity(e) => vec![e],
-            ItemKind::Marker(Marker::PairRef) => self.pair(),
+            ItemKind::Entity(e) => smallvec![e],
+            ItemKind::Marker(Marker::PairRef) => Ents::from_vec(self.pair()),
             // "the group", "the jihadists": a group named in the last few sentences.
             ItemKind::Marker(Marker::GroupRef) if self.group_is_recent() => self.state.last_group.into_iter().collect(),
             ItemKind::Marker(Marker::JihadistRef) if self.group_is_recent() => {
@@ -386,7 +393,7 @@ impl Attach<'_> {
             }
             ItemKind::Marker(Marker::PlaceRef) => self.state.last_place.into_iter().collect(),
             ItemKind::Marker(Marker::BaseRef) => self.state.last_base.into_iter().collect(),
-            _ => Vec::new(),
+            _ => Ents::new(),
         }
     }
 
@@ -461,8 +468,8 @@ impl Attach<'_> {
     }
 
     /// The item and the items coordinated with it before (walking `coord_prev`).
-    fn group_back(&self, i: usize) -> Vec<usize> {
-        let mut v = vec![i];
+    fn group_back(&self, i: usize) -> Group {
+        let mut v: Group = smallvec![i];
         let mut cur = i;
         while let Some(j) = self.items[cur].coord_prev {
             v.push(j);
@@ -473,13 +480,13 @@ impl Attach<'_> {
     }
 
     /// The item and the items coordinated with it after; excluded items continue the chain.
-    fn group_forward(&self, i: usize) -> Vec<usize> {
+    fn group_forward(&self, i: usize) -> Group {
         self.group_and_end(i).0
     }
 
     /// [`Self::group_forward`] and the last item of the chain (appositions included).
-    fn group_and_end(&self, i: usize) -> (Vec<usize>, usize) {
-        let mut v = vec![i];
+    fn group_and_end(&self, i: usize) -> (Group, usize) {
+        let mut v: Group = smallvec![i];
         let mut cur = i;
         for k in i + 1..self.items.len() {
             if self.items[k].coord_prev == Some(cur) || self.items[k].apposition == Some(cur) {
@@ -573,7 +580,8 @@ impl Attach<'_> {
 
     fn set_topic(&mut self, subjects: &[Ent]) {
         if !subjects.is_empty() && self.emitted {
-            self.state.topic = subjects.to_vec();
+            self.state.topic.clear();
+            self.state.topic.extend_from_slice(subjects);
             self.state.topic_sentence = self.sentence;
         }
     }
@@ -1562,7 +1570,7 @@ impl Attach<'_> {
                     let sides =
                         group.first().is_some_and(|&g| g >= 1 && self.items[g - 1].marker() == Some(Marker::Between));
                     if sides && rel == RelationType::AlliedWith {
-                        return self.members(k);
+                        return self.members(k).into_vec();
                     }
                     return group.into_iter().flat_map(|g| self.members(g)).collect();
                 }
@@ -1969,7 +1977,7 @@ impl Attach<'_> {
 
     /// The members of an object item; "the group" that resolves to the subject itself means
     /// the other group recently named.
-    fn object_members(&self, g: usize) -> Vec<Ent> {
+    fn object_members(&self, g: usize) -> Ents {
         let v = self.members(g);
         let is_ref = matches!(self.items[g].marker(), Some(Marker::GroupRef | Marker::JihadistRef));
         if is_ref && v.iter().any(|e| self.cur_subjects.contains(e)) {

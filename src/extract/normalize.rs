@@ -56,71 +56,89 @@ fn fold(c: char) -> Option<char> {
     })
 }
 
-/// ASCII bytes that normalize to themselves, the space aside.
-const SAME: [bool; 128] = {
-    let mut t = [false; 128];
+/// What a byte does in a run of chars copied as they are: [`STOP`] ends the run, [`SAME`] is
+/// copied, [`UPPER`] is copied and lower-cased after.
+const ASCII_RUN: [u8; 256] = {
+    let mut t = [STOP; 256];
     let mut b = 0;
     while b < 128 {
-        t[b] = !matches!(b as u8, b'A'..=b'Z' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' | b'-' | b'_' | b'`');
+        t[b] = match b as u8 {
+            b'A'..=b'Z' => UPPER,
+            b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' | b'-' | b'_' | b'`' => STOP,
+            _ => SAME,
+        };
         b += 1;
     }
     t
 };
+const STOP: u8 = 0;
+const SAME: u8 = 1;
+const UPPER: u8 = 2;
 
-/// Whether an Arabic code point (U+0600–U+06FF) normalizes to itself.
-#[inline]
-fn arabic_same(c: u32) -> bool {
-    !matches!(
-        c,
-        0x064B..=0x065F
-            | 0x0670
-            | 0x0640
-            | 0x06D6..=0x06ED
-            | 0x0623
-            | 0x0625
-            | 0x0622
-            | 0x0671
-            | 0x0649
-            | 0x06CC
-            | 0x0626
-            | 0x0629
-            | 0x0624
-            | 0x06A9
-    )
-}
+/// Whether a code point of U+0600–U+06FF normalizes to itself, indexed by its low ten bits.
+const ARABIC_SAME: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = !matches!(
+            0x0600 + i as u32,
+            0x064B..=0x065F
+                | 0x0670
+                | 0x0640
+                | 0x06D6..=0x06ED
+                | 0x0623
+                | 0x0625
+                | 0x0622
+                | 0x0671
+                | 0x0649
+                | 0x06CC
+                | 0x0626
+                | 0x0629
+                | 0x0624
+                | 0x06A9
+        );
+        i += 1;
+    }
+    t
+};
 
-/// The end of the run of chars from byte `i` that normalize to themselves: ASCII and two-byte
-/// Arabic that stay as they are, and single spaces (after a space or at the start, a space is
-/// dropped, so it ends the run). Pushes the run's offsets (plus `base`) onto `map`.
+/// The end of the run of chars from byte `i` that normalize to themselves or to their ASCII
+/// lower case: ASCII letters, digits and punctuation, two-byte Arabic that stays as it is, and
+/// single spaces (after a space or at the start, a space is dropped, so it ends the run); and
+/// whether the run has an ASCII capital.
 #[inline]
-fn copied_run(bytes: &[u8], i: usize, last_space: bool, base: usize, map: &mut Vec<u32>) -> usize {
+fn copied_run(bytes: &[u8], i: usize, last_space: bool) -> (usize, bool) {
     let mut j = i;
     let mut space_before = last_space;
-    while j < bytes.len() {
-        let b = bytes[j];
-        if b < 0x80 {
-            let space = b == b' ';
-            if !(SAME[usize::from(b)] || (space && !space_before)) {
+    let mut seen = 0;
+    loop {
+        let from = j;
+        while j < bytes.len() {
+            let k = ASCII_RUN[usize::from(bytes[j])];
+            if k == STOP {
                 break;
             }
-            map.push((base + j) as u32);
-            space_before = space;
+            seen |= k;
             j += 1;
-        } else if (0xD8..=0xDB).contains(&b) && j + 1 < bytes.len() {
-            let c = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[j + 1]) & 0x3F);
-            if !arabic_same(c) {
-                break;
-            }
-            let at = (base + j) as u32;
-            map.push(at);
-            map.push(at);
+        }
+        if j > from {
+            space_before = false;
+        }
+        let Some(&b) = bytes.get(j) else { break };
+        if b == b' ' && !space_before {
+            space_before = true;
+            j += 1;
+        } else if (0xD8..=0xDB).contains(&b)
+            && j + 1 < bytes.len()
+            && ARABIC_SAME[(usize::from(b - 0xD8) << 6) | usize::from(bytes[j + 1] & 0x3F)]
+        {
             space_before = false;
             j += 2;
         } else {
             break;
         }
     }
-    j
+    (j, seen & UPPER != 0)
 }
 
 /// Normalize `src` into `out` (cleared first). `base` is added to every recorded offset.
@@ -133,10 +151,16 @@ pub fn normalize_into(src: &str, base: usize, out: &mut Normalized) {
     let mut last_space = true;
     let mut i = 0;
     while i < bytes.len() {
-        // A run of chars that normalize to themselves is copied in one piece.
-        let run = copied_run(bytes, i, last_space, base, &mut out.map);
+        // A run of chars that normalize to themselves (or their ASCII lower case) is copied in
+        // one piece; each byte maps to the start of its char (ASCII or two-byte Arabic only).
+        let (run, upper) = copied_run(bytes, i, last_space);
         if run > i {
+            let from = out.text.len();
             out.text.push_str(&src[i..run]);
+            if upper {
+                out.text[from..].make_ascii_lowercase();
+            }
+            out.map.extend((i..run).map(|k| (base + k - usize::from(bytes[k] & 0xC0 == 0x80)) as u32));
             last_space = bytes[run - 1] == b' ';
             i = run;
             if i == bytes.len() {
@@ -243,6 +267,69 @@ mod tests {
     fn folds_latin_forms() {
         assert_eq!(normalize("Ménaka  Al-Qaeda\n"), "menaka al qaeda");
         assert_eq!(normalize("Goïta’s"), "goita's");
+    }
+
+    /// Normalization char by char with [`fold`], the definition the fast paths must match.
+    fn normalize_by_chars(src: &str, base: usize) -> Normalized {
+        let mut out = Normalized::default();
+        let mut last_space = true;
+        for (i, c) in src.char_indices() {
+            match fold(c) {
+                None => {}
+                Some(' ') => {
+                    if !last_space {
+                        out.text.push(' ');
+                        out.map.push((base + i) as u32);
+                    }
+                    last_space = true;
+                }
+                Some(n) => {
+                    out.text.push(n);
+                    out.map.extend(std::iter::repeat_n((base + i) as u32, n.len_utf8()));
+                    last_space = false;
+                }
+            }
+        }
+        if out.text.ends_with(' ') {
+            out.text.pop();
+            out.map.pop();
+        }
+        out.map.push((base + src.len()) as u32);
+        out
+    }
+
+    #[test]
+    fn fast_paths_equal_folding_char_by_char() {
+        let mut texts: Vec<String> = [
+            "",
+            " ",
+            "  a  ",
+            "ABC def-GHI_j`k",
+            "Ménaka  Al-Qaeda\n",
+            "Goïta’s «X» – y",
+            "قُتل  في Ménaka",
+            "الإسلام والمسلمين، تــنظيم ؤ ئ ة ى ک",
+            "A\tB\r\nC",
+            "x \u{200B}y Ω Σ İ",
+        ]
+        .map(String::from)
+        .to_vec();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["graphs", "tests/fixtures/heldout", "tests/fixtures/real/articles"] {
+            for e in std::fs::read_dir(root.join(dir)).into_iter().flatten().flatten() {
+                if e.path().extension().is_some_and(|x| x == "txt") {
+                    texts.extend(std::fs::read_to_string(e.path()));
+                }
+            }
+        }
+        assert!(texts.len() > 30, "{}", texts.len());
+        let mut fast = Normalized::default();
+        for t in &texts {
+            normalize_into(t, 7, &mut fast);
+            let slow = normalize_by_chars(t, 7);
+            assert_eq!(fast.text, slow.text, "{t}");
+            assert_eq!(fast.map, slow.map, "{t}");
+        }
     }
 
     #[test]

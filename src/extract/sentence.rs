@@ -32,7 +32,9 @@ fn is_abbreviation(text: &str, dot: usize) -> bool {
             return true;
         }
     }
-    if word.is_ascii() {
+    // Arabic letters have no case: a word of ASCII and Arabic (the word before every period of
+    // an Arabic text) is compared without lower-casing it into a new string.
+    if word.chars().all(|c| c.is_ascii() || ('\u{0600}'..='\u{06FF}').contains(&c)) {
         return ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word));
     }
     let lower = word.to_lowercase();
@@ -168,6 +170,25 @@ mod tests {
     fn splits_english_with_abbreviations() {
         let s = sentences("The U.S. Army left. Gen. Tiani spoke in Niamey! Then 2.5 km away.");
         assert_eq!(s, vec!["The U.S. Army left.", "Gen. Tiani spoke in Niamey!", "Then 2.5 km away."]);
+    }
+
+    #[test]
+    fn abbreviations_match_in_lower_case() {
+        for (text, want) in [
+            ("the U.S.", true),
+            ("Gen.", true),
+            ("GEN.", true),
+            ("army.", false),
+            ("قال د.", true),
+            ("غاو.", false),
+            ("Σ.", true),
+            ("ΣΤ.", false),
+            ("Dé.", false),
+            ("(Col.", true),
+        ] {
+            let dot = text.len() - 1;
+            assert_eq!(is_abbreviation(text, dot), want, "{text}");
+        }
     }
 
     #[test]

@@ -65,21 +65,71 @@ pub fn is_word_char(c: char) -> bool {
     }
 }
 
+/// [`is_word_char`] of every ASCII byte.
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// [`is_word_char`] of U+0600–U+06FF (the two-byte chars whose first byte is 0xD8–0xDB),
+/// indexed by the code point's low ten bits.
+const ARABIC_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = 0x0600 + i as u32;
+        t[i] = matches!(c, 0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06FA..=0x06FF);
+        i += 1;
+    }
+    t
+};
+
 /// Whether the char at byte `i` of `text` (a char boundary) belongs to a word, and its length
-/// in bytes: [`is_word_char`] without decoding ASCII or two-byte Arabic.
+/// in bytes: [`is_word_char`] by table lookup for ASCII and two-byte Arabic.
 #[inline(always)]
 fn word_char_at(text: &str, i: usize) -> (bool, usize) {
     let bytes = text.as_bytes();
     let b = bytes[i];
     if b < 0x80 {
-        (b.is_ascii_alphanumeric(), 1)
+        (ASCII_WORD[usize::from(b)], 1)
     } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
-        let c = ((u32::from(b) & 0x1F) << 6) | (u32::from(bytes[i + 1]) & 0x3F);
-        (matches!(c, 0x0621..=0x063A | 0x0641..=0x064A | 0x0660..=0x0669 | 0x066E..=0x06D3 | 0x06FA..=0x06FF), 2)
+        (ARABIC_WORD[(usize::from(b - 0xD8) << 6) | usize::from(bytes[i + 1] & 0x3F)], 2)
     } else {
         other_word_char_at(text, i)
     }
 }
+
+/// Whether a word char starts at byte `i` of `text` (false past the end or inside a char).
+#[inline]
+fn word_char_starts_at(text: &str, i: usize) -> bool {
+    text.is_char_boundary(i) && i < text.len() && word_char_at(text, i).0
+}
+
+/// Whether the two-byte char `c` (an Arabic letter) is at byte `i` of `bytes`.
+#[inline]
+fn letter_at(bytes: &[u8], i: usize, c: [u8; 2]) -> bool {
+    bytes.get(i..i + 2) == Some(&c[..])
+}
+
+/// The UTF-8 bytes of a two-byte char.
+const fn utf8(c: char) -> [u8; 2] {
+    let c = c as u32;
+    [0xC0 | (c >> 6) as u8, 0x80 | (c & 0x3F) as u8]
+}
+
+const WAW: [u8; 2] = utf8('و');
+const FA: [u8; 2] = utf8('ف');
+const BA: [u8; 2] = utf8('ب');
+const KAF: [u8; 2] = utf8('ك');
+const SIN: [u8; 2] = utf8('س');
+const LAM: [u8; 2] = utf8('ل');
+const YA: [u8; 2] = utf8('ي');
+const ALEF: [u8; 2] = utf8('ا');
 
 /// [`word_char_at`] for chars that are neither ASCII nor two-byte Arabic.
 #[inline(never)]
@@ -170,36 +220,34 @@ fn suffix_class(rest: &str) -> Option<Suffix> {
 /// Offsets in a word where a pattern may start: the word start and after each possible
 /// run of clitic prefixes (و/ف, then ب/ك/ل/س, then ال or a second ل).
 fn clitic_offsets(text: &str, ws: usize, out: &mut [usize; 8]) -> usize {
-    let at = |i: usize| text.get(i..).and_then(|t| t.chars().next());
+    let b = text.as_bytes();
+    let at = |i: usize, c: [u8; 2]| letter_at(b, i, c);
     let mut n = 0;
     let mut push = |off: usize, out: &mut [usize; 8]| {
         // Only offsets inside the word: after a whole-word clitic there is nothing to match.
-        if at(off).is_some_and(is_word_char) && n < out.len() && !out[..n].contains(&off) {
+        if word_char_starts_at(text, off) && n < out.len() && !out[..n].contains(&off) {
             out[n] = off;
             n += 1;
         }
     };
     push(ws, out);
     let mut p = ws;
-    if matches!(at(p), Some('و' | 'ف')) {
+    if at(p, WAW) || at(p, FA) {
         p += 2;
         push(p, out);
     }
-    match at(p) {
-        Some('ب' | 'ك' | 'س') => {
-            push(p + 2, out);
-            if text.get(p + 2..).is_some_and(|t| t.starts_with("ال")) {
-                push(p + 6, out);
-            }
+    if at(p, BA) || at(p, KAF) || at(p, SIN) {
+        push(p + 2, out);
+        if at(p + 2, ALEF) && at(p + 4, LAM) {
+            push(p + 6, out);
         }
-        Some('ل') => {
-            push(p + 2, out);
-            if matches!(at(p + 2), Some('ل' | 'ي')) {
-                push(p + 4, out);
-            }
+    } else if at(p, LAM) {
+        push(p + 2, out);
+        if at(p + 2, LAM) || at(p + 2, YA) {
+            push(p + 4, out);
         }
-        Some('ا') if text[p..].starts_with("ال") => push(p + 4, out),
-        _ => {}
+    } else if at(p, ALEF) && at(p + 2, LAM) {
+        push(p + 4, out);
     }
     n
 }
@@ -260,41 +308,41 @@ fn words_and_marks(text: &str, starts: &mut Vec<u32>, ends: &mut Vec<u32>, marks
     starts.clear();
     ends.clear();
     let bytes = text.as_bytes();
-    let mut in_word = false;
     let mut i = 0;
     while i < bytes.len() {
         let (w, len) = word_char_at(text, i);
         if w {
-            if !in_word {
-                starts.push(i as u32);
+            // A word: run to its end.
+            starts.push(i as u32);
+            i += len;
+            while i < bytes.len() {
+                let (w, len) = word_char_at(text, i);
+                if !w {
+                    break;
+                }
+                i += len;
             }
-        } else {
-            if in_word {
-                ends.push(i as u32);
-            }
-            let m = match bytes[i] {
-                b',' => Some(Marker::Comma),
-                b'(' => Some(Marker::OpenParen),
-                b')' => Some(Marker::CloseParen),
-                0xD8 if bytes.get(i + 1) == Some(&0x8C) => Some(Marker::Comma),
-                _ => None,
-            };
-            if let Some(m) = m {
-                marks.push(RawMatch {
-                    start: i as u32,
-                    end: (i + len) as u32,
-                    word_start: i as u32,
-                    term: Term::Marker(m),
-                    clitics: Clitics::default(),
-                    suffix: Suffix::None,
-                });
-            }
+            ends.push(i as u32);
+            continue;
         }
-        in_word = w;
+        let m = match bytes[i] {
+            b',' => Some(Marker::Comma),
+            b'(' => Some(Marker::OpenParen),
+            b')' => Some(Marker::CloseParen),
+            0xD8 if bytes.get(i + 1) == Some(&0x8C) => Some(Marker::Comma),
+            _ => None,
+        };
+        if let Some(m) = m {
+            marks.push(RawMatch {
+                start: i as u32,
+                end: (i + len) as u32,
+                word_start: i as u32,
+                term: Term::Marker(m),
+                clitics: Clitics::default(),
+                suffix: Suffix::None,
+            });
+        }
         i += len;
-    }
-    if in_word {
-        ends.push(bytes.len() as u32);
     }
 }
 
@@ -319,19 +367,19 @@ fn shadows_entity(
 /// by byte from `off` until it has no child, remembering where patterns end (the last eight);
 /// the longest whole-word one wins.
 fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch> {
-    let mut ends: [(usize, u32); 8] = [(0, 0); 8];
+    let mut ends: [(u32, u32); 8] = [(0, 0); 8];
     let mut n = 0;
     lex.trie.prefixes(&text.as_bytes()[off..], |len, pid| {
         if n == ends.len() {
             ends.copy_within(1.., 0);
             n -= 1;
         }
-        ends[n] = (off + len, pid);
+        ends[n] = ((off + len) as u32, pid);
         n += 1;
     });
     for &(end, pid) in ends[..n].iter().rev() {
         let p = &lex.patterns[pid as usize];
-        if let Some(rm) = accept(text, ws, off, end, p) {
+        if let Some(rm) = accept(text, ws, off, end as usize, p) {
             return Some(rm);
         }
     }
@@ -339,6 +387,9 @@ fn find_at(lex: &Lexicon, text: &str, ws: usize, off: usize) -> Option<RawMatch>
 }
 
 fn accept(text: &str, word_start: usize, start: usize, end: usize, p: &Pattern) -> Option<RawMatch> {
+    if !p.arabic && start != word_start {
+        return None;
+    }
     let prefix = &text[word_start..start];
     let clitics = if p.arabic {
         prefix_clitics(prefix, p)?
@@ -449,6 +500,69 @@ mod tests {
             }
         }
         assert!(matches > 1000, "only {matches} matches in the repository's texts");
+    }
+
+    #[test]
+    fn word_char_tables_agree_with_is_word_char() {
+        for c in (0..0x11000).filter_map(char::from_u32) {
+            let s = format!("{c}x");
+            assert_eq!(word_char_at(&s, 0), (is_word_char(c), c.len_utf8()), "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    /// [`clitic_offsets`] as it was written with chars, for comparison.
+    fn clitic_offsets_by_chars(text: &str, ws: usize) -> Vec<usize> {
+        let at = |i: usize| text.get(i..).and_then(|t| t.chars().next());
+        let mut out: Vec<usize> = Vec::new();
+        let mut push = |off: usize| {
+            if at(off).is_some_and(is_word_char) && out.len() < 8 && !out.contains(&off) {
+                out.push(off);
+            }
+        };
+        push(ws);
+        let mut p = ws;
+        if matches!(at(p), Some('و' | 'ف')) {
+            p += 2;
+            push(p);
+        }
+        match at(p) {
+            Some('ب' | 'ك' | 'س') => {
+                push(p + 2);
+                if text.get(p + 2..).is_some_and(|t| t.starts_with("ال")) {
+                    push(p + 6);
+                }
+            }
+            Some('ل') => {
+                push(p + 2);
+                if matches!(at(p + 2), Some('ل' | 'ي')) {
+                    push(p + 4);
+                }
+            }
+            Some('ا') if text[p..].starts_with("ال") => push(p + 4),
+            _ => {}
+        }
+        out
+    }
+
+    #[test]
+    fn clitic_offsets_by_bytes_equal_by_chars() {
+        let mut words: Vec<String> =
+            ["وبال", "فلل", "ولي", "بالجيش", "سيهاجم", "لل", "و", "ال", "الجيش", "كالا"].map(String::from).to_vec();
+        for (_, text) in repo_texts() {
+            words.extend(
+                normalize(&text)
+                    .split(' ')
+                    .filter(|w| w.starts_with(['و', 'ف', 'ب', 'ك', 'س', 'ل', 'ا']))
+                    .map(String::from),
+            );
+        }
+        assert!(words.len() > 1000, "{}", words.len());
+        for w in &words {
+            let text = format!("{w} x");
+            let mut out = [0usize; 8];
+            let n = clitic_offsets(&text, 0, &mut out);
+            assert_eq!(out[..n], clitic_offsets_by_chars(&text, 0)[..], "{w}");
+        }
     }
 
     #[test]

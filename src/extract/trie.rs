@@ -132,17 +132,19 @@ impl Trie {
     /// `end` is the pattern's length.
     #[inline]
     pub fn prefixes(&self, text: &[u8], mut found: impl FnMut(usize, u32)) {
+        let cells = &self.cells[..];
         let mut at = 0u32;
+        // The base of the current cell, carried along instead of read again at each step.
+        let mut base = cells.first().map_or(0, |c| c.base);
         for (i, &b) in text.iter().enumerate() {
-            let c = usize::from(self.classes[usize::from(b)]);
-            if c == 0 {
-                return;
-            }
-            let t = (self.cells[at as usize].base & !ENDS) as usize + c;
-            match self.cells.get(t) {
+            // A byte no pattern has (class 0) needs no test of its own: cell `base + 0` is never
+            // a child (children sit at `base + c` with `c >= 1`), so its `check` is not `at`.
+            let t = (base & !ENDS) as usize + usize::from(self.classes[usize::from(b)]);
+            match cells.get(t) {
                 Some(cell) if cell.check == at => {
                     at = t as u32;
-                    if cell.base & ENDS != 0 {
+                    base = cell.base;
+                    if base & ENDS != 0 {
                         found(i + 1, self.patterns[t]);
                     }
                 }
@@ -179,6 +181,11 @@ mod tests {
         assert_eq!(prefixes(&t, "them"), vec![(3, 0)]);
         assert_eq!(prefixes(&t, "army"), vec![(1, 2)]);
         assert_eq!(prefixes(&t, "x the"), vec![]);
+        // Bytes no pattern has, at the start, inside and after a pattern.
+        assert_eq!(prefixes(&t, "#the"), vec![]);
+        assert_eq!(prefixes(&t, "th#e"), vec![]);
+        assert_eq!(prefixes(&t, "the#army"), vec![(3, 0)]);
+        assert_eq!(prefixes(&t, "the ar\u{0}my"), vec![(3, 0)]);
         assert_eq!(prefixes(&t, "تنظيم الدولة"), vec![("تن".len(), 6), ("تنظيم".len(), 5)]);
         assert!(!t.is_empty());
         assert!(Trie::new::<&str>(&[]).is_empty());
