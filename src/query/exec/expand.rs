@@ -36,6 +36,15 @@ pub fn rel_ok(env: &Env, rel: RelId, types: &Option<Vec<RelTypeId>>, props: &[(O
         })
 }
 
+/// The end node a pattern already bound: `Some(None)` when `bound` is false (any node will do),
+/// `Some(Some(id))` when the slot holds a node, `None` when it holds none (null: no match).
+pub fn bound_node(row: &[Value], slot: usize, bound: bool) -> Option<Option<NodeId>> {
+    if !bound {
+        return Some(None);
+    }
+    row.get(slot).and_then(node_id_of).map(Some)
+}
+
 /// Runs an [`LogicalOp::Expand`].
 ///
 /// # Errors
@@ -72,14 +81,7 @@ pub fn expand_row(
         return Ok(());
     };
     let Some(a) = row.get(from.slot).and_then(node_id_of) else { return Ok(()) };
-    let target: Option<NodeId> = if *to_bound {
-        match row.get(to.slot).and_then(node_id_of) {
-            Some(t) => Some(t),
-            None => return Ok(()),
-        }
-    } else {
-        None
-    };
+    let Some(target) = bound_node(row, to.slot, *to_bound) else { return Ok(()) };
     let fixed_rel = if *rel_bound {
         match row.get(rel.slot).and_then(rel_id_of) {
             Some(r) => Some(r),

@@ -6,7 +6,7 @@ use crate::query::error::QueryError;
 use crate::query::eval::{node_id_of, node_ref, rel_ref_with, Env};
 use crate::query::plan::LogicalOp;
 
-use super::expand::{rel_ok, type_ids, used};
+use super::expand::{bound_node, rel_ok, type_ids, used};
 use super::scan::eval_props;
 use super::{set_slot, Row};
 
@@ -78,14 +78,7 @@ pub fn var_expand_row(
         return Ok(());
     };
     let Some(a) = row.get(from.slot).and_then(node_id_of) else { return Ok(()) };
-    let target = if *to_bound {
-        match row.get(to.slot).and_then(node_id_of) {
-            Some(t) => Some(t),
-            None => return Ok(()),
-        }
-    } else {
-        None
-    };
+    let Some(target) = bound_node(row, to.slot, *to_bound) else { return Ok(()) };
     let pvals = eval_props(props, row, env)?;
     if *rel_bound {
         if let Some(end) = walk_bound(row, rel.slot, a, *dir, tids, &pvals, env) {
