@@ -1818,7 +1818,7 @@ impl Attach<'_> {
     fn pronoun_subject_between(&self, k: usize, ti: usize) -> bool {
         let between = self.text.get(self.items[k].end as usize..self.items[ti].start as usize).unwrap_or("");
         let mut words = between.split_whitespace();
-        let first = words.next().is_some_and(|w| self.lex.in_set(WordSet::SubjectPronoun, w));
+        let first = words.next().is_some_and(|w| self.lex.in_set(WordSet::ClausePronoun, w));
         first && words.count() <= 2
     }
 

@@ -173,9 +173,10 @@ pub enum WordSet {
     /// Auxiliaries of the passive voice ("were killed", "was captured"): the noun before the
     /// participle is its patient.
     PassiveAux,
-    /// Subject pronouns ("they", "it"): "X destroyed Y while they controlled Z" — a clause
-    /// whose subject is one of these shares the subject of the clause before it.
-    SubjectPronoun,
+    /// Pronouns that open a clause after a clause word ("they", "it"): "X destroyed Y while
+    /// they controlled Z" shares the subject of the clause before it. Not the Arabic
+    /// `pronoun_subject` marker, which stands for the group the text last told about.
+    ClausePronoun,
     /// Place references that may stand for a region as well as a town («المنطقة»).
     AreaRef,
     /// "out of", «خارج»: what an expulsion drove its patient out of.
@@ -198,7 +199,7 @@ impl WordSet {
         WordSet::SourcePrep,
         WordSet::Alongside,
         WordSet::PassiveAux,
-        WordSet::SubjectPronoun,
+        WordSet::ClausePronoun,
         WordSet::AreaRef,
         WordSet::OutOf,
         WordSet::Result,
@@ -217,7 +218,7 @@ impl WordSet {
             "source_prep" => WordSet::SourcePrep,
             "alongside" => WordSet::Alongside,
             "passive_aux" => WordSet::PassiveAux,
-            "subject_pronoun" => WordSet::SubjectPronoun,
+            "clause_pronoun" => WordSet::ClausePronoun,
             "area_ref" => WordSet::AreaRef,
             "out_of" => WordSet::OutOf,
             "result" => WordSet::Result,
