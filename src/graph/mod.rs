@@ -19,5 +19,5 @@ pub use property_graph::{
 pub use temporal::{Duration, Temporal};
 pub use value::{
     clip, nesting, write_cypher_name, write_cypher_string, NodeValue, PathValue, PropertyMap, RelRef,
-    RelationshipValue, Value, MAX_NESTING, QUOTE_LIMIT,
+    RelationshipValue, Value, ValueRef, MAX_NESTING, QUOTE_LIMIT,
 };

@@ -678,6 +678,77 @@ fn write_float(f: &mut impl fmt::Write, x: f64) -> fmt::Result {
     }
 }
 
+/// A property value as the storage hands it out: borrowed from an owned graph, a string read
+/// in place from a mapped file, or a value decoded for this one read (numbers, lists, maps and
+/// temporals of a mapped file). The read seam between the graph's layout and its readers:
+/// callers compare and print through it and own a [`Value`] only when they keep one.
+#[derive(Clone, Debug)]
+pub enum ValueRef<'a> {
+    /// A value the storage holds as a [`Value`].
+    Borrowed(&'a Value),
+    /// A string read in place.
+    Str(&'a str),
+    /// A value decoded for this read; never a string (strings are [`ValueRef::Str`]).
+    Decoded(Value),
+}
+
+impl<'a> ValueRef<'a> {
+    /// The string, borrowed for as long as the storage, if the value is a string.
+    pub fn as_str(&self) -> Option<&'a str> {
+        match *self {
+            ValueRef::Borrowed(Value::String(s)) => Some(s),
+            ValueRef::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer, if the value is an integer.
+    pub fn as_int(&self) -> Option<i64> {
+        self.as_value().as_int()
+    }
+
+    /// The value as a [`Value`], borrowed where the storage holds one, else built (a string
+    /// read in place is copied).
+    pub fn as_value(&self) -> std::borrow::Cow<'_, Value> {
+        match self {
+            ValueRef::Borrowed(v) => std::borrow::Cow::Borrowed(*v),
+            ValueRef::Str(s) => std::borrow::Cow::Owned(Value::String((*s).to_string())),
+            ValueRef::Decoded(v) => std::borrow::Cow::Borrowed(v),
+        }
+    }
+
+    /// An owned copy of the value.
+    pub fn to_value(&self) -> Value {
+        self.as_value().into_owned()
+    }
+
+    /// The value, owned (no copy when it was decoded for this read).
+    pub fn into_value(self) -> Value {
+        match self {
+            ValueRef::Borrowed(v) => v.clone(),
+            ValueRef::Str(s) => Value::String(s.to_string()),
+            ValueRef::Decoded(v) => v,
+        }
+    }
+}
+
+impl<'a> From<&'a Value> for ValueRef<'a> {
+    fn from(v: &'a Value) -> Self {
+        ValueRef::Borrowed(v)
+    }
+}
+
+impl PartialEq<Value> for ValueRef<'_> {
+    /// Equivalence as [`Value`]'s `PartialEq` defines it, without copying a string.
+    fn eq(&self, other: &Value) -> bool {
+        match (self.as_str(), other) {
+            (Some(a), Value::String(b)) => a == b,
+            (Some(_), _) => false,
+            (None, _) => *self.as_value() == *other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -747,5 +818,22 @@ mod tests {
         assert_eq!(Value::Node(Box::new(node)).to_string(), r"(:ArmedGroup {name: 'it\'s'})");
         assert_eq!(Value::Float(1.0).to_string(), "1.0");
         assert_eq!(list(vec![Value::Int(1), Value::from("x")]).to_string(), "[1, 'x']");
+    }
+
+    #[test]
+    fn a_value_ref_compares_and_copies_like_the_value() {
+        let owned = Value::from("Gao");
+        let borrowed = ValueRef::from(&owned);
+        let in_place = ValueRef::Str("Gao");
+        assert_eq!(borrowed.as_str(), Some("Gao"));
+        assert_eq!(in_place.as_str(), Some("Gao"));
+        assert!(in_place == owned && borrowed == owned);
+        assert!(in_place != Value::Int(1));
+        assert_eq!(in_place.to_value(), owned);
+        let decoded = ValueRef::Decoded(Value::Int(7));
+        assert_eq!(decoded.as_int(), Some(7));
+        assert_eq!(decoded.as_str(), None);
+        assert!(decoded == Value::Float(7.0));
+        assert_eq!(decoded.into_value(), Value::Int(7));
     }
 }
